@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Prepare a fresh machine for bookbuild: the Debian packages it needs (installed only where
+# missing) and a virtual environment with the project and its dev tools. Safe to re-run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# fonts-noto-cjk: the book's fonts (Serif + Sans CJK JP, with vert/vrt2).
+# libharfbuzz-subset0: WeasyPrint subsets fonts with it ~20x faster than with fontTools.
+# poppler-utils: pdftotext/pdftoppm, used by the end-to-end tests to read the PDF back.
+# pandoc: the baseline in benchmarks/run.py.
+DEBIAN_PACKAGES=(fonts-noto-cjk libharfbuzz-subset0 poppler-utils pandoc)
+
+missing=()
+for package in "${DEBIAN_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
+    || missing+=("$package")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing Debian packages: ${missing[*]}"
+  if [ "$(id -u)" -eq 0 ]; then SUDO=""; elif command -v sudo >/dev/null; then SUDO="sudo"; else
+    echo "setup: need root (or sudo) to install ${missing[*]}; install them and re-run" >&2
+    exit 1
+  fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+    "${missing[@]}" >/dev/null
+fi
+
+PYTHON=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  echo "setup: creating .venv"
+  "$PYTHON" -m venv .venv
+fi
+# Reinstall only when the project's dependencies changed.
+stamp=.venv/.bookbuild-installed
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  echo "setup: installing the Python packages into .venv"
+  .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[dev]'
+  touch "$stamp"
+fi

@@ -1,0 +1,199 @@
+"""`book.yaml` → `BookConfig`: the one typed place for everything an editor may set.
+
+Every problem is reported at once, each with the key path and the YAML line and column
+(`book.yaml:14:11: chapters[2]: unknown chapter id 'x'`), the way an editor can act on it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, fields
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import BookError, Diagnostic
+
+CONFIG_NAME = "book.yaml"
+
+
+@dataclass(frozen=True)
+class PageGeometry:
+    width_mm: float = 148.0  # A5
+    height_mm: float = 210.0
+    bleed_mm: float = 3.0
+    crop_marks: bool = True
+
+
+@dataclass(frozen=True)
+class Fonts:
+    serif: str = "Noto Serif CJK JP"
+    sans: str = "Noto Sans CJK JP"
+    directories: tuple[str, ...] = ("/usr/share/fonts/opentype/noto",)
+
+
+@dataclass(frozen=True)
+class Handout:
+    width_mm: float = 210.0  # A4
+    height_mm: float = 297.0
+    line: str = ""  # e.g. 「北東アジア国際関係論」第5回 2026年12月3日
+
+
+@dataclass(frozen=True)
+class Output:
+    book: str = "build/book.pdf"
+    handouts: str = "build/handouts"
+    offprints: str = "build/offprints"
+
+
+@dataclass(frozen=True)
+class BookConfig:
+    root: Path
+    title: str
+    subtitle: str = ""
+    editors: tuple[str, ...] = ()
+    publisher: str = ""
+    date: str = ""  # ISO publication date; also the PDF's creation date
+    edition: str = "初版第1刷"
+    chapters: tuple[str, ...] = ()
+    chapters_dir: str = "chapters"
+    page: PageGeometry = field(default_factory=PageGeometry)
+    fonts: Fonts = field(default_factory=Fonts)
+    handout: Handout = field(default_factory=Handout)
+    output: Output = field(default_factory=Output)
+    cmyk_profile: str = ""  # path to an ICC profile; enables PDF/X-4 with an OutputIntent
+    colophon: tuple[tuple[str, str], ...] = ()  # extra (label, value) rows for the 奥付
+
+    def path(self, relative: str) -> Path:
+        return self.root / relative
+
+    def chapter_path(self, chapter_id: str) -> Path:
+        return self.root / self.chapters_dir / f"{chapter_id}.md"
+
+
+SECTIONS = {"page": PageGeometry, "fonts": Fonts, "handout": Handout, "output": Output}
+
+
+def _line_index(node: yaml.Node, prefix: str = "") -> dict[str, tuple[int, int]]:
+    """Map each key path (`page.bleed_mm`, `chapters[2]`) to its (line, col), 1-based."""
+    marks = {prefix: (node.start_mark.line + 1, node.start_mark.column + 1)}
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            path = f"{prefix}.{key.value}" if prefix else str(key.value)
+            marks[path] = (key.start_mark.line + 1, key.start_mark.column + 1)
+            marks.update({k: v for k, v in _line_index(value, path).items() if k != path})
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            marks.update(_line_index(item, f"{prefix}[{i}]"))
+    return marks
+
+
+class _Problems:
+    def __init__(self, path: Path, marks: dict[str, tuple[int, int]]) -> None:
+        self.path, self.marks, self.found = path, marks, []
+
+    def add(self, key: str, message: str) -> None:
+        line, col = self.marks.get(key) or self.marks.get(key.split("[")[0]) or (None, None)
+        self.found.append(Diagnostic(self.path, line, f"{key}: {message}", "error", col))
+
+
+def _typed(cls: type, data: Any, key: str, problems: _Problems) -> Any:
+    """Build dataclass `cls` from a mapping, checking names and types of each field."""
+    if data is None:
+        return cls()
+    if not isinstance(data, dict):
+        problems.add(key, "expected a mapping of settings")
+        return cls()
+    values = {}
+    known = {f.name: f for f in fields(cls)}
+    for name, value in data.items():
+        if name not in known:
+            problems.add(f"{key}.{name}", f"unknown setting; known: {', '.join(known)}")
+            continue
+        default = getattr(cls(), name)
+        if isinstance(default, bool) and not isinstance(value, bool):
+            problems.add(f"{key}.{name}", "expected true or false")
+        elif isinstance(default, float) and not (isinstance(value, int | float)
+                                                 and not isinstance(value, bool) and value >= 0):
+            problems.add(f"{key}.{name}", "expected a number (millimetres) ≥ 0")
+        elif isinstance(default, tuple):
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                problems.add(f"{key}.{name}", "expected a list of text items")
+            else:
+                values[name] = tuple(value)
+        elif isinstance(default, str) and not isinstance(value, str):
+            problems.add(f"{key}.{name}", "expected text")
+        else:
+            values[name] = float(value) if isinstance(default, float) else value
+    return cls(**values)
+
+
+def parse_config(text: str, path: Path, root: Path) -> BookConfig:
+    """Parse and validate `book.yaml`'s text; raise one `BookError` listing every problem."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise BookError("book.yaml is not valid YAML", [Diagnostic(
+            path, mark.line + 1 if mark else None,
+            f"{getattr(exc, 'problem', exc)} (check the indentation and the ':' after each key)",
+            "error", mark.column + 1 if mark else None)]) from exc
+    if not isinstance(data, dict):
+        raise BookError("book.yaml must be a mapping of settings",
+                        [Diagnostic(path, 1, "expected lines of the form 'key: value'", "error")])
+    problems = _Problems(path, _line_index(node))
+    values: dict[str, Any] = {}
+    scalars = {"title", "subtitle", "publisher", "edition", "chapters_dir", "cmyk_profile"}
+    for name, value in data.items():
+        if name in SECTIONS:
+            values[name] = _typed(SECTIONS[name], value, name, problems)
+        elif name in scalars:
+            if not isinstance(value, str):
+                problems.add(name, "expected text")
+            else:
+                values[name] = value
+        elif name == "date":
+            value = value.isoformat() if isinstance(value, date) else str(value)
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+                problems.add(name, f"expected an ISO date YYYY-MM-DD, got {value!r}")
+            values[name] = value
+        elif name in {"editors", "chapters"}:
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                problems.add(name, "expected a list of text items ('- item' lines)")
+            else:
+                values[name] = tuple(value)
+        elif name == "colophon":
+            if not isinstance(value, list) or not all(
+                    isinstance(v, dict) and len(v) == 1 for v in value):
+                problems.add(name, "expected a list of 'label: value' lines")
+            else:
+                values[name] = tuple((str(k), str(v)) for row in value for k, v in row.items())
+        else:
+            problems.add(name, "unknown setting")
+    if not values.get("title"):
+        problems.add("title", "the book needs a title")
+    seen: set[str] = set()
+    for i, chapter_id in enumerate(values.get("chapters", ())):
+        if chapter_id in seen:
+            problems.add(f"chapters[{i}]", f"chapter id {chapter_id!r} is listed twice")
+        seen.add(chapter_id)
+        if not (root / values.get("chapters_dir", "chapters") / f"{chapter_id}.md").is_file():
+            problems.add(f"chapters[{i}]", f"unknown chapter id {chapter_id!r}: no file "
+                         f"{values.get('chapters_dir', 'chapters')}/{chapter_id}.md")
+    if problems.found:
+        raise BookError(f"{path}: {len(problems.found)} problem(s)", problems.found)
+    return BookConfig(root=root, **values)
+
+
+def load_config(root: Path) -> BookConfig:
+    path = Path(root) / CONFIG_NAME
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise BookError(f"{path}: not found; run bookbuild from the book's folder") from exc
+    except UnicodeDecodeError as exc:
+        raise BookError(f"{path}: byte {exc.start}: not UTF-8; save book.yaml as UTF-8") from exc
+    return parse_config(text, path, Path(root))
