@@ -25,6 +25,28 @@ class PageGeometry:
     height_mm: float = 210.0
     bleed_mm: float = 3.0
     crop_marks: bool = True
+    # The text block is a whole number of characters wide and of lines high (JLREQ):
+    # 13Q ≈ 9.2 pt on 22H ≈ 15.6 pt, 35 characters × 30 lines on A5.
+    font_size_pt: float = 9.2
+    line_pitch_pt: float = 15.6
+    chars_per_line: float = 35.0
+    lines_per_page: float = 30.0
+    inner_extra_mm: float = 2.0  # the gutter side gets this much more than the outer side
+
+    def text_block_mm(self) -> tuple[float, float]:
+        """(width, height) of the text block in millimetres."""
+        per_pt = 25.4 / 72
+        return (self.chars_per_line * self.font_size_pt * per_pt,
+                self.lines_per_page * self.line_pitch_pt * per_pt)
+
+    def margins_mm(self) -> dict[str, float]:
+        """Margins that centre the text block, a little lower than the middle (head room
+        for the running head) and a little away from the gutter."""
+        width, height = self.text_block_mm()
+        side = (self.width_mm - width - self.inner_extra_mm) / 2
+        vertical = self.height_mm - height
+        return {"inner": round(side + self.inner_extra_mm, 3), "outer": round(side, 3),
+                "top": round(vertical * 0.48, 3), "bottom": round(vertical * 0.52, 3)}
 
 
 @dataclass(frozen=True)

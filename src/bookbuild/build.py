@@ -1,0 +1,146 @@
+"""The book build: chapters → HTML → laid-out pages → build/book.pdf.
+
+Two phases, as in MkDocs and Pelican: read and render everything first, write last, so
+that a failure half-way leaves the previous PDF untouched.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from . import __version__
+from .chapter import Chapter, load_chapter
+from .config import BookConfig, load_config
+from .errors import BookError, Diagnostic
+from .fsutil import write_atomic
+from .markdown import chapter_to_html
+from .render import STYLES_DIR, lay_out, pdf_bytes, template_environment
+
+BOOK_STYLESHEETS = ("base.css", "typeset.css", "book.css", "index.css")
+
+
+@dataclass(frozen=True)
+class ChapterView:
+    """What the templates need of one chapter."""
+
+    number: int
+    chapter: Chapter
+    html: str
+
+    @property
+    def meta(self):
+        return self.chapter.meta
+
+    @property
+    def anchor(self) -> str:
+        return f"ch-{self.chapter.id}"
+
+    @property
+    def running_title(self) -> str:
+        return self.chapter.running_title
+
+    @property
+    def author_line(self) -> str:
+        names = [p.name for p in self.meta.authors]
+        line = "・".join(names)
+        if self.meta.translators:
+            line += "（訳：" + "・".join(p.name for p in self.meta.translators) + "）"
+        return line
+
+    @property
+    def source_line(self) -> str:
+        source = self.meta.source
+        parts = [source.series, source.number, source.publisher, source.label,
+                 _japanese_date(self.meta.date)]
+        return "、".join(p for p in parts if p)
+
+
+@dataclass
+class BuildResult:
+    path: Path
+    pages: int
+    seconds: float
+    warnings: list[Diagnostic] = field(default_factory=list)
+
+
+def _japanese_date(iso: str) -> str:
+    parts = [int(p) for p in iso.split("-") if p]
+    return "".join(f"{value}{unit}" for value, unit in zip(parts, "年月日", strict=False))
+
+
+def created_timestamp(config: BookConfig) -> str:
+    """The PDF's creation date: SOURCE_DATE_EPOCH if set, else the book's date (reproducible)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        return datetime.fromtimestamp(int(epoch), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return (config.date or "2000-01-01") + "T00:00:00Z"
+
+
+def contributors(views: list[ChapterView]) -> list[dict]:
+    """Everyone named in the chapters' front-matter, once, in order of first appearance."""
+    people: dict[str, dict] = {}
+    for view in views:
+        roles = [(p, "") for p in view.meta.authors] + [(p, "翻訳") for p in view.meta.translators]
+        for person, role in roles:
+            entry = people.setdefault(person.name, {"name": person.name, "role": role,
+                                                    "affiliation": person.affiliation,
+                                                    "bio": person.bio, "chapters": []})
+            entry["affiliation"] = entry["affiliation"] or person.affiliation
+            entry["bio"] = entry["bio"] or person.bio
+            entry["chapters"].append(f"第{view.number}章")
+    return list(people.values())
+
+
+def read_chapters(config: BookConfig) -> list[Chapter]:
+    if not config.chapters:
+        raise BookError(f"{config.root / 'book.yaml'}: 'chapters' lists no chapter ids")
+    return [load_chapter(config.chapter_path(chapter_id)) for chapter_id in config.chapters]
+
+
+def read_styles(config: BookConfig, names: tuple[str, ...], edition: str) -> list[str]:
+    styles = config.root / STYLES_DIR
+    page_css = template_environment(styles).get_template("page.css.j2").render(
+        page=config.page, fonts=config.fonts, edition=edition,
+        margins=config.page.margins_mm())
+    return [page_css] + [(styles / name).read_text(encoding="utf-8")
+                         for name in names if (styles / name).is_file()]
+
+
+def render_book_html(config: BookConfig, views: list[ChapterView], edition: str,
+                     bibliography_html: str = "", index_html: str = "") -> str:
+    back_matter = [item for item, present in (
+        ({"anchor": "bibliography", "title": "参考文献"}, bibliography_html),
+        ({"anchor": "book-index", "title": "索引"}, index_html),
+        ({"anchor": "contributors", "title": "執筆者紹介"}, True)) if present]
+    template = template_environment(config.root / STYLES_DIR).get_template("book.html.j2")
+    return template.render(
+        book=config, chapters=views, edition=edition, version=__version__,
+        created=created_timestamp(config), book_date=_japanese_date(config.date),
+        authors=[p.name for v in views for p in v.meta.authors],
+        contributors=contributors(views), back_matter=back_matter,
+        bibliography_html=bibliography_html, index_html=index_html)
+
+
+def build_book(root: Path, *, edition: str = "print", out_path: Path | None = None,
+               echo: Callable[[str], None] = lambda _: None) -> BuildResult:
+    started = time.perf_counter()
+    root = Path(root).resolve()
+    config = load_config(root)
+    chapters = read_chapters(config)
+    views = []
+    for number, chapter in enumerate(chapters, start=1):
+        echo(f"[{number}/{len(chapters)}] {chapter.id}: {chapter.meta.title}")
+        views.append(ChapterView(number, chapter, chapter_to_html(chapter).html))
+    html = render_book_html(config, views, edition)
+    allowed = (root / STYLES_DIR, root / config.chapters_dir)
+    document, messages = lay_out(html, read_styles(config, BOOK_STYLESHEETS, edition), root,
+                                 allowed)
+    warnings = [Diagnostic("build", None, message) for message in messages]
+    target = Path(out_path) if out_path else config.path(config.output.book)
+    write_atomic(target, pdf_bytes(document, edition=edition, identifier_source=html))
+    return BuildResult(target, len(document.pages), time.perf_counter() - started, warnings)

@@ -1,0 +1,139 @@
+"""Chapter Markdown → HTML fragment, with the Python-Markdown extensions the book uses.
+
+Extensions: `tables` (the table in 004), `attr_list` (classes such as a table caption), and
+our `PageNotes`, which puts each note's text *at its call* as an inline element so that CSS
+can float it to the foot of the page (`float: footnote`) — Python-Markdown's own `footnotes`
+extension collects notes at the end of the document, where a page layout cannot use them.
+
+Raw HTML in a chapter is not passed through: it is shown as text. Chapters are edited by
+hand and pasted HTML (`<script>`, `<img src=file:///…>`) must never reach the renderer;
+`bookbuild check` warns about it.
+
+Every id is prefixed with the chapter id so that ids never collide in the assembled book.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree
+from dataclasses import dataclass
+
+import markdown
+from markdown.extensions import Extension
+from markdown.inlinepatterns import AUTOLINK_RE, AutolinkInlineProcessor, InlineProcessor
+from markdown.preprocessors import Preprocessor
+
+from .chapter import MISSING_NOTE_TEXT, NOTE_CALL, NOTE_DEFINITION, Chapter
+
+# Between `normalize_whitespace` (30) and `html_block` (20): note definitions are removed
+# before any block parsing can see them.
+NOTE_DEFINITIONS_PRIORITY = 25
+# Above `reference` (170) so `[^1]` is never read as a link reference, below `escape` (180).
+NOTE_CALL_PRIORITY = 175
+# Python-Markdown's own priority for `autolink`: ours replaces it in place.
+AUTOLINK_PRIORITY = 120
+
+
+class _NoteDefinitions(Preprocessor):
+    def __init__(self, md: markdown.Markdown, extension: PageNotes) -> None:
+        super().__init__(md)
+        self.extension = extension
+
+    def run(self, lines: list[str]) -> list[str]:
+        kept = []
+        for line in lines:
+            match = NOTE_DEFINITION.match(line)
+            if match:
+                self.extension.notes[match.group(1)] = match.group(2).strip()
+            else:
+                kept.append(line)
+        return kept
+
+
+class _NoteCall(InlineProcessor):
+    def __init__(self, extension: PageNotes) -> None:
+        super().__init__(NOTE_CALL.pattern)
+        self.extension = extension
+
+    def handleMatch(self, m: re.Match, data: str):  # noqa: N802 (Python-Markdown's name)
+        label = m.group(1)
+        text = self.extension.notes.get(label)
+        prefix = self.extension.getConfig("id_prefix")
+        note = etree.Element("span")
+        note.set("data-label", label)
+        note.set("id", f"{prefix}-note-{label}")
+        if text is None or text == MISSING_NOTE_TEXT:
+            note.set("class", "note missing-note")
+            note.text = MISSING_NOTE_TEXT
+        else:
+            note.set("class", "note")
+            note.text = text  # inline Markdown (links, emphasis) inside is still processed
+        return note, m.start(0), m.end(0)
+
+
+class PageNotes(Extension):
+    """Notes as inline elements at their calls, labelled with the manuscript's own labels."""
+
+    def __init__(self, **kwargs) -> None:
+        self.config = {"id_prefix": ["ch", "prefix for element ids (the chapter id)"]}
+        super().__init__(**kwargs)
+        self.notes: dict[str, str] = {}
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802
+        md.registerExtension(self)
+        md.preprocessors.register(_NoteDefinitions(md, self), "page_note_definitions",
+                                  NOTE_DEFINITIONS_PRIORITY)
+        md.inlinePatterns.register(_NoteCall(self), "page_note_call", NOTE_CALL_PRIORITY)
+
+    def reset(self) -> None:
+        self.notes = {}
+
+
+class _VisibleAutolink(AutolinkInlineProcessor):
+    """`<http://…>` as a link that keeps its angle brackets on the page.
+
+    In the manuscripts the brackets are the authors' punctuation (`<http://…>2017年`): without
+    them the URL would run into the date that follows.
+    """
+
+    def handleMatch(self, m: re.Match, data: str):  # noqa: N802
+        link, start, end = super().handleMatch(m, data)
+        wrapper = etree.Element("span")
+        wrapper.set("class", "url")
+        wrapper.text = "<"
+        wrapper.append(link)
+        link.tail = ">"
+        return wrapper, start, end
+
+
+def _without_raw_html(md: markdown.Markdown) -> None:
+    md.preprocessors.deregister("html_block")
+    md.inlinePatterns.deregister("html")
+
+
+@dataclass(frozen=True)
+class ChapterHtml:
+    chapter_id: str
+    html: str
+
+
+def make_converter(chapter_id: str) -> markdown.Markdown:
+    md = markdown.Markdown(
+        extensions=["tables", "attr_list", PageNotes(id_prefix=chapter_id)],
+        output_format="html",
+    )
+    _without_raw_html(md)
+    md.inlinePatterns.register(_VisibleAutolink(AUTOLINK_RE, md), "autolink", AUTOLINK_PRIORITY)
+    return md
+
+
+def number_headings(html: str, chapter_id: str) -> str:
+    """Give every heading a stable id (`<chapter>-s<n>`) for the outline and links."""
+    counter = iter(range(1, 10_000))
+    return re.sub(r"<(h[2-6])>", lambda m: f'<{m.group(1)} id="{chapter_id}-s{next(counter)}">',
+                  html)
+
+
+def chapter_to_html(chapter: Chapter) -> ChapterHtml:
+    html = make_converter(chapter.id).convert(chapter.body)
+    return ChapterHtml(chapter.id, number_headings(html, chapter.id))

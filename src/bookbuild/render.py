@@ -1,0 +1,103 @@
+"""HTML + CSS → laid-out document → PDF, through WeasyPrint.
+
+The renderer reads only the project's own files: `ProjectFetcher` serves `file:` URLs
+inside the allowed folders (styles/, chapters/) and refuses everything else — other
+files on the machine and the network. WeasyPrint is imported lazily: it takes a second to
+import, and `bookbuild --help` must not pay for it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import jinja2
+
+from .errors import BookError
+
+STYLES_DIR = "styles"
+
+
+class RefusedFetch(BookError):
+    pass
+
+
+@dataclass(frozen=True)
+class ProjectFetcher:
+    """A WeasyPrint URL fetcher that only reads files below the allowed folders."""
+
+    allowed: tuple[Path, ...]
+
+    def __call__(self, url: str, *args, **kwargs) -> dict:
+        parsed = urlparse(url)
+        if parsed.scheme == "data":
+            from weasyprint.urls import default_url_fetcher
+
+            return default_url_fetcher(url, *args, **kwargs)
+        if parsed.scheme != "file":
+            raise RefusedFetch(f"refused to fetch {url!r}: the build reads only the project's "
+                               "own files (no network)")
+        path = Path(unquote(parsed.path)).resolve()
+        if not any(path.is_relative_to(folder.resolve()) for folder in self.allowed):
+            raise RefusedFetch(f"refused to read {path}: outside the project's folders "
+                               f"({', '.join(str(f) for f in self.allowed)})")
+        return {"string": path.read_bytes(), "mime_type": _mime_type(path),
+                "redirected_url": path.as_uri()}
+
+
+def _mime_type(path: Path) -> str:
+    return {".css": "text/css", ".png": "image/png", ".jpg": "image/jpeg",
+            ".jpeg": "image/jpeg", ".svg": "image/svg+xml"}.get(path.suffix.lower(),
+                                                               "application/octet-stream")
+
+
+def template_environment(styles: Path) -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(styles)),
+        autoescape=jinja2.select_autoescape(["html", "html.j2"]),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+class WarningCollector(logging.Handler):
+    """Collects WeasyPrint's warnings (CSS problems, refused fetches) for our report."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def lay_out(html: str, stylesheets: list[str], root: Path, allowed: tuple[Path, ...]):
+    """Lay out `html` with the given CSS sources; return (Document, warnings)."""
+    import weasyprint
+
+    fetcher = ProjectFetcher(allowed)
+    collector = WarningCollector()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(collector)
+    try:
+        css = [weasyprint.CSS(string=text, base_url=str(root / STYLES_DIR) + "/",
+                              url_fetcher=fetcher) for text in stylesheets]
+        document = weasyprint.HTML(string=html, base_url=str(root) + "/", url_fetcher=fetcher
+                                   ).render(stylesheets=css)
+    finally:
+        logger.removeHandler(collector)
+    return document, collector.messages
+
+
+def pdf_bytes(document, *, edition: str, identifier_source: str) -> bytes:
+    """The PDF, with a stable identifier so that the same inputs give the same bytes."""
+    identifier = hashlib.sha256(identifier_source.encode()).hexdigest()[:32].encode()
+    options = {"pdf_identifier": identifier, "uncompressed_pdf": False}
+    if edition == "screen":
+        options["pdf_variant"] = "pdf/ua-1"
+    return document.write_pdf(**options)
