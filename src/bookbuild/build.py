@@ -17,6 +17,7 @@ from . import __version__
 from .chapter import Chapter, load_chapter
 from .config import BookConfig, load_config
 from .errors import BookError, Diagnostic
+from .fonts import find_face, missing_characters, vertical_problems
 from .fsutil import write_atomic
 from .markdown import chapter_to_html
 from .render import STYLES_DIR, lay_out, pdf_bytes, template_environment
@@ -39,6 +40,10 @@ class ChapterView:
     @property
     def anchor(self) -> str:
         return f"ch-{self.chapter.id}"
+
+    @property
+    def end_anchor(self) -> str:
+        return f"ch-{self.chapter.id}-end"
 
     @property
     def running_title(self) -> str:
@@ -66,6 +71,24 @@ class BuildResult:
     pages: int
     seconds: float
     warnings: list[Diagnostic] = field(default_factory=list)
+    # chapter id → (first page, last page), 1-based physical pages (= printed folios)
+    chapter_pages: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+
+def anchor_pages(document) -> dict[str, int]:
+    """Element id → the 1-based page where it first appears in the laid-out document."""
+    pages: dict[str, int] = {}
+    for number, page in enumerate(document.pages, start=1):
+        for anchor in page.anchors:
+            pages.setdefault(anchor, number)
+    return pages
+
+
+def chapter_page_ranges(views: list[ChapterView],
+                        anchors: dict[str, int]) -> dict[str, tuple[int, int]]:
+    """Each chapter's first and last page, from the markers at its start and end."""
+    return {view.chapter.id: (anchors[view.anchor], anchors[view.end_anchor])
+            for view in views}
 
 
 def _japanese_date(iso: str) -> str:
@@ -126,12 +149,26 @@ def render_book_html(config: BookConfig, views: list[ChapterView], edition: str,
         bibliography_html=bibliography_html, index_html=index_html)
 
 
+def font_warnings(config: BookConfig, chapters: list[Chapter]) -> list[Diagnostic]:
+    """Characters the body font lacks (with file:line) and fonts without vertical forms."""
+    serif = find_face(config.fonts.serif, config.fonts.directories)
+    sans = find_face(config.fonts.sans, config.fonts.directories)
+    found = vertical_problems(serif) + vertical_problems(sans)
+    for chapter in chapters:
+        lines = chapter.body.split("\n")
+        found += missing_characters(chapter.path, lines, chapter.body_line, serif)
+        headings = [line if line.startswith("#") else "" for line in lines]
+        found += missing_characters(chapter.path, headings, chapter.body_line, sans)
+    return found
+
+
 def build_book(root: Path, *, edition: str = "print", out_path: Path | None = None,
                echo: Callable[[str], None] = lambda _: None) -> BuildResult:
     started = time.perf_counter()
     root = Path(root).resolve()
     config = load_config(root)
     chapters = read_chapters(config)
+    warnings = font_warnings(config, chapters)
     views = []
     for number, chapter in enumerate(chapters, start=1):
         echo(f"[{number}/{len(chapters)}] {chapter.id}: {chapter.meta.title}")
@@ -140,7 +177,9 @@ def build_book(root: Path, *, edition: str = "print", out_path: Path | None = No
     allowed = (root / STYLES_DIR, root / config.chapters_dir)
     document, messages = lay_out(html, read_styles(config, BOOK_STYLESHEETS, edition), root,
                                  allowed)
-    warnings = [Diagnostic("build", None, message) for message in messages]
+    warnings += [Diagnostic("build", None, message) for message in messages]
     target = Path(out_path) if out_path else config.path(config.output.book)
     write_atomic(target, pdf_bytes(document, edition=edition, identifier_source=html))
-    return BuildResult(target, len(document.pages), time.perf_counter() - started, warnings)
+    ranges = chapter_page_ranges(views, anchor_pages(document))
+    return BuildResult(target, len(document.pages), time.perf_counter() - started, warnings,
+                       ranges)

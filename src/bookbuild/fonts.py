@@ -1,0 +1,98 @@
+"""The book's fonts: finding them, checking they cover every character, and that they carry
+the vertical alternates (`vert`/`vrt2`) a later vertical edition needs.
+
+Fonts are looked up only in the folders that book.yaml names (`fonts.directories`).
+"""
+
+from __future__ import annotations
+
+import functools
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import BookError, Diagnostic
+
+FONT_SUFFIXES = (".ttc", ".otc", ".otf", ".ttf")
+VERTICAL_FEATURES = ("vert", "vrt2")
+
+
+@dataclass(frozen=True)
+class FontFace:
+    family: str
+    path: Path
+    index: int  # the face's index inside a collection (.ttc)
+    codepoints: frozenset[int]
+    features: frozenset[str]
+
+    def covers(self, char: str) -> bool:
+        return ord(char) in self.codepoints
+
+
+@functools.cache
+def _faces_in(path: Path) -> tuple[tuple[str, str, int], ...]:
+    """(family, subfamily, index) of every face in a font file."""
+    from fontTools.ttLib import TTCollection, TTFont
+
+    if path.suffix.lower() in (".ttc", ".otc"):
+        fonts = TTCollection(str(path), lazy=True).fonts
+    else:
+        fonts = [TTFont(str(path), lazy=True)]
+    return tuple((f["name"].getDebugName(1), f["name"].getDebugName(2), i)
+                 for i, f in enumerate(fonts))
+
+
+@functools.cache
+def _load_face(family: str, path: Path, index: int) -> FontFace:
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(str(path), fontNumber=index, lazy=True)
+    features: set[str] = set()
+    for table in ("GSUB", "GPOS"):
+        if table in font:
+            features |= {r.FeatureTag for r in font[table].table.FeatureList.FeatureRecord}
+    return FontFace(family, path, index, frozenset(font.getBestCmap()), frozenset(features))
+
+
+def find_face(family: str, directories: tuple[str, ...]) -> FontFace:
+    """The regular face of `family` in the configured font folders."""
+    for directory in directories:
+        for path in sorted(Path(directory).glob("**/*")):
+            if path.suffix.lower() not in FONT_SUFFIXES:
+                continue
+            for name, subfamily, index in _faces_in(path):
+                if name == family and subfamily in ("Regular", "Book", "Medium"):
+                    return _load_face(family, path, index)
+    raise BookError(f"book.yaml: fonts: font {family!r} not found in "
+                    f"{', '.join(directories)}; install Debian's fonts-noto-cjk "
+                    "(make setup) or point fonts.directories to where the font is")
+
+
+def _is_printed(char: str) -> bool:
+    return not (char.isspace() or unicodedata.category(char) in ("Cc", "Cf"))
+
+
+def missing_characters(path: Path | str, lines: list[str], first_line: int,
+                       face: FontFace) -> list[Diagnostic]:
+    """A warning for each character the face lacks, with where it first appears."""
+    seen: set[str] = set()
+    problems = []
+    for offset, line in enumerate(lines):
+        for col, char in enumerate(line, start=1):
+            if char in seen or not _is_printed(char) or face.covers(char):
+                continue
+            seen.add(char)
+            name = unicodedata.name(char, "unnamed")
+            problems.append(Diagnostic(
+                path, first_line + offset,
+                f"U+{ord(char):04X} {char!r} ({name}) is not in {face.family}: it would be "
+                "set in a fallback font; change the character or the font", "warning", col))
+    return problems
+
+
+def vertical_problems(face: FontFace) -> list[Diagnostic]:
+    lacking = [f for f in VERTICAL_FEATURES if f not in face.features]
+    if not lacking:
+        return []
+    return [Diagnostic("book.yaml", None, f"font {face.family!r} has no {'/'.join(lacking)} "
+                       "feature: it cannot be set vertically; choose a CJK font that has it")]
