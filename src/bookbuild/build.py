@@ -15,7 +15,7 @@ from pathlib import Path
 
 from . import __version__
 from .chapter import Chapter, load_chapter
-from .config import BookConfig, load_config
+from .config import BookConfig, PageGeometry, load_config
 from .errors import BookError, Diagnostic
 from .fonts import find_face, missing_characters, vertical_problems
 from .fsutil import write_atomic
@@ -125,11 +125,13 @@ def read_chapters(config: BookConfig) -> list[Chapter]:
     return [load_chapter(config.chapter_path(chapter_id)) for chapter_id in config.chapters]
 
 
-def read_styles(config: BookConfig, names: tuple[str, ...], edition: str) -> list[str]:
+def read_styles(config: BookConfig, names: tuple[str, ...], edition: str,
+                page: PageGeometry | None = None) -> list[str]:
+    """The generated page sheet for `page` (default: the book's), then the named sheets."""
+    page = page or config.page
     styles = config.root / STYLES_DIR
     page_css = template_environment(styles).get_template("page.css.j2").render(
-        page=config.page, fonts=config.fonts, edition=edition,
-        margins=config.page.margins_mm())
+        page=page, fonts=config.fonts, edition=edition, margins=page.margins_mm())
     return [page_css] + [(styles / name).read_text(encoding="utf-8")
                          for name in names if (styles / name).is_file()]
 
@@ -162,6 +164,16 @@ def font_warnings(config: BookConfig, chapters: list[Chapter]) -> list[Diagnosti
     return found
 
 
+def chapter_views(chapters: list[Chapter],
+                  echo: Callable[[str], None] = lambda _: None) -> list[ChapterView]:
+    """Each chapter's HTML, ready for a template, numbered in book order."""
+    views = []
+    for number, chapter in enumerate(chapters, start=1):
+        echo(f"[{number}/{len(chapters)}] {chapter.id}: {chapter.meta.title}")
+        views.append(ChapterView(number, chapter, chapter_to_html(chapter).html))
+    return views
+
+
 def build_book(root: Path, *, edition: str = "print", out_path: Path | None = None,
                echo: Callable[[str], None] = lambda _: None) -> BuildResult:
     started = time.perf_counter()
@@ -169,10 +181,7 @@ def build_book(root: Path, *, edition: str = "print", out_path: Path | None = No
     config = load_config(root)
     chapters = read_chapters(config)
     warnings = font_warnings(config, chapters)
-    views = []
-    for number, chapter in enumerate(chapters, start=1):
-        echo(f"[{number}/{len(chapters)}] {chapter.id}: {chapter.meta.title}")
-        views.append(ChapterView(number, chapter, chapter_to_html(chapter).html))
+    views = chapter_views(chapters, echo)
     html = render_book_html(config, views, edition)
     allowed = (root / STYLES_DIR, root / config.chapters_dir)
     document, messages = lay_out(html, read_styles(config, BOOK_STYLESHEETS, edition), root,

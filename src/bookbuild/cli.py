@@ -50,3 +50,84 @@ def build(edition: str, out_path: Path | None, strict: bool, root: Path) -> None
     click.echo(f"wrote {result.path} ({result.pages} pages, {result.seconds:.1f} s)")
     if strict and result.warnings:
         raise BookError(f"--strict: {len(result.warnings)} warning(s)")
+
+
+@main.command()
+@click.argument("chapter_ids", nargs=-1)
+@click.option("--all", "all_chapters", is_flag=True, help="Every chapter of book.yaml.")
+@click.option("--out", "out_dir", default=None, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the PDFs (default: output.handouts in book.yaml).")
+@click.option("--line", "handout_line", default=None,
+              help="The handout line (course, session, date); default: handout.line.")
+@click.option("--jobs", default=None, type=click.IntRange(1), help="Parallel builds "
+              "(default: one per core).")
+@click.option("--root", default=Path("."), type=click.Path(file_okay=False, path_type=Path))
+def handout(chapter_ids: tuple[str, ...], all_chapters: bool, out_dir: Path | None,
+            handout_line: str | None, jobs: int | None, root: Path) -> None:
+    """A4 handouts of CHAPTER_IDS, one PDF each."""
+    from .config import load_config
+    from .handout import build_handouts, select_chapters
+
+    ids = select_chapters(load_config(root), chapter_ids, all_chapters)
+    build_handouts(root, ids, out_dir=out_dir, handout_line=handout_line, jobs=jobs,
+                   echo=click.echo)
+
+
+@main.command()
+@click.argument("chapter_ids", nargs=-1)
+@click.option("--all", "all_chapters", is_flag=True, help="Every chapter of book.yaml.")
+@click.option("--out", "out_dir", default=None, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the PDFs (default: output.offprints in book.yaml).")
+@click.option("--root", default=Path("."), type=click.Path(file_okay=False, path_type=Path))
+def offprint(chapter_ids: tuple[str, ...], all_chapters: bool, out_dir: Path | None,
+             root: Path) -> None:
+    """Offprints (抜刷) of CHAPTER_IDS: their pages exactly as in the print edition."""
+    from .config import load_config
+    from .handout import build_offprints, select_chapters
+
+    ids = select_chapters(load_config(root), chapter_ids, all_chapters)
+    build_offprints(root, ids, out_dir=out_dir, echo=click.echo)
+
+
+@main.group()
+def bib() -> None:
+    """The shared bibliography (chapters/bibliography.yaml)."""
+
+
+@bib.command("extract")
+@click.argument("chapters", nargs=-1, required=True,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--bibliography", "bib_path", default=Path("chapters/bibliography.yaml"),
+              show_default=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Existing bibliography: notes that already resolve are skipped.")
+def bib_extract(chapters: tuple[Path, ...], bib_path: Path) -> None:
+    """Propose CSL YAML entries from the notes of CHAPTERS (printed, for the editor)."""
+    from .bibextract import propose, proposals_yaml
+    from .bibliography import load_bibliography
+    from .chapter import load_chapter
+
+    loaded = [load_chapter(path) for path in chapters]
+    bibliography = load_bibliography(bib_path) if bib_path.exists() else None
+    click.echo(proposals_yaml(propose(loaded, bibliography)), nl=False)
+
+
+@bib.command("check")
+@click.option("--root", default=Path("."), type=click.Path(file_okay=False, path_type=Path))
+@click.option("--strict", is_flag=True, help="Fail (non-zero exit) on any warning.")
+def bib_check(root: Path, strict: bool) -> None:
+    """Resolve every note of the book's chapters against the bibliography; list problems."""
+    from .bibliography import BIBLIOGRAPHY_NAME, load_bibliography, resolve_citations
+    from .chapter import load_chapter
+    from .config import load_config
+
+    config = load_config(root)
+    chapters = [load_chapter(config.chapter_path(i)) for i in config.chapters]
+    bibliography = load_bibliography(config.path(config.chapters_dir) / BIBLIOGRAPHY_NAME)
+    citations = resolve_citations(chapters, bibliography)
+    for diagnostic in citations.diagnostics:
+        click.echo(str(diagnostic), err=True)
+    linked = sum(len(notes) for notes in citations.by_chapter.values())
+    click.echo(f"{len(bibliography.works)} works, {len(citations.cited_ids())} cited, "
+               f"{linked} notes linked, {len(citations.diagnostics)} warning(s)")
+    if strict and citations.diagnostics:
+        raise BookError(f"--strict: {len(citations.diagnostics)} warning(s)")

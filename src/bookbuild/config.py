@@ -57,9 +57,18 @@ class Fonts:
 
 
 @dataclass(frozen=True)
-class Handout:
-    width_mm: float = 210.0  # A4
+class Handout(PageGeometry):
+    """A4 handouts: no bleed, no marks, wide margins for the reader's notes."""
+
+    width_mm: float = 210.0
     height_mm: float = 297.0
+    bleed_mm: float = 0.0
+    crop_marks: bool = False
+    font_size_pt: float = 10.5
+    line_pitch_pt: float = 18.0
+    chars_per_line: float = 40.0
+    lines_per_page: float = 38.0
+    inner_extra_mm: float = 0.0
     line: str = ""  # e.g. 「北東アジア国際関係論」第5回 2026年12月3日
 
 

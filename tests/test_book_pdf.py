@@ -1,0 +1,103 @@
+"""End-to-end: build the real book and read the PDF back as a reader and a printer would."""
+
+from __future__ import annotations
+
+import re
+
+import pdfplumber
+import pypdf
+import pytest
+
+from bookbuild.chapter import NOTE_CALL, NOTE_DEFINITION, load_chapter
+from bookbuild.config import load_config
+from readback import is_subsequence, letters, page_texts
+
+MM = 72 / 25.4
+
+
+@pytest.fixture(scope="module")
+def config(project_root):
+    return load_config(project_root)
+
+
+@pytest.fixture(scope="module")
+def chapters(config):
+    return [load_chapter(config.chapter_path(cid)) for cid in config.chapters]
+
+
+def body_without_notes(body: str) -> str:
+    """The running text as a reader meets it: calls become their labels, definitions go."""
+    lines = [line for line in body.split("\n") if not NOTE_DEFINITION.match(line)
+             and not re.fullmatch(r"\{:[^}]*\}", line.strip())]
+    return NOTE_CALL.sub(lambda m: m.group(1), "\n".join(lines))
+
+
+def chapter_letters(built_book, chapter_id: str) -> str:
+    first, last = built_book.chapter_pages[chapter_id]
+    return letters("".join(page_texts(built_book.path)[first - 1:last]))
+
+
+def test_every_letter_of_every_chapter_is_in_the_pdf(built_book, chapters):
+    for chapter in chapters:
+        on_pages = chapter_letters(built_book, chapter.id)
+        expected = letters(chapter.meta.title + body_without_notes(chapter.body))
+        found, matched = is_subsequence(expected, on_pages)
+        context = f"{expected[max(0, matched - 20):matched]}|{expected[matched:matched + 20]}"
+        assert found, f"{chapter.id}: text lost after {matched}/{len(expected)}: …{context}…"
+        for note in chapter.notes:
+            assert letters(note.text) in on_pages, f"{chapter.id}: note {note.label} missing"
+
+
+def test_chapters_open_on_right_hand_pages_listed_in_the_contents(built_book, chapters):
+    texts = page_texts(built_book.path)
+    contents = next(t for t in texts if "目次" in t)
+    listed = [int(n) for n in re.findall(r"第\d+章.*?(\d+)\s*$", contents, re.M)]
+    starts = [built_book.chapter_pages[c.id][0] for c in chapters]
+    assert listed == starts
+    assert all(page % 2 == 1 for page in starts)
+
+
+def test_folios_are_printed_at_the_outer_foot(built_book):
+    with pdfplumber.open(built_book.path) as pdf:
+        first, last = next(iter(built_book.chapter_pages.values()))
+        for number in range(first + 1, last + 1):
+            page = pdf.pages[number - 1]
+            foot = [w for w in page.extract_words() if w["top"] > page.height * 0.93]
+            assert [w["text"] for w in foot] == [str(number)]
+            outer_left = number % 2 == 0
+            x = foot[0]["x0"]
+            assert (x < page.width / 2) == outer_left
+
+
+def test_fonts_are_embedded(built_book):
+    reader = pypdf.PdfReader(built_book.path)
+    names = set()
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descriptor = (font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+                          if "/DescendantFonts" in font else font["/FontDescriptor"])
+            assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), \
+                font["/BaseFont"]
+            names.add(str(font["/BaseFont"]))
+    assert any("Noto-Serif-CJK-JP" in n for n in names)
+    assert any("Noto-Sans-CJK-JP" in n for n in names)
+    assert all(re.match(r"[A-Z]{6}\+", n) for n in names), "fonts are subset"
+
+
+def test_trim_and_bleed_boxes_are_as_configured(built_book, config):
+    page = pypdf.PdfReader(built_book.path).pages[0]
+    trim, bleed = page.trimbox, page.bleedbox
+    assert float(trim.width) == pytest.approx(config.page.width_mm * MM, abs=0.01)
+    assert float(trim.height) == pytest.approx(config.page.height_mm * MM, abs=0.01)
+    assert float(bleed.width) == pytest.approx((config.page.width_mm + 2 * config.page.bleed_mm)
+                                               * MM, abs=0.01)
+    assert float(trim.left) - float(bleed.left) == pytest.approx(config.page.bleed_mm * MM,
+                                                                  abs=0.01)
+
+
+def test_body_text_is_device_cmyk_black(built_book):
+    first, last = next(iter(built_book.chapter_pages.values()))
+    with pdfplumber.open(built_book.path) as pdf:
+        colours = {c["non_stroking_color"] for p in pdf.pages[first - 1:last] for c in p.chars}
+    assert colours == {(0.0, 0.0, 0.0, 1.0)}
