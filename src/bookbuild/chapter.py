@@ -42,6 +42,7 @@ class Source:
     url: str = ""
     number: str = ""
     note: str = ""  # a disclaimer or other statement printed with the original
+    project: str = ""  # the research group or project a report series belongs to
 
 
 @dataclass(frozen=True)

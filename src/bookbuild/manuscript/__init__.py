@@ -1,0 +1,59 @@
+"""The normaliser: a raw manuscript (bytes) → a Markdown chapter (text) and a report.
+
+`normalise` is pure (no disk); `normalise_files` reads sources, checks every output before
+writing any, and writes atomically.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..chapter import chapter_id_for
+from ..errors import BookError
+from ..fsutil import refuse_overwrite, write_atomic
+from .assemble import assemble
+from .decode import decode
+from .report import Report
+
+
+@dataclass(frozen=True)
+class Normalised:
+    chapter_id: str
+    markdown: str
+    report: Report
+
+
+def normalise(raw: bytes, source_name: str) -> Normalised:
+    """Turn one manuscript's bytes into chapter Markdown; `source_name` names it in messages
+    and gives the chapter id (its stem)."""
+    decoded = decode(raw, source_name)
+    report = Report(source_name, encoding=decoded.encoding)
+    markdown = assemble(decoded.text, report)
+    return Normalised(chapter_id_for(Path(source_name)), markdown, report)
+
+
+def normalise_files(sources: list[Path], out_dir: Path, *, force: bool = False,
+                    echo: Callable[[str], None] = print) -> list[Path]:
+    """Normalise every source into `out_dir/<id>.md`; refuse to overwrite without `force`."""
+    results: list[tuple[Path, Normalised]] = []
+    for source in sources:
+        try:
+            raw = Path(source).read_bytes()
+        except OSError as exc:
+            raise BookError(f"{source}: cannot read: {exc.strerror}") from exc
+        result = normalise(raw, str(source))
+        target = Path(out_dir) / f"{result.chapter_id}.md"
+        if any(target == t for t, _ in results):
+            raise BookError(f"{source}: its chapter id '{result.chapter_id}' is already used "
+                            "by another source; rename one of them")
+        results.append((target, result))
+    for target, _ in results:
+        refuse_overwrite(target, force)
+    for target, result in results:
+        write_atomic(target, result.markdown)
+        for line in result.report.lines():
+            echo(line)
+        echo(f"  wrote {target}")
+    return [target for target, _ in results]

@@ -1,0 +1,158 @@
+"""The normaliser's stages in order, from decoded text to the chapter's Markdown."""
+
+from __future__ import annotations
+
+from .emit import caption_markdown, chapter_text, escape_block_start, table_markdown
+from .frontmatter import (
+    CLOSING_MARK,
+    PROFILE_HEADING,
+    Meta,
+    read_footer,
+    read_profile,
+    read_title_block,
+)
+from .furniture import find_furniture
+from .headings import heading_key, heading_level
+from .layout import LayoutProfile, detect_layout
+from .lines import Line, split_lines
+from .notes import NoteStyle, NoteText, find_footnotes, find_section, link_calls
+from .queries import heading_queries
+from .quotes import is_standalone_quote
+from .report import Report
+from .structure import Block, segment
+from .tables import parse_table
+from .text import SUPERSCRIPT_DIGITS, join_lines, squeeze_spaces
+
+
+def _first_heading(lines: list[Line], profile: LayoutProfile) -> int:
+    for index, line in enumerate(lines):
+        if heading_level(line.text) and line.width < profile.measure * 0.9 + 40 * profile.unwrapped:
+            return index
+    return 0
+
+
+def _outline_end(lines: list[Line], start: int) -> int:
+    """Skip a table of contents: headings at the top that all recur further down."""
+    index = start
+    entries: list[str] = []
+    while index < len(lines) and (lines[index].blank or heading_level(lines[index].text)):
+        if not lines[index].blank:
+            entries.append(heading_key(lines[index].text))
+        index += 1
+    later = {heading_key(line.text) for line in lines[index:] if heading_level(line.text)}
+    if len(entries) >= 2 and all(entry in later for entry in entries):
+        return index
+    return start
+
+
+def _notes(lines: list[Line], start: int) -> tuple[int, set[int], NoteStyle, list[NoteText]]:
+    """(end of body, footnote line numbers, style, note texts)."""
+    if any(line.text[:1] in SUPERSCRIPT_DIGITS for line in lines[start:] if not line.blank):
+        taken, notes = find_footnotes(lines[start:])
+        return len(lines), taken, NoteStyle("superscript"), notes
+    section = find_section(lines, start)
+    if section:
+        begin, style, notes = section
+        return begin, set(), style, notes
+    return len(lines), set(), NoteStyle("arabic"), []
+
+
+def _split_tail(body: list[Line], meta: Meta) -> list[Line]:
+    """Take the author profile and the closing mark off the end of the body."""
+    for index, line in enumerate(body):
+        if PROFILE_HEADING.match(line.text):
+            read_profile(body[index:], meta)
+            body = body[:index]
+            break
+    filled = [i for i, line in enumerate(body) if not line.blank]
+    if filled and CLOSING_MARK.match(squeeze_spaces(body[filled[-1]].text)):
+        meta.closing = squeeze_spaces(body[filled[-1]].text)
+        body = body[:filled[-1]]
+    return body
+
+
+def assemble(text: str, report: Report) -> str:
+    lines = split_lines(text)
+    profile = detect_layout(lines)
+    report.layout = profile.name
+    start = _first_heading(lines, profile)
+    meta = read_title_block(lines[:start])
+    body_start = _outline_end(lines, start)
+    report.outline_lines = sum(1 for line in lines[start:body_start] if not line.blank)
+    body_end, footnote_lines, style, notes = _notes(lines, body_start)
+    furniture = find_furniture(lines[:body_end], body_start, profile.measure)
+    if furniture.footer:
+        read_footer(furniture.footer, meta)
+    removed = furniture.removed
+    meta.furniture = [f"{line.no}: {line.text}" for line in lines
+                      if line.no in removed and not line.blank
+                      and line not in furniture.footer]
+    meta.furniture += [f"{line.no}: {line.text}" for line in lines[start:body_start]
+                       if not line.blank]
+    report.furniture_lines = len(meta.furniture)
+    report.page_numbers = furniture.page_numbers
+    report.running_heads = furniture.running_heads
+    body = [line for line in lines[body_start:body_end]
+            if line.no not in removed and line.no not in footnote_lines]
+    body = _split_tail(body, meta)
+    blocks = segment(body, profile)
+    markdown = render_blocks(blocks, notes, style, meta, report)
+    meta.queries = heading_queries(
+        [b for b in blocks if b.kind == "heading"],
+        " ".join(join_lines([line.text for line in b.lines]) for b in blocks
+                 if b.kind == "paragraph"), report)
+    if not meta.title:
+        report.warn(1, "no title found at the top of the manuscript", "error")
+    return chapter_text(meta, *markdown)
+
+
+def render_blocks(blocks: list[Block], notes: list[NoteText], style: NoteStyle, meta: Meta,
+                  report: Report) -> tuple[list[str], list[tuple[str, str]]]:
+    paragraphs = [join_lines([line.text for line in b.lines]) for b in blocks
+                  if b.kind == "paragraph"]
+    linked, found, missing = link_calls(paragraphs, notes, style)
+    texts = {note.label: note for note in notes}
+    report.notes_found = len(notes)
+    report.calls_linked = sum(1 for label in found if label in texts)
+    para_blocks = [b for b in blocks if b.kind == "paragraph"]
+    for index in missing:
+        label = [lab for lab in found if lab not in texts][missing.index(index)]
+        report.missing_notes.append(label)
+        report.warn(para_blocks[index].line,
+                    f"note call '{label}' has no note text in the manuscript; the chapter "
+                    "shows an editor's placeholder: supply the text")
+    for note in notes:
+        if note.label not in found:
+            report.warn(note.line, f"note {note.label} has a text but no call was found in "
+                        "the running text; attach it by hand")
+    body: list[str] = []
+    paragraph_index = 0
+    for block in blocks:
+        if block.kind == "heading":
+            report.headings += 1
+            body.append("#" * block.level + " " + squeeze_spaces(block.lines[0].text))
+        elif block.kind == "paragraph":
+            text = squeeze_spaces(linked[paragraph_index])
+            paragraph_index += 1
+            if is_standalone_quote(text):
+                report.quotations += 1
+                body.append("> " + text)
+            else:
+                report.paragraphs += 1
+                body.append(escape_block_start(text))
+        elif block.kind == "caption":
+            body.append(caption_markdown(squeeze_spaces(join_lines(
+                [line.text for line in block.lines]))))
+        elif block.kind == "table":
+            report.tables += 1
+            body.append(table_markdown(parse_table(block.lines)))
+    definitions = [(note.label, note.text) for note in notes]
+    definitions += [(label, "") for label in found if label not in texts]
+    return body, _in_call_order(definitions, found)
+
+
+def _in_call_order(definitions: list[tuple[str, str]], found: list[str]
+                   ) -> list[tuple[str, str]]:
+    """Definitions in the manuscript's numbering order (calls first, unmatched texts last)."""
+    order = {label: i for i, label in enumerate(found)}
+    return sorted(definitions, key=lambda d: order.get(d[0], len(order)))

@@ -1,0 +1,111 @@
+"""Page furniture: page numbers, running heads, repeated report headers and footers.
+
+Found from features only: a page number is a line holding nothing but a number (decorated
+with dashes, or standing between runs of blank lines); running heads and report headers are
+short lines near it that repeat another line of the manuscript (the title, or each other).
+The block they form around the page number is removed. If that block also holds text that
+is not repeated (a disclaimer), it is the first page's footer: what it says about the
+publication goes to the front-matter.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from .headings import heading_level
+from .lines import Line
+
+DECORATION = "-−–—―‐─~〜̶ー"
+DATE_ONLY = re.compile(r"^\d{4}\s*[/.年]\s*\d{1,2}\s*[/.月]\s*\d{1,2}\s*日?$")
+# Lines that repeat each other must share at least this many characters to count.
+MIN_REPEAT_CHARS = 4
+# A running head is short: under this share of a full line.
+SHORT_SHARE = 0.7
+# Non-repeated lines allowed between two repeated ones inside one furniture block.
+MAX_GAP_LINES = 3
+
+
+@dataclass
+class Furniture:
+    removed: set[int] = field(default_factory=set)  # line numbers
+    footer: list[Line] = field(default_factory=list)  # first-page footer → front-matter
+    page_numbers: int = 0
+    running_heads: int = 0
+
+
+def _key(text: str) -> str:
+    return "".join(c for c in text if not c.isspace() and c not in DECORATION + "\u3000")
+
+
+def is_page_number(lines: list[Line], index: int) -> bool:
+    line = lines[index]
+    bare = "".join(c for c in line.text if not unicodedata.combining(c))
+    core = bare.strip(" \u3000" + DECORATION)
+    if not core or not core.isdigit() or len(core) > 4:
+        return False
+    if core != line.text:
+        return True  # decorated: − 17 −, ̶ 76 ̶ (a combining overlay on a space)
+    before = lines[max(0, index - 2):index]
+    after = lines[index + 1:index + 3]
+    return (len(before) == 2 and all(b.blank for b in before)
+            and len(after) == 2 and all(a.blank for a in after))
+
+
+def _repeats(line: Line, others: list[Line]) -> bool:
+    key = _key(line.text)
+    if len(key) < MIN_REPEAT_CHARS:
+        return False
+    for other in others:
+        if other.no == line.no:
+            continue
+        okey = _key(other.text)
+        if len(okey) >= MIN_REPEAT_CHARS and (key in okey or okey in key):
+            return True
+    return False
+
+
+def find_furniture(lines: list[Line], body_start: int, measure: float) -> Furniture:
+    """Furniture among `lines[body_start:]` (the title block above is never furniture)."""
+    result = Furniture()
+    body = lines[body_start:]
+    short = [line for line in lines if not line.blank and line.width < SHORT_SHARE * measure
+             and not heading_level(line.text)]
+    pages = [i for i in range(body_start, len(lines)) if is_page_number(lines, i)]
+
+    def anchor(index: int) -> bool:
+        line = lines[index]
+        if line.blank or heading_level(line.text):
+            return False
+        if index in pages or DATE_ONLY.match(line.text):
+            return True
+        return line.width < SHORT_SHARE * measure and _repeats(line, short)
+
+    first_block = True
+    for page in pages:
+        lo = hi = page
+        for step in (-1, 1):
+            index, gap, edge = page + step, 0, page
+            while body_start <= index < len(lines) and gap <= MAX_GAP_LINES:
+                if anchor(index):
+                    edge, gap = index, 0
+                elif not lines[index].blank:
+                    gap += 1
+                index += step
+            lo, hi = (edge, hi) if step < 0 else (lo, edge)
+        block = range(lo, hi + 1)
+        # Blank lines hugging the block belong to the page break, not to the text.
+        while lo - 1 > body_start and lines[lo - 1].blank:
+            lo -= 1
+        while hi + 1 < len(lines) and lines[hi + 1].blank:
+            hi += 1
+        texts = [i for i in block if not lines[i].blank and not anchor(i)]
+        if first_block and texts:
+            result.footer = [lines[i] for i in block if i < page and not lines[i].blank]
+        first_block = False
+        result.page_numbers += 1
+        result.running_heads += sum(1 for i in block if anchor(i) and i != page)
+        result.removed.update(lines[i].no for i in range(lo, hi + 1))
+    del body
+    return result

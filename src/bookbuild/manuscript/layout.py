@@ -1,0 +1,62 @@
+"""Which family of layout a manuscript belongs to, measured from its text alone.
+
+Every decision later (where a paragraph ends, what a short line means) reads this profile,
+never the manuscript's name: an unseen manuscript of a known family gets the same treatment.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from dataclasses import dataclass
+
+from .lines import Line
+
+# A manuscript is "one paragraph per line" when its sentence-bearing lines are this much
+# wider than a printed line could be (an A4 page holds about 50 full-width characters).
+UNWRAPPED_MEDIAN_WIDTH = 150
+# Share of non-blank lines with the feature needed before the feature defines paragraphs.
+INDENT_SHARE = 0.1
+TRAILING_SHARE = 0.15
+BLANK_SHARE = 0.6
+
+
+@dataclass(frozen=True)
+class LayoutProfile:
+    unwrapped: bool  # one paragraph per line (web pages)
+    measure: float  # a full line's width in half-width units (hard-wrapped layouts)
+    indent_starts_paragraph: bool  # paragraphs open with an ideographic space
+    trailing_space_ends_paragraph: bool  # a paragraph's last line ends with a space
+    blank_lines_are_noise: bool  # a blank line follows (nearly) every line
+
+    @property
+    def name(self) -> str:
+        if self.unwrapped:
+            return "one paragraph per line"
+        if self.indent_starts_paragraph:
+            return "wrapped, paragraphs indented"
+        if self.trailing_space_ends_paragraph:
+            return "wrapped, paragraph ends marked by a trailing space"
+        return "wrapped, paragraph ends shown by short lines"
+
+
+def detect_layout(lines: list[Line]) -> LayoutProfile:
+    filled = [line for line in lines if not line.blank]
+    if not filled:
+        return LayoutProfile(False, 80.0, False, False, False)
+    sentences = [line.width for line in filled if "。" in line.text] or [0.0]
+    unwrapped = statistics.median(sentences) > UNWRAPPED_MEDIAN_WIDTH
+    widths = Counter(round(line.width) for line in filled if line.width >= 40)
+    measure = float(max(widths, key=lambda w: (widths[w], w))) if widths else 80.0
+    indented = sum(line.indented for line in filled) / len(filled)
+    trailing = [line for line in filled if line.trailing_space and not line.text[-1].isascii()]
+    followed_by_blank = sum(
+        1 for before, after in zip(lines, lines[1:], strict=False)
+        if not before.blank and after.blank)
+    return LayoutProfile(
+        unwrapped=unwrapped,
+        measure=measure,
+        indent_starts_paragraph=indented >= INDENT_SHARE,
+        trailing_space_ends_paragraph=len(trailing) / len(filled) >= TRAILING_SHARE,
+        blank_lines_are_noise=followed_by_blank / len(filled) >= BLANK_SHARE,
+    )

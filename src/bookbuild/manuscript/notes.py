@@ -1,0 +1,202 @@
+"""Notes: finding their texts (a notes section at the end, or footnotes left mid-text where
+a page ended) and linking each call in the running text to its text, in order.
+
+Calls are found by expecting them in sequence: note k+1's call is the first call-shaped
+occurrence of its label after note k's call. A number that is not followed the way a call
+is (`5回`, `2016年`, `0.1％`, `6カ国`) is never taken.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .lines import Line
+from .text import SUPERSCRIPT_DIGITS, is_wide, join_lines, squeeze_spaces
+
+NOTES_HEADING = re.compile(r"^[―─—\-－\s]*[【〔\[]?(注|註|脚注|注記)[】〕\]]?[―─—\-－\s]*$")
+ARABIC_START = re.compile(r"^([0-9]{1,3})[ \u3000]+(\S.*)$")
+ROMAN_START = re.compile(r"^([ivxlc]{1,7})[ \u3000]+(\S.*)$")
+SUPER_START = re.compile(rf"^([{SUPERSCRIPT_DIGITS}]+)[ \u3000]*(\S.*)$")
+# A note whose text runs over more lines than this is not a note: the section is elsewhere.
+MAX_CONTINUATION_LINES = 4
+# Footnote blocks left mid-text are made of short lines; a longer one is running text.
+FOOTNOTE_LINE_MAX = 120
+# How far (non-blank lines) a footnote block may run before its next note must start.
+FOOTNOTE_BLOCK_SPAN = 6
+
+ROMAN_VALUES = (("m", 1000), ("cm", 900), ("d", 500), ("cd", 400), ("c", 100), ("xc", 90),
+                ("l", 50), ("xl", 40), ("x", 10), ("ix", 9), ("v", 5), ("iv", 4), ("i", 1))
+
+
+def roman(number: int) -> str:
+    out = ""
+    for symbol, value in ROMAN_VALUES:
+        while number >= value:
+            out += symbol
+            number -= value
+    return out
+
+
+def to_superscript(number: int) -> str:
+    return "".join(SUPERSCRIPT_DIGITS[int(d)] for d in str(number))
+
+
+@dataclass(frozen=True)
+class NoteText:
+    label: str  # the manuscript's own label: "1", "i" (superscripts become digits)
+    text: str
+    line: int
+
+
+@dataclass(frozen=True)
+class NoteStyle:
+    """How a manuscript numbers its notes: 'arabic' (1), 'roman' (i) or 'superscript' (¹)."""
+
+    kind: str
+
+    def label(self, number: int) -> str:
+        return roman(number) if self.kind == "roman" else str(number)
+
+    def call_pattern(self, number: int) -> re.Pattern[str]:
+        if self.kind == "superscript":
+            mark = to_superscript(number)
+            sup = SUPERSCRIPT_DIGITS
+            return re.compile(rf"(?<![{sup}]){mark}(?![{sup}])")
+        if self.kind == "roman":
+            # After a Japanese character, not inside a Latin word: 拡大i / 」iiと / 報じたiii。
+            return re.compile(rf"(?<=[^\x00-\x7f])(?<![ａ-ｚＡ-Ｚ]){self.label(number)}"
+                              r"(?![A-Za-z0-9])")
+        # ` 1。` after a space or a closing bracket/kana; followed by punctuation or the end.
+        return re.compile(rf"(?:(?<=[^\x00-\x7f])|(?<=[^\x00-\x7f]) )(?<![0-9０-９]){number}"
+                          r"(?=[。、，．]|$|\s*$)")
+
+
+def _start(line: Line, style: str) -> re.Match[str] | None:
+    pattern = {"arabic": ARABIC_START, "roman": ROMAN_START, "superscript": SUPER_START}[style]
+    return pattern.match(line.text)
+
+
+def _label_value(label: str, style: str) -> str:
+    if style == "superscript":
+        return str(int("".join(str(SUPERSCRIPT_DIGITS.index(c)) for c in label)))
+    return label
+
+
+def _definitions(entries: list[tuple[Line, list[Line]]], style: str) -> list[NoteText]:
+    notes = []
+    for head, continuation in entries:
+        match = _start(head, style)
+        assert match is not None
+        text = join_lines([match.group(2)] + [line.text for line in continuation])
+        notes.append(NoteText(_label_value(match.group(1), style), squeeze_spaces(text), head.no))
+    return notes
+
+
+def find_section(lines: list[Line], start: int) -> tuple[int, NoteStyle, list[NoteText]] | None:
+    """A notes section running to the end: (its first line's index, style, notes)."""
+    for style in ("arabic", "roman"):
+        first = NoteStyle(style).label(1)
+        for index in range(len(lines) - 1, start - 1, -1):
+            match = _start(lines[index], style)
+            if not match or match.group(1) != first:
+                continue
+            entries = _section_entries(lines[index:], NoteStyle(style))
+            if entries is not None:
+                begin = index
+                if begin > 0:
+                    previous = next((i for i in range(begin - 1, start - 1, -1)
+                                     if not lines[i].blank), None)
+                    if previous is not None and NOTES_HEADING.match(lines[previous].text):
+                        begin = previous
+                return begin, NoteStyle(style), _definitions(entries, style)
+    return None
+
+
+def _section_entries(lines: list[Line], style: NoteStyle) -> list[tuple[Line, list[Line]]] | None:
+    entries: list[tuple[Line, list[Line]]] = []
+    for line in lines:
+        if line.blank:
+            continue
+        match = _start(line, style.kind)
+        if match and match.group(1) == style.label(len(entries) + 1):
+            entries.append((line, []))
+        elif entries and len(entries[-1][1]) < MAX_CONTINUATION_LINES:
+            entries[-1][1].append(line)
+        else:
+            return None
+    return entries
+
+
+def find_footnotes(lines: list[Line]) -> tuple[set[int], list[NoteText]]:
+    """Footnotes left where pages ended (¹ …): their line numbers and texts, in order."""
+    taken: set[int] = set()
+    entries: list[tuple[Line, list[Line]]] = []
+    filled = [line for line in lines if not line.blank]
+    for position, line in enumerate(filled):
+        if SUPER_START.match(line.text):
+            entries.append((line, []))
+            taken.add(line.no)
+            continue
+        if entries and _belongs_to_note(filled, position, taken):
+            entries[-1][1].append(line)
+            taken.add(line.no)
+    return taken, _definitions(entries, "superscript")
+
+
+def _belongs_to_note(filled: list[Line], position: int, taken: set[int]) -> bool:
+    """Is this line (right after a footnote) more of that note, or the text resuming?"""
+    line = filled[position]
+    if filled[position - 1].no not in taken:
+        return False  # the text already resumed
+    if not any(is_wide(c) for c in line.text):
+        return True  # an URL or number list cut by the line end
+    ahead = filled[position:position + FOOTNOTE_BLOCK_SPAN]
+    for later in ahead:
+        if SUPER_START.match(later.text):
+            return True  # another note follows: everything up to it is still notes
+        if later.width > FOOTNOTE_LINE_MAX:
+            return False
+    return False
+
+
+def link_calls(paragraphs: list[str], notes: list[NoteText], style: NoteStyle
+               ) -> tuple[list[str], list[str], list[int]]:
+    """Replace each call by `[^label]`, in sequence.
+
+    Returns the new paragraphs, the labels of calls found, and for every call that has no
+    note text (the sequence continues past the last note) the index of its paragraph.
+    """
+    out = list(paragraphs)
+    found: list[str] = []
+    missing: list[int] = []
+    where = (0, 0)
+    number = 1
+    known = {note.label for note in notes}
+    while True:
+        label = style.label(number)
+        hit = _search(out, style.call_pattern(number), where)
+        if hit is None:
+            if label in known:
+                number += 1
+                continue
+            break
+        index, start, end = hit
+        text = out[index]
+        out[index] = text[:start].rstrip(" ") + f"[^{label}]" + text[end:]
+        where = (index, len(text[:start].rstrip(" ")) + len(label) + 3)
+        found.append(label)
+        if label not in known:
+            missing.append(index)
+        number += 1
+    return out, found, missing
+
+
+def _search(paragraphs: list[str], pattern: re.Pattern[str], where: tuple[int, int]
+            ) -> tuple[int, int, int] | None:
+    index, offset = where
+    for i in range(index, len(paragraphs)):
+        match = pattern.search(paragraphs[i], offset if i == index else 0)
+        if match:
+            return i, match.start(), match.end()
+    return None

@@ -1,0 +1,44 @@
+"""What the normaliser did to one manuscript, for the per-file report and for tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..errors import Diagnostic
+
+
+@dataclass
+class Report:
+    source: str
+    encoding: str = ""
+    layout: str = ""
+    paragraphs: int = 0
+    headings: int = 0
+    quotations: int = 0
+    tables: int = 0
+    notes_found: int = 0  # note texts in the manuscript
+    calls_linked: int = 0  # calls attached to a note text
+    missing_notes: list[str] = field(default_factory=list)  # calls without a text
+    furniture_lines: int = 0
+    page_numbers: int = 0
+    running_heads: int = 0
+    outline_lines: int = 0
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def warn(self, line: int | None, message: str, severity: str = "warning") -> None:
+        self.diagnostics.append(Diagnostic(self.source, line, message, severity))
+
+    def lines(self) -> list[str]:
+        out = [
+            f"{self.source}: {self.encoding}, layout: {self.layout}",
+            f"  paragraphs {self.paragraphs}, headings {self.headings}, "
+            f"quotations {self.quotations}, tables {self.tables}",
+            f"  notes: {self.notes_found} found, {self.calls_linked} calls linked"
+            + (f", {len(self.missing_notes)} without text ({', '.join(self.missing_notes)})"
+               if self.missing_notes else ""),
+            f"  furniture removed: {self.furniture_lines} lines ({self.page_numbers} page "
+            f"numbers, {self.running_heads} running heads/report headers, "
+            f"{self.outline_lines} outline lines)",
+        ]
+        out.extend(f"  {d}" for d in self.diagnostics)
+        return out

@@ -1,0 +1,111 @@
+"""Body lines → blocks: headings, paragraphs (wrapped lines joined), the table and its
+caption. Where a paragraph ends is read from the layout profile."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .headings import HEADING_MAX_SHARE, HEADING_MAX_WIDTH_UNWRAPPED, heading_level
+from .layout import LayoutProfile
+from .lines import Line
+from .tables import MIN_TABLE_ROWS, is_row
+from .text import ends_sentence, is_wide, is_word_char
+
+# In a hard-wrapped layout a line this much shorter than the measure ends its paragraph.
+SHORT_LINE_SHARE = 0.9
+
+
+@dataclass
+class Block:
+    kind: str  # "heading" | "paragraph" | "caption" | "table"
+    lines: list[Line] = field(default_factory=list)
+    level: int = 0
+
+    @property
+    def line(self) -> int:
+        return self.lines[0].no if self.lines else 0
+
+
+def _opens_paragraph(line: Line, profile: LayoutProfile) -> bool:
+    """A first line that kept its indent's width though extraction dropped the indent."""
+    text = line.text
+    return all(is_wide(c) for c in text) and line.width == profile.measure - 2
+
+
+def paragraph_breaks(before: Line, after: Line, blank: bool, profile: LayoutProfile) -> bool:
+    """Does a paragraph end between `before` and `after` (`blank`: blank line(s) between)?"""
+    if profile.unwrapped:
+        return ends_sentence(before.text)
+    if profile.indent_starts_paragraph:
+        return after.indented
+    if profile.trailing_space_ends_paragraph:
+        words = is_word_char(before.text[-1]) and is_word_char(after.text[0])
+        return before.trailing_space and not words
+    if before.width < SHORT_LINE_SHARE * profile.measure:
+        return True
+    if ends_sentence(before.text):
+        return blank or _opens_paragraph(after, profile)
+    return False
+
+
+def _heading(line: Line, previous: Line | None, blank: bool, profile: LayoutProfile) -> int:
+    level = heading_level(line.text)
+    if not level:
+        return 0
+    limit = (HEADING_MAX_WIDTH_UNWRAPPED if profile.unwrapped
+             else HEADING_MAX_SHARE * profile.measure)
+    if line.width > limit:
+        return 0
+    if previous is None or ends_sentence(previous.text):
+        return level
+    return level if paragraph_breaks(previous, line, blank, profile) else 0
+
+
+def _table_rows(lines: list[Line]) -> set[int]:
+    """Line numbers of table rows: runs of row-shaped lines, blank lines aside."""
+    rows: set[int] = set()
+    run: list[Line] = []
+    for line in [*lines, Line(-1, "end")]:
+        if line.blank:
+            continue
+        if line.no != -1 and is_row(line):
+            run.append(line)
+            continue
+        if len(run) >= MIN_TABLE_ROWS:
+            rows.update(r.no for r in run)
+        run = []
+    return rows
+
+
+def segment(lines: list[Line], profile: LayoutProfile) -> list[Block]:
+    """Group body lines into blocks."""
+    rows = _table_rows(lines)
+    blocks: list[Block] = []
+    current: Block | None = None
+    previous: Line | None = None
+    blank = False
+    filled = [line for line in lines if not line.blank]
+    captions = {filled[i - 1].no for i in range(1, len(filled))
+                if filled[i].no in rows and filled[i - 1].no not in rows
+                and not ends_sentence(filled[i - 1].text)}
+    for line in lines:
+        if line.blank:
+            blank = True
+            continue
+        if line.no in rows or line.no in captions:
+            kind = "table" if line.no in rows else "caption"
+            if not (current and current.kind == kind):
+                current = Block(kind)
+                blocks.append(current)
+            current.lines.append(line)
+        elif level := _heading(line, previous, blank, profile):
+            blocks.append(Block("heading", [line], level))
+            current = None
+        elif (current and current.kind == "paragraph"
+              and not paragraph_breaks(previous, line, blank, profile)):
+            current.lines.append(line)
+        else:
+            current = Block("paragraph", [line])
+            blocks.append(current)
+        previous, blank = line, False
+    return blocks
