@@ -32,7 +32,6 @@ not used. Every other term is filed under the 行 of its reading.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from html import escape
@@ -186,7 +185,7 @@ def _tokenizer():
     if _TOKENIZER is None:
         from sudachipy import Dictionary, SplitMode
 
-        _TOKENIZER = Dictionary(dict="core").create(SplitMode.C)
+        _TOKENIZER = Dictionary(dict="core").tokenizer(mode=SplitMode.C)
     return _TOKENIZER
 
 
@@ -544,23 +543,11 @@ def pages_html(refs: list[PageRef]) -> str:
     return PAGE_SEPARATOR.join(parts)
 
 
-_SCRIPT_ORDER = ("hiragana", "katakana", "kanji", "other")
-
-
-def _script(char: str) -> int:
-    if "\u3041" <= char <= "\u309f":
-        return 0
-    if "\u30a0" <= char <= "\u30ff":
-        return 1
-    if unicodedata.name(char, "").startswith("CJK UNIFIED"):
-        return 2
-    return 3
-
-
-def written_form_key(term: str) -> tuple:
-    """Tie-break for identical readings (JIS X 4061 表記): hiragana < katakana < kanji <
-    others at the first differing character, then by code point."""
-    return tuple((_script(c), ord(c)) for c in term)
+def written_form_key(term: str) -> tuple[int, ...]:
+    """Tie-break for identical readings (JIS X 4061 表記): by character, in code-point order,
+    which puts digits and Latin < hiragana < katakana < kanji as the standard's classes do;
+    kanji among themselves by code point (the standard uses JIS X 0208 order)."""
+    return tuple(ord(c) for c in term)
 
 
 def entry_sort_key(term: str, reading: str) -> tuple:
