@@ -102,7 +102,7 @@ def bib() -> None:
               help="Existing bibliography: notes that already resolve are skipped.")
 def bib_extract(chapters: tuple[Path, ...], bib_path: Path) -> None:
     """Propose CSL YAML entries from the notes of CHAPTERS (printed, for the editor)."""
-    from .bibextract import propose, proposals_yaml
+    from .bibextract import proposals_yaml, propose
     from .bibliography import load_bibliography
     from .chapter import load_chapter
 
@@ -112,18 +112,25 @@ def bib_extract(chapters: tuple[Path, ...], bib_path: Path) -> None:
 
 
 @bib.command("check")
+@click.argument("chapters", nargs=-1,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--bibliography", "bib_path", default=None,
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="Default: bibliography.yaml in the chapters folder of book.yaml.")
 @click.option("--root", default=Path("."), type=click.Path(file_okay=False, path_type=Path))
 @click.option("--strict", is_flag=True, help="Fail (non-zero exit) on any warning.")
-def bib_check(root: Path, strict: bool) -> None:
-    """Resolve every note of the book's chapters against the bibliography; list problems."""
+def bib_check(chapters: tuple[Path, ...], bib_path: Path | None, root: Path,
+              strict: bool) -> None:
+    """Resolve every note of CHAPTERS (default: book.yaml's) against the bibliography."""
     from .bibliography import BIBLIOGRAPHY_NAME, load_bibliography, resolve_citations
     from .chapter import load_chapter
     from .config import load_config
 
-    config = load_config(root)
-    chapters = [load_chapter(config.chapter_path(i)) for i in config.chapters]
-    bibliography = load_bibliography(config.path(config.chapters_dir) / BIBLIOGRAPHY_NAME)
-    citations = resolve_citations(chapters, bibliography)
+    config = load_config(root) if not chapters or bib_path is None else None
+    paths = list(chapters) or [config.chapter_path(i) for i in config.chapters]
+    bib_path = bib_path or config.path(config.chapters_dir) / BIBLIOGRAPHY_NAME
+    bibliography = load_bibliography(bib_path)
+    citations = resolve_citations([load_chapter(p) for p in paths], bibliography)
     for diagnostic in citations.diagnostics:
         click.echo(str(diagnostic), err=True)
     linked = sum(len(notes) for notes in citations.by_chapter.values())
