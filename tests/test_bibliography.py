@@ -208,7 +208,7 @@ def test_house_style_of_real_entries(book):
     assert texts["wapo-20231013"] == (
         "The Washington Post. “Korea provided Russia with weapons, White House says.” 2023. "
         "https://www.washingtonpost.com/national-security/2023/10/13/"
-        "north-korea-russia-weapons-ukraine/（2023年11月5日閲覧）.")
+        "north-korea-russia-weapons-ukraine/（2023年11月5日閲覧）")
 
 
 def test_foreign_title_gets_its_own_lang_but_the_japanese_gloss_does_not(book):

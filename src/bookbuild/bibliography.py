@@ -15,7 +15,7 @@ API for the integrator (all pure; nothing here prints or writes):
     works_cited_by(citations, chapter_id) -> list[Work]
         The works a chapter cites, each once, in bibliography order: a handout's list.
     render_bibliography_html(works) -> str
-        An HTML fragment in the house style (module `bibstyle`): `<ul class="bibliography">`
+        An HTML fragment in the house style (module `bibstyle`): `<ul class="bib-list">`
         with one `<li id="bib-<key>">` per work, sorted (see `filing_key`).
 
 File format (documented for editors in README.md): a YAML mapping with one key

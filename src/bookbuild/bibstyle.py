@@ -35,9 +35,9 @@ TRANSLATION = re.compile(r"（[^（）]*）$")  # 조선노동당 …도착하�
 
 
 def render_list(works: list[Work]) -> str:
-    """The works, in the order given, as `<ul class="bibliography">` with `li#bib-<key>`."""
+    """The works, in the order given, as `<ul class="bib-list">` with `li#bib-<key>`."""
     items = "\n".join(render_item(work) for work in works)
-    return f'<ul class="bibliography">\n{items}\n</ul>\n'
+    return f'<ul class="bib-list">\n{items}\n</ul>\n'
 
 
 def render_item(work: Work) -> str:
@@ -76,16 +76,23 @@ def _url(work: Work) -> str:
     return link
 
 
+def _date_span(text: str) -> str:
+    """A date kept on one line (styles/bibliography.css): never `2023年10` | `月20日`."""
+    return f'<span class="date">{text}</span>' if text else ""
+
+
 def date_ja(parts: tuple[int, ...]) -> str:
-    return "".join(f"{v}{u}" for v, u in zip(parts, ("年", "月", "日"), strict=False))
+    return _date_span("".join(f"{v}{u}" for v, u in zip(parts, ("年", "月", "日"), strict=False)))
 
 
 def date_en(parts: tuple[int, ...]) -> str:
     if len(parts) == 3:
-        return f"{parts[2]} {MONTHS_EN[parts[1] - 1]} {parts[0]}"
-    if len(parts) == 2:
-        return f"{MONTHS_EN[parts[1] - 1]} {parts[0]}"
-    return str(parts[0]) if parts else ""
+        text = f"{parts[2]} {MONTHS_EN[parts[1] - 1]} {parts[0]}"
+    elif len(parts) == 2:
+        text = f"{MONTHS_EN[parts[1] - 1]} {parts[0]}"
+    else:
+        text = str(parts[0]) if parts else ""
+    return _date_span(text)
 
 
 def name_ja(name: Name) -> str:
@@ -188,6 +195,6 @@ def render_western(work: Work) -> str:
     elif text.endswith(","):
         text = text[:-1] + "."
     url = _url(work)
-    if url:
-        text += " " + url + "."
+    if url:  # no full stop after （…閲覧）, nor inside a bare URL's copy-paste range
+        text += " " + url + ("" if work.accessed else ".")
     return text.strip()
