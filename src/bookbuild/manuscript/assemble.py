@@ -21,7 +21,7 @@ from .quotes import is_standalone_quote
 from .report import Report
 from .structure import Block, segment
 from .tables import parse_table
-from .text import SUPERSCRIPT_DIGITS, join_lines, squeeze_spaces
+from .text import SUPERSCRIPT_DIGITS, join_lines, join_with_offsets, squeeze_spaces
 
 
 def _first_heading(lines: list[Line], profile: LayoutProfile) -> int:
@@ -108,17 +108,18 @@ def assemble(text: str, report: Report) -> str:
 
 def render_blocks(blocks: list[Block], notes: list[NoteText], style: NoteStyle, meta: Meta,
                   report: Report) -> tuple[list[str], list[tuple[str, str]]]:
-    paragraphs = [join_lines([line.text for line in b.lines]) for b in blocks
-                  if b.kind == "paragraph"]
-    linked, found, missing = link_calls(paragraphs, notes, style)
+    para_blocks = [b for b in blocks if b.kind == "paragraph"]
+    joined = [join_with_offsets([line.text for line in b.lines]) for b in para_blocks]
+    linked, found, missing = link_calls([text for text, _ in joined], notes, style)
     texts = {note.label: note for note in notes}
     report.notes_found = len(notes)
     report.calls_linked = sum(1 for label in found if label in texts)
-    para_blocks = [b for b in blocks if b.kind == "paragraph"]
-    for index in missing:
-        label = [lab for lab in found if lab not in texts][missing.index(index)]
+    unknown = [label for label in found if label not in texts]
+    for label, (index, offset) in zip(unknown, missing, strict=True):
+        starts = joined[index][1]
+        line = para_blocks[index].lines[max(i for i, s in enumerate(starts) if s <= offset)]
         report.missing_notes.append(label)
-        report.warn(para_blocks[index].line,
+        report.warn(line.no,
                     f"note call '{label}' has no note text in the manuscript; the chapter "
                     "shows an editor's placeholder: supply the text")
     for note in notes:

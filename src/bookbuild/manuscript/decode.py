@@ -13,8 +13,9 @@ from dataclasses import dataclass
 
 from ..errors import BookError
 
-# Tried in this order; a tie in plausibility keeps the earlier one.
-LEGACY_ENCODINGS = ("cp932", "euc_jp")
+# Tried in this order; a tie in plausibility keeps the earlier one. EUC-JIS-2004 reads
+# every EUC-JP file and also the NEC specials (①) and ～ that Windows-made EUC files hold.
+LEGACY_ENCODINGS = ("cp932", "euc_jis_2004")
 BOM = b"\xef\xbb\xbf"
 
 

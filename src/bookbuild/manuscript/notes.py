@@ -149,6 +149,8 @@ def _belongs_to_note(filled: list[Line], position: int, taken: set[int]) -> bool
     line = filled[position]
     if filled[position - 1].no not in taken:
         return False  # the text already resumed
+    if any(c in SUPERSCRIPT_DIGITS for c in line.text):
+        return False  # it calls a note: running text
     if not any(is_wide(c) for c in line.text):
         return True  # an URL or number list cut by the line end
     ahead = filled[position:position + FOOTNOTE_BLOCK_SPAN]
@@ -161,15 +163,17 @@ def _belongs_to_note(filled: list[Line], position: int, taken: set[int]) -> bool
 
 
 def link_calls(paragraphs: list[str], notes: list[NoteText], style: NoteStyle
-               ) -> tuple[list[str], list[str], list[int]]:
+               ) -> tuple[list[str], list[str], list[tuple[int, int]]]:
     """Replace each call by `[^label]`, in sequence.
 
-    Returns the new paragraphs, the labels of calls found, and for every call that has no
-    note text (the sequence continues past the last note) the index of its paragraph.
+    Returns the new paragraphs, the labels of the calls found, and for every call that has
+    no note text (the sequence runs on past the last note) its paragraph index and its
+    offset in the paragraph as given.
     """
     out = list(paragraphs)
+    shift = [0] * len(paragraphs)  # how much longer each paragraph has become
     found: list[str] = []
-    missing: list[int] = []
+    missing: list[tuple[int, int]] = []
     where = (0, 0)
     number = 1
     known = {note.label for note in notes}
@@ -183,11 +187,14 @@ def link_calls(paragraphs: list[str], notes: list[NoteText], style: NoteStyle
             break
         index, start, end = hit
         text = out[index]
-        out[index] = text[:start].rstrip(" ") + f"[^{label}]" + text[end:]
-        where = (index, len(text[:start].rstrip(" ")) + len(label) + 3)
-        found.append(label)
+        head = text[:start].rstrip(" ")
+        call = f"[^{label}]"
+        out[index] = head + call + text[end:]
         if label not in known:
-            missing.append(index)
+            missing.append((index, start - shift[index]))
+        shift[index] += len(head) + len(call) - end
+        where = (index, len(head) + len(call))
+        found.append(label)
         number += 1
     return out, found, missing
 

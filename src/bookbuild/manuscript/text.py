@@ -57,15 +57,20 @@ def squeeze_spaces(text: str) -> str:
 
 def join_lines(lines: list[str]) -> str:
     """Join the wrapped lines of one paragraph: a space only between two words."""
+    return join_with_offsets(lines)[0]
+
+
+def join_with_offsets(lines: list[str]) -> tuple[str, list[int]]:
+    """`join_lines`, plus where each line's text starts in the result (for diagnostics)."""
     out = ""
+    starts = []
     for line in lines:
         piece = line.strip(" ")
-        if not piece:
-            continue
-        if out and is_word_char(out[-1]) and is_word_char(piece[0]):
+        if out and piece and is_word_char(out[-1]) and is_word_char(piece[0]):
             out += " "
+        starts.append(len(out))
         out += piece
-    return out
+    return out, starts
 
 
 SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
