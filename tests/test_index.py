@@ -84,6 +84,14 @@ def test_variants_count_for_their_entry():
         ("ラヴロフ", None, "Lavrov")]
 
 
+def test_latin_variants_with_spaces_match_across_a_line_break():
+    entries = sample("- term: プーチン\n  reading: ぷーちん\n  kind: 人名\n"
+                     "  variants: [Vladimir Putin]\n")
+    _, found = mark_occurrences("<p>Vladimir Putin と Vladimir\nPutin と Vladimir-Putin</p>",
+                                "c", entries)
+    assert [o.text for o in found] == ["Vladimir Putin", "Vladimir\nPutin"]
+
+
 def test_longest_match_wins_and_is_counted_once():
     found = matched("<p>国連安全保障理事会は国連安保理決議を採択し、国連と安全保障を論じた。</p>")
     assert found == [("国連安全保障理事会", None, "国連安全保障理事会"),

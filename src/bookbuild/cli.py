@@ -53,6 +53,24 @@ def build(edition: str, out_path: Path | None, strict: bool, root: Path) -> None
 
 
 @main.command()
+@click.option("--strict", is_flag=True, help="Fail (non-zero exit) on any warning too.")
+@click.option("--root", default=Path("."), type=click.Path(file_okay=False, path_type=Path),
+              help="The book's folder (holding book.yaml).")
+def check(strict: bool, root: Path) -> None:
+    """Check book.yaml, the chapters, notes, citations, index, fonts and styles; list problems."""
+    from .check import check_book
+
+    found = check_book(root)
+    for diagnostic in found:
+        click.echo(str(diagnostic))
+    counts = {s: sum(d.severity == s for d in found) for s in ("error", "warning", "query")}
+    click.echo(f"{counts['error']} error(s), {counts['warning']} warning(s), "
+               f"{counts['query']} question(s) for the editor")
+    if counts["error"] or (strict and counts["warning"]):
+        raise SystemExit(1)
+
+
+@main.command()
 @click.argument("chapter_ids", nargs=-1)
 @click.option("--all", "all_chapters", is_flag=True, help="Every chapter of book.yaml.")
 @click.option("--out", "out_dir", default=None, type=click.Path(file_okay=False, path_type=Path),
@@ -138,3 +156,60 @@ def bib_check(chapters: tuple[Path, ...], bib_path: Path | None, root: Path,
                f"{linked} notes linked, {len(citations.diagnostics)} warning(s)")
     if strict and citations.diagnostics:
         raise BookError(f"--strict: {len(citations.diagnostics)} warning(s)")
+
+
+@main.group()
+def index() -> None:
+    """The back-of-book index (chapters/index.yaml): suggest and check entries."""
+
+
+def _index_inputs(files: tuple[Path, ...], index_path: Path | None, root: Path):
+    from .config import load_config
+    from .index import INDEX_NAME, chapter_texts, load_index
+
+    config = load_config(root) if not files or index_path is None else None
+    paths = list(files) or [config.chapter_path(i) for i in config.chapters]
+    index_path = index_path or config.path(config.chapters_dir) / INDEX_NAME
+    return load_index(index_path), chapter_texts(paths)
+
+
+@index.command("suggest")
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--index", "index_path", default=None,
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="Default: index.yaml in the chapters folder of book.yaml.")
+@click.option("--root", default=Path("."), type=click.Path(file_okay=False, path_type=Path))
+@click.option("--min-count", default=1, show_default=True, type=click.IntRange(min=1),
+              help="Only candidates found at least this often.")
+def index_suggest(files: tuple[Path, ...], index_path: Path | None, root: Path,
+                  min_count: int) -> None:
+    """List proper nouns in FILES (default: book.yaml's chapters) not yet in the index."""
+    from .index import suggest_candidates
+
+    entries, texts = _index_inputs(files, index_path, root)
+    candidates = suggest_candidates(texts, entries, min_count)
+    for c in candidates:
+        click.echo(f"{c.count:5d}  {c.term}\t{c.reading}\t{c.kind}")
+    click.echo(f"{len(candidates)} candidate(s); readings are the analyser's guesses: "
+               "review them (Korean names are read in Korean)", err=True)
+
+
+@index.command("check")
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--index", "index_path", default=None,
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="Default: index.yaml in the chapters folder of book.yaml.")
+@click.option("--root", default=Path("."), type=click.Path(file_okay=False, path_type=Path))
+@click.option("--strict", is_flag=True, help="Fail (non-zero exit) on any warning.")
+def index_check_command(files: tuple[Path, ...], index_path: Path | None, root: Path,
+                        strict: bool) -> None:
+    """Validate the index and warn about entries never found in FILES."""
+    from .index import index_check
+
+    entries, texts = _index_inputs(files, index_path, root)
+    warnings = list(entries.warnings) + index_check(entries, texts)
+    for warning in warnings:
+        click.echo(str(warning), err=True)
+    click.echo(f"{len(entries.entries)} entries, {len(warnings)} warning(s)")
+    if strict and warnings:
+        raise BookError(f"--strict: {len(warnings)} warning(s)")

@@ -42,6 +42,7 @@ import yaml
 from .errors import BookError, Diagnostic
 from .kana import GOJUON_ROWS, gojuon_row, normalise_reading, reading_problems, reading_sort_key
 
+INDEX_NAME = "index.yaml"  # in the chapters folder
 KINDS = ("人名", "事項", "地名", "組織")
 ENTRY_FIELDS = {"term", "reading", "kind", "variants", "qualifier", "see", "see_also", "sub",
                 "exclude"}
@@ -100,18 +101,19 @@ class IndexEntries:
     def by_term(self) -> dict[str, Entry]:
         return {e.term: e for e in self.entries}
 
-    def targets(self) -> dict[str, tuple[str, str | None] | None]:
-        """Normalised search string → (entry term, sub term or None); None = excluded."""
-        found: dict[str, tuple[str, str | None] | None] = {}
+    def search_items(self) -> list[tuple[str, tuple[str, str | None] | None]]:
+        """(search string, (entry term, sub term or None)) pairs; target None = excluded."""
+        items: list[tuple[str, tuple[str, str | None] | None]] = []
         for entry in self.entries:
-            for text in entry.search_strings():
-                found[_squeeze(text)] = (entry.term, None)
-            for sub in entry.subs:
-                for text in sub.variants:
-                    found[_squeeze(text)] = (entry.term, sub.term)
-            for text in entry.exclude:
-                found[_squeeze(text)] = None
-        return found
+            items += [(text, (entry.term, None)) for text in entry.search_strings()]
+            items += [(text, (entry.term, sub.term)) for sub in entry.subs
+                      for text in sub.variants]
+            items += [(text, None) for text in entry.exclude]
+        return items
+
+    def targets(self) -> dict[str, tuple[str, str | None] | None]:
+        """Normalised search string → its target (see `search_items`)."""
+        return {_squeeze(text): target for text, target in self.search_items()}
 
 
 def is_latin_term(term: str) -> bool:
@@ -406,7 +408,9 @@ class Matcher:
     @classmethod
     def for_entries(cls, entries: IndexEntries) -> Matcher:
         targets = entries.targets()
-        strings = sorted(targets, key=lambda s: (-len(s), s))
+        # Longest first: at each position the regex takes the first alternative that matches.
+        strings = sorted({text for text, _ in entries.search_items()},
+                         key=lambda s: (-len(_squeeze(s)), s))
         if not strings:
             return cls(re.compile(r"(?!)"), targets)
         return cls(re.compile("|".join(_pattern(s) for s in strings)), targets)
@@ -671,3 +675,96 @@ def index_check(entries: IndexEntries, chapters_text: Mapping[str, str]) -> list
                 found.append(Diagnostic(entries.path, sub.line, f"{entry.term} › {sub.term}: "
                                         f"never found (looked for {'、'.join(sub.variants)})"))
     return found
+
+
+@dataclass(frozen=True)
+class Candidate:
+    term: str
+    reading: str  # the analyser's guess: review it (names especially) before adopting it
+    kind: str  # a guess from the analyser's part of speech
+    count: int  # occurrences not already covered by an index entry
+
+
+KATAKANA_NAME = re.compile(r"[ァ-ヺー]+(?:・[ァ-ヺー]+)*")
+ACRONYM = re.compile(r"[A-Z][A-Z0-9]{1,}")
+# Sudachi's sub-categories of 固有名詞 → our kinds; the rest of 固有名詞 are mostly bodies.
+POS_KINDS = {"人名": "人名", "地名": "地名"}
+ANALYSER_CHUNK = 4000  # characters per call: Sudachi refuses very long inputs
+
+
+def _is_name_token(morpheme) -> bool:
+    pos = morpheme.part_of_speech()
+    if pos[0] != "名詞":
+        return False
+    surface = morpheme.surface()
+    return (pos[1] == "固有名詞" or (morpheme.is_oov() and bool(KATAKANA_NAME.fullmatch(surface)))
+            or bool(ACRONYM.fullmatch(surface)))
+
+
+def _name_runs(text: str) -> Iterable[tuple[int, int, str, str, str]]:
+    """(start, end, surface, reading, kind) of runs of proper-noun tokens in `text`."""
+    for offset in range(0, len(text), ANALYSER_CHUNK):
+        chunk = text[offset:offset + ANALYSER_CHUNK]
+        morphemes = list(_tokenizer().tokenize(chunk))
+        i = 0
+        while i < len(morphemes):
+            if not _is_name_token(morphemes[i]):
+                i += 1
+                continue
+            j = i + 1
+            # join adjacent name tokens, and katakana names around ・ (セルゲイ・ラヴロフ)
+            while j < len(morphemes):
+                if _is_name_token(morphemes[j]):
+                    j += 1
+                elif (morphemes[j].surface() == "・" and j + 1 < len(morphemes)
+                      and _is_name_token(morphemes[j + 1])):
+                    j += 2
+                else:
+                    break
+            run = morphemes[i:j]
+            pos = run[0].part_of_speech()
+            kind = POS_KINDS.get(pos[2], "組織") if pos[1] == "固有名詞" else "事項"
+            if KATAKANA_NAME.fullmatch(run[0].surface()) and pos[1] != "固有名詞":
+                kind = "人名"  # unknown katakana words in these essays are mostly names
+            yield (offset + run[0].begin(), offset + run[-1].end(),
+                   "".join(m.surface() for m in run),
+                   normalise_reading("".join(m.reading_form() for m in run)), kind)
+            i = j
+
+
+def suggest_candidates(texts: Mapping[str, str], entries: IndexEntries,
+                       min_count: int = 1) -> list[Candidate]:
+    """Proper nouns in the texts that no index entry covers, most frequent first.
+
+    An occurrence counts only where it lies outside every match of the index (so 金正 of
+    金正恩, or ロシア of ロシア外務省, are not proposed again) and outside URLs.
+    """
+    matcher = Matcher.for_entries(entries)
+    counts: dict[str, int] = {}
+    guesses: dict[str, tuple[str, str]] = {}
+    for text in texts.values():
+        covered = bytearray(len(text))
+        for start, end, _ in matcher.find(text):
+            covered[start:end] = b"\x01" * (end - start)
+        for url in URL.finditer(text):
+            covered[url.start():url.end()] = b"\x01" * (url.end() - url.start())
+        for start, end, surface, reading, kind in _name_runs(text):
+            if all(covered[start:end]) or len(surface) < 2:
+                continue
+            counts[surface] = counts.get(surface, 0) + 1
+            guesses.setdefault(surface, (reading, kind))
+    found = [Candidate(term, *guesses[term], count) for term, count in counts.items()
+             if count >= min_count]
+    return sorted(found, key=lambda c: (-c.count, entry_sort_key(c.term, c.reading)))
+
+
+def chapter_texts(paths: Iterable[Path]) -> dict[str, str]:
+    """The text to index of each file: a chapter's Markdown body, or a raw manuscript."""
+    from .chapter import load_chapter
+
+    texts = {}
+    for path in paths:
+        path = Path(path)
+        texts[str(path)] = (load_chapter(path).body if path.suffix == ".md"
+                            else path.read_text(encoding="utf-8"))
+    return texts
