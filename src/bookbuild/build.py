@@ -15,6 +15,7 @@ from pathlib import Path
 
 from . import __version__
 from .chapter import Chapter, load_chapter
+from .check import check_before_build
 from .config import BookConfig, PageGeometry, load_config
 from .errors import BookError, Diagnostic
 from .fonts import find_face, missing_characters, vertical_problems
@@ -178,9 +179,9 @@ def build_book(root: Path, *, edition: str = "print", out_path: Path | None = No
                echo: Callable[[str], None] = lambda _: None) -> BuildResult:
     started = time.perf_counter()
     root = Path(root).resolve()
+    warnings = check_before_build(root)  # `bookbuild check`: errors stop the build here
     config = load_config(root)
     chapters = read_chapters(config)
-    warnings = font_warnings(config, chapters)
     views = chapter_views(chapters, echo)
     html = render_book_html(config, views, edition)
     allowed = (root / STYLES_DIR, root / config.chapters_dir)

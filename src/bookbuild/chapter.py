@@ -133,6 +133,13 @@ def parse_meta(data: object, path: Path) -> ChapterMeta:
     bad = set(source) - set(Source.__dataclass_fields__)
     if bad:
         raise BookError(f"{path}: front-matter source: unknown field(s) {sorted(bad)}")
+    # A list or mapping where text belongs would otherwise be printed as its Python repr.
+    for name in ("subtitle", "lang", "closing", "short_title"):
+        if isinstance(data.get(name), list | dict | bool):
+            raise BookError(f"{path}: front-matter: '{name}' must be text (one line)")
+    for name in ("authors", "translators"):
+        if data.get(name) is not None and not isinstance(data[name], list):
+            raise BookError(f"{path}: front-matter: '{name}' must be a list ('- name: …' lines)")
     raw_date = data.get("date", "")
     if isinstance(raw_date, date):
         raw_date = raw_date.isoformat()

@@ -80,6 +80,13 @@ class Output:
 
 
 @dataclass(frozen=True)
+class Limits:
+    # A chapter larger than this is refused by `bookbuild check`: the five essays are
+    # ~50–150 kB each, so megabytes mean a pasted binary or a runaway paste, not prose.
+    max_chapter_bytes: int = 5_000_000
+
+
+@dataclass(frozen=True)
 class BookConfig:
     root: Path
     title: str
@@ -94,6 +101,7 @@ class BookConfig:
     fonts: Fonts = field(default_factory=Fonts)
     handout: Handout = field(default_factory=Handout)
     output: Output = field(default_factory=Output)
+    limits: Limits = field(default_factory=Limits)
     cmyk_profile: str = ""  # path to an ICC profile; enables PDF/X-4 with an OutputIntent
     colophon: tuple[tuple[str, str], ...] = ()  # extra (label, value) rows for the 奥付
 
@@ -104,7 +112,8 @@ class BookConfig:
         return self.root / self.chapters_dir / f"{chapter_id}.md"
 
 
-SECTIONS = {"page": PageGeometry, "fonts": Fonts, "handout": Handout, "output": Output}
+SECTIONS = {"page": PageGeometry, "fonts": Fonts, "handout": Handout, "output": Output,
+            "limits": Limits}
 
 
 def _line_index(node: yaml.Node, prefix: str = "") -> dict[str, tuple[int, int]]:
@@ -146,6 +155,9 @@ def _typed(cls: type, data: Any, key: str, problems: _Problems) -> Any:
         default = getattr(cls(), name)
         if isinstance(default, bool) and not isinstance(value, bool):
             problems.add(f"{key}.{name}", "expected true or false")
+        elif (isinstance(default, int) and not isinstance(default, bool)
+              and not (isinstance(value, int) and not isinstance(value, bool) and value > 0)):
+            problems.add(f"{key}.{name}", "expected a whole number > 0")
         elif isinstance(default, float) and not (isinstance(value, int | float)
                                                  and not isinstance(value, bool) and value >= 0):
             problems.add(f"{key}.{name}", "expected a number (millimetres) ≥ 0")
