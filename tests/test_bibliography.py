@@ -376,12 +376,13 @@ def test_op_cit_finds_the_earlier_work_by_the_same_author(tmp_path):
         "1": "兵頭慎治『ロシアの東アジア政策』試験出版、2015年、10頁。",
         "2": "ロシアNOW<http://jp.rbth.com/politics/2013/01/24/41055>",
         "3": "兵頭、前掲書、12頁。",
-        "4": "佐藤、前掲書、3頁。"})
+        "4": "佐藤、前掲書、3頁。",
+        "5": "前掲書、4頁。"})
     citations = resolve_citations([chapter], bib)
     assert citations.by_chapter["c1"]["3"] == ("hyodo-book",)
-    assert "4" not in citations.by_chapter["c1"]
+    assert "4" not in citations.by_chapter["c1"] and "5" not in citations.by_chapter["c1"]
     at_notes = [d.line for d in citations.diagnostics if d.path == chapter.path]
-    assert at_notes == [chapter.notes[3].line]
+    assert at_notes == [chapter.notes[3].line, chapter.notes[4].line]
 
 
 def test_pandoc_keys_resolve_and_an_unknown_key_is_an_error_at_the_note(tmp_path):

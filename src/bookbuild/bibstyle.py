@@ -81,6 +81,11 @@ def _date_span(text: str) -> str:
     return f'<span class="date">{text}</span>' if text else ""
 
 
+def _number(work: Work) -> str:
+    """A document symbol kept on one line: never `A/` | `RES/68/262`."""
+    return f'<span class="number">{_e(work.number)}</span>' if work.number else ""
+
+
 def date_ja(parts: tuple[int, ...]) -> str:
     return _date_span("".join(f"{v}{u}" for v, u in zip(parts, ("年", "月", "日"), strict=False)))
 
@@ -160,7 +165,7 @@ def render_japanese(work: Work) -> str:
         numbering += f"第{_e(work.volume)}巻"
     if work.issue:
         numbering += f"第{_e(work.issue)}号"
-    tail = [numbering, _e(work.number), _e(work.publisher),
+    tail = [numbering, _number(work), _e(work.publisher),
             date_ja(work.issued), f"{_e(work.page)}頁" if work.page else "", _url(work)]
     return _join_ja(parts + tail)
 
@@ -186,7 +191,7 @@ def render_western(work: Work) -> str:
                 parts.append(f"{container},")
     numbering = ", ".join(p for p in (f"vol. {_e(work.volume)}" if work.volume else "",
                                       f"no. {_e(work.issue)}" if work.issue else "") if p)
-    details = [p for p in (numbering, _e(work.number), _e(work.publisher),
+    details = [p for p in (numbering, _number(work), _e(work.publisher),
                            date_en(work.issued), f"p. {_e(work.page)}" if work.page else "")
                if p]
     text = " ".join(parts)

@@ -162,9 +162,11 @@ def match_note(note_text: str, works: Sequence[Work]) -> list[Work]:
 def _op_cit(note: Note, earlier: list[tuple[Note, tuple[str, ...]]],
             bibliography: Bibliography) -> tuple[str, ...] | None:
     """Rule 4 (前掲): the latest earlier work by the named author; None if 前掲 is absent."""
-    match = OP_CIT.search(note.text.strip())
-    if not match or "前掲" not in note.text:
+    if "前掲" not in note.text:
         return None
+    match = OP_CIT.search(note.text.strip())
+    if not match:  # 前掲書 without an author's name: nothing to look for
+        return ()
     author = fold(match.group("author"))
     title = fold(match.group("title") or "")
     for _, work_ids in reversed(earlier):
