@@ -19,14 +19,20 @@ from .notes import NoteStyle, NoteText, find_footnotes, find_section, link_calls
 from .queries import heading_queries
 from .quotes import is_standalone_quote
 from .report import Report
-from .structure import Block, segment
+from .structure import Block, heading_shaped, segment
 from .tables import parse_table
 from .text import SUPERSCRIPT_DIGITS, join_lines, join_with_offsets, squeeze_spaces
 
+UNTITLED = "（無題）"  # placeholder title, always reported
 
-def _first_heading(lines: list[Line], profile: LayoutProfile) -> int:
+
+def _title_block_end(lines: list[Line], profile: LayoutProfile) -> int:
+    """The title block runs to the first heading, or (no headings) to the first sentence."""
     for index, line in enumerate(lines):
-        if heading_level(line.text) and line.width < profile.measure * 0.9 + 40 * profile.unwrapped:
+        if heading_shaped(line, profile):
+            return index
+    for index, line in enumerate(lines):
+        if "。" in line.text:
             return index
     return 0
 
@@ -75,7 +81,7 @@ def assemble(text: str, report: Report) -> str:
     lines = split_lines(text)
     profile = detect_layout(lines)
     report.layout = profile.name
-    start = _first_heading(lines, profile)
+    start = _title_block_end(lines, profile)
     meta = read_title_block(lines[:start])
     body_start = _outline_end(lines, start)
     report.outline_lines = sum(1 for line in lines[start:body_start] if not line.blank)
@@ -90,6 +96,7 @@ def assemble(text: str, report: Report) -> str:
     meta.furniture += [f"{line.no}: {line.text}" for line in lines[start:body_start]
                        if not line.blank]
     report.furniture_lines = len(meta.furniture)
+    report.footer_lines = len(furniture.footer)
     report.page_numbers = furniture.page_numbers
     report.running_heads = furniture.running_heads
     body = [line for line in lines[body_start:body_end]
@@ -102,7 +109,9 @@ def assemble(text: str, report: Report) -> str:
         " ".join(join_lines([line.text for line in b.lines]) for b in blocks
                  if b.kind == "paragraph"), report)
     if not meta.title:
-        report.warn(1, "no title found at the top of the manuscript", "error")
+        meta.title = UNTITLED
+        report.warn(1, "no title block found above the first heading; the chapter's title "
+                    "is a placeholder: set `title:` in its front-matter")
     return chapter_text(meta, *markdown)
 
 

@@ -69,7 +69,6 @@ def _repeats(line: Line, others: list[Line]) -> bool:
 def find_furniture(lines: list[Line], body_start: int, measure: float) -> Furniture:
     """Furniture among `lines[body_start:]` (the title block above is never furniture)."""
     result = Furniture()
-    body = lines[body_start:]
     short = [line for line in lines if not line.blank and line.width < SHORT_SHARE * measure
              and not heading_level(line.text)]
     pages = [i for i in range(body_start, len(lines)) if is_page_number(lines, i)]
@@ -101,11 +100,13 @@ def find_furniture(lines: list[Line], body_start: int, measure: float) -> Furnit
         while hi + 1 < len(lines) and lines[hi + 1].blank:
             hi += 1
         texts = [i for i in block if not lines[i].blank and not anchor(i)]
+        footer = []
         if first_block and texts:
-            result.footer = [lines[i] for i in block if i < page and not lines[i].blank]
+            footer = [i for i in block if i < page and not lines[i].blank]
+            result.footer = [lines[i] for i in footer]
         first_block = False
         result.page_numbers += 1
-        result.running_heads += sum(1 for i in block if anchor(i) and i != page)
+        result.running_heads += sum(1 for i in block
+                                    if anchor(i) and i != page and i not in footer)
         result.removed.update(lines[i].no for i in range(lo, hi + 1))
-    del body
     return result

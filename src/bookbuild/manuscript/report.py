@@ -23,6 +23,7 @@ class Report:
     page_numbers: int = 0
     running_heads: int = 0
     outline_lines: int = 0
+    footer_lines: int = 0  # a report's first-page footer, moved to the front-matter
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
     def warn(self, line: int | None, message: str, severity: str = "warning") -> None:
@@ -38,7 +39,9 @@ class Report:
                if self.missing_notes else ""),
             f"  furniture removed: {self.furniture_lines} lines ({self.page_numbers} page "
             f"numbers, {self.running_heads} running heads/report headers, "
-            f"{self.outline_lines} outline lines)",
+            f"{self.outline_lines} outline lines)"
+            + (f"; first-page footer ({self.footer_lines} lines) → front-matter"
+               if self.footer_lines else ""),
         ]
         out.extend(f"  {d}" for d in self.diagnostics)
         return out

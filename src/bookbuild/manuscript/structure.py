@@ -48,13 +48,16 @@ def paragraph_breaks(before: Line, after: Line, blank: bool, profile: LayoutProf
     return False
 
 
-def _heading(line: Line, previous: Line | None, blank: bool, profile: LayoutProfile) -> int:
-    level = heading_level(line.text)
-    if not level:
-        return 0
+def heading_shaped(line: Line, profile: LayoutProfile) -> int:
+    """The level of a line shaped like a heading and short enough to be one, else 0."""
     limit = (HEADING_MAX_WIDTH_UNWRAPPED if profile.unwrapped
              else HEADING_MAX_SHARE * profile.measure)
-    if line.width > limit:
+    return heading_level(line.text) if line.width <= limit else 0
+
+
+def _heading(line: Line, previous: Line | None, blank: bool, profile: LayoutProfile) -> int:
+    level = heading_shaped(line, profile)
+    if not level:
         return 0
     if previous is None or ends_sentence(previous.text):
         return level
