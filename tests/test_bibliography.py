@@ -246,8 +246,7 @@ def test_all_problems_of_a_file_are_reported_at_once_with_lines(tmp_path):
         - id: c
           type: webpage
           title: Page
-          cited-in:
-            - 000-abc
+          cited-in: 000-abc#1 000-abc
         """)
     with pytest.raises(BookError) as caught:
         load_bibliography(path)
@@ -256,7 +255,7 @@ def test_all_problems_of_a_file_are_reported_at_once_with_lines(tmp_path):
     assert f"{path}:7:" in message and "add its reading in kana" in message  # b: no yomi
     assert f"{path}:13: error: type 'bok'" in message
     assert f"{path}:15:" in message and "2017-13" in message
-    assert f"{path}:20:" in message and "CHAPTER-ID#LABEL" in message
+    assert f"{path}:19: error: cited-in: '000-abc' is not CHAPTER-ID#LABEL" in message
 
 
 def test_duplicate_id_and_non_kana_yomi(tmp_path):
@@ -302,6 +301,19 @@ def test_the_file_round_trips_through_pandoc_csl_json(tmp_path):
     original = load_bibliography(BIB)
     assert {w.id: (w.yomi, w.issued, w.url, w.title) for w in again.works} == {
         w.id: (w.yomi, w.issued, w.url, w.title) for w in original.works}
+
+
+@pytest.mark.skipif(shutil.which("pandoc") is None, reason="pandoc not installed")
+def test_the_override_round_trips_through_pandoc(tmp_path):
+    source = tmp_path / "refs.md"
+    source.write_text("---\nreferences:\n" + textwrap.indent(JIJI, "  ")
+                      + "    cited-in: c1#2 c2#iv\n...\n", encoding="utf-8")
+    out = subprocess.run(["pandoc", "-f", "markdown", "-t", "csljson", str(source)],
+                         capture_output=True, text=True, check=True).stdout
+    json_path = tmp_path / "refs.json"
+    json_path.write_text(out, encoding="utf-8")
+    (work,) = load_bibliography(json_path).works
+    assert [str(ref) for ref in work.cited_in] == ["c1#2", "c2#iv"]
 
 
 # ------------------------------------------------------------------- matching notes → works
@@ -397,8 +409,7 @@ def test_pandoc_keys_resolve_and_an_unknown_key_is_an_error_at_the_note(tmp_path
 
 
 def test_cited_in_overrides_matching_and_broken_links_are_errors(tmp_path):
-    entries = HYODO_BOOK + JIJI.replace("  yomi: じじつうしん\n",
-                                        "  yomi: じじつうしん\n  cited-in:\n    - c1#2\n")
+    entries = HYODO_BOOK + JIJI + "  cited-in: c1#2\n"
     bib = load_bibliography(write_bib(tmp_path, entries))
     chapter = write_chapter(tmp_path, "c1", {"1": "時事通信（2017年2月21日配信）。",
                                              "2": "『ロシアの東アジア政策』による。"})
@@ -406,13 +417,19 @@ def test_cited_in_overrides_matching_and_broken_links_are_errors(tmp_path):
     assert citations.by_chapter["c1"] == {"1": ("jiji",), "2": ("jiji",)}
     assert "hyodo-book" in citations.diagnostics[0].message  # now cited by nobody: warned
 
-    broken = write_bib(tmp_path, JIJI + "  cited-in:\n    - c1#9\n    - c9#1\n")
+    broken = write_bib(tmp_path, JIJI + "  cited-in: c1#9 c9#1\n")
     bib = load_bibliography(broken)
     with pytest.raises(BookError) as caught:
         resolve_citations([chapter], bib)
     message = caught.value.message
-    assert f"{broken}:9: error: cited-in 'c1#9'" in message
-    assert f"{broken}:10: error: cited-in 'c9#1': no chapter 'c9'" in message
+    assert f"{broken}:8: error: cited-in 'c1#9': chapter 'c1' has no note '9'" in message
+    assert f"{broken}:8: error: cited-in 'c9#1': no chapter 'c9'" in message
+
+
+def test_cited_in_as_a_yaml_list_is_refused(tmp_path):
+    path = write_bib(tmp_path, JIJI + "  cited-in:\n    - c1#2\n")
+    with pytest.raises(BookError, match=r"bibliography\.yaml:8: error: 'cited-in' must be one"):
+        load_bibliography(path)
 
 
 def test_uncited_work_warns_at_its_line_and_missing_note_text_is_silent(tmp_path):

@@ -153,7 +153,8 @@ def proposals_yaml(proposals: Sequence[Proposal]) -> str:
     """The proposals as a `references:` document, each entry headed by the notes it came from."""
     out = ["# Proposed by `bookbuild bib extract`: review every field, fill in each empty",
            "# `yomi` (kana), add what the notes do not say (authors, titles), then move the",
-           "# entries into chapters/bibliography.yaml.", "references:"]
+           "# entries into chapters/bibliography.yaml.",
+           "references:" if proposals else "references: []  # every note is linked already"]
     for proposal in proposals:
         out.extend(f"  # from {where}" for where in proposal.notes)
         dumped = yaml.safe_dump([proposal.fields], allow_unicode=True, sort_keys=False,

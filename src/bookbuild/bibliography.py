@@ -26,8 +26,9 @@ CSL lacks are kept as plain keys, which Pandoc carries through:
 - `yomi`: the reading the entry is filed under — kana for an entry whose heading (the
   first author, else the editor, else the title or the container) is written in Japanese
   script; for other entries optional, a Latin transliteration (`Prezident Rossii`).
-- `cited-in`: the editor's override, a list of `CHAPTER-ID#LABEL`; those notes cite exactly
-  the works that list them, whatever the automatic matching says.
+- `cited-in`: the editor's override, `CHAPTER-ID#LABEL`s on one line separated by spaces (a
+  YAML list would not survive Pandoc); those notes cite exactly the works that list them,
+  whatever the automatic matching says.
 
 Sorting (the book's rule, after Japanese academic practice): entries with a heading in
 Japanese script first, in 五十音 order of `yomi` (JIS X 4061 via `bookbuild.kana`), then all
@@ -393,21 +394,23 @@ def _date(value: object, problem) -> tuple[int, ...]:
 
 
 def _note_refs(node: yaml.Node | None, problem, line: int) -> tuple[NoteRef, ...]:
+    """`cited-in: 002-8fde553add317366#2 000-44404e708e47d497#5` — one line of text, because
+    Pandoc empties a list in a field CSL does not know (measured with pandoc 2.17)."""
     if node is None:
         return ()
-    if not isinstance(node, yaml.SequenceNode):
-        problem(line, "'cited-in' must be a list of CHAPTER-ID#LABEL, e.g. "
-                      "'- 002-8fde553add317366#2'")
+    if not isinstance(node, yaml.ScalarNode):
+        problem(line, "'cited-in' must be one line of CHAPTER-ID#LABEL separated by spaces, "
+                      "e.g. 'cited-in: 002-8fde553add317366#2 002-8fde553add317366#4' "
+                      "(Pandoc drops a list in this field)")
         return ()
     refs = []
-    for item in node.value:
-        text = str(_plain(item)).strip()
+    for text in node.value.replace(",", " ").split():
         match = NOTE_REF_PATTERN.fullmatch(text)
         if not match:
-            problem(_line(item), f"'{text}' is not CHAPTER-ID#LABEL (e.g. "
+            problem(_line(node), f"cited-in: '{text}' is not CHAPTER-ID#LABEL (e.g. "
                                  "002-8fde553add317366#2)")
             continue
-        refs.append(NoteRef(match.group(1), match.group(2), _line(item)))
+        refs.append(NoteRef(match.group(1), match.group(2), _line(node)))
     return tuple(refs)
 
 
