@@ -180,7 +180,9 @@ class _Splitter(HTMLParser):
     # Text ----------------------------------------------------------------------------------
     def handle_data(self, data):
         if self._opaque_depth:
-            self.items.append(html.escape(data, quote=False))
+            # <script>/<style> content reaches us raw (CDATA); any other text decoded.
+            raw = self.cdata_elem is not None
+            self.items.append(data if raw else html.escape(data, quote=False))
             return
         node = _Text(data, frozen="ours" in self._spans)
         self.items.append(node)
