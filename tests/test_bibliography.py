@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bookbuild.bibextract import proposals_yaml, propose
 from bookbuild.bibliography import (
@@ -25,6 +27,7 @@ from bookbuild.bibliography import (
     works_cited_by,
 )
 from bookbuild.chapter import MISSING_NOTE_TEXT, load_chapter
+from bookbuild.citations import dates_in, normalise_url, urls_in
 from bookbuild.cli import main
 from bookbuild.errors import BookError
 
@@ -136,8 +139,6 @@ def test_every_entry_is_cited(book):
 
 
 def test_each_url_of_the_notes_is_exactly_one_work(book):
-    from bookbuild.citations import normalise_url, urls_in
-
     chapters, bibliography, _ = book
     urls = {normalise_url(u) for c in chapters for n in c.notes for u in urls_in(n.text)}
     for url in urls:
@@ -327,6 +328,29 @@ def test_url_matches_across_scheme_www_slash_and_fragment(tmp_path):
     assert citations.by_chapter["c1"] == {"1": ("rbth",)}
     assert [d.line for d in citations.diagnostics] == [chapter.notes[1].line]
     assert "matches no work" in citations.diagnostics[0].message
+
+
+HOSTS = st.from_regex(r"[a-z]{1,8}(\.[a-z]{2,3}){1,2}", fullmatch=True)
+# (A URL's last character is never . , ; : — in a note those are the sentence's.)
+PATHS = st.from_regex(r"([A-Za-z0-9_.%-]{1,8}/){0,3}[A-Za-z0-9_%-]{0,8}(\?[a-z]=[0-9]{1,4})?",
+                      fullmatch=True)
+
+
+@given(HOSTS, PATHS)
+def test_a_url_written_either_way_in_a_note_is_found_and_compares_equal(host, path):
+    plain, decorated = f"http://{host}/{path}", f"https://www.{host}/{path}/#photo-1"
+    note = f"ロシアNOW<{plain}>2017年2月5日アクセス。なお〈{decorated}〉も参照。"
+    found = urls_in(note)
+    assert found == [plain, decorated]
+    assert normalise_url(found[0]) == normalise_url(found[1])
+
+
+@given(st.dates(), st.booleans())
+def test_dates_in_notes_are_read_and_access_dates_kept_apart(day, accessed):
+    text = f"{day.year}年 {day.month}月{day.day} 日" + ("アクセス。" if accessed else "配信。")
+    issued, access = dates_in(text)
+    expected = {(day.year, day.month, day.day)} if day.year >= 1000 else set()
+    assert (access, issued) == ((expected, set()) if accessed else (set(), expected))
 
 
 def test_title_match_ignores_spaces_and_width(tmp_path):
