@@ -30,13 +30,17 @@ class ProjectFetcher:
     """A WeasyPrint URL fetcher that only reads files below the allowed folders."""
 
     allowed: tuple[Path, ...]
+    # Read by WeasyPrint 70's `urls.fetch`: a refused fetch becomes a warning and the
+    # resource is left out, instead of stopping the build.
+    _fail_on_errors = False
 
-    def __call__(self, url: str, *args, **kwargs) -> dict:
+    def __call__(self, url: str, *args, **kwargs):
+        # WeasyPrint 70 takes a `URLFetcherResponse` (a dict is refused by an assert).
+        from weasyprint.urls import URLFetcher, URLFetcherResponse
+
         parsed = urlparse(url)
         if parsed.scheme == "data":
-            from weasyprint.urls import default_url_fetcher
-
-            return default_url_fetcher(url, *args, **kwargs)
+            return URLFetcher(allowed_protocols=("data",))(url)
         if parsed.scheme != "file":
             raise RefusedFetch(f"refused to fetch {url!r}: the build reads only the project's "
                                "own files (no network)")
@@ -44,8 +48,8 @@ class ProjectFetcher:
         if not any(path.is_relative_to(folder.resolve()) for folder in self.allowed):
             raise RefusedFetch(f"refused to read {path}: outside the project's folders "
                                f"({', '.join(str(f) for f in self.allowed)})")
-        return {"string": path.read_bytes(), "mime_type": _mime_type(path),
-                "redirected_url": path.as_uri()}
+        return URLFetcherResponse(path.as_uri(), path.read_bytes(),
+                                  {"Content-Type": _mime_type(path)})
 
 
 def _mime_type(path: Path) -> str:
