@@ -32,7 +32,6 @@ SAMPLE = """\
   variants: [国連安保理, 安保理]
   sub:
     - term: 決議
-      reading: けつぎ
       variants: [安保理決議, 国連安保理決議]
 - term: 安保理
   reading: あんぽり
@@ -199,8 +198,8 @@ def test_latin_terms_need_no_reading():
     ("- term: 安保理\n  reading: あんぽり\n  kind: 組織\n  see: 国連\n", 1, "not the term"),
     ("- term: 核\n  reading: かく\n  kind: 事項\n  variants: [核兵器]\n"
      "- term: 兵器\n  reading: へいき\n  kind: 事項\n  variants: [核兵器]\n", 5, "also listed"),
-    ("- term: 核\n  reading: かく\n  kind: 事項\n  sub:\n    - term: 実験\n      reading: じ\n",
-     5, "needs 'variants'"),
+    ("- term: 核\n  reading: かく\n  kind: 事項\n  sub:\n    - term: 実験\n", 5,
+     "needs 'variants'"),
 ])
 def test_errors_name_file_and_line(text, line, words):
     message = problems(text)
@@ -299,6 +298,17 @@ def test_headings_follow_the_readings_of_korean_names():
     assert filed == {"A–Z": ["THAAD"], "か": ["金正恩"], "な": ["盧武鉉"], "は": ["平壌"]}
 
 
+def test_sub_entries_keep_the_order_of_the_index_file():
+    entries = sample("- term: 核実験\n  reading: かくじっけん\n  kind: 事項\n  sub:\n"
+                     "    - term: 第5回\n      variants: [5回目]\n"
+                     "    - term: 第3回\n      variants: [3回目]\n"
+                     "    - term: 第4回\n      variants: [4回目]\n")
+    _, found = mark_occurrences("<p>4回目と3回目と5回目</p>", "c", entries)
+    html = build_index_html(entries, {o.anchor_id: 2 for o in found}, found)
+    assert re.findall(r'ix-subentry"><span class="ix-term">([^<]+)<', html) == [
+        "第5回", "第3回", "第4回"]
+
+
 def test_see_and_see_also_and_sub_entries():
     entries = sample()
     html_in = ("<p>国連安全保障理事会の国連安保理決議。MDとTHAAD。安全保障</p>")
@@ -306,12 +316,12 @@ def test_see_and_see_also_and_sub_entries():
     pages = {o.anchor_id: 7 for o in found}
     html = build_index_html(entries, pages, found)
     see = re.search(r'<li class="ix-entry" id="(ixe-\d+)"><span class="ix-term">安保理</span>'
-                    r'<span class="ix-see"><a href="#(ixe-\d+)">国連安全保障理事会</a>', html)
+                    r' <span class="ix-see"><a href="#(ixe-\d+)">国連安全保障理事会</a>', html)
     assert see, html
     target = re.search(rf'<li class="ix-entry" id="{see.group(2)}"><span class="ix-term">'
                        r"国連安全保障理事会</span>", html)
     assert target
-    assert re.search(r'ix-term">決議</span><span class="ix-pages"><a class="ix-page" '
+    assert re.search(r'ix-term">決議</span> <span class="ix-pages"><a class="ix-page" '
                      r'href="#ix-c-2">7</a>', html)
     assert re.search(r'ix-term">MD</span>.*?<span class="ix-see-also"><a href="#ixe-\d+">THAAD',
                      html)

@@ -46,7 +46,7 @@ INDEX_NAME = "index.yaml"  # in the chapters folder
 KINDS = ("人名", "事項", "地名", "組織")
 ENTRY_FIELDS = {"term", "reading", "kind", "variants", "qualifier", "see", "see_also", "sub",
                 "exclude"}
-SUB_FIELDS = {"term", "reading", "variants"}
+SUB_FIELDS = {"term", "variants"}
 LATIN_HEADING = "A–Z"
 ANCHOR_CLASS = "ix"
 ANCHOR_PREFIX = "ix-"
@@ -65,8 +65,10 @@ SOFT_GAP = "[ \\n]?"
 
 @dataclass(frozen=True)
 class SubEntry:
+    """Printed under its entry in the order the index file lists them (chronological,
+    numbered or logical orders are the editor's choice)."""
+
     term: str  # printed under the parent, e.g. 決議
-    reading: str
     variants: tuple[str, ...]  # the strings found in the text (the label itself is not)
     line: int
 
@@ -245,9 +247,7 @@ def _sub_entries(raw: object, entry_term: str, line: int, subs_marks: list,
                            "needs 'variants': the strings to find in the text (its term is "
                            "only a label)")
             variants = ()
-        reading = _reading(item.get("reading"), term, "sub-entry", keys.get("reading", sub_line),
-                           problems, required=False)
-        subs.append(SubEntry(term, reading, variants, sub_line))
+        subs.append(SubEntry(term, variants, sub_line))
     return tuple(subs)
 
 
@@ -596,12 +596,12 @@ def _entry_id(term: str, numbers: dict[str, int]) -> str:
 def _cross_refs(entry: Entry, printed: dict[str, _Printed], numbers: dict[str, int]) -> str:
     html = ""
     if entry.see:
-        html += (f'<span class="ix-see"><a href="#{_entry_id(entry.see, numbers)}">'
+        html += (f' <span class="ix-see"><a href="#{_entry_id(entry.see, numbers)}">'
                  f"{escape(entry.see)}</a></span>")
     targets = [t for t in entry.see_also if t in printed]
     if targets:
         links = "、".join(f'<a href="#{_entry_id(t, numbers)}">{escape(t)}</a>' for t in targets)
-        html += f'<span class="ix-see-also">{links}</span>'
+        html += f' <span class="ix-see-also">{links}</span>'
     return html
 
 
@@ -638,15 +638,16 @@ def _entry_html(entry: Entry, printed: dict[str, _Printed], numbers: dict[str, i
              f'<span class="ix-term">{escape(entry.term)}</span>']
     if entry.qualifier:
         parts.append(f'<span class="ix-qualifier">{escape(entry.qualifier)}</span>')
+    # A plain space before the pages and the cross-references: WeasyPrint 70 breaks a long
+    # entry there; without one it may break inside the term (国際連|合) instead.
     if item and item.refs:
-        parts.append(f'<span class="ix-pages">{pages_html(item.refs)}</span>')
+        parts.append(f' <span class="ix-pages">{pages_html(item.refs)}</span>')
     parts.append(_cross_refs(entry, printed, numbers))
     if item and item.subs:
-        subs = sorted(item.subs, key=lambda s: entry_sort_key(s[0].term, s[0].reading))
         parts.append('<ul class="ix-subentries">')
-        for sub, refs in subs:
+        for sub, refs in item.subs:
             parts.append(f'<li class="ix-subentry"><span class="ix-term">{escape(sub.term)}'
-                         f'</span><span class="ix-pages">{pages_html(refs)}</span></li>')
+                         f'</span> <span class="ix-pages">{pages_html(refs)}</span></li>')
         parts.append("</ul>")
     parts.append("</li>")
     return "".join(parts)
