@@ -89,7 +89,7 @@ def render_lines(paragraphs: list[str]) -> list[list[tuple[str, list[dict]]]]:
         else:
             rows.append([char])
     result, position = [], 0
-    texts = [re.sub(r"\s", "", text) for text in paragraphs]
+    texts = [re.sub(r"<[^>]*>|\s", "", text) for text in paragraphs]
     for text in texts:
         lines, taken = [], 0
         while taken < len(text):
@@ -125,9 +125,14 @@ def test_a_compressed_mark_stays_half_width_at_a_line_end_without_room():
 def test_no_quarter_em_at_line_edges_and_lines_stay_flush():
     # Latin words after 0..9 kana: somewhere the word starts a line, somewhere it ends one.
     paragraphs = ["あ" * k + "Lavrov" + "い" * (12 - k) + "AB" + "う" * 8 for k in range(10)]
+    # the same with the empty index anchors of bookbuild.index around the word (WeasyPrint
+    # never breaks a line next to an empty inline box, so they move the breaks instead)
+    anchor = '<span class="ix" id="ix-{}"></span>'
+    paragraphs += ["あ" * k + anchor.format(2 * k) + "Lavrov" + anchor.format(2 * k + 1)
+                   + "い" * (12 - k) for k in range(10)]
     starts = ends = 0
     for text, lines in zip(paragraphs, render_lines(paragraphs), strict=True):
-        source = re.sub(r"\s", "", text)
+        source = re.sub(r"<[^>]*>|\s", "", text)
         position = 0
         for number, (line, chars) in enumerate(lines):
             first, last = position, position + len(line) - 1

@@ -188,12 +188,23 @@ def _classes(box) -> set[str]:
     return set((element.get("class") or "").split())
 
 
+def _is_empty(box) -> bool:
+    """Nothing printed: an empty text, or an inline box of empty ones (an index anchor)."""
+    if hasattr(box, "text"):
+        return not box.text
+    children = getattr(box, "children", None)
+    if children is None:
+        return False  # an atomic box (image, inline-block)
+    return all(_is_empty(child) for child in children)
+
+
 def _edge_path(line, last: bool) -> list:
-    """The boxes from the line down to its first (or last) leaf, line included."""
+    """The boxes from the line down to its first (or last) printed leaf, line included."""
     path = [line]
     box = line
     while getattr(box, "children", None) and not hasattr(box, "text"):
-        children = [child for child in box.children if child.is_in_normal_flow()]
+        children = [child for child in box.children
+                    if child.is_in_normal_flow() and not _is_empty(child)]
         if not children:
             break
         box = children[-1 if last else 0]
