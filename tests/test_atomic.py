@@ -1,0 +1,66 @@
+"""Outputs are written atomically: a build that fails half-way leaves the previous PDF
+byte-identical and no temporary file behind."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bookbuild import build, fsutil
+from bookbuild.build import build_book
+from tinybook import CHAPTER, make_book, write
+
+
+class Injected(RuntimeError):
+    pass
+
+
+def fail(*args, **kwargs):
+    raise Injected("injected failure")
+
+
+@pytest.fixture(scope="module")
+def first_build(tmp_path_factory) -> tuple[Path, Path, bytes]:
+    """A book built once; each test changes the chapter and fails a rebuild somewhere."""
+    root = make_book(tmp_path_factory.mktemp("atomic") / "book")
+    out = root / "build" / "book.pdf"
+    build_book(root, out_path=out)
+    return root, out, out.read_bytes()
+
+
+@pytest.fixture
+def book(first_build):
+    root, out, before = first_build
+    write(root / "chapters" / "one.md", CHAPTER.replace("短い章", "書き換えた章"))
+    yield root, out, before
+    write(root / "chapters" / "one.md", CHAPTER)
+
+
+def assert_untouched(out: Path, before: bytes) -> None:
+    assert out.read_bytes() == before
+    assert sorted(p.name for p in out.parent.iterdir()) == [out.name]  # no temporary file
+
+
+@pytest.mark.parametrize("stage", ["lay_out", "pdf_bytes"])
+def test_a_failing_stage_leaves_the_previous_pdf(book, monkeypatch, stage):
+    root, out, before = book
+    monkeypatch.setattr(build, stage, fail)
+    with pytest.raises(Injected):
+        build_book(root, out_path=out)
+    assert_untouched(out, before)
+
+
+def test_a_write_that_fails_half_way_leaves_the_previous_pdf(book, monkeypatch):
+    root, out, before = book
+    monkeypatch.setattr(fsutil.os, "fsync", fail)  # after the bytes went to the temp file
+    with pytest.raises(Injected):
+        build_book(root, out_path=out)
+    assert_untouched(out, before)
+
+
+def test_the_rebuild_without_failure_replaces_it(book):
+    root, out, before = book
+    build_book(root, out_path=out)
+    assert out.read_bytes() != before
+    assert sorted(p.name for p in out.parent.iterdir()) == [out.name]
