@@ -77,3 +77,20 @@ def test_committed_front_matter_of_the_report_and_the_closing_marks() -> None:
     essay = load_chapter(ROOT / "chapters" / f"{chapter_id_for(source_path('000'))}.md")
     assert essay.meta.closing == "（了）"
     assert "（了）" not in essay.body
+
+
+def test_editor_queries_are_kept_in_the_front_matter() -> None:
+    chapter = load_chapter(ROOT / "chapters" / f"{chapter_id_for(source_path('003'))}.md")
+    queries = chapter_queries_of(chapter.path)
+    assert any("日朝" in q and "ロ朝" in q for q in queries)
+    assert any("务" in q for q in queries)
+    assert "1. 日朝関係強化の背景".replace(" ", "") in chapter.body  # the slip itself is kept
+    assert "国务委員長" in chapter.body
+
+
+def chapter_queries_of(path) -> list[str]:
+    import yaml
+
+    from bookbuild.chapter import split_front_matter
+    front, _, _ = split_front_matter(path.read_text(encoding="utf-8"), path)
+    return yaml.safe_load(front).get("queries", [])

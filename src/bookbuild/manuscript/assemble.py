@@ -16,7 +16,7 @@ from .headings import heading_key, heading_level
 from .layout import LayoutProfile, detect_layout
 from .lines import Line, split_lines
 from .notes import NoteStyle, NoteText, find_footnotes, find_section, link_calls
-from .queries import heading_queries
+from .queries import character_queries, heading_queries
 from .quotes import is_standalone_quote
 from .report import Report
 from .structure import Block, heading_shaped, segment
@@ -104,7 +104,7 @@ def assemble(text: str, report: Report) -> str:
     body = _split_tail(body, meta)
     blocks = segment(body, profile)
     markdown = render_blocks(blocks, notes, style, meta, report)
-    meta.queries = heading_queries(
+    meta.queries = character_queries(body, report) + heading_queries(
         [b for b in blocks if b.kind == "heading"],
         " ".join(join_lines([line.text for line in b.lines]) for b in blocks
                  if b.kind == "paragraph"), report)

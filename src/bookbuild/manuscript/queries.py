@@ -1,13 +1,17 @@
 """Questions for the editor: apparent slips the normaliser keeps but reports.
 
-A heading naming a country pair (日朝) that the running text never uses, while a pair
-sharing one of its countries (ロ朝) is used throughout, is probably a slip.
+- A heading naming a country pair (日朝) that the running text never uses, while a pair
+  sharing one of its countries (ロ朝) is used throughout, is probably a slip.
+- A kanji outside JIS X 0213 (务, a simplified Chinese form) is probably an input slip,
+  and the book's fonts may not have it.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
+from .lines import Line
 from .report import Report
 from .structure import Block
 from .text import squeeze_spaces
@@ -34,4 +38,20 @@ def heading_queries(headings: list[Block], body: str, report: Report) -> list[st
                          f"never uses; the text says {best} ({alternatives[best]} times): slip?")
                 queries.append(query)
                 report.warn(block.line, query, "query")
+    return queries
+
+
+def character_queries(lines: list[Line], report: Report) -> list[str]:
+    queries: list[str] = []
+    for line in lines:
+        for char in dict.fromkeys(line.text):
+            if not unicodedata.name(char, "").startswith("CJK UNIFIED IDEOGRAPH"):
+                continue
+            try:
+                char.encode("shift_jis_2004")
+            except UnicodeEncodeError:
+                query = (f"line {line.no}: {char} (U+{ord(char):04X}) is not a Japanese (JIS X "
+                         "0213) kanji, perhaps a Chinese form typed by mistake; kept as written")
+                queries.append(query)
+                report.warn(line.no, query, "query")
     return queries
