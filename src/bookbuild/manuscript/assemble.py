@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from .emit import caption_markdown, chapter_text, escape_block_start, table_markdown
 from .frontmatter import (
     CLOSING_MARK,
@@ -23,6 +25,7 @@ from .structure import Block, heading_shaped, segment
 from .tables import parse_table
 from .text import SUPERSCRIPT_DIGITS, join_lines, join_with_offsets, squeeze_spaces
 
+ASCII_NUMBERING = re.compile(r"^(\d+\.) +(?=\S)")
 UNTITLED = "（無題）"  # placeholder title, always reported
 
 
@@ -115,6 +118,14 @@ def assemble(text: str, report: Report) -> str:
     return chapter_text(meta, *markdown)
 
 
+def heading_text(text: str) -> str:
+    """A heading's text; an ASCII number `1. ` keeps its space (typed, not extraction's)."""
+    number = ASCII_NUMBERING.match(text)
+    if number:
+        return number.group(1) + " " + squeeze_spaces(text[number.end():])
+    return squeeze_spaces(text)
+
+
 def render_blocks(blocks: list[Block], notes: list[NoteText], style: NoteStyle, meta: Meta,
                   report: Report) -> tuple[list[str], list[tuple[str, str]]]:
     para_blocks = [b for b in blocks if b.kind == "paragraph"]
@@ -140,7 +151,7 @@ def render_blocks(blocks: list[Block], notes: list[NoteText], style: NoteStyle, 
     for block in blocks:
         if block.kind == "heading":
             report.headings += 1
-            body.append("#" * block.level + " " + squeeze_spaces(block.lines[0].text))
+            body.append("#" * block.level + " " + heading_text(block.lines[0].text))
         elif block.kind == "paragraph":
             text = squeeze_spaces(linked[paragraph_index])
             paragraph_index += 1
