@@ -109,6 +109,11 @@ def test_page_number_and_running_head_are_furniture() -> None:
     assert not furniture.removed & {1, 3, 4, 5, 13, 14}
 
 
+def test_a_bare_page_number_beside_a_running_head_is_furniture() -> None:
+    text = "\n".join(["兵頭　慎治", "", "はじめに", FULL, FULL, "兵頭慎治", "77", FULL, "おわり。"])
+    assert find_furniture(split_lines(text), 2, 80).removed == {6, 7}
+
+
 def test_a_lone_number_in_running_text_is_not_a_page_number() -> None:
     text = "\n".join(["題", "", "はじめに", FULL, "5", FULL, "おわり。"])
     assert not find_furniture(split_lines(text), 2, 80).removed

@@ -39,6 +39,11 @@ def _key(text: str) -> str:
     return "".join(c for c in text if not c.isspace() and c not in DECORATION + "\u3000")
 
 
+def _bare_number(text: str) -> bool:
+    core = text.strip(" \u3000")
+    return core.isdigit() and len(core) <= 4
+
+
 def is_page_number(lines: list[Line], index: int) -> bool:
     line = lines[index]
     bare = "".join(c for c in line.text if not unicodedata.combining(c))
@@ -71,7 +76,25 @@ def find_furniture(lines: list[Line], body_start: int, measure: float) -> Furnit
     result = Furniture()
     short = [line for line in lines if not line.blank and line.width < SHORT_SHARE * measure
              and not heading_level(line.text)]
-    pages = [i for i in range(body_start, len(lines)) if is_page_number(lines, i)]
+
+    def repeated(index: int) -> bool:
+        line = lines[index]
+        return (not line.blank and not heading_level(line.text)
+                and line.width < SHORT_SHARE * measure and _repeats(line, short))
+
+    def next_to_running_head(index: int) -> bool:
+        """A bare number is a page number too when a running head stands beside it."""
+        if not _bare_number(lines[index].text):
+            return False
+        for step in (-1, 1):
+            near = [i for i in range(index + step, index + 3 * step, step)
+                    if body_start <= i < len(lines) and not lines[i].blank]
+            if near and repeated(near[0]):
+                return True
+        return False
+
+    pages = [i for i in range(body_start, len(lines))
+             if is_page_number(lines, i) or next_to_running_head(i)]
 
     def anchor(index: int) -> bool:
         line = lines[index]
@@ -79,7 +102,7 @@ def find_furniture(lines: list[Line], body_start: int, measure: float) -> Furnit
             return False
         if index in pages or DATE_ONLY.match(line.text):
             return True
-        return line.width < SHORT_SHARE * measure and _repeats(line, short)
+        return repeated(index)
 
     first_block = True
     for page in pages:
