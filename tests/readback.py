@@ -17,9 +17,11 @@ def letters(text: str) -> str:
 
 
 @cache
-def page_texts(pdf: Path) -> tuple[str, ...]:
-    """The text of each page, via poppler's pdftotext (one string per page)."""
-    out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], check=True,
+def page_texts(pdf: Path, layout: bool = False) -> tuple[str, ...]:
+    """The text of each page: in drawing order (pdftotext -raw: table cells stay in rows),
+    or with `layout`, as the page shows it (leaders and numbers on one line)."""
+    mode = "-layout" if layout else "-raw"
+    out = subprocess.run(["pdftotext", mode, "-enc", "UTF-8", str(pdf), "-"], check=True,
                          capture_output=True, text=True).stdout
     return tuple(out.split("\f")[:-1])
 

@@ -14,16 +14,25 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from . import __version__
+from .bibliography import (
+    load_bibliography,
+    render_bibliography_html,
+    resolve_citations,
+    works_cited_by,
+)
 from .chapter import Chapter, load_chapter
 from .check import check_before_build
+from .citations import Citations
 from .config import BookConfig, PageGeometry, load_config
 from .errors import BookError, Diagnostic
 from .fonts import find_face, missing_characters, vertical_problems
 from .fsutil import write_atomic
+from .index import IndexEntries, build_index_html, load_index, mark_occurrences
 from .markdown import chapter_to_html
 from .render import STYLES_DIR, lay_out, pdf_bytes, template_environment
+from .typeset import typeset_html
 
-BOOK_STYLESHEETS = ("base.css", "typeset.css", "book.css", "index.css")
+BOOK_STYLESHEETS = ("base.css", "typeset.css", "bibliography.css", "book.css", "index.css")
 
 
 @dataclass(frozen=True)
@@ -165,31 +174,97 @@ def font_warnings(config: BookConfig, chapters: list[Chapter]) -> list[Diagnosti
     return found
 
 
-def chapter_views(chapters: list[Chapter],
-                  echo: Callable[[str], None] = lambda _: None) -> list[ChapterView]:
-    """Each chapter's HTML, ready for a template, numbered in book order."""
-    views = []
-    for number, chapter in enumerate(chapters, start=1):
-        echo(f"[{number}/{len(chapters)}] {chapter.id}: {chapter.meta.title}")
-        views.append(ChapterView(number, chapter, chapter_to_html(chapter).html))
-    return views
+@dataclass(frozen=True)
+class References:
+    """What the chapters cite and what the index lists, resolved against the chapters."""
+
+    citations: Citations | None
+    entries: IndexEntries | None
+    warnings: tuple[Diagnostic, ...]
+
+    def bibliography_html(self, chapter_id: str | None = None) -> str:
+        """The book's 参考文献 (every work), or one chapter's works for its handout."""
+        if self.citations is None:
+            return ""
+        works = (self.citations.bibliography.works if chapter_id is None
+                 else works_cited_by(self.citations, chapter_id))
+        return render_bibliography_html(works) if works else ""
+
+
+def resolve_references(config: BookConfig, chapters: list[Chapter]) -> References:
+    citations = entries = None
+    warnings: list[Diagnostic] = []
+    if config.bibliography:
+        bibliography = load_bibliography(config.path(config.bibliography))
+        citations = resolve_citations(chapters, bibliography)
+        warnings += citations.diagnostics
+    if config.index:
+        entries = load_index(config.path(config.index))
+        warnings += entries.warnings
+    return References(citations, entries, tuple(warnings))
+
+
+def chapter_views(chapters: list[Chapter], entries: IndexEntries | None = None,
+                  echo: Callable[[str], None] = lambda _: None,
+                  numbers: list[int] | None = None) -> tuple[list[ChapterView], list]:
+    """Each chapter's HTML, ready for a template: Markdown → index anchors → Japanese
+    typesetting. Also returns the index occurrences found, in book order."""
+    views, occurrences = [], []
+    for position, chapter in enumerate(chapters):
+        number = numbers[position] if numbers else position + 1
+        echo(f"[{position + 1}/{len(chapters)}] {chapter.id}: {chapter.meta.title}")
+        html = chapter_to_html(chapter).html
+        if entries is not None:
+            html, found = mark_occurrences(html, chapter.id, entries)
+            occurrences += found
+        views.append(ChapterView(number, chapter, typeset_html(html)))
+    return views, occurrences
+
+
+@dataclass(frozen=True)
+class LaidOutBook:
+    config: BookConfig
+    html: str
+    document: object  # weasyprint.Document
+    views: list[ChapterView]
+    warnings: list[Diagnostic]
+
+    @property
+    def chapter_pages(self) -> dict[str, tuple[int, int]]:
+        return chapter_page_ranges(self.views, anchor_pages(self.document))
+
+
+def lay_out_book(root: Path, edition: str = "print",
+                 echo: Callable[[str], None] = lambda _: None) -> LaidOutBook:
+    """Read everything, check it, and lay the whole book out (not yet written)."""
+    root = Path(root).resolve()
+    warnings = check_before_build(root)  # `bookbuild check`: errors stop the build here
+    config = load_config(root)
+    chapters = read_chapters(config)
+    references = resolve_references(config, chapters)  # check_book has its warnings
+    views, occurrences = chapter_views(chapters, references.entries, echo)
+    bibliography_html = references.bibliography_html()
+    styles = read_styles(config, BOOK_STYLESHEETS, edition)
+    allowed = (root / STYLES_DIR, root / config.chapters_dir)
+    # Pass 1 lays the book out to learn where every index anchor fell; the index is at the
+    # back, so setting it in pass 2 moves nothing before it.
+    html = render_book_html(config, views, edition, bibliography_html)
+    document, messages = lay_out(html, styles, root, allowed)
+    if references.entries is not None:
+        echo("index: setting page numbers")
+        index_html = build_index_html(references.entries, anchor_pages(document), occurrences)
+        html = render_book_html(config, views, edition, bibliography_html, index_html)
+        document, messages = lay_out(html, styles, root, allowed)
+    warnings += [Diagnostic("build", None, message) for message in messages]
+    return LaidOutBook(config, html, document, views, warnings)
 
 
 def build_book(root: Path, *, edition: str = "print", out_path: Path | None = None,
                echo: Callable[[str], None] = lambda _: None) -> BuildResult:
     started = time.perf_counter()
-    root = Path(root).resolve()
-    warnings = check_before_build(root)  # `bookbuild check`: errors stop the build here
-    config = load_config(root)
-    chapters = read_chapters(config)
-    views = chapter_views(chapters, echo)
-    html = render_book_html(config, views, edition)
-    allowed = (root / STYLES_DIR, root / config.chapters_dir)
-    document, messages = lay_out(html, read_styles(config, BOOK_STYLESHEETS, edition), root,
-                                 allowed)
-    warnings += [Diagnostic("build", None, message) for message in messages]
+    book = lay_out_book(root, edition, echo)
+    config = book.config
     target = Path(out_path) if out_path else config.path(config.output.book)
-    write_atomic(target, pdf_bytes(document, edition=edition, identifier_source=html))
-    ranges = chapter_page_ranges(views, anchor_pages(document))
-    return BuildResult(target, len(document.pages), time.perf_counter() - started, warnings,
-                       ranges)
+    write_atomic(target, pdf_bytes(book.document, edition=edition, identifier_source=book.html))
+    return BuildResult(target, len(book.document.pages), time.perf_counter() - started,
+                       book.warnings, book.chapter_pages)

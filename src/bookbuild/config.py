@@ -102,6 +102,8 @@ class BookConfig:
     handout: Handout = field(default_factory=Handout)
     output: Output = field(default_factory=Output)
     limits: Limits = field(default_factory=Limits)
+    bibliography: str = "chapters/bibliography.yaml"  # CSL YAML; "" for none
+    index: str = "chapters/index.yaml"  # the index entries; "" for none
     cmyk_profile: str = ""  # path to an ICC profile; enables PDF/X-4 with an OutputIntent
     colophon: tuple[tuple[str, str], ...] = ()  # extra (label, value) rows for the 奥付
 
@@ -189,7 +191,8 @@ def parse_config(text: str, path: Path, root: Path) -> BookConfig:
                         [Diagnostic(path, 1, "expected lines of the form 'key: value'", "error")])
     problems = _Problems(path, _line_index(node))
     values: dict[str, Any] = {}
-    scalars = {"title", "subtitle", "publisher", "edition", "chapters_dir", "cmyk_profile"}
+    scalars = {"title", "subtitle", "publisher", "edition", "chapters_dir", "cmyk_profile",
+               "bibliography", "index"}
     for name, value in data.items():
         if name in SECTIONS:
             values[name] = _typed(SECTIONS[name], value, name, problems)

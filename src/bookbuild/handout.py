@@ -13,22 +13,20 @@ from pathlib import Path
 
 from . import __version__
 from .build import (
-    BOOK_STYLESHEETS,
     ChapterView,
-    anchor_pages,
-    chapter_page_ranges,
     chapter_views,
     created_timestamp,
+    lay_out_book,
     read_chapters,
     read_styles,
-    render_book_html,
+    resolve_references,
 )
 from .config import BookConfig, load_config
 from .errors import BookError
 from .fsutil import write_atomic
 from .render import STYLES_DIR, lay_out, pdf_bytes, template_environment
 
-HANDOUT_STYLESHEETS = ("base.css", "typeset.css", "handout.css")
+HANDOUT_STYLESHEETS = ("base.css", "typeset.css", "bibliography.css", "handout.css")
 
 
 @dataclass(frozen=True)
@@ -69,10 +67,10 @@ def build_handout(root: Path, chapter_id: str, out_dir: Path | None = None,
     config = load_config(root)
     chapters = read_chapters(config)
     number = config.chapters.index(chapter_id) + 1
-    view = chapter_views([chapters[number - 1]])[0]
-    view = ChapterView(number, view.chapter, view.html)
+    references = resolve_references(config, chapters)  # a note may cite an earlier chapter's
+    (view,), _ = chapter_views([chapters[number - 1]], numbers=[number])
     line = config.handout.line if handout_line is None else handout_line
-    html = render_handout_html(config, view, line)
+    html = render_handout_html(config, view, line, references.bibliography_html(chapter_id))
     styles = read_styles(config, HANDOUT_STYLESHEETS, "screen", page=config.handout)
     document, _ = lay_out(html, styles, root, (root / STYLES_DIR, root / config.chapters_dir))
     target = (Path(out_dir) if out_dir else config.path(config.output.handouts)) / \
@@ -112,21 +110,16 @@ def build_offprints(root: Path, ids: list[str], *, out_dir: Path | None = None,
                     echo: Callable[[str], None] = print) -> list[HandoutResult]:
     """Each chapter's pages cut from the book's own layout: same folios, heads and trim."""
     started = time.perf_counter()
-    root = Path(root).resolve()
-    config = load_config(root)
-    views = chapter_views(read_chapters(config))
-    html = render_book_html(config, views, "print")
-    document, _ = lay_out(html, read_styles(config, BOOK_STYLESHEETS, "print"), root,
-                          (root / STYLES_DIR, root / config.chapters_dir))
-    ranges = chapter_page_ranges(views, anchor_pages(document))
+    book = lay_out_book(root, "print")
+    ranges = book.chapter_pages
     results = []
     for chapter_id in ids:
         first, last = ranges[chapter_id]
-        offprint = document.copy(document.pages[first - 1:last])
-        target = (Path(out_dir) if out_dir else config.path(config.output.offprints)) / \
-            f"{chapter_id}.pdf"
+        offprint = book.document.copy(book.document.pages[first - 1:last])
+        target = (Path(out_dir) if out_dir else book.config.path(book.config.output.offprints)
+                  ) / f"{chapter_id}.pdf"
         write_atomic(target, pdf_bytes(offprint, edition="print",
-                                       identifier_source=f"{html}\0{chapter_id}"))
+                                       identifier_source=f"{book.html}\0{chapter_id}"))
         results.append(HandoutResult(chapter_id, target, last - first + 1,
                                      time.perf_counter() - started))
         echo(f"{target}: pages {first}–{last} of the book")
