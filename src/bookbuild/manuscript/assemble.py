@@ -13,7 +13,7 @@ from .frontmatter import (
     read_profile,
     read_title_block,
 )
-from .furniture import find_furniture
+from .furniture import Furniture, find_furniture
 from .headings import heading_key, heading_level
 from .layout import LayoutProfile, detect_layout
 from .lines import Line, split_lines
@@ -87,35 +87,40 @@ def assemble(text: str, report: Report) -> str:
     start = _title_block_end(lines, profile)
     meta = read_title_block(lines[:start])
     body_start = _outline_end(lines, start)
-    report.outline_lines = sum(1 for line in lines[start:body_start] if not line.blank)
     body_end, footnote_lines, style, notes = _notes(lines, body_start)
     furniture = find_furniture(lines[:body_end], body_start, profile.measure)
     if furniture.footer:
         read_footer(furniture.footer, meta)
-    removed = furniture.removed
-    meta.furniture = [f"{line.no}: {line.text}" for line in lines
-                      if line.no in removed and not line.blank
-                      and line not in furniture.footer]
-    meta.furniture += [f"{line.no}: {line.text}" for line in lines[start:body_start]
-                       if not line.blank]
-    report.furniture_lines = len(meta.furniture)
-    report.footer_lines = len(furniture.footer)
-    report.page_numbers = furniture.page_numbers
-    report.running_heads = furniture.running_heads
+    meta.furniture = _furniture_record(lines, furniture, start, body_start, report)
     body = [line for line in lines[body_start:body_end]
-            if line.no not in removed and line.no not in footnote_lines]
+            if line.no not in furniture.removed and line.no not in footnote_lines]
     body = _split_tail(body, meta)
     blocks = segment(body, profile)
-    markdown = render_blocks(blocks, notes, style, meta, report)
+    texts, definitions = _attach_notes(blocks, notes, style, report)
+    markdown = [_block_markdown(block, texts.get(id(block), ""), report) for block in blocks]
     meta.queries = character_queries(body, report) + heading_queries(
         [b for b in blocks if b.kind == "heading"],
-        " ".join(join_lines([line.text for line in b.lines]) for b in blocks
-                 if b.kind == "paragraph"), report)
+        " ".join(texts[id(b)] for b in blocks if b.kind == "paragraph"), report)
     if not meta.title:
         meta.title = UNTITLED
         report.warn(1, "no title block found above the first heading; the chapter's title "
                     "is a placeholder: set `title:` in its front-matter")
-    return chapter_text(meta, *markdown)
+    return chapter_text(meta, markdown, definitions)
+
+
+def _furniture_record(lines: list[Line], furniture: Furniture, start: int, body_start: int,
+                      report: Report) -> list[str]:
+    """The removed lines as `"<line>: <text>"` (for the front-matter), counted in the report."""
+    record = [f"{line.no}: {line.text}" for line in lines
+              if line.no in furniture.removed and not line.blank
+              and line not in furniture.footer]
+    outline = [f"{line.no}: {line.text}" for line in lines[start:body_start] if not line.blank]
+    report.outline_lines = len(outline)
+    report.furniture_lines = len(record) + len(outline)
+    report.footer_lines = len(furniture.footer)
+    report.page_numbers = furniture.page_numbers
+    report.running_heads = furniture.running_heads
+    return record + outline
 
 
 def heading_text(text: str) -> str:
@@ -126,50 +131,46 @@ def heading_text(text: str) -> str:
     return squeeze_spaces(text)
 
 
-def render_blocks(blocks: list[Block], notes: list[NoteText], style: NoteStyle, meta: Meta,
-                  report: Report) -> tuple[list[str], list[tuple[str, str]]]:
-    para_blocks = [b for b in blocks if b.kind == "paragraph"]
-    joined = [join_with_offsets([line.text for line in b.lines]) for b in para_blocks]
+def _attach_notes(blocks: list[Block], notes: list[NoteText], style: NoteStyle,
+                  report: Report) -> tuple[dict[int, str], list[tuple[str, str]]]:
+    """Each paragraph's text with its calls linked (by block id), and the definitions."""
+    paragraphs = [b for b in blocks if b.kind == "paragraph"]
+    joined = [join_with_offsets([line.text for line in b.lines]) for b in paragraphs]
     linked, found, missing = link_calls([text for text, _ in joined], notes, style)
-    texts = {note.label: note for note in notes}
+    known = {note.label for note in notes}
     report.notes_found = len(notes)
-    report.calls_linked = sum(1 for label in found if label in texts)
-    unknown = [label for label in found if label not in texts]
+    report.calls_linked = sum(1 for label in found if label in known)
+    unknown = [label for label in found if label not in known]
     for label, (index, offset) in zip(unknown, missing, strict=True):
         starts = joined[index][1]
-        line = para_blocks[index].lines[max(i for i, s in enumerate(starts) if s <= offset)]
+        line = paragraphs[index].lines[max(i for i, s in enumerate(starts) if s <= offset)]
         report.missing_notes.append(label)
-        report.warn(line.no,
-                    f"note call '{label}' has no note text in the manuscript; the chapter "
-                    "shows an editor's placeholder: supply the text")
+        report.warn(line.no, f"note call '{label}' has no note text in the manuscript; the "
+                    "chapter shows an editor's placeholder: supply the text")
     for note in notes:
         if note.label not in found:
             report.warn(note.line, f"note {note.label} has a text but no call was found in "
                         "the running text; attach it by hand")
-    body: list[str] = []
-    paragraph_index = 0
-    for block in blocks:
-        if block.kind == "heading":
-            report.headings += 1
-            body.append("#" * block.level + " " + heading_text(block.lines[0].text))
-        elif block.kind == "paragraph":
-            text = squeeze_spaces(linked[paragraph_index])
-            paragraph_index += 1
-            if is_standalone_quote(text):
-                report.quotations += 1
-                body.append("> " + text)
-            else:
-                report.paragraphs += 1
-                body.append(escape_block_start(text))
-        elif block.kind == "caption":
-            body.append(caption_markdown(squeeze_spaces(join_lines(
-                [line.text for line in block.lines]))))
-        elif block.kind == "table":
-            report.tables += 1
-            body.append(table_markdown(parse_table(block.lines)))
-    definitions = [(note.label, note.text) for note in notes]
-    definitions += [(label, "") for label in found if label not in texts]
-    return body, _in_call_order(definitions, found)
+    definitions = [(note.label, note.text) for note in notes] + [(lab, "") for lab in unknown]
+    texts = {id(block): squeeze_spaces(text) for block, text in zip(paragraphs, linked,
+                                                                    strict=True)}
+    return texts, _in_call_order(definitions, found)
+
+
+def _block_markdown(block: Block, text: str, report: Report) -> str:
+    if block.kind == "heading":
+        report.headings += 1
+        return "#" * block.level + " " + heading_text(block.lines[0].text)
+    if block.kind == "caption":
+        return caption_markdown(squeeze_spaces(join_lines([line.text for line in block.lines])))
+    if block.kind == "table":
+        report.tables += 1
+        return table_markdown(parse_table(block.lines))
+    if is_standalone_quote(text):
+        report.quotations += 1
+        return "> " + text
+    report.paragraphs += 1
+    return escape_block_start(text)
 
 
 def _in_call_order(definitions: list[tuple[str, str]], found: list[str]
