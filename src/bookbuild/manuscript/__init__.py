@@ -10,7 +10,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..chapter import chapter_id_for
+import yaml
+
+from ..chapter import chapter_id_for, parse_meta, split_front_matter
 from ..errors import BookError
 from ..fsutil import refuse_overwrite, write_atomic
 from .assemble import assemble
@@ -31,7 +33,14 @@ def normalise(raw: bytes, source_name: str) -> Normalised:
     decoded = decode(raw, source_name)
     report = Report(source_name, encoding=decoded.encoding)
     markdown = assemble(decoded.text, report)
+    _check_contract(markdown, source_name)
     return Normalised(chapter_id_for(Path(source_name)), markdown, report)
+
+
+def _check_contract(markdown: str, source_name: str) -> None:
+    """The chapter must load as the renderer will load it; fail here, not in the build."""
+    front, _, _ = split_front_matter(markdown, Path(source_name))
+    parse_meta(yaml.safe_load(front), Path(source_name))
 
 
 def normalise_files(sources: list[Path], out_dir: Path, *, force: bool = False,
