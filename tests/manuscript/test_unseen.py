@@ -35,3 +35,19 @@ def test_an_extra_page_break_leaves_the_body_unchanged(prefix: str, after: int,
     after_break = normalise(changed.encode("utf-8"), source.name)
     assert _body(after_break.markdown) == _body(before.markdown)
     assert after_break.report.page_numbers == before.report.page_numbers + 1
+
+
+def test_footnotes_left_at_another_page_end_leave_the_body_unchanged() -> None:
+    """003's family: move the block of notes 10–11 so that it cuts another paragraph in
+    the middle of a word, as a page ending elsewhere would."""
+    source = source_path("003")
+    lines = source.read_text(encoding="utf-8").split("\n")
+    block = lines[76:80]  # "¹⁰ <…>", "", "¹¹ <…>", ""
+    assert block[0].startswith("¹⁰") and block[2].startswith("¹¹")
+    rest = lines[:76] + lines[80:]
+    cut = next(i for i, line in enumerate(rest) if line.startswith("北朝鮮がロシアとの関係"))
+    paragraph = rest[cut]
+    moved = rest[:cut] + [paragraph[:41], ""] + block + [paragraph[41:]] + rest[cut + 1:]
+    before = normalise(source.read_bytes(), source.name)
+    after = normalise("\n".join(moved).encode("utf-8"), source.name)
+    assert _body(after.markdown) == _body(before.markdown)
