@@ -84,6 +84,9 @@ def lay_out(html: str, stylesheets: list[str], root: Path, allowed: tuple[Path, 
     """Lay out `html` with the given CSS sources; return (Document, warnings)."""
     import weasyprint
 
+    from . import weasyfix_footnotes
+
+    weasyfix_footnotes.install()  # notes stay on their call's page
     fetcher = ProjectFetcher(allowed)
     collector = WarningCollector()
     logger = logging.getLogger("weasyprint")
