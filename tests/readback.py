@@ -41,3 +41,30 @@ def folio_of(page_text: str) -> str | None:
     """The folio printed at the foot of a page (the last line made of digits)."""
     lines = [line.strip() for line in page_text.strip().split("\n") if line.strip()]
     return lines[-1] if lines and re.fullmatch(r"\d+", lines[-1]) else None
+
+
+def calls_and_notes(pdf: Path, pages: range, body_size: float) -> dict[int, tuple[list, list]]:
+    """Per page: the note calls in the text (superscript labels, smaller than 0.7 × the body
+    size) and the notes at the foot (lines starting 注<label> at the note size, 0.8 ×)."""
+    import pdfplumber
+
+    found = {}
+    with pdfplumber.open(pdf) as document:
+        for number in pages:
+            page = document.pages[number - 1]
+            calls, run = [], ""
+            for char in page.chars:
+                if char["size"] < 0.7 * body_size and char["text"].isalnum():
+                    run += char["text"]
+                elif run:
+                    calls.append(run)
+                    run = ""
+            if run:
+                calls.append(run)
+            notes = []
+            for word in page.extract_words(extra_attrs=["size"]):
+                match = re.match(r"注([0-9a-z]+)", word["text"])
+                if match and abs(word["size"] - 0.8 * body_size) < 0.2:
+                    notes.append(match.group(1))
+            found[number] = (calls, notes)
+    return found

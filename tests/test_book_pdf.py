@@ -10,7 +10,7 @@ import pytest
 
 from bookbuild.chapter import NOTE_CALL, NOTE_DEFINITION, load_chapter
 from bookbuild.config import load_config
-from readback import is_subsequence, letters, page_texts
+from readback import calls_and_notes, is_subsequence, letters, page_texts
 
 MM = 72 / 25.4
 
@@ -104,3 +104,13 @@ def test_body_text_is_device_cmyk_black(built_book):
     with pdfplumber.open(built_book.path) as pdf:
         colours = {c["non_stroking_color"] for p in pdf.pages[first - 1:last] for c in p.chars}
     assert colours == {(0.0, 0.0, 0.0, 1.0)}
+
+
+def test_each_note_is_on_the_page_of_its_call(built_book, chapters, config):
+    for chapter in chapters:
+        first, last = built_book.chapter_pages[chapter.id]
+        pages = calls_and_notes(built_book.path, range(first, last + 1), config.page.font_size_pt)
+        for page, (calls, notes) in pages.items():
+            assert sorted(calls) == sorted(notes), f"{chapter.id} page {page}"
+        labels = [label for calls, _ in pages.values() for label in calls]
+        assert labels == [label for label, _ in chapter.calls]
