@@ -72,6 +72,12 @@ def test_spaces_between_latin_words_and_other_spaces_are_kept():
     assert strip_ours(out) == "<p>BBC News, 28 January 2015を参照 (NATO) 加盟</p>"
 
 
+def test_a_space_next_to_markup_is_a_separator_and_stays():
+    fragment = ('<li><span class="ix-term">金大中</span> <span class="ix-pages">'
+                '<a href="#p">12</a></span></li><p>日本 <a href="#n">NATO</a></p>')
+    assert typeset_html(fragment) == fragment
+
+
 def test_line_breaks_inside_japanese_text_are_dropped_not_printed_as_spaces():
     out = typeset_html("<p>北朝鮮の核・\nミサイル開発は、（Sergei\nLavrov）外相</p>")
     assert strip_ours(out) == "<p>北朝鮮の核・ミサイル開発は、（Sergei\nLavrov）外相</p>"
@@ -118,6 +124,15 @@ def test_a_gap_is_decided_across_inline_markup():
 def test_style_and_script_content_is_copied_raw():
     fragment = "<style>p > a { content: '日本 NATO'; }</style><p>x</p>"
     assert typeset_html(fragment) == fragment
+
+
+def test_a_whole_document_keeps_its_head():
+    head = ('<!DOCTYPE html>\n<html lang="ja"><head><meta charset="utf-8">'
+            "<title>第1章 ロシアとNATO」「</title><style>p{}</style></head>")
+    out = typeset_html(head + "<body><h1>第1章</h1></body></html>")
+    assert out.startswith(head)
+    assert out.endswith(f'<h1>第<span class="{GAP_BEFORE} {GAP_AFTER}">1</span>章</h1>'
+                        "</body></html>")
 
 
 def test_entities_come_out_equivalent():

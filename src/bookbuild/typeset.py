@@ -3,22 +3,27 @@
 Contract (what the renderer relies on)
 --------------------------------------
 ``typeset_html(fragment: str) -> str`` takes an HTML fragment as Python-Markdown writes it
-(a chapter body, a note, a heading) and returns the same fragment with only its *text*
+(a chapter body, a note, a heading) — or a whole document from the templates, which also
+covers titles, contents, bibliography and colophon — and returns it with only its *text*
 changed:
 
-* Tags, attribute values and comments are copied byte for byte. Nothing inside ``<code>``,
-  ``<pre>``, ``<kbd>``, ``<samp>``, ``<script>``, ``<style>``, ``<svg>``, ``<math>`` or a
-  ``.url`` span (a URL shown as text) is touched, and no spacing is decided across them.
+* Tags, attribute values and comments are copied byte for byte. Nothing inside ``<head>``,
+  ``<title>``, ``<code>``, ``<pre>``, ``<kbd>``, ``<samp>``, ``<script>``, ``<style>``,
+  ``<svg>``, ``<math>`` or a ``.url`` span (a URL shown as text, the book's Markdown puts
+  each autolink in one) is touched, and no spacing is decided across them. Long URLs are
+  left to the CSS (``word-break``/``overflow-wrap`` on ``.note a``).
 * 和欧間: a Latin/Greek/Cyrillic word or a number that touches kana or kanji is wrapped in
   ``<span class="wo-gap-before|wo-gap-after">``; ``styles/typeset.css`` gives it a quarter-em
-  padding on that side. A space or a line break that the source has between the two (``2022
-  年``, ``ロシア NOW``) *is* that gap, so it is dropped. Nothing is added next to brackets,
-  ``、。`` or other punctuation.
+  padding on that side. A space or a line break that the text has between the two (``2022
+  年``, ``ロシア NOW``) *is* that gap, so it is dropped — unless it touches a tag: a space
+  between elements is the markup's own separator and stays. Nothing is added next to
+  brackets, ``、。`` or other punctuation.
 * Consecutive punctuation (``」「``, ``。」``, ``、「``, ``）。``, ``』（``, ``「（``): the first
   mark of each pair is wrapped in ``<span class="pc-half">``, which the CSS sets half an em
   narrower (negative letter-spacing: its blank half is cut).
-* A line break between two Japanese characters in the source (Markdown keeps them) is
-  dropped, as CSS Text 3 asks and WeasyPrint does not do: it would print as a space.
+* A line break next to a Japanese character inside a text node (Markdown keeps the
+  source's) is dropped, as CSS Text 3 asks and WeasyPrint does not do: it would print as a
+  space.
 * The text a reader copies out of the PDF is the source text minus only those dropped
   whitespace characters; no character is ever added.
 * Note spans (``class="note"``), ``<sup>``/``<sub>``, ``<br>`` and block elements separate
@@ -89,7 +94,7 @@ _WIDE_RE = re.compile(f"[{_EXPANDABLE}\u2014\u2015\u2025\u2026]")
 
 # Elements whose content is never changed and across which no spacing is decided.
 OPAQUE_TAGS = frozenset({"code", "pre", "kbd", "samp", "script", "style", "svg", "math",
-                         "textarea"})
+                         "textarea", "head", "title"})
 OPAQUE_CLASSES = frozenset({"url"})
 # Elements that end a run of text: blocks, line breaks, note calls and notes.
 BREAK_TAGS = frozenset({
@@ -210,14 +215,14 @@ def _typeset_run(run: _Run) -> None:
     if not run.nodes:
         return
     text = "".join(node.text for node in run.nodes)
-    keep = _kept_characters(text)
-    visible = [i for i, k in enumerate(keep) if k]
-    nxt, prev = _neighbours(visible, len(text))
     starts = []  # where each node starts in `text`
     position = 0
     for node in run.nodes:
         starts.append(position)
         position += len(node.text)
+    keep = [k for node in run.nodes for k in _kept_characters(node.text)]
+    visible = [i for i, k in enumerate(keep) if k]
+    nxt, prev = _neighbours(visible, len(text))
     for node, start in zip(run.nodes, starts, strict=True):
         if node.frozen:
             node.out = html.escape(node.text, quote=False)
@@ -226,12 +231,15 @@ def _typeset_run(run: _Run) -> None:
 
 
 def _kept_characters(text: str) -> list[bool]:
-    """False for whitespace that is a 和欧間 or a line break inside Japanese text."""
+    """False for whitespace that is a 和欧間 or a line break inside Japanese text.
+
+    Only whitespace inside one text node is judged: a space next to markup (`</span> <span
+    class="ix-pages">`) is a separator that the markup's author put there on purpose."""
     keep = [True] * len(text)
     for match in _WHITESPACE_RUN_RE.finditer(text):
         a, b = match.span()
         if a == 0 or b == len(text):
-            continue  # at a run's edge: HTML collapses it against the markup around
+            continue
         before, after = text[a - 1], text[b]
         wo_gap = (KANA_KANJI_RE.match(before) and WESTERN_START_RE.match(after)) or (
             WESTERN_END_RE.match(before) and KANA_KANJI_RE.match(after))
