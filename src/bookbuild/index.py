@@ -34,6 +34,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from html import escape
 from pathlib import Path
 
@@ -53,6 +54,7 @@ ANCHOR_PREFIX = "ix-"
 PAGE_SEPARATOR = ", "
 RANGE_DASH = "–"  # en dash, as in 12–14
 MIN_RANGE = 3  # this many consecutive pages or more are printed as a range
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's is 5× faster, same result
 # Text inside these elements is never indexed.
 SKIPPED_ELEMENTS = {"code", "pre", "script", "style", "title", "head", "kbd", "samp"}
 URL = re.compile(r"(?:https?|ftp)://[^\s<>\"（）「」、。]+|www\.[^\s<>\"（）「」、。]+")
@@ -327,8 +329,8 @@ def parse_index(text: str, path: Path) -> IndexEntries:
     """Parse the index file's text; raise one `BookError` listing every problem."""
     path = Path(path)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=LOADER)
+        data = yaml.load(text, Loader=LOADER)  # LOADER is a safe loader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise BookError(f"{path}: not valid YAML", [Diagnostic(
@@ -427,6 +429,12 @@ class Matcher:
             position = url.end() if url else len(text)
 
 
+@lru_cache(maxsize=4)
+def _matcher(entries: IndexEntries) -> Matcher:
+    """One compiled matcher per index, shared by the chapters (compiling takes ~40 ms)."""
+    return Matcher.for_entries(entries)
+
+
 TOKEN = re.compile(r"<!--.*?-->|<![^>]*>|<[^>]*>", re.S)
 TAG_NAME = re.compile(r"<\s*(/?)\s*([A-Za-z][A-Za-z0-9]*)[^>]*?(/?)\s*>", re.S)
 VOID_ELEMENTS = {"br", "hr", "img", "input", "meta", "link", "wbr", "col", "area", "base",
@@ -466,7 +474,7 @@ def mark_occurrences(html_fragment: str, chapter_id: str,
     each occurrence, and the occurrences in document order. Run once per chapter: the ids
     are numbered from 1 in each chapter, so chapter ids must be unique in the book.
     """
-    matcher = Matcher.for_entries(entries)
+    matcher = _matcher(entries)
     pieces: list[str] = []
     found: list[Occurrence] = []
     for indexable, piece in _text_runs(html_fragment):
@@ -486,7 +494,7 @@ def mark_occurrences(html_fragment: str, chapter_id: str,
 
 def find_in_text(text: str, entries: IndexEntries) -> list[tuple[int, str, str | None]]:
     """(offset, entry, sub) of each occurrence in plain text — for checks and tests."""
-    matcher = Matcher.for_entries(entries)
+    matcher = _matcher(entries)
     return [(start, entry, sub) for start, _, (entry, sub) in matcher.find(text)]
 
 
