@@ -20,7 +20,7 @@ from bookbuild.index import (
     pages_html,
     parse_index,
 )
-from bookbuild.kana import gojuon_row
+from bookbuild.kana import gojuon_row, reading_problems
 
 ROOT = Path(__file__).resolve().parent.parent
 ANCHOR = re.compile(r'<span class="ix" id="([^"]+)"></span>')
@@ -458,3 +458,38 @@ def test_the_index_set_in_a_second_pass_lists_the_printed_pages():
             low, _, high = part.partition("–")
             expanded.update(range(int(low), int(high or low) + 1))
         assert sorted(expanded) == printed_on
+
+
+# ── suggestions and the command line ────────────────────────────────────────────────────
+
+def test_suggest_lists_proper_nouns_the_index_does_not_cover():
+    pytest.importorskip("sudachipy")
+    from bookbuild.index import suggest_candidates
+
+    text = "ショイグ国防相とラヴロフ外相が平壌で会談した。ラブロフ外相とショイグ。<http://a.jp/平壌>"
+    found = {c.term: c for c in suggest_candidates({"a": text}, sample())}
+    assert "ラヴロフ" not in found and "ラブロフ" not in found
+    assert found["ショイグ"].count == 2 and found["ショイグ"].kind == "人名"
+    assert found["平壌"].count == 1 and found["平壌"].kind == "地名"  # not the one in the URL
+    assert found["平壌"].reading and not reading_problems(found["平壌"].reading)
+
+
+def test_cli_index_check_and_suggest(tmp_path):
+    pytest.importorskip("sudachipy")
+    from click.testing import CliRunner
+
+    from bookbuild.cli import main
+
+    index = tmp_path / "index.yaml"
+    index.write_text(SAMPLE, encoding="utf-8")
+    chapter = tmp_path / "a.txt"
+    chapter.write_text("ショイグ国防相とラヴロフ外相。国連安全保障理事会。\n", encoding="utf-8")
+    runner = CliRunner()
+    checked = runner.invoke(main, ["index", "check", "--index", str(index), str(chapter),
+                                   "--strict"])
+    assert checked.exit_code != 0
+    assert f"{index}:23: warning: 安倍晋三: never found" in checked.output
+    suggested = runner.invoke(main, ["index", "suggest", "--index", str(index), str(chapter)])
+    assert suggested.exit_code == 0
+    assert re.search(r"^\s+1\s+ショイグ\tしょいぐ\t人名$", suggested.output, re.M)
+    assert "ラヴロフ" not in suggested.output
