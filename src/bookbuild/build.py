@@ -260,8 +260,17 @@ def lay_out_book(root: Path, edition: str = "print",
 
 
 def build_book(root: Path, *, edition: str = "print", out_path: Path | None = None,
-               echo: Callable[[str], None] = lambda _: None) -> BuildResult:
+               echo: Callable[[str], None] = lambda _: None, cache: bool = False) -> BuildResult:
     started = time.perf_counter()
+    if cache:  # reuse the PDF if no input changed since it was written (cache.py)
+        from .cache import book_target, cached_or_build
+
+        config = load_config(Path(root).resolve())
+        target = book_target(config, out_path)
+        result = cached_or_build(config, edition, target, lambda: build_book(
+            root, edition=edition, out_path=target, echo=echo), echo)
+        return BuildResult(target, result.pages, time.perf_counter() - started,
+                           list(result.warnings), dict(result.chapter_pages))
     book = lay_out_book(root, edition, echo)
     config = book.config
     target = Path(out_path) if out_path else config.path(config.output.book)

@@ -40,14 +40,22 @@ def normalise(sources: tuple[Path, ...], out_dir: Path, force: bool) -> None:
 @click.option("--strict", is_flag=True, help="Fail (non-zero exit) on any warning.")
 @click.option("--root", default=Path("."), type=click.Path(file_okay=False, path_type=Path),
               help="The book's folder (holding book.yaml).")
-def build(edition: str, out_path: Path | None, strict: bool, root: Path) -> None:
+@click.option("--no-cache", is_flag=True,
+              help="Lay the book out again even if no input changed since the last build.")
+def build(edition: str, out_path: Path | None, strict: bool, root: Path, no_cache: bool) -> None:
     """Typeset the whole book into one PDF."""
-    from .build import build_book
+    from .cache import up_to_date  # light: answers before WeasyPrint is imported
 
-    result = build_book(root, edition=edition, out_path=out_path, echo=click.echo)
+    result = None if no_cache else up_to_date(root, edition, out_path, echo=click.echo)
+    if result is None:
+        from .build import build_book
+
+        result = build_book(root, edition=edition, out_path=out_path, echo=click.echo,
+                            cache=not no_cache)
     for warning in result.warnings:
         click.echo(str(warning), err=True)
-    click.echo(f"wrote {result.path} ({result.pages} pages, {result.seconds:.1f} s)")
+    done = "up to date:" if getattr(result, "reused", False) else "wrote"
+    click.echo(f"{done} {result.path} ({result.pages} pages, {result.seconds:.1f} s)")
     if strict and result.warnings:
         raise BookError(f"--strict: {len(result.warnings)} warning(s)")
 
