@@ -350,6 +350,15 @@ def test_every_entry_of_the_book_index_occurs_in_the_manuscripts():
     assert index_check(entries, manuscripts()) == []
 
 
+def test_every_entry_of_the_book_index_occurs_in_the_chapters():
+    from bookbuild.chapter import load_chapter
+    from bookbuild.config import load_config
+
+    config = load_config(ROOT)
+    bodies = {cid: load_chapter(config.chapter_path(cid)).body for cid in config.chapters}
+    assert index_check(load_index(ROOT / "chapters" / "index.yaml"), bodies) == []
+
+
 @pytest.mark.parametrize(("term", "row"), [
     ("金正恩", "か"), ("金正日", "か"), ("盧武鉉", "な"), ("朴槿恵", "は"), ("習近平", "さ"),
     ("崔善姫", "た"), ("平壌", "は"), ("李明博", "あ"), ("ラヴロフ", "ら"),
