@@ -200,6 +200,7 @@ def test_latin_terms_need_no_reading():
      "- term: 兵器\n  reading: へいき\n  kind: 事項\n  variants: [核兵器]\n", 5, "also listed"),
     ("- term: 核\n  reading: かく\n  kind: 事項\n  sub:\n    - term: 実験\n", 5,
      "needs 'variants'"),
+    ("- term: 核\n  reading: ーかく\n  kind: 事項\n", 1, "could not be filed"),
 ])
 def test_errors_name_file_and_line(text, line, words):
     message = problems(text)
