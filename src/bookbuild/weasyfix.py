@@ -203,11 +203,11 @@ def _edge_path(line, last: bool) -> list:
     path = [line]
     box = line
     while getattr(box, "children", None) and not hasattr(box, "text"):
-        children = [child for child in box.children
-                    if child.is_in_normal_flow() and not _is_empty(child)]
-        if not children:
+        children = reversed(box.children) if last else box.children
+        box = next((child for child in children
+                    if child.is_in_normal_flow() and not _is_empty(child)), None)
+        if box is None:
             break
-        box = children[-1 if last else 0]
         path.append(box)
     return path
 
