@@ -15,8 +15,10 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import jinja2
+import markupsafe
 
 from .errors import BookError
+from .typeset import typeset_html
 
 STYLES_DIR = "styles"
 
@@ -58,8 +60,13 @@ def _mime_type(path: Path) -> str:
                                                                "application/octet-stream")
 
 
+def typeset_text(text: str) -> markupsafe.Markup:
+    """The `typeset` template filter: plain front-matter text set like the chapters' text."""
+    return markupsafe.Markup(typeset_html(str(markupsafe.escape(text))))
+
+
 def template_environment(styles: Path) -> jinja2.Environment:
-    return jinja2.Environment(
+    environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(styles)),
         autoescape=jinja2.select_autoescape(["html", "html.j2"]),
         undefined=jinja2.StrictUndefined,
@@ -67,6 +74,8 @@ def template_environment(styles: Path) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    environment.filters["typeset"] = typeset_text
+    return environment
 
 
 class WarningCollector(logging.Handler):
@@ -84,8 +93,9 @@ def lay_out(html: str, stylesheets: list[str], root: Path, allowed: tuple[Path, 
     """Lay out `html` with the given CSS sources; return (Document, warnings)."""
     import weasyprint
 
-    from . import weasyfix_footnotes
+    from . import weasyfix, weasyfix_footnotes
 
+    weasyfix.install()
     weasyfix_footnotes.install()  # notes stay on their call's page
     fetcher = ProjectFetcher(allowed)
     collector = WarningCollector()
