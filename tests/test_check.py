@@ -316,3 +316,29 @@ def test_check_book_returns_sorted_diagnostics(book):
     write(book / CHAPTER_FILE, CHAPTER + "\n後ろの注[^9]。\n\n<script>x</script>\n")
     found = check_book(book)
     assert [(str(d.path), d.line) for d in found] == [(CHAPTER_FILE, 14), (CHAPTER_FILE, 16)]
+
+
+def test_stylesheet_symlink_outside_is_refused_and_the_build_stops(book, tmp_path):
+    """build.py reads styles/*.css directly (not through the fetcher): check guards it."""
+    outside = write(tmp_path / "outside.css", 'body::after { content: "OUTSIDE-MARKER" }')
+    (book / "styles" / "book.css").unlink()
+    (book / "styles" / "book.css").symlink_to(outside)
+    result = run(book)
+    assert result.exit_code == 1
+    [line] = lines_about(result.output, "styles/book.css", "error")
+    assert "symbolic link" in line and str(outside) in line
+    out = book / "out.pdf"
+    built = run(book, "--out", str(out), command="build")
+    assert built.exit_code == 1 and "styles/book.css" in built.output
+    assert not out.exists()
+
+
+def test_bibliography_outside_the_project_is_refused(book, tmp_path):
+    write(tmp_path / "refs.yaml", (BAD / "bibliography_one_work.yaml").read_text())
+    write(book / "book.yaml", BOOK_YAML.replace('bibliography: ""',
+                                                "bibliography: ../refs.yaml"))
+    result = run(book)
+    assert result.exit_code == 1
+    [line] = lines_about(result.output, "../refs.yaml", "error")
+    assert "outside the book's folder" in line
+    assert "nids2017" not in result.output  # refused, never read

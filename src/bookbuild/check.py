@@ -70,7 +70,7 @@ def check_book(root: Path) -> list[Diagnostic]:
     chapters_dir = config.chapters_dir if config else BookConfig.chapters_dir
     limits = config.limits if config else Limits()
     allowed = (root / STYLES_DIR, root / chapters_dir)
-    found += outside_paths(root, [root / CONFIG_NAME, root / chapters_dir, root / STYLES_DIR])
+    found += outside_paths(root, _project_files(root, config, chapters_dir))
     chapters = []
     for path in _chapter_paths(config, root / chapters_dir):
         chapter = _checked_chapter(path, root, limits, found)
@@ -111,6 +111,16 @@ def _config(root: Path, found: list[Diagnostic]) -> BookConfig | None:
     except BookError as exc:
         found += diagnostics_of(exc, root / CONFIG_NAME)
         return None
+
+
+def _project_files(root: Path, config: BookConfig | None, chapters_dir: str) -> list[Path]:
+    """What the build reads besides the chapters: book.yaml, the folders, every file under
+    styles/ (read directly, not through the renderer's fetcher), bibliography and index."""
+    files = [root / CONFIG_NAME, root / chapters_dir, root / STYLES_DIR]
+    files += sorted((root / STYLES_DIR).rglob("*"))
+    if config is not None:
+        files += [config.path(name) for name in (config.bibliography, config.index) if name]
+    return files
 
 
 def _chapter_paths(config: BookConfig | None, chapters_dir: Path) -> list[Path]:
@@ -194,7 +204,10 @@ def _checked_chapter(path: Path, root: Path, limits: Limits,
     if not problems:
         if not path.is_file():
             return None  # book.yaml's own check names the missing file
-        problems = file_problems(path, limits.max_chapter_bytes)
+        try:
+            problems = file_problems(path, limits.max_chapter_bytes)
+        except OSError as exc:
+            problems = [Diagnostic(path, None, f"cannot read: {exc.strerror}", "error")]
     found += problems
     if any(d.severity == "error" for d in problems):
         return None
@@ -390,6 +403,8 @@ def citation_problems(config: BookConfig, chapters: list[Chapter]) -> list[Diagn
     from .citations import KEY_GROUP, KEY_IN_GROUP
 
     path = config.path(config.bibliography)
+    if config.bibliography and outside_paths(config.root.resolve(), [path]):
+        return []  # refused above, never read
     if not config.bibliography:
         return [Diagnostic(chapter.path, note.line, f"note {note.label}: citation key '@{key}' "
                            "but the book has no bibliography: add the file and its "
@@ -407,8 +422,8 @@ def index_problems(config: BookConfig, chapters: list[Chapter]) -> list[Diagnost
     from .index import index_check, load_index
 
     path = config.path(config.index)
-    if not config.index:
-        return []
+    if not config.index or outside_paths(config.root.resolve(), [path]):
+        return []  # none, or refused above and never read
     try:
         entries = load_index(path)
     except BookError as exc:
