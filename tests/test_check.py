@@ -342,3 +342,20 @@ def test_bibliography_outside_the_project_is_refused(book, tmp_path):
     [line] = lines_about(result.output, "../refs.yaml", "error")
     assert "outside the book's folder" in line
     assert "nids2017" not in result.output  # refused, never read
+
+
+def test_index_entry_never_found_in_the_text(book):
+    write(book / "chapters" / "index.yaml", "- term: 露朝関係\n  reading: ろちょうかんけい\n"
+          "  kind: 事項\n- term: 存在しない語\n  reading: そんざいしないご\n  kind: 事項\n")
+    write(book / "book.yaml", BOOK_YAML.replace('index: ""', "index: chapters/index.yaml"))
+    result = run(book)
+    assert result.exit_code == 0
+    [line] = lines_about(result.output, "chapters/index.yaml", "warning")
+    assert line.startswith("chapters/index.yaml:4:") and "存在しない語" in line
+
+
+def test_character_missing_from_the_fonts(book):
+    write(book / CHAPTER_FILE, CHAPTER.replace("これは", "これ\U0001F600は"))  # an emoji
+    result = run(book)
+    [line] = lines_about(result.output, CHAPTER_FILE, "warning")
+    assert line.startswith(f"{CHAPTER_FILE}:10:") and "U+1F600" in line
