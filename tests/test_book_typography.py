@@ -1,0 +1,106 @@
+"""End-to-end typography: the JLREQ rules of issue 3, measured on the built book's pages.
+
+Body lines are read back with pdfplumber: the characters set at the body size in the serif
+face, grouped by baseline. Notes, headings, tables and furniture are set at other sizes or
+in the sans face, so they never count as body lines.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+
+import pdfplumber
+import pytest
+
+from bookbuild.config import load_config
+
+NO_LINE_START = set("、。，．）〕］｝〉》」』】〙〗〟’”！？‼⁇⁈⁉・：；ヽヾゝゞ〻‐〜゠–～")
+NO_LINE_END = set("（〔［｛〈《「『【〘〖〝‘“")
+JAPANESE = re.compile(r"[\u3041-\u3096\u30a1-\u30fa\u30fc\u3005\u4e00-\u9fff]")
+LATIN_OR_DIGIT = re.compile(r"[0-9A-Za-z]")
+
+
+@pytest.fixture(scope="module")
+def body_lines(built_book, project_root):
+    """{page: [line, …]} for every chapter page; a line is its characters, left to right."""
+    size = load_config(project_root).page.font_size_pt
+    found = {}
+    with pdfplumber.open(built_book.path) as pdf:
+        for first, last in built_book.chapter_pages.values():
+            for number in range(first, last + 1):
+                chars = pdf.pages[number - 1].chars
+                rows = defaultdict(list)
+                for char in chars:
+                    if abs(char["size"] - size) < 0.05 and "Serif" in char["fontname"]:
+                        rows[round(char["top"])].append(char)
+                calls = [c for c in chars if c["size"] < 0.7 * size]
+                found[number] = ([sorted(row, key=lambda c: c["x0"])
+                                  for _, row in sorted(rows.items())], calls)
+    return found
+
+
+def text_of(line) -> str:
+    return "".join(c["text"] for c in line)
+
+
+def full_lines(lines):
+    """Lines followed by a continuation of the same paragraph (not indented, one pitch on)."""
+    left = min(line[0]["x0"] for line in lines)
+    for line, following in zip(lines, lines[1:], strict=False):
+        continues = following[0]["x0"] - left < 2 and following[0]["top"] - line[0]["top"] < 20
+        if continues:
+            yield line
+
+
+def test_every_full_line_is_flush_with_the_right_edge(body_lines):
+    checked = 0
+    for page, (lines, _) in body_lines.items():
+        if len(lines) < 3:
+            continue
+        right_edge = Counter(round(line[-1]["x1"], 1) for line in lines).most_common(1)[0][0]
+        for line in full_lines(lines):
+            checked += 1
+            assert abs(line[-1]["x1"] - right_edge) <= 0.3, (page, text_of(line))
+    assert checked > 500
+
+
+def test_no_line_breaks_against_the_kinsoku_rules(body_lines):
+    for page, (lines, _) in body_lines.items():
+        for line in lines:
+            assert line[0]["text"] not in NO_LINE_START, (page, text_of(line))
+            assert line[-1]["text"] not in NO_LINE_END, (page, text_of(line))
+
+
+def test_japanese_latin_gaps_are_a_quarter_em(body_lines, project_root):
+    em = load_config(project_root).page.font_size_pt
+    gaps = []
+    for page, (lines, calls) in body_lines.items():
+        for line in lines:
+            for before, after in zip(line, line[1:], strict=False):
+                pair = before["text"] + after["text"]
+                if not (JAPANESE.match(pair[0]) and LATIN_OR_DIGIT.match(pair[1])
+                        or LATIN_OR_DIGIT.match(pair[0]) and JAPANESE.match(pair[1])):
+                    continue
+                # A note call set between the two is not a gap.
+                if any(before["x1"] <= c["x0"] < after["x0"] and abs(c["top"] - before["top"]) < 8
+                       for c in calls):
+                    continue
+                gap = (after["x0"] - before["x1"]) / em
+                gaps.append(gap)
+                assert 0.15 <= gap <= 0.35, (page, text_of(line), round(gap, 3))
+    assert len(gaps) > 300
+
+
+def test_consecutive_punctuation_is_set_half_an_em_apart(body_lines, project_root):
+    em = load_config(project_root).page.font_size_pt
+    pairs = re.compile(r"[」』）〕。、][「『（〔」』）〕]")
+    advances = []
+    for page, (lines, _) in body_lines.items():
+        for line in lines:
+            for before, after in zip(line, line[1:], strict=False):
+                if pairs.fullmatch(before["text"] + after["text"]):
+                    advance = (after["x0"] - before["x0"]) / em
+                    advances.append(advance)
+                    assert advance == pytest.approx(0.5, abs=0.1), (page, text_of(line))
+    assert len(advances) > 20
