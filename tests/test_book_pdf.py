@@ -114,3 +114,29 @@ def test_each_note_is_on_the_page_of_its_call(built_book, chapters, config):
             assert sorted(calls) == sorted(notes), f"{chapter.id} page {page}"
         labels = [label for calls, _ in pages.values() for label in calls]
         assert labels == [label for label, _ in chapter.calls]
+
+
+def test_document_metadata_and_outline(built_book, chapters, config):
+    reader = pypdf.PdfReader(built_book.path)
+    assert reader.metadata.title == config.title
+    authors = reader.metadata.author.split(", ")
+    assert len(authors) == len(set(authors))
+    assert {p.name for c in chapters for p in c.meta.authors} <= set(authors)
+    assert reader.trailer["/Root"]["/Lang"] == "ja"
+    top_level = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert [c.meta.title for c in chapters] == [t for t in top_level
+                                                 if t in {c.meta.title for c in chapters}]
+    assert "参考文献" in top_level and "索引" in top_level
+
+
+def test_screen_edition_has_no_bleed_and_is_tagged(project_root, tmp_path):
+    from bookbuild.build import build_book
+
+    result = build_book(project_root, edition="screen", out_path=tmp_path / "screen.pdf")
+    reader = pypdf.PdfReader(result.path)
+    page = reader.pages[0]
+    assert page.mediabox == page.trimbox
+    assert reader.trailer["/Root"]["/MarkInfo"]["/Marked"]
+    assert "/StructTreeRoot" in reader.trailer["/Root"]
+    links = [a.get_object() for p in reader.pages for a in (p.get("/Annots") or [])]
+    assert any(a.get("/Subtype") == "/Link" for a in links)

@@ -156,7 +156,7 @@ def render_book_html(config: BookConfig, views: list[ChapterView], edition: str,
     return template.render(
         book=config, chapters=views, edition=edition, version=__version__,
         created=created_timestamp(config), book_date=_japanese_date(config.date),
-        authors=[p.name for v in views for p in v.meta.authors],
+        authors=list(dict.fromkeys(p.name for v in views for p in v.meta.authors)),
         contributors=contributors(views), back_matter=back_matter,
         bibliography_html=bibliography_html, index_html=index_html)
 
