@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 # libharfbuzz-subset0: WeasyPrint subsets fonts with it ~20x faster than with fontTools.
 # poppler-utils: pdftotext/pdftoppm, used by the end-to-end tests to read the PDF back.
 # pandoc: the baseline in benchmarks/run.py.
-DEBIAN_PACKAGES=(fonts-noto-cjk libharfbuzz-subset0 poppler-utils pandoc)
+# libgs-common: a CMYK ICC profile, for the test of PDF/X-4 output (none is bundled).
+DEBIAN_PACKAGES=(fonts-noto-cjk libharfbuzz-subset0 poppler-utils pandoc libgs-common)
 
 missing=()
 for package in "${DEBIAN_PACKAGES[@]}"; do

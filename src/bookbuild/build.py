@@ -140,8 +140,10 @@ def read_styles(config: BookConfig, names: tuple[str, ...], edition: str,
     """The generated page sheet for `page` (default: the book's), then the named sheets."""
     page = page or config.page
     styles = config.root / STYLES_DIR
+    profile = config.cmyk_profile_path if edition == "print" else None
     page_css = template_environment(styles).get_template("page.css.j2").render(
-        page=page, fonts=config.fonts, edition=edition, margins=page.margins_mm())
+        page=page, fonts=config.fonts, edition=edition, margins=page.margins_mm(),
+        cmyk_profile_url=profile.as_uri() if profile else "")
     return [page_css] + [(styles / name).read_text(encoding="utf-8")
                          for name in names if (styles / name).is_file()]
 
@@ -245,7 +247,8 @@ def lay_out_book(root: Path, edition: str = "print",
     views, occurrences = chapter_views(chapters, references.entries, echo)
     bibliography_html = references.bibliography_html()
     styles = read_styles(config, BOOK_STYLESHEETS, edition)
-    allowed = (root / STYLES_DIR, root / config.chapters_dir)
+    allowed = (root / STYLES_DIR, root / config.chapters_dir) + (
+        (config.cmyk_profile_path,) if config.cmyk_profile_path else ())
     # Pass 1 lays the book out to learn where every index anchor fell; the index is at the
     # back, so setting it in pass 2 moves nothing before it.
     html = render_book_html(config, views, edition, bibliography_html)
@@ -274,6 +277,7 @@ def build_book(root: Path, *, edition: str = "print", out_path: Path | None = No
     book = lay_out_book(root, edition, echo)
     config = book.config
     target = Path(out_path) if out_path else config.path(config.output.book)
-    write_atomic(target, pdf_bytes(book.document, edition=edition, identifier_source=book.html))
+    write_atomic(target, pdf_bytes(book.document, edition=edition, identifier_source=book.html,
+                                   pdf_x=bool(config.cmyk_profile_path)))
     return BuildResult(target, len(book.document.pages), time.perf_counter() - started,
                        book.warnings, book.chapter_pages)

@@ -110,6 +110,10 @@ class BookConfig:
     def path(self, relative: str) -> Path:
         return self.root / relative
 
+    @property
+    def cmyk_profile_path(self) -> Path | None:
+        return (self.root / self.cmyk_profile).resolve() if self.cmyk_profile else None
+
     def chapter_path(self, chapter_id: str) -> Path:
         return self.root / self.chapters_dir / f"{chapter_id}.md"
 
@@ -229,6 +233,11 @@ def parse_config(text: str, path: Path, root: Path) -> BookConfig:
         if not (root / values.get("chapters_dir", "chapters") / f"{chapter_id}.md").is_file():
             problems.add(f"chapters[{i}]", f"unknown chapter id {chapter_id!r}: no file "
                          f"{values.get('chapters_dir', 'chapters')}/{chapter_id}.md")
+    profile = values.get("cmyk_profile")
+    if profile and not (root / profile).is_file():
+        problems.add("cmyk_profile", f"no ICC profile at {profile!r}; give the path of the "
+                     "printer's CMYK output profile (e.g. Japan Color 2001 Coated), or remove "
+                     "the setting")
     if problems.found:
         raise BookError(f"{path}: {len(problems.found)} problem(s)", problems.found)
     return BookConfig(root=root, **values)

@@ -90,7 +90,11 @@ class WarningCollector(logging.Handler):
 
 
 def lay_out(html: str, stylesheets: list[str], root: Path, allowed: tuple[Path, ...]):
-    """Lay out `html` with the given CSS sources; return (Document, warnings)."""
+    """Lay out `html` with the given CSS sources; return (Document, warnings).
+
+    `allowed` are the folders (or single files, such as a configured ICC profile) that
+    the stylesheets and the HTML may read.
+    """
     import weasyprint
 
     from . import weasyfix, weasyfix_footnotes
@@ -102,19 +106,29 @@ def lay_out(html: str, stylesheets: list[str], root: Path, allowed: tuple[Path, 
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collector)
     try:
+        # One dict for every sheet and the render: an @color-profile read by a sheet is
+        # what the PDF's OutputIntent is made from.
+        profiles: dict = {}
         css = [weasyprint.CSS(string=text, base_url=str(root / STYLES_DIR) + "/",
-                              url_fetcher=fetcher) for text in stylesheets]
+                              url_fetcher=fetcher, color_profiles=profiles)
+               for text in stylesheets]
         document = weasyprint.HTML(string=html, base_url=str(root) + "/", url_fetcher=fetcher
-                                   ).render(stylesheets=css)
+                                   ).render(stylesheets=css, color_profiles=profiles)
     finally:
         logger.removeHandler(collector)
     return document, collector.messages
 
 
-def pdf_bytes(document, *, edition: str, identifier_source: str) -> bytes:
-    """The PDF, with a stable identifier so that the same inputs give the same bytes."""
+def pdf_bytes(document, *, edition: str, identifier_source: str,
+              pdf_x: bool = False) -> bytes:
+    """The PDF, with a stable identifier so that the same inputs give the same bytes.
+
+    `pdf_x`: PDF/X-4 for the printer, when a CMYK output profile was laid out with it.
+    """
     identifier = hashlib.sha256(identifier_source.encode()).hexdigest()[:32].encode()
     options = {"pdf_identifier": identifier, "uncompressed_pdf": False}
     if edition == "screen":
         options["pdf_variant"] = "pdf/ua-1"
+    elif pdf_x:
+        options["pdf_variant"] = "pdf/x-4"
     return document.write_pdf(**options)
