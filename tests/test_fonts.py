@@ -1,0 +1,34 @@
+from pathlib import Path
+
+import pytest
+
+from bookbuild.config import Fonts
+from bookbuild.errors import BookError
+from bookbuild.fonts import find_face, missing_characters, vertical_problems
+
+
+@pytest.fixture(scope="module")
+def serif():
+    return find_face(Fonts().serif, Fonts().directories)
+
+
+def test_the_book_font_covers_hangul_and_cyrillic(serif):
+    assert not missing_characters("ch.md", ["조선중앙통신 Президент России 金正恩"], 1, serif)
+
+
+def test_a_missing_character_is_reported_once_with_file_line_and_column(serif):
+    lines = ["本文", "北朝鮮\u0336と", "また\u0336"]
+    problems = missing_characters(Path("chapters/x.md"), lines, 10, serif)
+    assert [str(p) for p in problems] == [
+        "chapters/x.md:11:4: warning: U+0336 '\u0336' (COMBINING LONG STROKE OVERLAY) is not in "
+        "Noto Serif CJK JP: it would be set in a fallback font; change the character or the font"]
+
+
+def test_the_book_fonts_have_vertical_alternates(serif):
+    assert {"vert", "vrt2"} <= serif.features
+    assert vertical_problems(serif) == []
+
+
+def test_an_unknown_font_is_a_clear_error():
+    with pytest.raises(BookError, match="font 'No Such Font' not found"):
+        find_face("No Such Font", Fonts().directories)
