@@ -19,6 +19,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bookbuild.typeset import (
+    CALL_KEEP,
     CLOSING,
     GAP_AFTER,
     GAP_BEFORE,
@@ -36,12 +37,29 @@ PROJECT = Path(__file__).resolve().parents[1]
 SOURCES = PROJECT / "chapters" / "sources"
 TYPESET_CSS = PROJECT / "styles" / "typeset.css"
 
-OUR_SPAN = re.compile(r'<span class="(?:wo-gap-before|wo-gap-after|pc-half|'
-                      r'wo-gap-before wo-gap-after)">(.*?)</span>')
+OUR_CLASSES = {GAP_BEFORE, GAP_AFTER, HALF_PUNCT, CALL_KEEP}
+_TAG = re.compile(r"<(/?)(\w+)([^>]*)>")
 
 
 def strip_ours(fragment: str) -> str:
-    return OUR_SPAN.sub(r"\1", fragment)
+    """The fragment without the spans typeset_html adds (matching their end tags)."""
+    out, stack, position = [], [], 0
+    for match in _TAG.finditer(fragment):
+        out.append(fragment[position:match.start()])
+        position = match.end()
+        closing, name, attributes = match.groups()
+        classes = set(re.findall(r'class="([^"]*)"', attributes)[0].split()) \
+            if "class=" in attributes else set()
+        if closing:
+            ours = stack.pop() if name == "span" else False
+        else:
+            ours = name == "span" and bool(classes) and classes <= OUR_CLASSES
+            if name == "span":
+                stack.append(ours)
+        if not ours:
+            out.append(match.group())
+    out.append(fragment[position:])
+    return "".join(out)
 
 
 # --- markup -------------------------------------------------------------------------------
@@ -115,6 +133,23 @@ def test_no_gap_or_pair_across_a_note_or_a_block():
     assert out.count(GAP_AFTER) == 1  # 2016年
 
 
+def test_a_note_call_is_kept_with_the_character_before_it():
+    out = typeset_html('<p>もした<span class="note" data-label="1">注 <a href="#">x</a></span>。'
+                       "NATO<sup>2</sup>と <sup>3</sup></p>")
+    assert out.startswith(f'<p>もし<span class="{CALL_KEEP}">た<span class="note" '
+                          'data-label="1">注 <a href="#">x</a></span></span>。')
+    assert f'<span class="{CALL_KEEP}">NATO<sup>2</sup></span>と <sup>3</sup>' in out
+
+
+def test_a_call_keep_span_closes_right_after_a_note_with_a_url_in_it():
+    fragment = ('<p>決議68/262<span class="note" data-label="6"><span class="url">&lt;'
+                '<a href="https://u.org/?a=1&amp;b=2">https://u.org/?a=1&amp;b=2</a>&gt;'
+                "</span>を参照</span>に当事国</p>")
+    out = typeset_html(fragment)
+    assert out.endswith("を参照</span></span>に当事国</p>")
+    assert f'<span class="{CALL_KEEP}"><span class="{GAP_BEFORE}">68/262</span>' in out
+
+
 def test_a_gap_is_decided_across_inline_markup():
     out = typeset_html('<p>加盟国<a href="#x">NATO</a>の<em>会議</em>2023</p>')
     assert f'<a href="#x"><span class="{GAP_BEFORE} {GAP_AFTER}">NATO</span></a>' in out
@@ -161,13 +196,57 @@ def test_only_whitespace_is_ever_removed_and_nothing_is_added(text):
 @given(st.lists(_TEXT_CHARS, max_size=40).map("".join))
 def test_spans_wrap_only_what_the_rules_name(text):
     out = typeset_html(f"<p>{html.escape(text, quote=False)}</p>")
-    for match in OUR_SPAN.finditer(out):
-        content = html.unescape(match.group(1))
-        if HALF_PUNCT in match.group(0):
+    for match in re.finditer(r'<span class="([^"]+)">([^<]*)</span>', out):
+        content = html.unescape(match.group(2))
+        if match.group(1) == HALF_PUNCT:
             assert len(content) == 1 and content in CLOSING + OPENING
         else:
+            assert {GAP_BEFORE, GAP_AFTER} >= set(match.group(1).split())
             assert content and not any(c.isspace() for c in content)
             assert WESTERN_START_RE.match(content[0]) or WESTERN_END_RE.match(content[-1])
+
+
+_ELEMENTS = [("<p>", "</p>"), ("<em>", "</em>"), ("<sup>", "</sup>"),
+             ('<a href="#x">', "</a>"), ('<span class="note" data-label="1">', "</span>"),
+             ('<span class="url">&lt;<a href="http://u">', "</a>&gt;</span>"),
+             ("<code>", "</code>"), ('<span class="ix" id="i"></span>', "")]
+
+
+def _fragments():
+    text = st.lists(_TEXT_CHARS, min_size=1, max_size=12).map(
+        lambda cs: html.escape("".join(cs), quote=False))
+
+    def wrap(children):
+        return st.tuples(st.sampled_from(_ELEMENTS), children).map(
+            lambda pair: pair[0][0] + "".join(pair[1]) + pair[0][1])
+
+    def text_then_element(inner):  # a note call right after text is the case to exercise
+        return st.tuples(text, wrap(st.lists(inner, max_size=3)), text).map("".join)
+
+    return st.recursive(text, lambda inner: wrap(st.lists(
+        st.one_of(inner, text_then_element(inner)), max_size=4)), max_leaves=12)
+
+
+def _tags(fragment: str) -> list[str]:
+    return re.findall(r"<[^>]*>", fragment)
+
+
+@given(_fragments())
+def test_markup_stays_well_nested_and_is_only_added_to(fragment):
+    out = typeset_html(fragment)
+    assert typeset_html(out) == out
+    stack = []
+    for tag in _tags(out):
+        name = re.match(r"</?(\w+)", tag).group(1)
+        if tag.startswith("</"):
+            assert stack and stack.pop() == name, out
+        elif name not in ("br", "img", "hr"):
+            stack.append(name)
+    assert stack == []
+    # without our spans, the same tags in the same order, and only whitespace removed
+    assert _tags(strip_ours(out)) == _tags(fragment)
+    assert re.sub(r"\s", "", html.unescape(strip_ours(out))) == \
+        re.sub(r"\s", "", html.unescape(fragment))
 
 
 # --- the pages ----------------------------------------------------------------------------
@@ -285,7 +364,7 @@ def page_html(blocks: list[Block], typeset: bool = True) -> str:
 @dataclass(frozen=True)
 class Line:
     chars: tuple[dict, ...]  # pdfplumber chars of the line's size, left to right
-    calls: tuple[float, ...]  # x0 of smaller characters in the line (note calls)
+    calls: tuple[tuple[float, float], ...]  # (x0, x1) of note calls in the line
     block: int  # index of the block its first character belongs to
     is_first: bool  # the first line of its block
     is_last: bool  # the last line of its block
@@ -319,7 +398,7 @@ def read_lines(pdf: bytes, chars_per_block: list[int], size: float,
         ends.append(position)
     index = block = 0
     for row in rows:
-        calls = tuple(c["x0"] for c in row if abs(c["size"] - size) >= 0.01)
+        calls = tuple((c["x0"], c["x1"]) for c in row if abs(c["size"] - size) >= 0.01)
         row = sorted((c for c in row if abs(c["size"] - size) < 0.01), key=lambda c: c["x0"])
         if not row:
             continue
@@ -333,13 +412,15 @@ def read_lines(pdf: bytes, chars_per_block: list[int], size: float,
 
 
 def line_end(line: Line) -> float:
-    """Where a line's text ends. A compressed closing mark that ends a line with no room for
-    its full width keeps its blank half past the edge (JLREQ: line-end half-width), and
-    pdfplumber counts the glyph's full width: its text ends at the mark's middle."""
+    """Where a line's text ends: its last character or note call. A compressed closing mark
+    that ends a line with no room for its full width keeps its blank half past the edge
+    (JLREQ: line-end half-width), and pdfplumber counts the glyph's full width: its text
+    ends at the mark's middle."""
     last = line.chars[-1]
-    if last["text"] in CLOSING and last["x1"] > RIGHT + EM / 4:
-        return last["x1"] - EM / 2
-    return last["x1"]
+    end = last["x1"]
+    if last["text"] in CLOSING and end > RIGHT + EM / 4:
+        end -= EM / 2
+    return max([end] + [x1 for x0, x1 in line.calls if x0 >= last["x0"]])
 
 
 def squeeze(text: str) -> str:
@@ -409,7 +490,7 @@ def _neighbours(page: Page):
     """Characters next to each other on a line, with no note call between them."""
     for line in page.body:
         for a, b in zip(line.chars, line.chars[1:], strict=False):
-            if not any(a["x0"] < x < b["x0"] for x in line.calls):
+            if not any(a["x0"] < x < b["x0"] for x, _ in line.calls):
                 yield a, b
 
 

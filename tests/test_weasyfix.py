@@ -26,6 +26,9 @@ CSS = f"""
 html {{ font-family: "Noto Serif CJK JP"; font-size: {EM}pt; line-height: 1.6; }}
 body {{ margin: 0; width: {WIDTH}em; }}
 p {{ margin: 0 0 1em 0; text-align: justify; }}
+.note {{ float: footnote; font-size: 0.8em; }}
+.note::footnote-call {{ content: attr(data-label); font-size: 0.65em; vertical-align: super;
+                        line-height: 0; }}
 """
 
 
@@ -80,8 +83,9 @@ def render_lines(paragraphs: list[str]) -> list[list[tuple[str, list[dict]]]]:
     css = CSS + TYPESET_CSS.read_text(encoding="utf-8")
     pdf = HTML(string=f'<html lang="ja"><style>{css}</style><body>{body}</body></html>'
                ).write_pdf()
-    with pdfplumber.open(io.BytesIO(pdf)) as document:
-        chars = [c for page in document.pages for c in page.chars if c["text"].strip()]
+    with pdfplumber.open(io.BytesIO(pdf)) as document:  # body text only: no calls, no notes
+        chars = [c for page in document.pages for c in page.chars
+                 if c["text"].strip() and abs(c["size"] - EM) < 0.01]
     rows: list[list[dict]] = []
     for char in sorted(chars, key=lambda c: (c["page_number"], c["top"], c["x0"])):
         if rows and abs(char["top"] - rows[-1][0]["top"]) < EM / 2:
@@ -89,7 +93,7 @@ def render_lines(paragraphs: list[str]) -> list[list[tuple[str, list[dict]]]]:
         else:
             rows.append([char])
     result, position = [], 0
-    texts = [re.sub(r"<[^>]*>|\s", "", text) for text in paragraphs]
+    texts = [re.sub(r'<span class="note".*?</span>|<[^>]*>|\s', "", text) for text in paragraphs]
     for text in texts:
         lines, taken = [], 0
         while taken < len(text):
@@ -156,3 +160,12 @@ def test_a_line_of_japanese_alone_is_spread_evenly():
     steps = [b["x0"] - a["x0"] for a, b in zip(chars, chars[1:], strict=False)]
     assert max(steps) - min(steps) < 0.05
     assert chars[-1]["x1"] == pytest.approx(RIGHT, abs=0.3)
+
+
+def test_a_note_call_never_starts_a_line():
+    # Ten kana fill the line; the note's call and 。 after them would start the next line
+    # if the call could part from the kana before it.
+    note = '<span class="note" data-label="1">注の本文</span>'
+    [lines] = render_lines(["あ" * 10 + note + "。" + "い" * 5])
+    assert [text for text, _ in lines] == ["あ" * 9, "あ。" + "い" * 5]
+    assert lines[0][1][-1]["x1"] == pytest.approx(RIGHT, abs=0.3)

@@ -28,6 +28,10 @@ changed:
   whitespace characters; no character is ever added.
 * Note spans (``class="note"``), ``<sup>``/``<sub>``, ``<br>`` and block elements separate
   runs of text: no gap or pair is decided across them.
+* A note call (a note span, whose call WeasyPrint draws in its place, or a ``<sup>``) is
+  kept on the line of the character before it: that character and the call are wrapped
+  in ``<span class="call-keep">`` (``white-space: nowrap``; the note's own text wraps as
+  usual). Otherwise a line may start with the call, often followed by ``。``.
 * Idempotent: typesetting typeset HTML changes nothing.
 
 Line-start and line-end behaviour of those spans (no 和欧間 at a line edge; a compressed
@@ -47,7 +51,8 @@ from html.parser import HTMLParser
 GAP_BEFORE = "wo-gap-before"
 GAP_AFTER = "wo-gap-after"
 HALF_PUNCT = "pc-half"
-TYPESET_CLASSES = frozenset({GAP_BEFORE, GAP_AFTER, HALF_PUNCT})
+CALL_KEEP = "call-keep"
+TYPESET_CLASSES = frozenset({GAP_BEFORE, GAP_AFTER, HALF_PUNCT, CALL_KEEP})
 
 # --- character classes -------------------------------------------------------------------
 
@@ -104,17 +109,20 @@ BREAK_TAGS = frozenset({
     "th", "thead", "tr", "ul",
 })
 BREAK_CLASSES = frozenset({"note", "footnote"})
+# Note calls: a `<sup>`, or a note span (its call is drawn where the span is).
+CALL_TAGS = frozenset({"sup"})
 VOID_TAGS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link",
                        "meta", "source", "track", "wbr"})
 
 
 @dataclass
 class _Text:
-    """One text node, as decoded text; `out` is filled with its typeset HTML."""
+    """One text node, as decoded text; `atoms` is filled with its typeset HTML, one string
+    per character or per span we add."""
 
     text: str
     frozen: bool = False  # inside one of our own spans: typeset already
-    out: str = ""
+    atoms: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -128,6 +136,17 @@ def _classes(attrs: list[tuple[str, str | None]]) -> set[str]:
     return set((dict(attrs).get("class") or "").split())
 
 
+@dataclass(frozen=True)
+class _Open:
+    """An element open around the current position (outside opaque ones)."""
+
+    tag: str
+    index: int  # of its start tag in `items`
+    breaks: bool  # a block, line break, note or opaque element: ends a run
+    ours: bool  # one of the spans typeset_html adds
+    call: bool  # a note call (see CALL_TAGS)
+
+
 class _Splitter(HTMLParser):
     """Splits a fragment into markup (kept verbatim) and runs of text nodes."""
 
@@ -135,8 +154,9 @@ class _Splitter(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.items: list[str | _Text] = []
         self.runs: list[_Run] = [_Run()]
+        self.calls: list[tuple[int, int]] = []  # (start tag, end tag) item indexes of calls
+        self._open: list[_Open] = []
         self._opaque_depth = 0  # > 0 while inside an opaque element
-        self._spans: list[str] = []  # per open span: "break", "ours" or ""
 
     # Markup ------------------------------------------------------------------------------
     def handle_starttag(self, tag, attrs):
@@ -145,14 +165,16 @@ class _Splitter(HTMLParser):
             self._opaque_depth += tag not in VOID_TAGS
             return
         classes = _classes(attrs)
-        if tag in OPAQUE_TAGS or classes & OPAQUE_CLASSES:
-            self._opaque_depth = tag not in VOID_TAGS
+        opaque = tag in OPAQUE_TAGS or bool(classes & OPAQUE_CLASSES)
+        breaks = opaque or tag in BREAK_TAGS or bool(classes & BREAK_CLASSES)
+        if breaks:
             self._break()
-        elif tag in BREAK_TAGS or classes & BREAK_CLASSES:
-            self._break()
-        if tag == "span" and not self._opaque_depth:
-            self._spans.append("break" if classes & BREAK_CLASSES else
-                               "ours" if classes & TYPESET_CLASSES else "")
+        if tag in VOID_TAGS:
+            return
+        call = tag in CALL_TAGS or (tag == "span" and bool(classes & BREAK_CLASSES))
+        self._open.append(_Open(tag, len(self.items) - 1, breaks,
+                                tag == "span" and bool(classes & TYPESET_CLASSES), call))
+        self._opaque_depth = int(opaque)
 
     def handle_startendtag(self, tag, attrs):
         self.items.append(self.get_starttag_text())
@@ -161,14 +183,20 @@ class _Splitter(HTMLParser):
 
     def handle_endtag(self, tag):
         self.items.append(f"</{tag}>")
-        if self._opaque_depth:
+        if self._opaque_depth > 1:
             self._opaque_depth -= 1
-            if not self._opaque_depth:
-                self._break()
             return
-        closes_note = tag == "span" and bool(self._spans) and self._spans.pop() == "break"
-        if tag in BREAK_TAGS or closes_note:
-            self._break()
+        self._opaque_depth = 0
+        if not any(element.tag == tag for element in self._open):
+            return  # a stray end tag
+        while self._open:  # elements left open (implied end tags) close with this one
+            element = self._open.pop()
+            if element.call:
+                self.calls.append((element.index, len(self.items) - 1))
+            if element.breaks:
+                self._break()
+            if element.tag == tag:
+                break
 
     def handle_comment(self, data):
         self.items.append(f"<!--{data}-->")
@@ -189,7 +217,7 @@ class _Splitter(HTMLParser):
             raw = self.cdata_elem is not None
             self.items.append(data if raw else html.escape(data, quote=False))
             return
-        node = _Text(data, frozen="ours" in self._spans)
+        node = _Text(data, frozen=any(element.ours for element in self._open))
         self.items.append(node)
         self.runs[-1].nodes.append(node)
 
@@ -205,7 +233,30 @@ def typeset_html(fragment: str) -> str:
     splitter.close()
     for run in splitter.runs:
         _typeset_run(run)
-    return "".join(item if isinstance(item, str) else item.out for item in splitter.items)
+    return "".join(_assemble(splitter.items, splitter.calls))
+
+
+def _assemble(items: list[str | _Text], calls: list[tuple[int, int]]) -> list[str]:
+    """The output, with each note call kept on the line of the character before it."""
+    keep_last = set()  # text nodes whose last character opens a CALL_KEEP span
+    closes: dict[int, int] = {}  # end-tag index -> how many CALL_KEEP spans close after it
+    for start, end in calls:
+        before = items[start - 1] if start else None
+        if isinstance(before, _Text) and not before.frozen and before.atoms and \
+                not before.atoms[-1].isspace():
+            keep_last.add(start - 1)
+            closes[end] = closes.get(end, 0) + 1
+    out = []
+    for index, item in enumerate(items):
+        if isinstance(item, str):
+            out.append(item)
+        elif index in keep_last:
+            out += item.atoms[:-1]
+            out.append(f'<span class="{CALL_KEEP}">{item.atoms[-1]}')
+        else:
+            out += item.atoms
+        out.append("</span>" * closes.get(index, 0))
+    return out
 
 
 # --- one run of text ---------------------------------------------------------------------
@@ -225,9 +276,9 @@ def _typeset_run(run: _Run) -> None:
     nxt, prev = _neighbours(visible, len(text))
     for node, start in zip(run.nodes, starts, strict=True):
         if node.frozen:
-            node.out = html.escape(node.text, quote=False)
+            node.atoms = [html.escape(node.text, quote=False)]
         else:
-            node.out = _typeset_node(text, start, start + len(node.text), keep, prev, nxt)
+            node.atoms = _typeset_node(text, start, start + len(node.text), keep, prev, nxt)
 
 
 def _kept_characters(text: str) -> list[bool]:
@@ -263,7 +314,7 @@ def _neighbours(visible: list[int], length: int) -> tuple[list[int], list[int]]:
 
 
 def _typeset_node(text: str, start: int, end: int, keep: list[bool], prev: list[int],
-                  nxt: list[int]) -> str:
+                  nxt: list[int]) -> list[str]:
     out: list[str] = []
     i = start
     while i < end:
@@ -285,7 +336,7 @@ def _typeset_node(text: str, start: int, end: int, keep: list[bool], prev: list[
         else:
             out.append(html.escape(char, quote=False))
         i += 1
-    return "".join(out)
+    return out
 
 
 def _pair(first: str, second: str) -> bool:
