@@ -22,7 +22,12 @@ API for the build (in this order):
   by their written form; page numbers merged per page, runs of three or more pages as
   `12–14`, each number a link to the first anchor of the entry on that page.
   Lay the book out again with it. Class names are listed in `styles/index.css`.
+  Sub-entries follow their entry in the order of the index file; 'see' entries carry no
+  pages; entries never found are left out.
 - `index_check(entries, chapters_text) -> [Diagnostic]` — entries never found (warnings).
+- `suggest_candidates(texts, entries)` — proper nouns not yet indexed (`bookbuild index
+  suggest`); the morphological analyser (SudachiPy) is imported only here and for missing
+  readings.
 
 Latin-letter rule: a term whose first character is an ASCII letter (THAAD, NATO, G7) is
 filed in the block `A–Z` before あ, in alphabetical order ignoring case; its reading is
