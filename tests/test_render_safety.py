@@ -136,3 +136,15 @@ def test_an_image_under_chapters_is_printed(project, tmp_path):
     result = build_book(project, out_path=tmp_path / "book.pdf")
     assert marker in pdf_text(result.path)
     assert not [w for w in result.warnings if "refused" in w.message]
+
+
+def test_html_in_front_matter_is_printed_as_text(project, tmp_path):
+    plant_outside_references(project, tmp_path / "outside")
+    svg = tmp_path / "outside" / "secret.svg"
+    chapter = (project / "chapters" / "one.md").read_text(encoding="utf-8")
+    write(project / "chapters" / "one.md", chapter.replace(
+        "title: 短い章", f"title: '<img src=\"{svg.as_uri()}\">短い章<script>x</script>'", 1))
+    result = build_book(project, out_path=tmp_path / "book.pdf")
+    text = pdf_text(result.path)
+    assert SVG_MARKER not in text
+    assert "<script>" in text.replace(" ", "")  # shown, not interpreted
