@@ -254,15 +254,14 @@ def test_markup_stays_well_nested_and_is_only_added_to(fragment):
 EM = 9.2  # pt: the book's body size (13Q)
 NOTE_EM = EM * 0.8
 CALL_EM = NOTE_EM * 0.65  # the call is a pseudo-element of the note span
-LINE_CHARS = 35
+BOOK_CHARS = 35  # characters per line in the book (A5)
 LEFT = 15 * 72 / 25.4  # pt: the test page's left margin
-RIGHT = LEFT + LINE_CHARS * EM
 TOLERANCE = 0.3  # pt: how close a full line must end to the right edge
 
-PAGE_CSS = f"""
-@page {{ size: A5; margin: 15mm 0 18mm 15mm; }}
-html {{ font-family: "Noto Serif CJK JP"; font-size: {EM}pt; line-height: 1.7; }}
-body {{ margin: 0; width: {LINE_CHARS}em; }}
+PAGE_CSS = """
+@page {{ size: {page_width}mm 210mm; margin: 15mm 0 18mm 15mm; }}
+html {{ font-family: "Noto Serif CJK JP"; font-size: {em}pt; line-height: 1.7; }}
+body {{ margin: 0; width: {chars}em; }}
 p {{ margin: 0 0 0.85em 0; text-indent: 1em; text-align: justify; }}
 blockquote {{ margin: 0 0 0.85em 2em; }}
 .note {{ float: footnote; font-size: 0.8em; line-height: 1.5; text-indent: 0;
@@ -285,7 +284,7 @@ class Block:
     tag: str
     html: str
     body: str
-    notes: str
+    notes: tuple[str, ...]
 
 
 def _note_html(text: str) -> str:
@@ -326,7 +325,7 @@ def web_paragraphs() -> list[Block]:
             else:
                 parts.append(html.escape(piece, quote=False))
                 body.append(piece)
-        blocks.append(Block("p", "".join(parts), "".join(body), "".join(note_text)))
+        blocks.append(Block("p", "".join(parts), "".join(body), tuple(note_text)))
     return blocks
 
 
@@ -340,7 +339,7 @@ def wrapped_paragraphs(name: str, first: int, last: int, tag: str = "p") -> list
     for paragraph in re.split(r"\n\s*\n", text):
         paragraph = re.sub(r" ?\d+(?=[。、])|(?<=」)\d+$", "", paragraph.strip())
         if paragraph:
-            blocks.append(Block(tag, html.escape(paragraph, quote=False), paragraph, ""))
+            blocks.append(Block(tag, html.escape(paragraph, quote=False), paragraph, ()))
     return blocks
 
 
@@ -351,12 +350,18 @@ def corpus() -> list[Block]:
             + web_paragraphs())
 
 
-def page_html(blocks: list[Block], typeset: bool = True) -> str:
+def right_edge(chars: int) -> float:
+    return LEFT + chars * EM
+
+
+def page_html(blocks: list[Block], typeset: bool = True, chars: int = BOOK_CHARS) -> str:
     body = "\n".join(f"<{b.tag}>{b.html}</{b.tag}>" if b.tag == "p" else
                      f"<{b.tag}><p>{b.html}</p></{b.tag}>" for b in blocks)
     if typeset:
         body = typeset_html(body)
-    css = PAGE_CSS + TYPESET_CSS.read_text(encoding="utf-8")
+    page_width = max(148, 30 + chars * EM * 25.4 / 72)  # A5 for the book's 35 characters
+    css = PAGE_CSS.format(page_width=page_width, em=EM, chars=chars) + \
+        TYPESET_CSS.read_text(encoding="utf-8")
     return f'<!DOCTYPE html><html lang="ja"><head><style>{css}</style></head>' \
            f"<body>{body}</body></html>"
 
@@ -411,14 +416,14 @@ def read_lines(pdf: bytes, chars_per_block: list[int], size: float,
     return lines
 
 
-def line_end(line: Line) -> float:
+def line_end(line: Line, right: float) -> float:
     """Where a line's text ends: its last character or note call. A compressed closing mark
     that ends a line with no room for its full width keeps its blank half past the edge
     (JLREQ: line-end half-width), and pdfplumber counts the glyph's full width: its text
     ends at the mark's middle."""
     last = line.chars[-1]
     end = last["x1"]
-    if last["text"] in CLOSING and end > RIGHT + EM / 4:
+    if last["text"] in CLOSING and end > right + EM / 4:
         end -= EM / 2
     return max([end] + [x1 for x0, x1 in line.calls if x0 >= last["x0"]])
 
@@ -432,41 +437,47 @@ class Page:
     blocks: list[Block]
     body: list[Line]
     notes: list[Line]
+    right: float  # pt: the right edge of the text block
 
 
-@pytest.fixture(scope="module")
-def page() -> Page:
+# The book's measure, and two others: more line ends, more ways to go wrong.
+@pytest.fixture(scope="module", params=[BOOK_CHARS, 23, 41], ids=lambda n: f"{n}-chars")
+def page(request) -> Page:
     from weasyprint import HTML
 
     from bookbuild import weasyfix
 
     weasyfix.install()
     blocks = corpus()
-    pdf = HTML(string=page_html(blocks)).write_pdf()
+    pdf = HTML(string=page_html(blocks, chars=request.param)).write_pdf()
     body = read_lines(pdf, [len(squeeze(b.body)) for b in blocks], EM, CALL_EM)
-    notes = read_lines(pdf, [len(squeeze(b.notes)) for b in blocks if b.notes], NOTE_EM)
-    return Page(blocks, body, notes)
+    notes = read_lines(pdf, [len(squeeze(note)) for b in blocks for note in b.notes], NOTE_EM)
+    return Page(blocks, body, notes, right_edge(request.param))
 
 
 def test_page_text_is_the_source_text(page):
     assert "".join(line.text for line in page.body) == squeeze("".join(b.body for b in
                                                                       page.blocks))
-    assert "".join(line.text for line in page.notes) == squeeze("".join(b.notes for b in
-                                                                       page.blocks))
+    # Notes: each one whole; their order is WeasyPrint's footnote placement, not ours
+    # (a note that does not fit can go to the next page after a later, shorter one).
+    notes = "".join(line.text for line in page.notes)
+    expected = [note for block in page.blocks for note in block.notes]
+    assert len(notes) == len(squeeze("".join(expected)))
+    assert [note for note in expected if squeeze(note) not in notes] == []
 
 
 def test_corpus_has_what_the_rules_are_about(page):
     text = "".join(b.body for b in page.blocks)
     assert "Sergei\nLavrov" in text and "2016年 4月" in text and re.search(r"\d年\d+月", text)
-    assert re.search("[「」（）]", text) and len(page.body) > 250
-    assert sum(1 for b in page.blocks if "http" in b.notes) >= 5
+    assert re.search("[「」（）]", text) and len(page.body) > 200
+    assert sum(1 for b in page.blocks for note in b.notes if "http" in note) >= 5
 
 
 def test_every_full_line_is_flush_with_the_right_edge(page):
     full = [line for line in page.body if not line.is_last]
-    ragged = [(round(line_end(line) - RIGHT, 2), line.text) for line in full
-              if abs(line_end(line) - RIGHT) > TOLERANCE]
-    assert len(full) > 200
+    ragged = [(round(line_end(line, page.right) - page.right, 2), line.text) for line in full
+              if abs(line_end(line, page.right) - page.right) > TOLERANCE]
+    assert len(full) > 150
     assert ragged == []
 
 
@@ -506,7 +517,7 @@ def test_punctuation_pairs_are_half_an_em_apart(page):
     pairs = [((b["x0"] - a["x0"]) / EM, a["text"] + b["text"]) for a, b in _neighbours(page)
              if (a["text"] in CLOSING and b["text"] in CLOSING + OPENING)
              or (a["text"] in OPENING and b["text"] in OPENING)]
-    assert len(pairs) > 15
+    assert len(pairs) > 10
     assert [(round(step, 3), pair) for step, pair in pairs if abs(step - 0.5) > 0.05] == []
 
 
