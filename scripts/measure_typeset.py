@@ -6,8 +6,9 @@ Sets every chapter (chapters/*.md through bookbuild.markdown) on A5 pages with t
 body settings (base.css + typeset.css, 35 characters of 9.2 pt, justified), once as
 WeasyPrint 70 sets it and once with typeset_html + weasyfix.install(), and prints for each:
 the share of full lines (every line of a justified paragraph but its last, notes excluded)
-whose text ends within 0.3 pt of the right edge, and the time of typeset_html, render()
-and write_pdf(). Not a test: timings depend on the machine and its load.
+whose text ends within 0.3 pt of the right edge, and the CPU time (process time: less
+disturbed by other jobs on a shared machine than wall time) of typeset_html, render() and
+write_pdf(), best of --repeat. Not a test: timings depend on the machine and its load.
 """
 
 from __future__ import annotations
@@ -41,10 +42,10 @@ def chapters_html(typeset: bool) -> tuple[str, float]:
     for path in sorted((PROJECT / "chapters").glob("*.md")):
         chapter = load_chapter(path)
         fragment = chapter_to_html(chapter).html
-        start = time.perf_counter()
+        start = time.process_time()
         if typeset:
             fragment = typeset_html(fragment)
-        seconds += time.perf_counter() - start
+        seconds += time.process_time() - start
         parts.append(f'<section class="chapter chapter-body">{fragment}</section>')
     return "\n".join(parts), seconds
 
@@ -120,19 +121,19 @@ def measure(label: str, typeset: bool, repeat: int, out: Path | None = None) -> 
     html = document_html(body)
     render_times, write_times = [], []
     for _ in range(repeat):
-        start = time.perf_counter()
+        start = time.process_time()
         document = HTML(string=html).render()
-        render_times.append(time.perf_counter() - start)
-        start = time.perf_counter()
+        render_times.append(time.process_time() - start)
+        start = time.process_time()
         pdf = document.write_pdf()
-        write_times.append(time.perf_counter() - start)
+        write_times.append(time.process_time() - start)
     if out:
         out.write_bytes(pdf)
     flush, total, ragged = flush_share(document, pdf)
     print(f"{label}: {len(document.pages)} pages; flush full lines {flush}/{total} = "
           f"{flush / total:.3f}; typeset_html {typeset_seconds:.3f} s; render "
           f"{min(render_times):.2f} s; write_pdf {min(write_times):.2f} s "
-          f"(best of {repeat})")
+          f"(CPU, best of {repeat})")
     for line in ragged[:8]:
         print("    ragged:", line)
 

@@ -87,7 +87,7 @@ NO_LINE_END = OPENING + "‘“"
 _EXPANDABLE = (
     _KANA_KANJI + "\u3001-\u3004\u3008-\u3011\u3014-\u301f\u30fb\uff01-\uff60"
 )
-EXPANDABLE_RE = re.compile(f"[{_EXPANDABLE}]")
+EXPANDABLE_RE = re.compile(f"[{_EXPANDABLE}]+")  # a run of them
 
 _WHITESPACE = " \t\n\r\f"
 _WHITESPACE_RUN_RE = re.compile(f"[{_WHITESPACE}]+")
