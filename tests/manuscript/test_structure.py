@@ -114,6 +114,27 @@ def test_a_bare_page_number_beside_a_running_head_is_furniture() -> None:
     assert find_furniture(split_lines(text), 2, 80).removed == {6, 7}
 
 
+def test_a_sentence_end_beside_a_page_break_is_text_though_another_line_holds_it() -> None:
+    """Line 7 ends its paragraph right before the page break and is the tail of line 5: it
+    is still the author's sentence (it holds 。), not a running head."""
+    text = "\n".join(["第 7章　ロシアの対北朝鮮認識", "", "はじめに", FULL, "言をしている。", FULL,
+                      "している。", "", "", "", "第 7章　ロシアの対北朝鮮認識", "", "̶ 76 ̶", "",
+                      FULL, "おわり。"])
+    removed = find_furniture(split_lines(text), 2, 80).removed
+    assert {11, 13} <= removed
+    assert not removed & {5, 6, 7, 15, 16}
+
+
+def test_a_long_vowel_mark_is_a_letter_when_lines_are_compared() -> None:
+    """ビール is not ビル: a line beside the page break that differs from the running head
+    only by ー is not a repeat of it."""
+    text = "\n".join(["第2章　ビル会社の経営", "", "はじめに", FULL, FULL, "ビール会社", "", "", "",
+                      "第2章　ビル会社の経営", "", "̶ 76 ̶", "", FULL, "おわり。"])
+    removed = find_furniture(split_lines(text), 2, 80).removed
+    assert {10, 12} <= removed
+    assert 6 not in removed
+
+
 def test_a_lone_number_in_running_text_is_not_a_page_number() -> None:
     text = "\n".join(["題", "", "はじめに", FULL, "5", FULL, "おわり。"])
     assert not find_furniture(split_lines(text), 2, 80).removed

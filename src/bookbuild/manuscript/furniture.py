@@ -3,6 +3,12 @@
 Found from features only: a page number is a line holding nothing but a number (decorated
 with dashes, or standing between runs of blank lines); running heads and report headers are
 short lines near it that repeat another line of the manuscript (the title, or each other).
+Furniture names things (a title, an institute, a date); it is never a sentence: a line that
+holds 。 is the author's text, and it is never compared (neither as a candidate nor as the
+line a candidate would repeat). Without that, a paragraph's short last line beside a page
+break ("している。") reads as a repeat of any line that ends the same way ("言をしている。").
+Lines are compared without spaces and dashes (extraction varies them: FY2023-2号 and
+FY2023―2号), but with ー, which is a letter (ビール is not ビル).
 The block they form around the page number is removed. If that block also holds text that
 is not repeated (a disclaimer), it is the first page's footer: what it says about the
 publication goes to the front-matter.
@@ -17,7 +23,11 @@ from dataclasses import dataclass, field
 from .headings import heading_level
 from .lines import Line
 
-DECORATION = "-−–—―‐─~〜̶ー"
+DECORATION = "-−–—―‐─~〜̶ー"  # may surround a page number: − 17 −, ̶ 76 ̶
+# Ignored when two lines are compared: the dashes extraction varies. Not ー (a letter).
+DASHES = DECORATION.replace("ー", "")
+# The full stop of Japanese running text: a line holding it is never furniture.
+SENTENCE_MARK = "。"
 DATE_ONLY = re.compile(r"^\d{4}\s*[/.年]\s*\d{1,2}\s*[/.月]\s*\d{1,2}\s*日?$")
 # Lines that repeat each other must share at least this many characters to count.
 MIN_REPEAT_CHARS = 4
@@ -36,7 +46,12 @@ class Furniture:
 
 
 def _key(text: str) -> str:
-    return "".join(c for c in text if not c.isspace() and c not in DECORATION + "\u3000")
+    return "".join(c for c in text if not c.isspace() and c not in DASHES)
+
+
+def _comparable(line: Line) -> bool:
+    """Could this line be furniture (or be what furniture repeats)? Not a sentence."""
+    return SENTENCE_MARK not in line.text
 
 
 def _bare_number(text: str) -> bool:
@@ -60,10 +75,10 @@ def is_page_number(lines: list[Line], index: int) -> bool:
 
 def _repeats(line: Line, others: list[Line]) -> bool:
     key = _key(line.text)
-    if len(key) < MIN_REPEAT_CHARS:
+    if len(key) < MIN_REPEAT_CHARS or not _comparable(line):
         return False
     for other in others:
-        if other.no == line.no:
+        if other.no == line.no or not _comparable(other):
             continue
         okey = _key(other.text)
         if len(okey) >= MIN_REPEAT_CHARS and (key in okey or okey in key):
