@@ -85,6 +85,10 @@ def test_a_source_space_between_japanese_and_latin_is_the_gap_itself():
     assert out.count(GAP_BEFORE) == 3 and out.count(GAP_AFTER) == 4
 
 
+def test_an_ideographic_space_is_neither_a_gap_nor_part_of_a_word():
+    assert typeset_html("<p>　NATOは</p>") == f'<p>　<span class="{GAP_AFTER}">NATO</span>は</p>'
+
+
 def test_spaces_between_latin_words_and_other_spaces_are_kept():
     out = typeset_html("<p>BBC News, 28 January 2015 を参照 (NATO) 加盟</p>")
     assert strip_ours(out) == "<p>BBC News, 28 January 2015を参照 (NATO) 加盟</p>"

@@ -93,7 +93,7 @@ _WHITESPACE = " \t\n\r\f"
 _WHITESPACE_RUN_RE = re.compile(f"[{_WHITESPACE}]+")
 # East Asian wide characters between which a source line break is no space (CSS Text 3
 # §4.1.3); Hangul is excluded on purpose: Korean separates words with spaces.
-_WIDE_RE = re.compile(f"[{_EXPANDABLE}\u2014\u2015\u2025\u2026]")
+_WIDE_RE = re.compile(f"[{_EXPANDABLE}\u3000\u2014\u2015\u2025\u2026]")
 
 # --- markup ------------------------------------------------------------------------------
 
