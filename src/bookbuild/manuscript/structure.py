@@ -27,7 +27,11 @@ class Block:
 
 
 def _opens_paragraph(line: Line, profile: LayoutProfile) -> bool:
-    """A first line that kept its indent's width though extraction dropped the indent."""
+    """A first line that kept its indent's width though extraction dropped the indent.
+
+    Only all-wide lines: their width is exact. A line with Latin letters or digits is set
+    proportionally and justified, so its width does not tell 39 cells from 40 (in 000/002
+    first lines and continuation lines of the same mix overlap at 38–41 cells)."""
     text = line.text
     return all(is_wide(c) for c in text) and line.width == profile.measure - 2
 
