@@ -1,0 +1,72 @@
+"""Where a book build's time goes: each stage of `build_book`, timed in one process.
+
+    .venv/bin/python benchmarks/phases.py [ROOT] [--profile N]
+
+Wraps the stages that build.py calls (check, chapters, references, Markdown/typesetting,
+styles, each WeasyPrint layout pass, the index, the PDF) with timers, without changing
+build.py, then builds ROOT's book (default: this project) into a temporary file.
+--profile N also prints cProfile's N most expensive functions by cumulative time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import functools
+import pstats
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+from bookbuild import build
+
+STAGES = ("check_before_build", "load_config", "read_chapters", "resolve_references",
+          "chapter_views", "read_styles", "render_book_html", "lay_out", "build_index_html",
+          "pdf_bytes")
+
+
+def timed(name: str, function, totals: dict, counts: dict):
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        started = time.perf_counter()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            totals[name] += time.perf_counter() - started
+            counts[name] += 1
+    return wrapper
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("root", nargs="?", default=str(Path(__file__).resolve().parents[1]))
+    parser.add_argument("--profile", type=int, default=0, metavar="N")
+    args = parser.parse_args()
+    totals: dict[str, float] = defaultdict(float)
+    counts: dict[str, int] = defaultdict(int)
+    for name in STAGES:
+        setattr(build, name, timed(name, getattr(build, name), totals, counts))
+    profiler = cProfile.Profile() if args.profile else None
+    with tempfile.TemporaryDirectory() as tmp:
+        started = time.perf_counter()
+        if profiler:
+            profiler.enable()
+        result = build.build_book(Path(args.root), out_path=Path(tmp) / "book.pdf")
+        if profiler:
+            profiler.disable()
+        total = time.perf_counter() - started
+    print(f"{result.pages} pages in {total:.1f} s")
+    for name in STAGES:
+        share = totals[name] / total * 100
+        print(f"  {name:<20} ×{counts[name]:<2} {totals[name]:7.2f} s  {share:5.1f} %")
+    print(f"  {'(the rest)':<20}    {total - sum(totals.values()):7.2f} s")
+    if profiler:
+        pstats.Stats(profiler, stream=sys.stdout).sort_stats("cumulative").print_stats(
+            args.profile)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
