@@ -57,6 +57,15 @@ def test_install_refuses_changed_internals(monkeypatch):
         weasyfix.install()
 
 
+def test_install_refuses_when_a_patched_function_is_gone(monkeypatch):
+    from weasyprint.layout import inline
+
+    monkeypatch.setattr(weasyfix, "_installed", False)
+    monkeypatch.delattr(inline, "justify_line")
+    with pytest.raises(weasyfix.WeasyPrintMismatch, match="layout.inline.justify_line"):
+        weasyfix.install()
+
+
 def test_install_is_idempotent():
     from weasyprint.layout import inline
     from weasyprint.text import line_break
