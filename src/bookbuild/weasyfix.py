@@ -38,6 +38,7 @@ from __future__ import annotations
 import hashlib
 import inspect
 
+from .errors import BookError
 from .typeset import EXPANDABLE_RE, GAP_AFTER, GAP_BEFORE, HALF_PUNCT
 
 TESTED_VERSION = "70.0"
@@ -65,8 +66,9 @@ EXACT_KERNING = "string += f'>{round(kerning, 3)}<'  # bookbuild.weasyfix: no tr
 _FIT_TOLERANCE = 1e-3
 
 
-class WeasyPrintMismatch(RuntimeError):
-    """The installed WeasyPrint is not the one this patch was written and tested for."""
+class WeasyPrintMismatch(BookError):
+    """The installed WeasyPrint is not the one this patch was written and tested for: the
+    CLI prints the message (what to install) instead of a traceback."""
 
 
 _installed = False
