@@ -32,12 +32,19 @@ changed:
   kept on the line of the character before it: that character and the call are wrapped
   in ``<span class="call-keep">`` (``white-space: nowrap``; the note's own text wraps as
   usual). Otherwise a line may start with the call, often followed by ``。``.
+* Text is decoded and written back escaped: ``&amp; &lt; &gt;`` stay, other character
+  references come out as the characters (``&#160;`` → U+00A0).
 * Idempotent: typesetting typeset HTML changes nothing.
 
 Line-start and line-end behaviour of those spans (no 和欧間 at a line edge; a compressed
 closing mark at the line end set full width when it fits) and justification of Japanese
 lines are done in the layout by ``bookbuild.weasyfix.install()``: call it once before
 rendering, and include ``styles/typeset.css`` after the base sheet.
+
+Reading the pages back (pdfplumber): a full line's text ends at its last character's
+``x1``, or at its note call's; a compressed closing mark that ends a line without room for
+its full width keeps its blank half past the edge, so its ``x1`` is half an em beyond the
+edge (tests/test_typeset.py, ``line_end``).
 """
 
 from __future__ import annotations
