@@ -62,9 +62,9 @@ def calls_and_notes(pdf: Path, pages: range, body_size: float) -> dict[int, tupl
             if run:
                 calls.append(run)
             notes = []
-            for word in page.extract_words(extra_attrs=["size"]):
-                match = re.match(r"注([0-9a-z]+)", word["text"])
-                if match and abs(word["size"] - 0.8 * body_size) < 0.2:
+            for line in page.extract_text_lines():
+                match = re.match(r"注\s*([0-9a-z]+)", line["text"])
+                if match and abs(line["chars"][0]["size"] - 0.8 * body_size) < 0.2:
                     notes.append(match.group(1))
             found[number] = (calls, notes)
     return found

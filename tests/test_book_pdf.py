@@ -51,7 +51,7 @@ def test_every_letter_of_every_chapter_is_in_the_pdf(built_book, chapters):
 def test_chapters_open_on_right_hand_pages_listed_in_the_contents(built_book, chapters):
     contents = next(t for t in page_texts(built_book.path, layout=True) if "目次" in t)
     # A long title wraps: its number ends the first line of leaders after 第N章.
-    listed = [int(n) for n in re.findall(r"第\d+章[^…]*?(?:\n[^…\n]*)?…+\s*(\d+)\s*$",
+    listed = [int(n) for n in re.findall(r"第\s*\d+\s*章[^…]*?(?:\n[^…\n]*)?…+\s*(\d+)\s*$",
                                          contents, re.M)]
     starts = [built_book.chapter_pages[c.id][0] for c in chapters]
     assert listed == starts

@@ -155,12 +155,12 @@ def render_book_html(config: BookConfig, views: list[ChapterView], edition: str,
         ({"anchor": "book-index", "title": "索引"}, index_html),
         ({"anchor": "contributors", "title": "執筆者紹介"}, True)) if present]
     template = template_environment(config.root / STYLES_DIR).get_template("book.html.j2")
-    return template.render(
+    return typeset_html(template.render(
         book=config, chapters=views, edition=edition, version=__version__,
         created=created_timestamp(config), book_date=_japanese_date(config.date),
         authors=list(dict.fromkeys(p.name for v in views for p in v.meta.authors)),
         contributors=contributors(views), back_matter=back_matter,
-        bibliography_html=bibliography_html, index_html=index_html)
+        bibliography_html=bibliography_html, index_html=index_html))
 
 
 def font_warnings(config: BookConfig, chapters: list[Chapter]) -> list[Diagnostic]:
@@ -209,8 +209,9 @@ def resolve_references(config: BookConfig, chapters: list[Chapter]) -> Reference
 def chapter_views(chapters: list[Chapter], entries: IndexEntries | None = None,
                   echo: Callable[[str], None] = lambda _: None,
                   numbers: list[int] | None = None) -> tuple[list[ChapterView], list]:
-    """Each chapter's HTML, ready for a template: Markdown → index anchors → Japanese
-    typesetting. Also returns the index occurrences found, in book order."""
+    """Each chapter's HTML, ready for a template: Markdown → index anchors. Also returns
+    the index occurrences found, in book order. (Japanese typesetting is applied to the
+    whole assembled document, so that titles, notes and back matter get it too.)"""
     views, occurrences = [], []
     for position, chapter in enumerate(chapters):
         number = numbers[position] if numbers else position + 1
@@ -219,7 +220,7 @@ def chapter_views(chapters: list[Chapter], entries: IndexEntries | None = None,
         if entries is not None:
             html, found = mark_occurrences(html, chapter.id, entries)
             occurrences += found
-        views.append(ChapterView(number, chapter, typeset_html(html)))
+        views.append(ChapterView(number, chapter, html))
     return views, occurrences
 
 

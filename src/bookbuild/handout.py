@@ -25,6 +25,7 @@ from .config import BookConfig, load_config
 from .errors import BookError
 from .fsutil import write_atomic
 from .render import STYLES_DIR, lay_out, pdf_bytes, template_environment
+from .typeset import typeset_html
 
 HANDOUT_STYLESHEETS = ("base.css", "typeset.css", "bibliography.css", "handout.css")
 
@@ -54,9 +55,9 @@ def select_chapters(config: BookConfig, ids: tuple[str, ...], all_chapters: bool
 def render_handout_html(config: BookConfig, view: ChapterView, handout_line: str,
                         bibliography_html: str = "") -> str:
     template = template_environment(config.root / STYLES_DIR).get_template("handout.html.j2")
-    return template.render(chapter=view, handout_line=handout_line, version=__version__,
-                           created=created_timestamp(config),
-                           bibliography_html=bibliography_html)
+    return typeset_html(template.render(
+        chapter=view, handout_line=handout_line, version=__version__,
+        created=created_timestamp(config), bibliography_html=bibliography_html))
 
 
 def build_handout(root: Path, chapter_id: str, out_dir: Path | None = None,

@@ -50,17 +50,13 @@ class _NoteDefinitions(Preprocessor):
         return kept
 
 
-# The character before a call is kept with it: a call must never start a line.
-GLUED_NOTE_CALL = r"(?P<before>[^\s\]>*_`\\])?" + NOTE_CALL.pattern.replace("(", "(?P<label>", 1)
-
-
 class _NoteCall(InlineProcessor):
     def __init__(self, extension: PageNotes) -> None:
-        super().__init__(GLUED_NOTE_CALL)
+        super().__init__(NOTE_CALL.pattern)
         self.extension = extension
 
     def handleMatch(self, m: re.Match, data: str):  # noqa: N802 (Python-Markdown's name)
-        label = m.group("label")
+        label = m.group(1)
         text = self.extension.notes.get(label)
         prefix = self.extension.getConfig("id_prefix")
         note = etree.Element("span")
@@ -72,13 +68,7 @@ class _NoteCall(InlineProcessor):
         else:
             note.set("class", "note")
             note.text = text  # inline Markdown (links, emphasis) inside is still processed
-        if not m.group("before"):
-            return note, m.start(0), m.end(0)
-        glue = etree.Element("span")
-        glue.set("class", "note-glue")
-        glue.text = m.group("before")
-        glue.append(note)
-        return glue, m.start(0), m.end(0)
+        return note, m.start(0), m.end(0)
 
 
 class PageNotes(Extension):

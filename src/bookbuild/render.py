@@ -15,10 +15,8 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import jinja2
-import markupsafe
 
 from .errors import BookError
-from .typeset import typeset_html
 
 STYLES_DIR = "styles"
 
@@ -60,13 +58,8 @@ def _mime_type(path: Path) -> str:
                                                                "application/octet-stream")
 
 
-def typeset_text(text: str) -> markupsafe.Markup:
-    """The `typeset` template filter: plain front-matter text set like the chapters' text."""
-    return markupsafe.Markup(typeset_html(str(markupsafe.escape(text))))
-
-
 def template_environment(styles: Path) -> jinja2.Environment:
-    environment = jinja2.Environment(
+    return jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(styles)),
         autoescape=jinja2.select_autoescape(["html", "html.j2"]),
         undefined=jinja2.StrictUndefined,
@@ -74,8 +67,6 @@ def template_environment(styles: Path) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    environment.filters["typeset"] = typeset_text
-    return environment
 
 
 class WarningCollector(logging.Handler):
