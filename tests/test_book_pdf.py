@@ -140,3 +140,20 @@ def test_screen_edition_has_no_bleed_and_is_tagged(project_root, tmp_path):
     assert "/StructTreeRoot" in reader.trailer["/Root"]
     links = [a.get_object() for p in reader.pages for a in (p.get("/Annots") or [])]
     assert any(a.get("/Subtype") == "/Link" for a in links)
+
+
+def test_note_calls_and_notes_link_to_each_other(built_book, chapters):
+    reader = pypdf.PdfReader(built_book.path)
+    targets = set()
+    for page in reader.pages:
+        for annotation in page.get("/Annots") or []:
+            annotation = annotation.get_object()
+            destination = annotation.get("/Dest")
+            if destination is not None:
+                targets.add(str(destination))
+    for chapter in chapters:
+        for label, _ in chapter.calls:
+            assert f"{chapter.id}-note-{label}" in targets, (chapter.id, label)
+            assert f"{chapter.id}-call-{label}" in targets, (chapter.id, label)
+    for chapter in chapters:
+        assert f"ch-{chapter.id}" in targets  # from the contents

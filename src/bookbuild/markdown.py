@@ -56,19 +56,33 @@ class _NoteCall(InlineProcessor):
         self.extension = extension
 
     def handleMatch(self, m: re.Match, data: str):  # noqa: N802 (Python-Markdown's name)
+        """`<sup class="note-call"><a>label</a><span class="note">…</span></sup>`.
+
+        The call is a real link to the note, and the note opens with a link back to its
+        call; the note sits inside the call so that nothing can separate them.
+        """
         label = m.group(1)
         text = self.extension.notes.get(label)
         prefix = self.extension.getConfig("id_prefix")
-        note = etree.Element("span")
+        note_id, call_id = f"{prefix}-note-{label}", f"{prefix}-call-{label}"
+        call = etree.Element("sup")
+        call.set("class", "note-call")
+        link = etree.SubElement(call, "a")
+        link.set("href", f"#{note_id}")
+        link.set("id", call_id)
+        link.text = label
+        note = etree.SubElement(call, "span")
         note.set("data-label", label)
-        note.set("id", f"{prefix}-note-{label}")
-        if text is None or text == MISSING_NOTE_TEXT:
-            note.set("class", "note missing-note")
-            note.text = MISSING_NOTE_TEXT
-        else:
-            note.set("class", "note")
-            note.text = text  # inline Markdown (links, emphasis) inside is still processed
-        return note, m.start(0), m.end(0)
+        note.set("id", note_id)
+        missing = text is None or text == MISSING_NOTE_TEXT
+        note.set("class", "note missing-note" if missing else "note")
+        back = etree.SubElement(note, "a")
+        back.set("class", "note-label")
+        back.set("href", f"#{call_id}")
+        back.text = f"注{label}"
+        # Inline Markdown in the text (links, emphasis) is still processed.
+        back.tail = "\u3000" + (MISSING_NOTE_TEXT if missing else text)
+        return call, m.start(0), m.end(0)
 
 
 class PageNotes(Extension):
