@@ -35,13 +35,14 @@ patched or relied-on functions differ from the ones it was written against.
 
 from __future__ import annotations
 
-import hashlib
-import inspect
-
-from .errors import BookError
+from . import weasypatch
 from .typeset import EXPANDABLE_RE, GAP_AFTER, GAP_BEFORE, HALF_PUNCT
-
-TESTED_VERSION = "70.0"
+from .weasypatch import (  # noqa: F401 (WeasyPrintMismatch: part of this API)
+    TESTED_VERSION,
+    WeasyPrintMismatch,
+    require_tested,
+    rewrite_statement,
+)
 
 # sha256 (first 16 hex digits) of the source of every function this module replaces or
 # whose behaviour it relies on, as shipped in WeasyPrint 70.0.
@@ -66,11 +67,6 @@ EXACT_KERNING = "string += f'>{round(kerning, 3)}<'  # bookbuild.weasyfix: no tr
 _FIT_TOLERANCE = 1e-3
 
 
-class WeasyPrintMismatch(BookError):
-    """The installed WeasyPrint is not the one this patch was written and tested for: the
-    CLI prints the message (what to install) instead of a traceback."""
-
-
 _installed = False
 
 
@@ -83,22 +79,11 @@ def install() -> None:
     global _installed
     if _installed:
         return
-    import weasyprint
     from weasyprint.draw import text as draw_text
     from weasyprint.layout import inline
     from weasyprint.text import line_break
 
-    if weasyprint.__version__ != TESTED_VERSION:
-        raise WeasyPrintMismatch(
-            f"bookbuild.weasyfix was tested with WeasyPrint {TESTED_VERSION}, found "
-            f"{weasyprint.__version__}: install weasyprint=={TESTED_VERSION} "
-            "(pyproject.toml pins it) or re-check the patch against the new version")
-    changed = [name for name, digest in source_digests().items()
-               if digest != EXPECTED_SOURCES[name]]
-    if changed:
-        raise WeasyPrintMismatch(
-            "WeasyPrint's internals differ from the ones bookbuild.weasyfix patches "
-            f"({', '.join(changed)}): reinstall weasyprint=={TESTED_VERSION}")
+    require_tested("weasyfix", EXPECTED_SOURCES)
 
     original_set_text = line_break.Layout.set_text
     original_text_align = inline.text_align
@@ -128,47 +113,13 @@ def install() -> None:
 
 
 def _with_exact_kerning(draw_first_line):
-    """`draw_first_line` recompiled from its source with EXACT_KERNING.
-
-    Rewriting the one statement keeps the rest WeasyPrint's own; the source is compiled at
-    its original line numbers, so tracebacks still point into draw/text.py.
-    """
-    source = inspect.getsource(draw_first_line)
-    if source.count(TRUNCATED_KERNING) != 1:
-        raise WeasyPrintMismatch("bookbuild.weasyfix: the statement to patch is not in "
-                                 "WeasyPrint's draw_first_line")
-    first_line = draw_first_line.__code__.co_firstlineno
-    code = compile("\n" * (first_line - 1) + source.replace(TRUNCATED_KERNING, EXACT_KERNING),
-                   inspect.getsourcefile(draw_first_line), "exec")
-    namespace: dict = {}
-    exec(code, draw_first_line.__globals__, namespace)  # noqa: S102 (WeasyPrint's own code)
-    return namespace[draw_first_line.__name__]
+    """`draw_first_line` with EXACT_KERNING: glyph positions written to the thousandth."""
+    return rewrite_statement(draw_first_line, TRUNCATED_KERNING, EXACT_KERNING, "weasyfix")
 
 
 def source_digests() -> dict[str, str]:
     """The digests of the functions named in EXPECTED_SOURCES, as installed now."""
-    from weasyprint.draw import text as draw_text
-    from weasyprint.layout import inline
-    from weasyprint.text import line_break
-
-    modules = {"layout.inline": inline, "text.line_break": line_break, "draw.text": draw_text}
-    digests = {}
-    for name in EXPECTED_SOURCES:
-        module_name, _, attribute = name.rpartition(".")
-        if module_name not in modules:  # a method: "text.line_break.Layout.set_text"
-            module_name, _, class_name = module_name.rpartition(".")
-            owner = getattr(modules[module_name], class_name)
-        else:
-            owner = modules[module_name]
-        function = getattr(owner, attribute, None)
-        function = getattr(function, "__wrapped_original__", function)
-        try:
-            source = inspect.getsource(function)
-        except (OSError, TypeError) as error:
-            raise WeasyPrintMismatch(f"bookbuild.weasyfix: cannot read weasyprint.{name} "
-                                     f"to check it ({error})") from error
-        digests[name] = hashlib.sha256(source.encode()).hexdigest()[:16]
-    return digests
+    return weasypatch.source_digests(EXPECTED_SOURCES, "weasyfix")
 
 
 # --- justification -----------------------------------------------------------------------

@@ -31,10 +31,12 @@ patched or relied-on functions differ from the ones it was written against.
 
 from __future__ import annotations
 
-import hashlib
-import inspect
-
-TESTED_VERSION = "70.0"
+from .weasypatch import (  # noqa: F401 (WeasyPrintMismatch, TESTED_VERSION: this API)
+    TESTED_VERSION,
+    WeasyPrintMismatch,
+    require_tested,
+    rewrite_statement,
+)
 
 # sha256 (first 16 hex digits) of the source of the function this module rewrites, and of
 # the ones whose behaviour the rewrite relies on, as shipped in WeasyPrint 70.0.
@@ -50,10 +52,6 @@ REPORT_DECISION = "report = not context.in_column and can_break_now and not coul
 PATCHED_DECISION = "report = False  # bookbuild.weasyfix_footnotes: keep notes with calls"
 
 
-class WeasyPrintMismatch(RuntimeError):
-    """The installed WeasyPrint is not the one this patch was written and tested for."""
-
-
 _installed = False
 
 
@@ -66,60 +64,14 @@ def install() -> None:
     global _installed
     if _installed:
         return
-    import weasyprint
     from weasyprint.layout import block
 
-    if weasyprint.__version__ != TESTED_VERSION:
-        raise WeasyPrintMismatch(
-            f"bookbuild.weasyfix_footnotes was tested with WeasyPrint {TESTED_VERSION}, found "
-            f"{weasyprint.__version__}: install weasyprint=={TESTED_VERSION} "
-            "(pyproject.toml pins it) or re-check the patch against the new version")
-    changed = [name for name, digest in EXPECTED_SOURCES.items()
-               if source_digest(_resolve(name)) != digest]
-    if changed:
-        raise WeasyPrintMismatch(
-            "bookbuild.weasyfix_footnotes: WeasyPrint's " + ", ".join(changed) + " differ "
-            "from the 70.0 code the patch was written against; re-check the patch")
+    require_tested("weasyfix_footnotes", EXPECTED_SOURCES)
     block._linebox_layout = _without_note_reporting(block._linebox_layout)
     _installed = True
 
 
-def source_digest(function) -> str:
-    return hashlib.sha256(inspect.getsource(function).encode()).hexdigest()[:16]
-
-
-def _resolve(dotted: str):
-    """`layout.LayoutContext.x` → weasyprint.layout.LayoutContext.x (longest module prefix)."""
-    import importlib
-
-    parts = dotted.split(".")
-    for cut in range(len(parts) - 1, 0, -1):
-        try:
-            target = importlib.import_module("weasyprint." + ".".join(parts[:cut]))
-        except ImportError:
-            continue
-        try:
-            for name in parts[cut:]:
-                target = getattr(target, name)
-        except AttributeError:
-            break
-        return target
-    raise WeasyPrintMismatch(f"bookbuild.weasyfix_footnotes: weasyprint.{dotted} not found")
-
-
 def _without_note_reporting(linebox_layout):
-    """`linebox_layout` recompiled from its source with REPORT_DECISION made `False`.
-
-    Rewriting the one statement keeps the other 140 lines WeasyPrint's own; the source is
-    compiled at its original line numbers, so tracebacks still point into block.py.
-    """
-    source = inspect.getsource(linebox_layout)
-    if source.count(REPORT_DECISION) != 1:
-        raise WeasyPrintMismatch("bookbuild.weasyfix_footnotes: the statement to patch is "
-                                 "not in WeasyPrint's _linebox_layout")
-    first_line = linebox_layout.__code__.co_firstlineno
-    code = compile("\n" * (first_line - 1) + source.replace(REPORT_DECISION, PATCHED_DECISION),
-                   inspect.getsourcefile(linebox_layout), "exec")
-    namespace: dict = {}
-    exec(code, linebox_layout.__globals__, namespace)  # noqa: S102 (WeasyPrint's own code)
-    return namespace[linebox_layout.__name__]
+    """`linebox_layout` with REPORT_DECISION made `False`."""
+    return rewrite_statement(linebox_layout, REPORT_DECISION, PATCHED_DECISION,
+                             "weasyfix_footnotes")

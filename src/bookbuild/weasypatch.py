@@ -1,0 +1,89 @@
+"""What bookbuild's two WeasyPrint patches share (`weasyfix` for Japanese justification,
+`weasyfix_footnotes` for notes on their call's page): the version pin, the check that the
+functions they patch or rely on are the ones they were written against, and the rewrite
+of one statement inside a WeasyPrint function.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import inspect
+
+from .errors import BookError
+
+TESTED_VERSION = "70.0"
+
+
+class WeasyPrintMismatch(BookError):
+    """The installed WeasyPrint is not the one a patch was written and tested for: the CLI
+    prints the message (what to install) instead of a traceback."""
+
+
+def resolve(dotted: str, patch: str):
+    """`layout.LayoutContext.x` → weasyprint.layout.LayoutContext.x (longest module prefix),
+    as WeasyPrint shipped it (a function we replaced answers with its original)."""
+    parts = dotted.split(".")
+    for cut in range(len(parts) - 1, 0, -1):
+        try:
+            target = importlib.import_module("weasyprint." + ".".join(parts[:cut]))
+        except ImportError:
+            continue
+        try:
+            for name in parts[cut:]:
+                target = getattr(target, name)
+        except AttributeError:
+            break
+        return getattr(target, "__wrapped_original__", target)
+    raise WeasyPrintMismatch(f"bookbuild.{patch}: weasyprint.{dotted} not found; "
+                             f"reinstall weasyprint=={TESTED_VERSION}")
+
+
+def source_digest(function, name: str = "", patch: str = "") -> str:
+    """sha256 (first 16 hex digits) of a function's source."""
+    try:
+        source = inspect.getsource(function)
+    except (OSError, TypeError) as error:
+        raise WeasyPrintMismatch(f"bookbuild.{patch}: cannot read weasyprint.{name} to check "
+                                 f"it ({error})") from error
+    return hashlib.sha256(source.encode()).hexdigest()[:16]
+
+
+def source_digests(expected: dict[str, str], patch: str) -> dict[str, str]:
+    """The digests of the functions named in `expected`, as installed now."""
+    return {name: source_digest(resolve(name, patch), name, patch) for name in expected}
+
+
+def require_tested(patch: str, expected: dict[str, str]) -> None:
+    """Raise unless WeasyPrint is the tested version with the expected function sources."""
+    import weasyprint
+
+    if weasyprint.__version__ != TESTED_VERSION:
+        raise WeasyPrintMismatch(
+            f"bookbuild.{patch} was tested with WeasyPrint {TESTED_VERSION}, found "
+            f"{weasyprint.__version__}: install weasyprint=={TESTED_VERSION} "
+            "(pyproject.toml pins it) or re-check the patch against the new version")
+    changed = [name for name, digest in source_digests(expected, patch).items()
+               if digest != expected[name]]
+    if changed:
+        raise WeasyPrintMismatch(
+            f"WeasyPrint's internals differ from the ones bookbuild.{patch} was written "
+            f"against ({', '.join(changed)}): reinstall weasyprint=={TESTED_VERSION}")
+
+
+def rewrite_statement(function, statement: str, replacement: str, patch: str):
+    """`function` recompiled from its source with one statement replaced.
+
+    The rest stays WeasyPrint's own code; the source is compiled at its original line
+    numbers, so tracebacks still point into WeasyPrint's file.
+    """
+    source = inspect.getsource(function)
+    if source.count(statement) != 1:
+        raise WeasyPrintMismatch(f"bookbuild.{patch}: the statement to patch is not in "
+                                 f"WeasyPrint's {function.__name__}")
+    first_line = function.__code__.co_firstlineno
+    code = compile("\n" * (first_line - 1) + source.replace(statement, replacement),
+                   inspect.getsourcefile(function), "exec")
+    namespace: dict = {}
+    exec(code, function.__globals__, namespace)  # noqa: S102 (WeasyPrint's own code)
+    return namespace[function.__name__]
