@@ -142,19 +142,19 @@ def bib_extract(chapters: tuple[Path, ...], bib_path: Path) -> None:
                 type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--bibliography", "bib_path", default=None,
               type=click.Path(dir_okay=False, path_type=Path),
-              help="Default: bibliography.yaml in the chapters folder of book.yaml.")
+              help="Default: book.yaml's bibliography setting.")
 @click.option("--root", default=Path("."), type=click.Path(file_okay=False, path_type=Path))
 @click.option("--strict", is_flag=True, help="Fail (non-zero exit) on any warning.")
 def bib_check(chapters: tuple[Path, ...], bib_path: Path | None, root: Path,
               strict: bool) -> None:
     """Resolve every note of CHAPTERS (default: book.yaml's) against the bibliography."""
-    from .bibliography import BIBLIOGRAPHY_NAME, load_bibliography, resolve_citations
+    from .bibliography import load_bibliography, resolve_citations
     from .chapter import load_chapter
     from .config import load_config
 
     config = load_config(root) if not chapters or bib_path is None else None
     paths = list(chapters) or [config.chapter_path(i) for i in config.chapters]
-    bib_path = bib_path or config.path(config.chapters_dir) / BIBLIOGRAPHY_NAME
+    bib_path = bib_path or config.path(config.bibliography)
     bibliography = load_bibliography(bib_path)
     citations = resolve_citations([load_chapter(p) for p in paths], bibliography)
     for diagnostic in citations.diagnostics:
@@ -173,11 +173,11 @@ def index() -> None:
 
 def _index_inputs(files: tuple[Path, ...], index_path: Path | None, root: Path):
     from .config import load_config
-    from .index import INDEX_NAME, chapter_texts, load_index
+    from .index import chapter_texts, load_index
 
     config = load_config(root) if not files or index_path is None else None
     paths = list(files) or [config.chapter_path(i) for i in config.chapters]
-    index_path = index_path or config.path(config.chapters_dir) / INDEX_NAME
+    index_path = index_path or config.path(config.index)
     return load_index(index_path), chapter_texts(paths)
 
 
@@ -185,7 +185,7 @@ def _index_inputs(files: tuple[Path, ...], index_path: Path | None, root: Path):
 @click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--index", "index_path", default=None,
               type=click.Path(dir_okay=False, path_type=Path),
-              help="Default: index.yaml in the chapters folder of book.yaml.")
+              help="Default: book.yaml's index setting.")
 @click.option("--root", default=Path("."), type=click.Path(file_okay=False, path_type=Path))
 @click.option("--min-count", default=1, show_default=True, type=click.IntRange(min=1),
               help="Only candidates found at least this often.")
@@ -206,7 +206,7 @@ def index_suggest(files: tuple[Path, ...], index_path: Path | None, root: Path,
 @click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--index", "index_path", default=None,
               type=click.Path(dir_okay=False, path_type=Path),
-              help="Default: index.yaml in the chapters folder of book.yaml.")
+              help="Default: book.yaml's index setting.")
 @click.option("--root", default=Path("."), type=click.Path(file_okay=False, path_type=Path))
 @click.option("--strict", is_flag=True, help="Fail (non-zero exit) on any warning.")
 def index_check_command(files: tuple[Path, ...], index_path: Path | None, root: Path,
