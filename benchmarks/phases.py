@@ -5,7 +5,8 @@
 Wraps the stages that build.py calls (check, chapters, references, Markdown/typesetting,
 styles, each WeasyPrint layout pass, the index, the PDF) with timers, without changing
 build.py, then builds ROOT's book (default: this project) into a temporary file.
---profile N also prints cProfile's N most expensive functions by cumulative time.
+--profile N also prints cProfile's N most expensive functions by cumulative time; --dump FILE
+writes the whole profile (for pstats, or to compare call counts between book sizes).
 """
 
 from __future__ import annotations
@@ -43,12 +44,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("root", nargs="?", default=str(Path(__file__).resolve().parents[1]))
     parser.add_argument("--profile", type=int, default=0, metavar="N")
+    parser.add_argument("--dump", type=Path, help="also write the whole cProfile to this file")
     args = parser.parse_args()
     totals: dict[str, float] = defaultdict(float)
     counts: dict[str, int] = defaultdict(int)
     for name in STAGES:
         setattr(build, name, timed(name, getattr(build, name), totals, counts))
-    profiler = cProfile.Profile() if args.profile else None
+    profiler = cProfile.Profile() if args.profile or args.dump else None
     with tempfile.TemporaryDirectory() as tmp:
         started = time.perf_counter()
         if profiler:
@@ -62,7 +64,9 @@ def main() -> int:
         share = totals[name] / total * 100
         print(f"  {name:<20} ×{counts[name]:<2} {totals[name]:7.2f} s  {share:5.1f} %")
     print(f"  {'(the rest)':<20}    {total - sum(totals.values()):7.2f} s")
-    if profiler:
+    if args.dump:
+        profiler.dump_stats(args.dump)
+    if args.profile:
         pstats.Stats(profiler, stream=sys.stdout).sort_stats("cumulative").print_stats(
             args.profile)
     return 0
