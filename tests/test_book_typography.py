@@ -111,3 +111,16 @@ def test_consecutive_punctuation_is_set_half_an_em_apart(body_lines, project_roo
                     advances.append(advance)
                     assert advance == pytest.approx(0.5, abs=0.1), (page, text_of(line))
     assert len(advances) > 20
+
+
+def test_every_body_line_sits_on_the_line_grid(body_lines, project_root):
+    """行取り: headings, quotations, the table and the chapter openings take whole lines, so
+    every line of running text on every page is a whole number of pitches from the first."""
+    pitch = load_config(project_root).page.line_pitch_pt
+    tops = {page: [line[0]["top"] for line in lines] for page, (lines, _) in body_lines.items()
+            if lines}
+    first_grid_line = min(min(t) for t in tops.values())
+    for page, page_tops in tops.items():
+        for top in page_tops:
+            steps = (top - first_grid_line) / pitch
+            assert abs(steps - round(steps)) * pitch < 0.1, (page, round(steps, 3))
