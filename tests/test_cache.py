@@ -77,6 +77,15 @@ def test_each_kind_of_input_changes_the_digest(book, change):
     assert digest(book) != before
 
 
+def test_a_file_replaced_by_a_link_to_the_same_bytes_changes_the_digest(book, tmp_path):
+    """The check refuses links that leave the project; the cache must not skip the check."""
+    outside = write(tmp_path / "outside.css", (book / "styles" / "book.css").read_bytes())
+    before = digest(book)
+    (book / "styles" / "book.css").unlink()
+    (book / "styles" / "book.css").symlink_to(outside)
+    assert digest(book) != before
+
+
 def test_package_version_changes_the_digest(book, monkeypatch):
     before = digest(book)
     monkeypatch.setattr(bookbuild, "__version__", bookbuild.__version__ + ".post1")

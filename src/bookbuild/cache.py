@@ -76,6 +76,11 @@ def _content_files(config: BookConfig) -> list[Path]:
     return list(dict.fromkeys(named + folders))
 
 
+def input_files(config: BookConfig) -> list[Path]:
+    """Every project file the book is built from (what `build --watch` watches)."""
+    return _content_files(config)
+
+
 def _font_files(config: BookConfig) -> list[Path]:
     return [p for d in config.fonts.directories for p in _files_under(Path(d))]
 
@@ -106,6 +111,8 @@ def _feed(digest, label: str, value: bytes) -> None:
 
 def _feed_contents(digest, kind: str, paths: Iterable[Path]) -> None:
     for path in paths:
+        if path.is_symlink():  # `bookbuild check` judges where a link points: so must we
+            _feed(digest, f"link:{path}", os.readlink(path).encode())
         try:
             data = path.read_bytes()
         except FileNotFoundError:
