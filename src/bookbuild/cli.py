@@ -42,8 +42,24 @@ def normalise(sources: tuple[Path, ...], out_dir: Path, force: bool) -> None:
               help="The book's folder (holding book.yaml).")
 @click.option("--no-cache", is_flag=True,
               help="Lay the book out again even if no input changed since the last build.")
-def build(edition: str, out_path: Path | None, strict: bool, root: Path, no_cache: bool) -> None:
+@click.option("--watch", is_flag=True,
+              help="Keep running: rebuild whenever a chapter, style or book.yaml changes.")
+def build(edition: str, out_path: Path | None, strict: bool, root: Path, no_cache: bool,
+          watch: bool) -> None:
     """Typeset the whole book into one PDF."""
+    if watch:
+        from .watch import watch as watch_inputs
+
+        def rebuild() -> None:
+            _build_once(edition, out_path, False, root, no_cache)
+
+        watch_inputs(root, rebuild, click.echo)
+        return
+    _build_once(edition, out_path, strict, root, no_cache)
+
+
+def _build_once(edition: str, out_path: Path | None, strict: bool, root: Path,
+                no_cache: bool) -> None:
     from .cache import up_to_date  # light: answers before WeasyPrint is imported
 
     result = None if no_cache else up_to_date(root, edition, out_path, echo=click.echo)
