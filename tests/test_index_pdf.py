@@ -117,7 +117,7 @@ def index_page_numbers(pdf_path) -> list[int]:
     reader = pypdf.PdfReader(pdf_path)
     names = reader.named_destinations
     first = reader.get_destination_page_number(names["book-index"]) + 1
-    after = reader.get_destination_page_number(names["contributors"]) + 1
+    after = reader.get_destination_page_number(names["colophon"]) + 1  # the index is last
     return list(range(first, after))
 
 

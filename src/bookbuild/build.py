@@ -149,17 +149,20 @@ def read_styles(config: BookConfig, names: tuple[str, ...], edition: str,
 
 
 def render_book_html(config: BookConfig, views: list[ChapterView], edition: str,
-                     bibliography_html: str = "", index_html: str = "") -> str:
+                     bibliography_html: str = "", index_html: str = "", part: str = "all",
+                     with_index: bool = False) -> str:
+    """The book's HTML; `part` is "all", "front" (everything up to the index's heading) or
+    "back" (the index and the colophon), for the two-part layout of `lay_out_book`."""
     back_matter = [item for item, present in (
         ({"anchor": "bibliography", "title": "参考文献"}, bibliography_html),
-        ({"anchor": "book-index", "title": "索引"}, index_html),
-        ({"anchor": "contributors", "title": "執筆者紹介"}, True)) if present]
+        ({"anchor": "contributors", "title": "執筆者紹介"}, True),
+        ({"anchor": "book-index", "title": "索引"}, index_html or with_index)) if present]
     template = template_environment(config.root / STYLES_DIR).get_template("book.html.j2")
     return typeset_html(template.render(
         book=config, chapters=views, edition=edition, version=__version__,
         created=created_timestamp(config), book_date=_japanese_date(config.date),
         authors=list(dict.fromkeys(p.name for v in views for p in v.meta.authors)),
-        contributors=contributors(views), back_matter=back_matter,
+        contributors=contributors(views), back_matter=back_matter, part=part,
         bibliography_html=bibliography_html, index_html=index_html))
 
 
@@ -250,15 +253,27 @@ def lay_out_book(root: Path, edition: str = "print",
     styles = read_styles(config, BOOK_STYLESHEETS, edition)
     allowed = (root / STYLES_DIR, root / config.chapters_dir) + (
         (config.cmyk_profile_path,) if config.cmyk_profile_path else ())
-    # Pass 1 lays the book out to learn where every index anchor fell; the index is at the
-    # back, so setting it in pass 2 moves nothing before it.
-    html = render_book_html(config, views, edition, bibliography_html)
-    document, messages = lay_out(html, styles, root, allowed)
-    if references.entries is not None:
-        echo("index: setting page numbers")
-        index_html = build_index_html(references.entries, anchor_pages(document), occurrences)
-        html = render_book_html(config, views, edition, bibliography_html, index_html)
+    if references.entries is None:
+        html = render_book_html(config, views, edition, bibliography_html)
         document, messages = lay_out(html, styles, root, allowed)
+    else:
+        # Laid out in two parts. The front (everything up to the index's heading) tells
+        # on which page every index anchor fell and where the index starts; the back (the
+        # index and the colophon) is then laid out alone, its folios continuing the
+        # front's, and the pages are joined. Links resolve across the join.
+        html = render_book_html(config, views, edition, bibliography_html, part="front",
+                                with_index=True)
+        front, messages = lay_out(html, styles, root, allowed)
+        anchors = anchor_pages(front)
+        echo("index: setting page numbers")
+        index_html = build_index_html(references.entries, anchors, occurrences)
+        back_html = render_book_html(config, views, edition, bibliography_html, index_html,
+                                     part="back")
+        first = anchors["book-index"]
+        folios = f"@page :first {{ counter-reset: page {first} }}"
+        back, more = lay_out(back_html, [*styles, folios], root, allowed)
+        document = front.copy(front.pages[:first - 1] + back.pages)
+        html, messages = html + back_html, messages + more
     warnings += [Diagnostic("build", None, message) for message in messages]
     return LaidOutBook(config, html, document, views, warnings)
 
