@@ -64,3 +64,16 @@ def test_the_rebuild_without_failure_replaces_it(book):
     build_book(root, out_path=out)
     assert out.read_bytes() != before
     assert sorted(p.name for p in out.parent.iterdir()) == [out.name]
+
+
+def test_an_output_has_ordinary_permissions(tmp_path):
+    import os
+
+    from bookbuild.fsutil import write_atomic
+
+    mask = os.umask(0o022)
+    try:
+        write_atomic(tmp_path / "out.pdf", b"%PDF")
+    finally:
+        os.umask(mask)
+    assert (tmp_path / "out.pdf").stat().st_mode & 0o777 == 0o644
