@@ -124,3 +124,18 @@ def test_every_body_line_sits_on_the_line_grid(body_lines, project_root):
         for top in page_tops:
             steps = (top - first_grid_line) / pitch
             assert abs(steps - round(steps)) * pitch < 0.1, (page, round(steps, 3))
+
+
+def test_a_note_call_sits_against_the_character_before_it(built_book, project_root):
+    size = load_config(project_root).page.font_size_pt
+    gaps = []
+    with pdfplumber.open(built_book.path) as pdf:
+        for page in pdf.pages:
+            chars = page.chars
+            for before, call in zip(chars, chars[1:], strict=False):
+                if (call["size"] < 0.7 * size and call["text"].isalnum()
+                        and abs(before["size"] - size) < 0.05
+                        and abs(before["top"] - call["top"]) < 8):
+                    gaps.append((call["x0"] - before["x1"]) / size)
+    assert len(gaps) > 40
+    assert max(gaps) < 0.15, max(gaps)
