@@ -55,6 +55,7 @@ from typing import TYPE_CHECKING
 import yaml
 
 from .errors import BookError, Diagnostic
+from .fsutil import read_text
 from .kana import reading_problems, reading_sort_key
 
 if TYPE_CHECKING:
@@ -215,12 +216,8 @@ def sort_works(works: Iterable[Work]) -> list[Work]:
 def load_bibliography(path: Path) -> Bibliography:
     """Read and validate a CSL YAML bibliography; all problems at once, each with file:line."""
     path = Path(path)
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except OSError as exc:
-        raise BookError(f"{path}: cannot read the bibliography: {exc.strerror}") from exc
-    except UnicodeDecodeError as exc:
-        raise BookError(f"{path}: byte {exc.start}: not UTF-8; save the file as UTF-8") from exc
+    text = read_text(path, "bibliography", missing="create it, or set `bibliography: ''` in "
+                     "book.yaml for a book without one")
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:

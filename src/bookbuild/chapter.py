@@ -19,6 +19,7 @@ from pathlib import Path
 import yaml
 
 from .errors import BookError, Diagnostic
+from .fsutil import read_text
 
 MISSING_NOTE_TEXT = "〔注の本文が原稿にありません：編集者確認〕"
 
@@ -177,13 +178,8 @@ def scan_notes(body: str, first_line: int) -> tuple[tuple[Note, ...], tuple[tupl
 def load_chapter(path: Path) -> Chapter:
     """Read and validate one chapter file."""
     path = Path(path)
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise BookError(f"{path}: byte {exc.start}: not UTF-8; chapters are UTF-8 "
-                        "(run `bookbuild normalise` on a manuscript in another encoding)") from exc
-    except OSError as exc:
-        raise BookError(f"{path}: cannot read: {exc.strerror}") from exc
+    text = read_text(path, "chapter", "chapters are UTF-8 (run `bookbuild normalise` on a "
+                     "manuscript in another encoding)")
     text = text.replace("\r\n", "\n")
     front, body, body_line = split_front_matter(text, path)
     try:

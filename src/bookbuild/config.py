@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from .errors import BookError, Diagnostic
+from .fsutil import read_text
 
 CONFIG_NAME = "book.yaml"
 
@@ -245,10 +246,6 @@ def parse_config(text: str, path: Path, root: Path) -> BookConfig:
 
 def load_config(root: Path) -> BookConfig:
     path = Path(root) / CONFIG_NAME
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise BookError(f"{path}: not found; run bookbuild from the book's folder") from exc
-    except UnicodeDecodeError as exc:
-        raise BookError(f"{path}: byte {exc.start}: not UTF-8; save book.yaml as UTF-8") from exc
+    text = read_text(path, "book configuration", "save book.yaml as UTF-8",
+                     missing="run bookbuild from the book's folder (or pass --root)")
     return parse_config(text, path, Path(root))

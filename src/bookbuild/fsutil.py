@@ -33,6 +33,21 @@ def write_atomic(path: Path, data: bytes | str) -> None:
         raise
 
 
+def read_text(path: Path, what: str, fix: str = "save it as UTF-8",
+              missing: str = "") -> str:
+    """A user's UTF-8 text file (a BOM allowed), or one clear BookError naming the file:
+    not found (`missing` says what to do), unreadable, or the byte offset that is not UTF-8
+    (`fix` says what to do)."""
+    try:
+        return Path(path).read_bytes().decode("utf-8-sig")
+    except FileNotFoundError as exc:
+        raise BookError(f"{path}: not found{'; ' + missing if missing else ''}") from exc
+    except OSError as exc:
+        raise BookError(f"{path}: cannot read the {what}: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        raise BookError(f"{path}: byte {exc.start}: not UTF-8; {fix}") from exc
+
+
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)

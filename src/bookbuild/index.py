@@ -46,6 +46,7 @@ from pathlib import Path
 import yaml
 
 from .errors import BookError, Diagnostic
+from .fsutil import read_text
 from .kana import GOJUON_ROWS, gojuon_row, normalise_reading, reading_problems, reading_sort_key
 
 INDEX_NAME = "index.yaml"  # in the chapters folder
@@ -364,12 +365,8 @@ def parse_index(text: str, path: Path) -> IndexEntries:
 
 def load_index(path: Path) -> IndexEntries:
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise BookError(f"{path}: index file not found") from exc
-    except UnicodeDecodeError as exc:
-        raise BookError(f"{path}: byte {exc.start}: not UTF-8; save the index as UTF-8") from exc
+    text = read_text(path, "index", "save the index as UTF-8",
+                     missing="create it, or set `index: ''` in book.yaml for a book without one")
     return parse_index(text, path)
 
 
