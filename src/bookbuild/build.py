@@ -25,7 +25,6 @@ from .check import check_before_build
 from .citations import Citations
 from .config import BookConfig, PageGeometry, load_config
 from .errors import BookError, Diagnostic
-from .fonts import find_face, missing_characters, vertical_problems
 from .fsutil import write_atomic
 from .index import IndexEntries, build_index_html, load_index, mark_occurrences
 from .markdown import chapter_to_html
@@ -164,19 +163,6 @@ def render_book_html(config: BookConfig, views: list[ChapterView], edition: str,
         authors=list(dict.fromkeys(p.name for v in views for p in v.meta.authors)),
         contributors=contributors(views), back_matter=back_matter, part=part,
         bibliography_html=bibliography_html, index_html=index_html))
-
-
-def font_warnings(config: BookConfig, chapters: list[Chapter]) -> list[Diagnostic]:
-    """Characters the body font lacks (with file:line) and fonts without vertical forms."""
-    serif = find_face(config.fonts.serif, config.fonts.directories)
-    sans = find_face(config.fonts.sans, config.fonts.directories)
-    found = vertical_problems(serif) + vertical_problems(sans)
-    for chapter in chapters:
-        lines = chapter.body.split("\n")
-        found += missing_characters(chapter.path, lines, chapter.body_line, serif)
-        headings = [line if line.startswith("#") else "" for line in lines]
-        found += missing_characters(chapter.path, headings, chapter.body_line, sans)
-    return found
 
 
 @dataclass(frozen=True)

@@ -434,7 +434,7 @@ def index_problems(config: BookConfig, chapters: list[Chapter]) -> list[Diagnost
 
 def font_problems(config: BookConfig, chapters: list[Chapter]) -> list[Diagnostic]:
     """Characters the fonts lack and fonts without vertical forms (build.py's check)."""
-    from .build import font_warnings  # here, not at the top: build.py imports this module
+    from .fonts import font_warnings  # fontTools, imported only when checking fonts
 
     try:
         return font_warnings(config, chapters)

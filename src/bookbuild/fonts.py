@@ -10,8 +10,13 @@ import functools
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import BookError, Diagnostic
+
+if TYPE_CHECKING:
+    from .chapter import Chapter
+    from .config import BookConfig
 
 FONT_SUFFIXES = (".ttc", ".otc", ".otf", ".ttf")
 VERTICAL_FEATURES = ("vert", "vrt2")
@@ -96,3 +101,16 @@ def vertical_problems(face: FontFace) -> list[Diagnostic]:
         return []
     return [Diagnostic("book.yaml", None, f"font {face.family!r} has no {'/'.join(lacking)} "
                        "feature: it cannot be set vertically; choose a CJK font that has it")]
+
+
+def font_warnings(config: BookConfig, chapters: list[Chapter]) -> list[Diagnostic]:
+    """Characters the body font lacks (with file:line) and fonts without vertical forms."""
+    serif = find_face(config.fonts.serif, config.fonts.directories)
+    sans = find_face(config.fonts.sans, config.fonts.directories)
+    found = vertical_problems(serif) + vertical_problems(sans)
+    for chapter in chapters:
+        lines = chapter.body.split("\n")
+        found += missing_characters(chapter.path, lines, chapter.body_line, serif)
+        headings = [line if line.startswith("#") else "" for line in lines]
+        found += missing_characters(chapter.path, headings, chapter.body_line, sans)
+    return found
