@@ -12,6 +12,13 @@ import click
 from . import __version__
 from .errors import BookError
 
+# Options that every command shares, declared once.
+root_option = click.option(
+    "--root", default=Path("."), type=click.Path(file_okay=False, path_type=Path),
+    help="The book's folder (holding book.yaml).")
+strict_option = click.option("--strict", is_flag=True,
+                             help="Fail (non-zero exit) on any warning.")
+
 
 @click.group()
 @click.version_option(__version__, prog_name="bookbuild")
@@ -37,9 +44,8 @@ def normalise(sources: tuple[Path, ...], out_dir: Path, force: bool) -> None:
               show_default=True, help="print: bleed and crop marks; screen: links, tagged PDF.")
 @click.option("--out", "out_path", default=None, type=click.Path(dir_okay=False, path_type=Path),
               help="Output PDF (default: output.book in book.yaml).")
-@click.option("--strict", is_flag=True, help="Fail (non-zero exit) on any warning.")
-@click.option("--root", default=Path("."), type=click.Path(file_okay=False, path_type=Path),
-              help="The book's folder (holding book.yaml).")
+@strict_option
+@root_option
 @click.option("--no-cache", is_flag=True,
               help="Lay the book out again even if no input changed since the last build.")
 @click.option("--watch", is_flag=True,
@@ -78,8 +84,7 @@ def _build_once(edition: str, out_path: Path | None, strict: bool, root: Path,
 
 @main.command()
 @click.option("--strict", is_flag=True, help="Fail (non-zero exit) on any warning too.")
-@click.option("--root", default=Path("."), type=click.Path(file_okay=False, path_type=Path),
-              help="The book's folder (holding book.yaml).")
+@root_option
 def check(strict: bool, root: Path) -> None:
     """Check book.yaml, the chapters, notes, citations, index, fonts and styles; list problems."""
     from .check import check_book
@@ -103,7 +108,7 @@ def check(strict: bool, root: Path) -> None:
               help="The handout line (course, session, date); default: handout.line.")
 @click.option("--jobs", default=None, type=click.IntRange(1), help="Parallel builds "
               "(default: one per core).")
-@click.option("--root", default=Path("."), type=click.Path(file_okay=False, path_type=Path))
+@root_option
 def handout(chapter_ids: tuple[str, ...], all_chapters: bool, out_dir: Path | None,
             handout_line: str | None, jobs: int | None, root: Path) -> None:
     """A4 handouts of CHAPTER_IDS, one PDF each."""
@@ -120,7 +125,7 @@ def handout(chapter_ids: tuple[str, ...], all_chapters: bool, out_dir: Path | No
 @click.option("--all", "all_chapters", is_flag=True, help="Every chapter of book.yaml.")
 @click.option("--out", "out_dir", default=None, type=click.Path(file_okay=False, path_type=Path),
               help="Folder for the PDFs (default: output.offprints in book.yaml).")
-@click.option("--root", default=Path("."), type=click.Path(file_okay=False, path_type=Path))
+@root_option
 def offprint(chapter_ids: tuple[str, ...], all_chapters: bool, out_dir: Path | None,
              root: Path) -> None:
     """Offprints (抜刷) of CHAPTER_IDS: their pages exactly as in the print edition."""
@@ -159,8 +164,8 @@ def bib_extract(chapters: tuple[Path, ...], bib_path: Path) -> None:
 @click.option("--bibliography", "bib_path", default=None,
               type=click.Path(dir_okay=False, path_type=Path),
               help="Default: book.yaml's bibliography setting.")
-@click.option("--root", default=Path("."), type=click.Path(file_okay=False, path_type=Path))
-@click.option("--strict", is_flag=True, help="Fail (non-zero exit) on any warning.")
+@root_option
+@strict_option
 def bib_check(chapters: tuple[Path, ...], bib_path: Path | None, root: Path,
               strict: bool) -> None:
     """Resolve every note of CHAPTERS (default: book.yaml's) against the bibliography."""
@@ -202,7 +207,7 @@ def _index_inputs(files: tuple[Path, ...], index_path: Path | None, root: Path):
 @click.option("--index", "index_path", default=None,
               type=click.Path(dir_okay=False, path_type=Path),
               help="Default: book.yaml's index setting.")
-@click.option("--root", default=Path("."), type=click.Path(file_okay=False, path_type=Path))
+@root_option
 @click.option("--min-count", default=1, show_default=True, type=click.IntRange(min=1),
               help="Only candidates found at least this often.")
 def index_suggest(files: tuple[Path, ...], index_path: Path | None, root: Path,
@@ -223,8 +228,8 @@ def index_suggest(files: tuple[Path, ...], index_path: Path | None, root: Path,
 @click.option("--index", "index_path", default=None,
               type=click.Path(dir_okay=False, path_type=Path),
               help="Default: book.yaml's index setting.")
-@click.option("--root", default=Path("."), type=click.Path(file_okay=False, path_type=Path))
-@click.option("--strict", is_flag=True, help="Fail (non-zero exit) on any warning.")
+@root_option
+@strict_option
 def index_check_command(files: tuple[Path, ...], index_path: Path | None, root: Path,
                         strict: bool) -> None:
     """Validate the index and warn about entries never found in FILES."""
