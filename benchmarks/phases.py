@@ -21,7 +21,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from bookbuild import build
+from bookbuild.editions import book as build
 
 STAGES = ("check_before_build", "load_config", "read_chapters", "resolve_references",
           "chapter_views", "read_styles", "render_book_html", "lay_out", "build_index_html",

@@ -182,8 +182,8 @@ def change_one_chapter(root: Path) -> Path:
 
 def baseline_inputs(root: Path, folder: Path) -> list[Path]:
     """The page sheet bookbuild generates for the print edition, and the named sheets."""
-    from bookbuild.build import read_styles
-    from bookbuild.config import load_config
+    from bookbuild.editions.book import read_styles
+    from bookbuild.model.config import load_config
 
     page_css, *_ = read_styles(load_config(root), (), "print")
     sheets = [folder / "page.css"]

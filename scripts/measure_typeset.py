@@ -22,9 +22,9 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT / "src"))
 
-from bookbuild.chapter import load_chapter  # noqa: E402
-from bookbuild.markdown import chapter_to_html  # noqa: E402
-from bookbuild.typeset import CLOSING, typeset_html  # noqa: E402
+from bookbuild.model.chapter import load_chapter  # noqa: E402
+from bookbuild.typeset.japanese import CLOSING, typeset_html  # noqa: E402
+from bookbuild.typeset.markdown_html import chapter_to_html  # noqa: E402
 
 EM_PT = 9.2
 TOLERANCE_PT = 0.3
@@ -147,7 +147,7 @@ def main() -> None:
 
     HTML(string=document_html("<p>準備 warm-up</p>")).write_pdf()  # fonts, caches
     measure("WeasyPrint 70 as is", typeset=False, repeat=args.repeat)
-    from bookbuild import weasyfix
+    from bookbuild.typeset.patches import justify as weasyfix
 
     weasyfix.install()
     measure("typeset_html + weasyfix", typeset=True, repeat=args.repeat, out=args.pdf)

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from bookbuild import build, fsutil
-from bookbuild.build import build_book
+from bookbuild import fsutil
+from bookbuild.editions import book as build
+from bookbuild.editions.book import build_book
 from tinybook import CHAPTER, make_book, write
 
 

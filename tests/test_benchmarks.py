@@ -6,8 +6,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from bookbuild.chapter import load_chapter
-from bookbuild.config import load_config
+from bookbuild.model.chapter import load_chapter
+from bookbuild.model.config import load_config
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 

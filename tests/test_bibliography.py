@@ -18,18 +18,18 @@ from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bookbuild.bibextract import proposals_yaml, propose
-from bookbuild.bibliography import (
+from bookbuild.apparatus.bibextract import proposals_yaml, propose
+from bookbuild.apparatus.bibliography import (
     load_bibliography,
     render_bibliography_html,
     resolve_citations,
     sort_works,
     works_cited_by,
 )
-from bookbuild.chapter import MISSING_NOTE_TEXT, load_chapter
-from bookbuild.citations import dates_in, normalise_url, urls_in
+from bookbuild.apparatus.citations import dates_in, normalise_url, urls_in
 from bookbuild.cli import main
 from bookbuild.errors import BookError
+from bookbuild.model.chapter import MISSING_NOTE_TEXT, load_chapter
 
 PROJECT = Path(__file__).resolve().parents[1]
 BIB = PROJECT / "chapters" / "bibliography.yaml"

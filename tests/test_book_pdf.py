@@ -8,8 +8,8 @@ import pdfplumber
 import pypdf
 import pytest
 
-from bookbuild.chapter import NOTE_CALL, NOTE_DEFINITION, load_chapter
-from bookbuild.config import load_config
+from bookbuild.model.chapter import NOTE_CALL, NOTE_DEFINITION, load_chapter
+from bookbuild.model.config import load_config
 from readback import calls_and_notes, is_subsequence, letters, page_texts
 
 MM = 72 / 25.4
@@ -130,7 +130,7 @@ def test_document_metadata_and_outline(built_book, chapters, config):
 
 
 def test_screen_edition_has_no_bleed_and_is_tagged(project_root, tmp_path):
-    from bookbuild.build import build_book
+    from bookbuild.editions.book import build_book
 
     result = build_book(project_root, edition="screen", out_path=tmp_path / "screen.pdf")
     reader = pypdf.PdfReader(result.path)

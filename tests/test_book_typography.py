@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 import pdfplumber
 import pytest
 
-from bookbuild.config import load_config
+from bookbuild.model.config import load_config
 
 NO_LINE_START = set("、。，．）〕］｝〉》」』】〙〗〟’”！？‼⁇⁈⁉・：；ヽヾゝゞ〻‐〜゠–～")
 NO_LINE_END = set("（〔［｛〈《「『【〘〖〝‘“")

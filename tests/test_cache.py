@@ -10,8 +10,9 @@ import pytest
 from pypdf import PdfReader
 
 import bookbuild
-from bookbuild import cache, render
-from bookbuild.config import load_config
+from bookbuild import cache
+from bookbuild.model.config import load_config
+from bookbuild.typeset import engine as render
 from tinybook import BOOK_YAML, CHAPTER, make_book, write
 
 BIBLIOGRAPHY = """\
@@ -163,7 +164,7 @@ def pdf_text(path: Path) -> str:
 
 @pytest.mark.slow
 def test_a_changed_chapter_is_laid_out_again(tmp_path, frozen_code):
-    from bookbuild.build import build_book
+    from bookbuild.editions.book import build_book
 
     root = make_book(tmp_path / "book")
     out = tmp_path / "out" / "book.pdf"
@@ -187,7 +188,7 @@ def test_a_changed_chapter_is_laid_out_again(tmp_path, frozen_code):
 @pytest.mark.slow
 def test_a_changed_style_is_laid_out_again(tmp_path, frozen_code):
     """A style that hides the chapter's paragraphs must take their text out of the PDF."""
-    from bookbuild.build import build_book
+    from bookbuild.editions.book import build_book
 
     root = make_book(tmp_path / "book")
     out = tmp_path / "book.pdf"

@@ -230,8 +230,8 @@ def test_nul_bytes(book):
     ("raw_iframe.md", "iframe", "7:1"),
 ])
 def test_raw_html_is_reported_and_shown_as_text(book, name, tag, where):
-    from bookbuild.chapter import load_chapter
-    from bookbuild.markdown import chapter_to_html
+    from bookbuild.model.chapter import load_chapter
+    from bookbuild.typeset.markdown_html import chapter_to_html
 
     result = run(with_chapter(book, name))
     assert result.exit_code == 0

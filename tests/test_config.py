@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from bookbuild.config import parse_config
 from bookbuild.errors import BookError
+from bookbuild.model.config import parse_config
 
 
 def make_root(tmp_path: Path, *ids: str) -> Path:

@@ -2,9 +2,9 @@ from pathlib import Path
 
 import pytest
 
-from bookbuild.config import Fonts
 from bookbuild.errors import BookError
-from bookbuild.fonts import find_face, missing_characters, vertical_problems
+from bookbuild.model.config import Fonts
+from bookbuild.typeset.fonts import find_face, missing_characters, vertical_problems
 
 
 @pytest.fixture(scope="module")

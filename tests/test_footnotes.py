@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from bookbuild import weasyfix_footnotes
-from bookbuild.render import STYLES_DIR, lay_out
+from bookbuild.typeset.engine import STYLES_DIR, lay_out
+from bookbuild.typeset.patches import footnotes as weasyfix_footnotes
 
 PROJECT = Path(__file__).resolve().parents[1]
 

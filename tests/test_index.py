@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bookbuild.errors import BookError
-from bookbuild.index import (
+from bookbuild.apparatus.index import (
     Occurrence,
     PageRef,
     build_index_html,
@@ -20,7 +19,8 @@ from bookbuild.index import (
     pages_html,
     parse_index,
 )
-from bookbuild.kana import gojuon_row, reading_problems
+from bookbuild.apparatus.kana import gojuon_row, reading_problems
+from bookbuild.errors import BookError
 
 ROOT = Path(__file__).resolve().parent.parent
 ANCHOR = re.compile(r'<span class="ix" id="([^"]+)"></span>')
@@ -352,8 +352,8 @@ def test_every_entry_of_the_book_index_occurs_in_the_manuscripts():
 
 
 def test_every_entry_of_the_book_index_occurs_in_the_chapters():
-    from bookbuild.chapter import load_chapter
-    from bookbuild.config import load_config
+    from bookbuild.model.chapter import load_chapter
+    from bookbuild.model.config import load_config
 
     config = load_config(ROOT)
     bodies = {cid: load_chapter(config.chapter_path(cid)).body for cid in config.chapters}
@@ -421,7 +421,7 @@ def pdf_page_texts(document) -> list[str]:
 
 
 def test_anchors_land_on_the_pages_where_the_terms_are_printed():
-    from bookbuild.index import anchor_pages_from_document
+    from bookbuild.apparatus.index import anchor_pages_from_document
 
     entries = sample()
     html, found = mark_occurrences(layout_html(60), "ch", entries)
@@ -444,7 +444,7 @@ def test_anchors_land_on_the_pages_where_the_terms_are_printed():
 
 
 def test_the_index_set_in_a_second_pass_lists_the_printed_pages():
-    from bookbuild.index import anchor_pages_from_document
+    from bookbuild.apparatus.index import anchor_pages_from_document
 
     entries = sample()
     html, found = mark_occurrences(layout_html(40), "ch", entries)
@@ -474,7 +474,7 @@ def test_the_index_set_in_a_second_pass_lists_the_printed_pages():
 
 def test_suggest_lists_proper_nouns_the_index_does_not_cover():
     pytest.importorskip("sudachipy")
-    from bookbuild.index import suggest_candidates
+    from bookbuild.apparatus.index import suggest_candidates
 
     text = "ショイグ国防相とラヴロフ外相が平壌で会談した。ラブロフ外相とショイグ。<http://a.jp/平壌>"
     found = {c.term: c for c in suggest_candidates({"a": text}, sample())}

@@ -16,10 +16,10 @@ import pdfplumber
 import pypdf
 import pytest
 
-from bookbuild.chapter import load_chapter
-from bookbuild.config import load_config
-from bookbuild.index import LATIN_HEADING, find_in_text, load_index
-from bookbuild.kana import GOJUON_ROWS
+from bookbuild.apparatus.index import LATIN_HEADING, find_in_text, load_index
+from bookbuild.apparatus.kana import GOJUON_ROWS
+from bookbuild.model.chapter import load_chapter
+from bookbuild.model.config import load_config
 from readback import letters
 
 pytestmark = pytest.mark.slow

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bookbuild.kana import (
+from bookbuild.apparatus.kana import (
     gojuon_row,
     normalise_reading,
     reading_problems,

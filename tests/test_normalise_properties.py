@@ -19,9 +19,9 @@ import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from bookbuild.chapter import NOTE_DEFINITION, split_front_matter
 from bookbuild.manuscript import normalise
 from bookbuild.manuscript.furniture import DASHES, SENTENCE_MARK
+from bookbuild.model.chapter import NOTE_DEFINITION, split_front_matter
 
 KANJI = "露朝関係北東政策安全保障経済開発核問題国際社会認識戦略対話協力軍事首脳会談"
 KANA = "のはがをにでとしたかるれもあいうえおてすなまらりロシアプーチンミサイル"

@@ -7,9 +7,9 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from bookbuild.build import build_book
-from bookbuild.config import parse_config
+from bookbuild.editions.book import build_book
 from bookbuild.errors import BookError
+from bookbuild.model.config import parse_config
 from conftest import copy_project
 
 # Ghostscript's CMYK profile (Debian libgs-common, installed by scripts/setup.sh for tests).

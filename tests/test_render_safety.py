@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from bookbuild import render
-from bookbuild.build import build_book
-from bookbuild.render import ProjectFetcher, RefusedFetch
+from bookbuild.editions.book import build_book
+from bookbuild.typeset.engine import ProjectFetcher, RefusedFetch
+from bookbuild.typeset import engine as render
 from readback import page_texts
 from tinybook import CHAPTER, make_book, write
 

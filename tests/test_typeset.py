@@ -19,7 +19,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bookbuild.typeset import (
+from bookbuild.typeset.japanese import (
     CALL_KEEP,
     CLOSING,
     GAP_AFTER,
@@ -451,7 +451,7 @@ class Page:
 def page(request) -> Page:
     from weasyprint import HTML
 
-    from bookbuild import weasyfix
+    from bookbuild.typeset.patches import justify as weasyfix
 
     weasyfix.install()
     blocks = corpus()

@@ -13,8 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from bookbuild import weasyfix
-from bookbuild.typeset import KANA_KANJI_RE, WESTERN_END_RE, WESTERN_START_RE, typeset_html
+from bookbuild.typeset.japanese import (
+    KANA_KANJI_RE,
+    WESTERN_END_RE,
+    WESTERN_START_RE,
+    typeset_html,
+)
+from bookbuild.typeset.patches import justify as weasyfix
 
 TYPESET_CSS = Path(__file__).resolve().parents[1] / "styles" / "typeset.css"
 EM = 10.0  # pt

@@ -22,7 +22,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
-from .config import BookConfig, load_config
+from bookbuild.model.config import BookConfig, load_config
+
 from .errors import Diagnostic
 from .fsutil import write_atomic
 

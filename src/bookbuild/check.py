@@ -32,16 +32,17 @@ from urllib.parse import unquote, urljoin, urlparse
 
 import yaml
 
-from .chapter import (
+from bookbuild.model.chapter import (
     MISSING_NOTE_TEXT,
     Chapter,
     load_chapter,
     parse_meta,
     split_front_matter,
 )
-from .config import CONFIG_NAME, BookConfig, Limits, load_config
+from bookbuild.model.config import CONFIG_NAME, BookConfig, Limits, load_config
+from bookbuild.typeset.engine import STYLES_DIR
+
 from .errors import BookError, Diagnostic
-from .render import STYLES_DIR
 
 # An HTML tag or comment as Python-Markdown would have passed it through (`<http://…>` and
 # `<a@b.c>` autolinks do not match: a tag name is followed by a space, `/` or `>`).
@@ -399,8 +400,8 @@ def css_problems(path: Path, allowed: tuple[Path, ...]) -> list[Diagnostic]:
 
 def citation_problems(config: BookConfig, chapters: list[Chapter]) -> list[Diagnostic]:
     """Citation keys and note ↔ work links (bibliography.py / citations.py)."""
-    from .bibliography import load_bibliography, resolve_citations
-    from .citations import KEY_GROUP, KEY_IN_GROUP
+    from bookbuild.apparatus.bibliography import load_bibliography, resolve_citations
+    from bookbuild.apparatus.citations import KEY_GROUP, KEY_IN_GROUP
 
     path = config.path(config.bibliography)
     if config.bibliography and outside_paths(config.root.resolve(), [path]):
@@ -419,7 +420,7 @@ def citation_problems(config: BookConfig, chapters: list[Chapter]) -> list[Diagn
 
 def index_problems(config: BookConfig, chapters: list[Chapter]) -> list[Diagnostic]:
     """Index entries never found in the text (index.py's `index_check`)."""
-    from .index import index_check, load_index
+    from bookbuild.apparatus.index import index_check, load_index
 
     path = config.path(config.index)
     if not config.index or outside_paths(config.root.resolve(), [path]):
@@ -434,7 +435,9 @@ def index_problems(config: BookConfig, chapters: list[Chapter]) -> list[Diagnost
 
 def font_problems(config: BookConfig, chapters: list[Chapter]) -> list[Diagnostic]:
     """Characters the fonts lack and fonts without vertical forms (build.py's check)."""
-    from .fonts import font_warnings  # fontTools, imported only when checking fonts
+    from bookbuild.typeset.fonts import (
+        font_warnings,  # fontTools, imported only when checking fonts
+    )
 
     try:
         return font_warnings(config, chapters)

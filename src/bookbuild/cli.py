@@ -70,7 +70,7 @@ def _build_once(edition: str, out_path: Path | None, strict: bool, root: Path,
 
     result = None if no_cache else up_to_date(root, edition, out_path, echo=click.echo)
     if result is None:
-        from .build import build_book
+        from bookbuild.editions.book import build_book
 
         result = build_book(root, edition=edition, out_path=out_path, echo=click.echo,
                             cache=not no_cache)
@@ -112,8 +112,8 @@ def check(strict: bool, root: Path) -> None:
 def handout(chapter_ids: tuple[str, ...], all_chapters: bool, out_dir: Path | None,
             handout_line: str | None, jobs: int | None, root: Path) -> None:
     """A4 handouts of CHAPTER_IDS, one PDF each."""
-    from .config import load_config
-    from .handout import build_handouts, select_chapters
+    from bookbuild.editions.handout import build_handouts, select_chapters
+    from bookbuild.model.config import load_config
 
     ids = select_chapters(load_config(root), chapter_ids, all_chapters)
     build_handouts(root, ids, out_dir=out_dir, handout_line=handout_line, jobs=jobs,
@@ -129,8 +129,8 @@ def handout(chapter_ids: tuple[str, ...], all_chapters: bool, out_dir: Path | No
 def offprint(chapter_ids: tuple[str, ...], all_chapters: bool, out_dir: Path | None,
              root: Path) -> None:
     """Offprints (抜刷) of CHAPTER_IDS: their pages exactly as in the print edition."""
-    from .config import load_config
-    from .handout import build_offprints, select_chapters
+    from bookbuild.editions.handout import build_offprints, select_chapters
+    from bookbuild.model.config import load_config
 
     ids = select_chapters(load_config(root), chapter_ids, all_chapters)
     build_offprints(root, ids, out_dir=out_dir, echo=click.echo)
@@ -149,9 +149,9 @@ def bib() -> None:
               help="Existing bibliography: notes that already resolve are skipped.")
 def bib_extract(chapters: tuple[Path, ...], bib_path: Path) -> None:
     """Propose CSL YAML entries from the notes of CHAPTERS (printed, for the editor)."""
-    from .bibextract import proposals_yaml, propose
-    from .bibliography import load_bibliography
-    from .chapter import load_chapter
+    from bookbuild.apparatus.bibextract import proposals_yaml, propose
+    from bookbuild.apparatus.bibliography import load_bibliography
+    from bookbuild.model.chapter import load_chapter
 
     loaded = [load_chapter(path) for path in chapters]
     bibliography = load_bibliography(bib_path) if bib_path.exists() else None
@@ -169,9 +169,9 @@ def bib_extract(chapters: tuple[Path, ...], bib_path: Path) -> None:
 def bib_check(chapters: tuple[Path, ...], bib_path: Path | None, root: Path,
               strict: bool) -> None:
     """Resolve every note of CHAPTERS (default: book.yaml's) against the bibliography."""
-    from .bibliography import load_bibliography, resolve_citations
-    from .chapter import load_chapter
-    from .config import load_config
+    from bookbuild.apparatus.bibliography import load_bibliography, resolve_citations
+    from bookbuild.model.chapter import load_chapter
+    from bookbuild.model.config import load_config
 
     config = load_config(root) if not chapters or bib_path is None else None
     paths = list(chapters) or [config.chapter_path(i) for i in config.chapters]
@@ -193,8 +193,8 @@ def index() -> None:
 
 
 def _index_inputs(files: tuple[Path, ...], index_path: Path | None, root: Path):
-    from .config import load_config
-    from .index import chapter_texts, load_index
+    from bookbuild.apparatus.index import chapter_texts, load_index
+    from bookbuild.model.config import load_config
 
     config = load_config(root) if not files or index_path is None else None
     paths = list(files) or [config.chapter_path(i) for i in config.chapters]
@@ -213,7 +213,7 @@ def _index_inputs(files: tuple[Path, ...], index_path: Path | None, root: Path):
 def index_suggest(files: tuple[Path, ...], index_path: Path | None, root: Path,
                   min_count: int) -> None:
     """List proper nouns in FILES (default: book.yaml's chapters) not yet in the index."""
-    from .index import suggest_candidates
+    from bookbuild.apparatus.index import suggest_candidates
 
     entries, texts = _index_inputs(files, index_path, root)
     candidates = suggest_candidates(texts, entries, min_count)
@@ -233,7 +233,7 @@ def index_suggest(files: tuple[Path, ...], index_path: Path | None, root: Path,
 def index_check_command(files: tuple[Path, ...], index_path: Path | None, root: Path,
                         strict: bool) -> None:
     """Validate the index and warn about entries never found in FILES."""
-    from .index import index_check
+    from bookbuild.apparatus.index import index_check
 
     entries, texts = _index_inputs(files, index_path, root)
     warnings = list(entries.warnings) + index_check(entries, texts)

@@ -10,8 +10,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from bookbuild.model.config import load_config
+
 from .cache import input_files
-from .config import load_config
 from .errors import BookError
 
 Snapshot = dict[Path, tuple[int, int]]

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bookbuild.chapter import chapter_id_for, load_chapter
 from bookbuild.manuscript.frontmatter import Meta, read_footer, read_profile, read_title_block
 from bookbuild.manuscript.lines import split_lines
+from bookbuild.model.chapter import chapter_id_for, load_chapter
 
 from .conftest import ROOT, source_path
 
@@ -91,6 +91,6 @@ def test_editor_queries_are_kept_in_the_front_matter() -> None:
 def chapter_queries_of(path) -> list[str]:
     import yaml
 
-    from bookbuild.chapter import split_front_matter
+    from bookbuild.model.chapter import split_front_matter
     front, _, _ = split_front_matter(path.read_text(encoding="utf-8"), path)
     return yaml.safe_load(front).get("queries", [])

@@ -6,9 +6,9 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from bookbuild.chapter import chapter_id_for, load_chapter
 from bookbuild.cli import main
 from bookbuild.manuscript import normalise
+from bookbuild.model.chapter import chapter_id_for, load_chapter
 
 from .conftest import ROOT, SOURCES
 

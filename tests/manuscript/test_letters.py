@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bookbuild.chapter import MISSING_NOTE_TEXT, chapter_id_for, split_front_matter
+from bookbuild.model.chapter import MISSING_NOTE_TEXT, chapter_id_for, split_front_matter
 
 from .conftest import ROOT, source_path
 

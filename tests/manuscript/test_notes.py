@@ -6,10 +6,10 @@ import re
 
 import pytest
 
-from bookbuild.chapter import MISSING_NOTE_TEXT, chapter_id_for, load_chapter
 from bookbuild.manuscript import normalise
 from bookbuild.manuscript.lines import split_lines
 from bookbuild.manuscript.notes import NoteStyle, find_footnotes, find_section, link_calls
+from bookbuild.model.chapter import MISSING_NOTE_TEXT, chapter_id_for, load_chapter
 
 from .conftest import ROOT, source_path
 

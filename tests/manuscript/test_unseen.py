@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from bookbuild.chapter import split_front_matter
 from bookbuild.manuscript import normalise
+from bookbuild.model.chapter import split_front_matter
 
 from .conftest import source_path
 

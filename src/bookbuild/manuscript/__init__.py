@@ -12,7 +12,8 @@ from pathlib import Path
 
 import yaml
 
-from ..chapter import chapter_id_for, parse_meta, split_front_matter
+from bookbuild.model.chapter import chapter_id_for, parse_meta, split_front_matter
+
 from ..errors import BookError
 from ..fsutil import refuse_overwrite, write_atomic
 from .assemble import assemble

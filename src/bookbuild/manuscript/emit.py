@@ -9,7 +9,8 @@ import re
 
 import yaml
 
-from ..chapter import MISSING_NOTE_TEXT
+from bookbuild.model.chapter import MISSING_NOTE_TEXT
+
 from .frontmatter import Meta, Person
 from .tables import numeric_columns
 

@@ -16,7 +16,7 @@ from urllib.parse import unquote, urlparse
 
 import jinja2
 
-from .errors import BookError
+from bookbuild.errors import BookError
 
 STYLES_DIR = "styles"
 
@@ -88,7 +88,8 @@ def lay_out(html: str, stylesheets: list[str], root: Path, allowed: tuple[Path, 
     """
     import weasyprint
 
-    from . import weasyfix, weasyfix_footnotes
+    from bookbuild.typeset.patches import footnotes as weasyfix_footnotes
+    from bookbuild.typeset.patches import justify as weasyfix
 
     weasyfix.install()
     weasyfix_footnotes.install()  # notes stay on their call's page

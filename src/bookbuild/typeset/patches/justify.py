@@ -35,9 +35,9 @@ patched or relied-on functions differ from the ones it was written against.
 
 from __future__ import annotations
 
-from . import weasypatch
-from .typeset import EXPANDABLE_RE, GAP_AFTER, GAP_BEFORE, HALF_PUNCT
-from .weasypatch import (  # noqa: F401 (WeasyPrintMismatch: part of this API)
+from bookbuild.typeset.japanese import EXPANDABLE_RE, GAP_AFTER, GAP_BEFORE, HALF_PUNCT
+from bookbuild.typeset.patches import guard as weasypatch
+from bookbuild.typeset.patches.guard import (  # noqa: F401 (WeasyPrintMismatch: part of this API)
     TESTED_VERSION,
     WeasyPrintMismatch,
     require_tested,

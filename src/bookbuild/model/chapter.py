@@ -18,8 +18,8 @@ from pathlib import Path
 
 import yaml
 
-from .errors import BookError, Diagnostic
-from .fsutil import read_text
+from bookbuild.errors import BookError, Diagnostic
+from bookbuild.fsutil import read_text
 
 MISSING_NOTE_TEXT = "〔注の本文が原稿にありません：編集者確認〕"
 

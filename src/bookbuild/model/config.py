@@ -14,8 +14,8 @@ from typing import Any
 
 import yaml
 
-from .errors import BookError, Diagnostic
-from .fsutil import read_text
+from bookbuild.errors import BookError, Diagnostic
+from bookbuild.fsutil import read_text
 
 CONFIG_NAME = "book.yaml"
 

@@ -54,13 +54,13 @@ from typing import TYPE_CHECKING
 
 import yaml
 
-from .errors import BookError, Diagnostic
-from .fsutil import read_text
-from .kana import reading_problems, reading_sort_key
+from bookbuild.apparatus.kana import reading_problems, reading_sort_key
+from bookbuild.errors import BookError, Diagnostic
+from bookbuild.fsutil import read_text
 
 if TYPE_CHECKING:
-    from .chapter import Chapter
-    from .citations import Citations
+    from bookbuild.apparatus.citations import Citations
+    from bookbuild.model.chapter import Chapter
 
 BIBLIOGRAPHY_NAME = "bibliography.yaml"
 
@@ -428,7 +428,7 @@ def _check_cited_in_unique(works: Sequence[Work], path: Path) -> list[Diagnostic
 
 def resolve_citations(chapters: Sequence[Chapter], bibliography: Bibliography) -> Citations:
     """Which works each note cites; see `bookbuild.citations` for the matching rules."""
-    from .citations import resolve
+    from bookbuild.apparatus.citations import resolve
 
     return resolve(chapters, bibliography)
 
@@ -442,6 +442,6 @@ def works_cited_by(citations: Citations, chapter_id: str) -> list[Work]:
 
 def render_bibliography_html(works: Iterable[Work]) -> str:
     """The house-style list of `works`, sorted, as an HTML fragment (see `bookbuild.bibstyle`)."""
-    from .bibstyle import render_list
+    from bookbuild.apparatus.bibstyle import render_list
 
     return render_list(sort_works(works))

@@ -45,9 +45,15 @@ from pathlib import Path
 
 import yaml
 
-from .errors import BookError, Diagnostic
-from .fsutil import read_text
-from .kana import GOJUON_ROWS, gojuon_row, normalise_reading, reading_problems, reading_sort_key
+from bookbuild.apparatus.kana import (
+    GOJUON_ROWS,
+    gojuon_row,
+    normalise_reading,
+    reading_problems,
+    reading_sort_key,
+)
+from bookbuild.errors import BookError, Diagnostic
+from bookbuild.fsutil import read_text
 
 INDEX_NAME = "index.yaml"  # in the chapters folder
 KINDS = ("人名", "事項", "地名", "組織")
@@ -773,7 +779,7 @@ def suggest_candidates(texts: Mapping[str, str], entries: IndexEntries,
 
 def chapter_texts(paths: Iterable[Path]) -> dict[str, str]:
     """The text to index of each file: a chapter's Markdown body, or a raw manuscript."""
-    from .chapter import load_chapter
+    from bookbuild.model.chapter import load_chapter
 
     texts = {}
     for path in paths:

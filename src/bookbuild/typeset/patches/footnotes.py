@@ -31,7 +31,7 @@ patched or relied-on functions differ from the ones it was written against.
 
 from __future__ import annotations
 
-from .weasypatch import (  # noqa: F401 (WeasyPrintMismatch, TESTED_VERSION: this API)
+from bookbuild.typeset.patches.guard import (  # noqa: F401 (WeasyPrintMismatch, TESTED_VERSION: this API)
     TESTED_VERSION,
     WeasyPrintMismatch,
     require_tested,

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from .bibliography import Bibliography, has_japanese_script
-from .chapter import Chapter, Note
-from .citations import IBID, dates_in, normalise_url, resolve, urls_in
+from bookbuild.apparatus.bibliography import Bibliography, has_japanese_script
+from bookbuild.apparatus.citations import IBID, dates_in, normalise_url, resolve, urls_in
+from bookbuild.model.chapter import Chapter, Note
 
 # One level of nesting, as in 「『意地』より『実利』を選択：…」.
 QUOTED_TITLE = re.compile(r"「((?:[^「」]|「[^」]*」)+)」")

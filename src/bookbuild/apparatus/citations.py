@@ -34,9 +34,9 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .bibliography import MONTHS_EN, Bibliography, Work
-from .chapter import Chapter, Note
-from .errors import BookError, Diagnostic
+from bookbuild.apparatus.bibliography import MONTHS_EN, Bibliography, Work
+from bookbuild.errors import BookError, Diagnostic
+from bookbuild.model.chapter import Chapter, Note
 
 URL_PATTERN = re.compile(r"https?://[!-~]+")  # printable ASCII; brackets trimmed below
 URL_TRAILING = ".,;:!?)]}>'\""

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import BookError, Diagnostic
+from bookbuild.errors import BookError, Diagnostic
 
 if TYPE_CHECKING:
-    from .chapter import Chapter
-    from .config import BookConfig
+    from bookbuild.model.chapter import Chapter
+    from bookbuild.model.config import BookConfig
 
 FONT_SUFFIXES = (".ttc", ".otc", ".otf", ".ttf")
 VERTICAL_FEATURES = ("vert", "vrt2")

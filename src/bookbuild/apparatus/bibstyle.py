@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from html import escape
 
-from .bibliography import MONTHS_EN, Name, Work, has_japanese_script
+from bookbuild.apparatus.bibliography import MONTHS_EN, Name, Work, has_japanese_script
 
 BOOK_LIKE = frozenset({"book", "report", "periodical", "thesis", "pamphlet", "collection",
                        "classic", "standard"})

@@ -11,8 +11,8 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import __version__
-from .build import (
+from bookbuild import __version__
+from bookbuild.editions.book import (
     ChapterView,
     chapter_views,
     created_timestamp,
@@ -21,11 +21,11 @@ from .build import (
     read_styles,
     resolve_references,
 )
-from .config import BookConfig, load_config
-from .errors import BookError
-from .fsutil import write_atomic
-from .render import STYLES_DIR, lay_out, pdf_bytes, template_environment
-from .typeset import typeset_html
+from bookbuild.errors import BookError
+from bookbuild.fsutil import write_atomic
+from bookbuild.model.config import BookConfig, load_config
+from bookbuild.typeset.engine import STYLES_DIR, lay_out, pdf_bytes, template_environment
+from bookbuild.typeset.japanese import typeset_html
 
 HANDOUT_STYLESHEETS = ("base.css", "typeset.css", "bibliography.css", "handout.css")
 

@@ -23,7 +23,7 @@ from markdown.extensions import Extension
 from markdown.inlinepatterns import AUTOLINK_RE, AutolinkInlineProcessor, InlineProcessor
 from markdown.preprocessors import Preprocessor
 
-from .chapter import MISSING_NOTE_TEXT, NOTE_CALL, NOTE_DEFINITION, Chapter
+from bookbuild.model.chapter import MISSING_NOTE_TEXT, NOTE_CALL, NOTE_DEFINITION, Chapter
 
 # Between `normalize_whitespace` (30) and `html_block` (20): note definitions are removed
 # before any block parsing can see them.

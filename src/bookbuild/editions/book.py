@@ -13,23 +13,23 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import __version__
-from .bibliography import (
+from bookbuild import __version__
+from bookbuild.apparatus.bibliography import (
     load_bibliography,
     render_bibliography_html,
     resolve_citations,
     works_cited_by,
 )
-from .chapter import Chapter, load_chapter
-from .check import check_before_build
-from .citations import Citations
-from .config import BookConfig, PageGeometry, load_config
-from .errors import BookError, Diagnostic
-from .fsutil import write_atomic
-from .index import IndexEntries, build_index_html, load_index, mark_occurrences
-from .markdown import chapter_to_html
-from .render import STYLES_DIR, lay_out, pdf_bytes, template_environment
-from .typeset import typeset_html
+from bookbuild.apparatus.citations import Citations
+from bookbuild.apparatus.index import IndexEntries, build_index_html, load_index, mark_occurrences
+from bookbuild.check import check_before_build
+from bookbuild.errors import BookError, Diagnostic
+from bookbuild.fsutil import write_atomic
+from bookbuild.model.chapter import Chapter, load_chapter
+from bookbuild.model.config import BookConfig, PageGeometry, load_config
+from bookbuild.typeset.engine import STYLES_DIR, lay_out, pdf_bytes, template_environment
+from bookbuild.typeset.japanese import typeset_html
+from bookbuild.typeset.markdown_html import chapter_to_html
 
 BOOK_STYLESHEETS = ("base.css", "typeset.css", "bibliography.css", "book.css", "index.css")
 
@@ -268,7 +268,7 @@ def build_book(root: Path, *, edition: str = "print", out_path: Path | None = No
                echo: Callable[[str], None] = lambda _: None, cache: bool = False) -> BuildResult:
     started = time.perf_counter()
     if cache:  # reuse the PDF if no input changed since it was written (cache.py)
-        from .cache import book_target, cached_or_build
+        from bookbuild.cache import book_target, cached_or_build
 
         config = load_config(Path(root).resolve())
         target = book_target(config, out_path)

@@ -10,7 +10,7 @@ import hashlib
 import importlib
 import inspect
 
-from .errors import BookError
+from bookbuild.errors import BookError
 
 TESTED_VERSION = "70.0"
 
