@@ -2,9 +2,10 @@
 
     .venv/bin/python benchmarks/phases.py [ROOT] [--profile N]
 
-Wraps the stages that build.py calls (check, chapters, references, Markdown/typesetting,
-styles, each WeasyPrint layout pass, the index, the PDF) with timers, without changing
-build.py, then builds ROOT's book (default: this project) into a temporary file.
+Wraps the stages that editions/book.py calls (loading the book, the check,
+Markdown/typesetting, styles, each WeasyPrint layout pass, the index, the PDF) with timers,
+without changing editions/book.py, then builds ROOT's book (default: this project) into a
+temporary file.
 --profile N also prints cProfile's N most expensive functions by cumulative time; --dump FILE
 writes the whole profile (for pstats, or to compare call counts between book sizes).
 """
@@ -23,9 +24,8 @@ from pathlib import Path
 
 from bookbuild.editions import book as build
 
-STAGES = ("check_before_build", "load_config", "read_chapters", "resolve_references",
-          "chapter_views", "read_styles", "render_book_html", "lay_out", "build_index_html",
-          "pdf_bytes")
+STAGES = ("load_book", "require_valid", "chapter_views", "stylesheets", "render_book_html",
+          "lay_out", "build_index_html", "pdf_bytes")
 
 
 def timed(name: str, function, totals: dict, counts: dict):

@@ -182,13 +182,15 @@ def change_one_chapter(root: Path) -> Path:
 
 def baseline_inputs(root: Path, folder: Path) -> list[Path]:
     """The page sheet bookbuild generates for the print edition, and the named sheets."""
-    from bookbuild.editions.book import read_styles
-    from bookbuild.model.config import load_config
+    from bookbuild.book import load_book
+    from bookbuild.editions import PRINT
+    from bookbuild.editions.book import stylesheets
+    from bookbuild.project import style_path
 
-    page_css, *_ = read_styles(load_config(root), (), "print")
+    page_css, *_ = stylesheets(load_book(root), PRINT)
     sheets = [folder / "page.css"]
-    sheets[0].write_text(page_css, encoding="utf-8")
-    return sheets + [root / "styles" / name for name in BASELINE_SHEETS]
+    sheets[0].write_text(page_css.text, encoding="utf-8")
+    return sheets + [style_path(root, name) for name in BASELINE_SHEETS]
 
 
 def pandoc_cmd(root: Path, sheets: list[Path], out: Path) -> list[str]:

@@ -23,6 +23,7 @@ PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT / "src"))
 
 from bookbuild.model.chapter import load_chapter  # noqa: E402
+from bookbuild.project import THEME_DIR  # noqa: E402
 from bookbuild.typeset.japanese import CLOSING, typeset_html  # noqa: E402
 from bookbuild.typeset.markdown_html import chapter_to_html  # noqa: E402
 
@@ -51,7 +52,7 @@ def chapters_html(typeset: bool) -> tuple[str, float]:
 
 
 def document_html(body: str) -> str:
-    css = PAGE_CSS + "".join((PROJECT / "styles" / name).read_text(encoding="utf-8")
+    css = PAGE_CSS + "".join((THEME_DIR / name).read_text(encoding="utf-8")
                              for name in ("base.css", "typeset.css"))
     return f'<!DOCTYPE html><html lang="ja"><head><style>{css}</style></head>' \
            f"<body>{body}</body></html>"

@@ -20,9 +20,19 @@ def built_book(tmp_path_factory):
     return build_book(PROJECT, edition="print", out_path=out)
 
 
+def copy_styles(destination: Path) -> None:
+    """The book's styles as `bookbuild styles --copy` leaves them: the default theme, then
+    this project's own styles/ over it (tests change these files)."""
+    from bookbuild.project import THEME_DIR
+
+    shutil.copytree(THEME_DIR, destination)
+    if (PROJECT / "styles").is_dir():
+        shutil.copytree(PROJECT / "styles", destination, dirs_exist_ok=True)
+
+
 def copy_project(destination: Path, *, chapters: bool = True) -> Path:
     """A scratch copy of the project's book inputs, for tests that change them."""
-    shutil.copytree(PROJECT / "styles", destination / "styles")
+    copy_styles(destination / "styles")
     if chapters:
         shutil.copytree(PROJECT / "chapters", destination / "chapters",
                         ignore=shutil.ignore_patterns("sources"))

@@ -19,14 +19,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bookbuild.apparatus.bibextract import proposals_yaml, propose
-from bookbuild.apparatus.bibliography import (
-    load_bibliography,
-    render_bibliography_html,
+from bookbuild.apparatus.bibliography import load_bibliography, sort_works
+from bookbuild.apparatus.bibstyle import render_bibliography_html
+from bookbuild.apparatus.citations import (
+    dates_in,
+    normalise_url,
     resolve_citations,
-    sort_works,
+    urls_in,
     works_cited_by,
 )
-from bookbuild.apparatus.citations import dates_in, normalise_url, urls_in
 from bookbuild.cli import main
 from bookbuild.errors import BookError
 from bookbuild.model.chapter import MISSING_NOTE_TEXT, load_chapter
@@ -282,7 +283,7 @@ def test_duplicate_id_and_non_kana_yomi(tmp_path):
 def test_yaml_syntax_error_names_the_line(tmp_path):
     path = tmp_path / "bibliography.yaml"
     path.write_text("references:\n  - id: a\n    title: [unclosed\n", encoding="utf-8")
-    with pytest.raises(BookError, match=r"bibliography\.yaml:\d+: error: not valid YAML"):
+    with pytest.raises(BookError, match=r"bibliography\.yaml:\d+(:\d+)?: error: not valid YAML"):
         load_bibliography(path)
 
 

@@ -12,7 +12,6 @@ from pypdf import PdfReader
 import bookbuild
 from bookbuild import cache
 from bookbuild.model.config import load_config
-from bookbuild.typeset import engine as render
 from tinybook import BOOK_YAML, CHAPTER, make_book, write
 
 BIBLIOGRAPHY = """\
@@ -118,10 +117,6 @@ def test_raw_manuscripts_and_hidden_files_do_not_count(book):
     write(book / "chapters" / "sources" / "one.txt", "原稿")
     write(book / "chapters" / ".one.md.swp", b"\0")
     assert digest(book) == before
-
-
-def test_styles_dir_is_the_renderers():
-    assert cache.STYLES_DIR == render.STYLES_DIR
 
 
 def test_lookup_needs_the_same_digest_and_the_same_output(tmp_path):

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from bookbuild.book import load_book
 from bookbuild.check import check_book
 from bookbuild.cli import main
 from tinybook import BOOK_YAML, CHAPTER, make_book, write
@@ -314,7 +315,7 @@ def test_build_stops_on_check_errors_and_writes_nothing(book):
 
 def test_check_book_returns_sorted_diagnostics(book):
     write(book / CHAPTER_FILE, CHAPTER + "\n後ろの注[^9]。\n\n<script>x</script>\n")
-    found = check_book(book)
+    found = check_book(load_book(book))
     assert [(str(d.path), d.line) for d in found] == [(CHAPTER_FILE, 14), (CHAPTER_FILE, 16)]
 
 

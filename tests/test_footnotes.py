@@ -20,7 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from bookbuild.typeset.engine import STYLES_DIR, lay_out
+from bookbuild.project import THEME_DIR
+from bookbuild.typeset.engine import lay_out
 from bookbuild.typeset.patches import footnotes as weasyfix_footnotes
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -38,7 +39,7 @@ html { font-family: "Noto Serif CJK JP", serif; font-size: 9.2pt; line-height: 1
 
 
 def project_css() -> str:
-    return (PROJECT / STYLES_DIR / "base.css").read_text(encoding="utf-8")
+    return (THEME_DIR / "base.css").read_text(encoding="utf-8")
 
 
 class Notes:
@@ -70,7 +71,7 @@ def paragraph(*parts: str) -> str:
 def pages_of(html: str, page_css: str = SMALL_PAGE) -> tuple[dict[str, int], int]:
     """Element id → 0-based page where it first appears, and the number of pages."""
     document_, _ = lay_out(html, [page_css, project_css()], PROJECT,
-                           (PROJECT / STYLES_DIR,))
+                           (THEME_DIR,))
     first: dict[str, int] = {}
     for number, page in enumerate(document_.pages):
         for anchor in page.anchors:

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from bookbuild.editions.book import build_book
-from bookbuild.typeset.engine import ProjectFetcher, RefusedFetch
 from bookbuild.typeset import engine as render
+from bookbuild.typeset.engine import ProjectFetcher, RefusedFetch
 from readback import page_texts
 from tinybook import CHAPTER, make_book, write
 

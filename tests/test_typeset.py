@@ -19,6 +19,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bookbuild.project import THEME_DIR
 from bookbuild.typeset.japanese import (
     CALL_KEEP,
     CLOSING,
@@ -36,7 +37,7 @@ from bookbuild.typeset.japanese import (
 
 PROJECT = Path(__file__).resolve().parents[1]
 SOURCES = PROJECT / "chapters" / "sources"
-TYPESET_CSS = PROJECT / "styles" / "typeset.css"
+TYPESET_CSS = THEME_DIR / "typeset.css"
 
 OUR_CLASSES = {GAP_BEFORE, GAP_AFTER, HALF_PUNCT, CALL_KEEP}
 _TAG = re.compile(r"<(/?)(\w+)([^>]*)>")

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import io
 import re
-from pathlib import Path
 
 import pytest
 
+from bookbuild.project import THEME_DIR
 from bookbuild.typeset.japanese import (
     KANA_KANJI_RE,
     WESTERN_END_RE,
@@ -21,7 +21,7 @@ from bookbuild.typeset.japanese import (
 )
 from bookbuild.typeset.patches import justify as weasyfix
 
-TYPESET_CSS = Path(__file__).resolve().parents[1] / "styles" / "typeset.css"
+TYPESET_CSS = THEME_DIR / "typeset.css"
 EM = 10.0  # pt
 WIDTH = 10  # characters per line
 LEFT = 20.0  # pt

@@ -3,8 +3,9 @@ styles. Tests of bad input change one thing in it and look at the answer."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
+
+from conftest import copy_styles
 
 PROJECT = Path(__file__).resolve().parents[1]
 
@@ -36,7 +37,7 @@ date: 2024-01-01
 def make_book(root: Path, *, chapter: str | bytes = CHAPTER, book_yaml: str = BOOK_YAML) -> Path:
     """Write the tiny book under `root` (created) and return `root`."""
     root.mkdir(parents=True, exist_ok=True)
-    shutil.copytree(PROJECT / "styles", root / "styles")
+    copy_styles(root / "styles")
     (root / "chapters").mkdir()
     write(root / "chapters" / "one.md", chapter)
     write(root / "book.yaml", book_yaml)

@@ -22,15 +22,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
+from bookbuild.errors import Diagnostic
+from bookbuild.fsutil import write_atomic
 from bookbuild.model.config import BookConfig, load_config
+from bookbuild.project import SOURCES_DIR, STYLES_DIR, ProjectFiles, theme_files
 
-from .errors import Diagnostic
-from .fsutil import write_atomic
-
-# = render.STYLES_DIR (tested): render imports Jinja, too slow for this module's callers.
-STYLES_DIR = "styles"
-# Raw manuscripts live here inside the chapters folder; only `bookbuild normalise` reads them.
-SOURCES_DIR = "sources"
 SIDECAR_SUFFIX = ".digest.json"
 # Bump when the sidecar's shape changes, so that old sidecars are simply not matched.
 SIDECAR_FORMAT = 1
@@ -39,7 +35,7 @@ SIDECAR_FORMAT = 1
 @dataclass(frozen=True)
 class CachedBuild:
     """What a build reported, kept so that an up-to-date build reports the same (the same
-    shape as build.BuildResult, which this light module cannot import)."""
+    shape as editions.book.BuildResult, which this light module does not import)."""
 
     path: Path
     pages: int
@@ -87,7 +83,9 @@ def _font_files(config: BookConfig) -> list[Path]:
 
 
 def _package_files() -> list[Path]:
-    return [p for p in _files_under(Path(__file__).resolve().parent) if p.suffix == ".py"]
+    """The package's own code and its default theme (templates and stylesheets)."""
+    code = [p for p in _files_under(Path(__file__).resolve().parent) if p.suffix == ".py"]
+    return code + theme_files()
 
 
 def _installed_packages() -> str:
@@ -110,18 +108,19 @@ def _feed(digest, label: str, value: bytes) -> None:
         digest.update(part)
 
 
-def _feed_contents(digest, kind: str, paths: Iterable[Path]) -> None:
+def _feed_contents(digest, kind: str, paths: Iterable[Path],
+                   read: Callable[[Path], bytes] = Path.read_bytes) -> None:
     for path in paths:
         if path.is_symlink():  # `bookbuild check` judges where a link points: so must we
             _feed(digest, f"link:{path}", os.readlink(path).encode())
         try:
-            data = path.read_bytes()
+            data = read(path)
         except FileNotFoundError:
             data = b"\0missing"
         _feed(digest, f"{kind}:{path}", data)
 
 
-def inputs_digest(config: BookConfig, edition: str) -> str:
+def inputs_digest(config: BookConfig, edition: str, files: ProjectFiles | None = None) -> str:
     """SHA-256 over every input of the book build for `edition` (hex).
 
     Files are hashed by content, except the fonts: those are tens of megabytes, so they
@@ -136,7 +135,8 @@ def inputs_digest(config: BookConfig, edition: str) -> str:
                          ("SOURCE_DATE_EPOCH", os.environ.get("SOURCE_DATE_EPOCH", "")),
                          ("chapters", "\n".join(config.chapters))):
         _feed(digest, label, value.encode())
-    _feed_contents(digest, "input", _content_files(config))
+    files = files or ProjectFiles(config.root)
+    _feed_contents(digest, "input", _content_files(config), files.read_bytes)
     _feed_contents(digest, "code", _package_files())
     for path in _font_files(config):
         stat = path.stat()
@@ -186,12 +186,14 @@ def book_target(config: BookConfig, out_path: Path | None) -> Path:
 
 
 def up_to_date(root: Path, edition: str, out_path: Path | None = None,
-               echo: Callable[[str], None] = lambda _: None) -> CachedBuild | None:
+               echo: Callable[[str], None] = lambda _: None,
+               files: ProjectFiles | None = None) -> CachedBuild | None:
     """The report of the book's last build if its PDF is current, else None."""
     started = time.perf_counter()
-    config = load_config(Path(root).resolve())
+    files = files or ProjectFiles(root)
+    config = load_config(files.root, files)
     target = book_target(config, out_path)
-    found = lookup(target, inputs_digest(config, edition))
+    found = lookup(target, inputs_digest(config, edition, files))
     if found is None:
         return None
     echo(f"{target}: up to date (no input changed; --no-cache to rebuild anyway)")
@@ -199,7 +201,8 @@ def up_to_date(root: Path, edition: str, out_path: Path | None = None,
 
 
 def cached_or_build(config: BookConfig, edition: str, target: Path, build: Callable,
-                    echo: Callable[[str], None] = lambda _: None):
+                    echo: Callable[[str], None] = lambda _: None,
+                    files: ProjectFiles | None = None):
     """Reuse `target` if it is up to date, else run `build()` (which writes it and returns
     its report) and record the digest. Returns the report: a CachedBuild when reused.
 
@@ -207,7 +210,7 @@ def cached_or_build(config: BookConfig, edition: str, target: Path, build: Calla
     digest that no longer matches, so the next build runs again instead of serving a PDF
     made from the older text.
     """
-    digest = inputs_digest(config, edition)
+    digest = inputs_digest(config, edition, files)
     found = lookup(target, digest)
     if found is not None:
         echo(f"{target}: up to date (no input changed; --no-cache to rebuild anyway)")

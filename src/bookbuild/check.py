@@ -5,21 +5,19 @@ wrong indent, a note without its text, an `<img>` pointing at another file on th
 a file saved as Shift_JIS — gets a `file:line:col: severity: message` answer that says what to
 do, never a traceback and never a silently wrong book.
 
-What is checked, in order (a file that cannot be read safely is not read further):
+`check_book` validates a loaded `Book` (book.py): what loading found (book.yaml, files
+outside the book, bytes and encodings, front-matter, bibliography, index), then:
 
-- `book.yaml` (config.py's own validation: every problem with line and column);
-- files that resolve outside the book's folder (symbolic links, `../` ids): refused, error;
-- each chapter file's bytes: size over `limits.max_chapter_bytes`, empty, NUL bytes,
-  not UTF-8 (with the byte offset and the encoding it does read as): errors;
-- each chapter's front-matter against chapter.py's schema, one error per bad field, at its line;
 - notes: a call without text or text without call (warnings), a label defined twice (error);
-- raw HTML in a chapter: a warning saying it is printed as text (markdown.py never passes it on);
+- raw HTML in a chapter: a warning saying it is printed as text (markdown_html never passes
+  it on);
 - images and CSS `url()`/`@import` that the renderer's `ProjectFetcher` would refuse (the
   network, files outside styles/ and chapters/): warnings, the build leaves them out;
-- citation keys against the bibliography, index entries against the text, fonts against the
-  characters used: the owning modules' own checks.
+- citation keys without a bibliography, index entries never found in the text, characters
+  the fonts lack: the owning modules' own checks.
 
-Errors stop `bookbuild build` (`check_before_build`); warnings are reported with the build.
+Errors stop every output (`require_valid`: build, handout, offprint); warnings are reported
+with it.
 """
 
 from __future__ import annotations
@@ -30,19 +28,13 @@ from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlparse
 
-import yaml
-
-from bookbuild.model.chapter import (
-    MISSING_NOTE_TEXT,
-    Chapter,
-    load_chapter,
-    parse_meta,
-    split_front_matter,
-)
-from bookbuild.model.config import CONFIG_NAME, BookConfig, Limits, load_config
-from bookbuild.typeset.engine import STYLES_DIR
-
-from .errors import BookError, Diagnostic
+from bookbuild.apparatus.citations import KEY_GROUP, KEY_IN_GROUP
+from bookbuild.apparatus.index import index_check
+from bookbuild.book import Book, diagnostics_of, outside_paths
+from bookbuild.errors import BookError, Diagnostic
+from bookbuild.model.chapter import MISSING_NOTE_TEXT, Chapter
+from bookbuild.model.config import BookConfig
+from bookbuild.project import CONFIG_NAME, STYLES_DIR, THEME_DIR, ProjectFiles
 
 # An HTML tag or comment as Python-Markdown would have passed it through (`<http://…>` and
 # `<a@b.c>` autolinks do not match: a tag name is followed by a space, `/` or `>`).
@@ -60,38 +52,30 @@ TAG_HINTS = {
     "link": "nothing is loaded",
     "style": "styles belong in styles/*.css",
 }
-LEGACY_NAMES = {"cp932": "Shift_JIS (CP932)", "euc_jp": "EUC-JP"}
 
 
-def check_book(root: Path) -> list[Diagnostic]:
-    """Every problem of the book at `root`, sorted by file, line and column."""
-    root = Path(root).resolve()
-    found: list[Diagnostic] = []
-    config = _config(root, found)
+def check_book(book: Book) -> list[Diagnostic]:
+    """Every problem of the loaded `book`, sorted by file, line and column."""
+    root, config = book.root, book.config
     chapters_dir = config.chapters_dir if config else BookConfig.chapters_dir
-    limits = config.limits if config else Limits()
-    allowed = (root / STYLES_DIR, root / chapters_dir)
-    found += outside_paths(root, _project_files(root, config, chapters_dir))
-    chapters = []
-    for path in _chapter_paths(config, root / chapters_dir):
-        chapter = _checked_chapter(path, root, limits, found)
-        if chapter is not None:
-            chapters.append(chapter)
-            found += note_problems(chapter) + raw_html_problems(chapter)
-            found += image_problems(chapter, root, allowed)
+    allowed = (root / STYLES_DIR, root / chapters_dir, THEME_DIR)
+    found = list(book.diagnostics)
+    for chapter in book.chapters:
+        found += note_problems(chapter) + raw_html_problems(chapter)
+        found += image_problems(chapter, root, allowed)
     for path in sorted((root / STYLES_DIR).glob("*.css")):
         if not outside_paths(root, [path]):
-            found += css_problems(path, allowed)
-    if config is not None and chapters:
-        found += citation_problems(config, chapters)
-        found += index_problems(config, chapters)
-        found += font_problems(config, chapters)
+            found += css_problems(path, allowed, book.files)
+    if config is not None and book.chapters:
+        found += citation_problems(config, book)
+        found += index_problems(book)
+        found += font_problems(config, list(book.chapters))
     return sort_diagnostics(_relative(d, root) for d in found)
 
 
-def check_before_build(root: Path) -> list[Diagnostic]:
-    """Run `check_book`; raise one `BookError` listing the errors, else return the rest."""
-    found = check_book(root)
+def require_valid(book: Book) -> list[Diagnostic]:
+    """Check `book`; raise one `BookError` listing the errors, else return the warnings."""
+    found = check_book(book)
     errors = [d for d in found if d.severity == "error"]
     if errors:
         raise BookError(f"{len(errors)} error(s) found by `bookbuild check`; nothing was "
@@ -102,175 +86,6 @@ def check_before_build(root: Path) -> list[Diagnostic]:
 def sort_diagnostics(found: Iterable[Diagnostic]) -> list[Diagnostic]:
     unique = dict.fromkeys(found)
     return sorted(unique, key=lambda d: (str(d.path), d.line or 0, d.col or 0, d.message))
-
-
-# ── book.yaml and files ─────────────────────────────────────────────────────────────────
-
-def _config(root: Path, found: list[Diagnostic]) -> BookConfig | None:
-    try:
-        return load_config(root)
-    except BookError as exc:
-        found += diagnostics_of(exc, root / CONFIG_NAME)
-        return None
-
-
-def _project_files(root: Path, config: BookConfig | None, chapters_dir: str) -> list[Path]:
-    """What the build reads besides the chapters: book.yaml, the folders, every file under
-    styles/ (read directly, not through the renderer's fetcher), bibliography and index."""
-    files = [root / CONFIG_NAME, root / chapters_dir, root / STYLES_DIR]
-    files += sorted((root / STYLES_DIR).rglob("*"))
-    if config is not None:
-        files += [config.path(name) for name in (config.bibliography, config.index) if name]
-    return files
-
-
-def _chapter_paths(config: BookConfig | None, chapters_dir: Path) -> list[Path]:
-    """The chapters book.yaml lists; if it cannot be read, every chapter file there is."""
-    if config is not None:
-        return [config.chapter_path(chapter_id) for chapter_id in config.chapters]
-    return sorted(chapters_dir.glob("*.md"))
-
-
-def outside_paths(root: Path, paths: Iterable[Path]) -> list[Diagnostic]:
-    """An error for each path that resolves outside the book's folder (a symlink, `..`)."""
-    found = []
-    for path in paths:
-        if not (path.exists() or path.is_symlink()):
-            continue
-        target = path.resolve()
-        if target.is_relative_to(root):
-            continue
-        how = f"is a symbolic link to {target}" if path.is_symlink() else f"resolves to {target}"
-        found.append(Diagnostic(path, None, f"{how}, outside the book's folder: the build reads "
-                                "only files inside it; copy the file into the book instead",
-                                "error"))
-    return found
-
-
-def _line_col(data: bytes, offset: int) -> tuple[int, int]:
-    """1-based line and character column of byte `offset`."""
-    line_start = data.rfind(b"\n", 0, offset) + 1
-    column = len(data[line_start:offset].decode("utf-8", errors="replace")) + 1
-    return data.count(b"\n", 0, offset) + 1, column
-
-
-def legacy_encoding(data: bytes) -> str | None:
-    """The Japanese legacy encoding the bytes read as, if any (the normaliser's own guess)."""
-    from .manuscript.decode import decode
-
-    try:
-        encoding = decode(data, "chapter").encoding
-    except BookError:
-        return None
-    return None if encoding == "utf-8" else LEGACY_NAMES.get(encoding, encoding)
-
-
-def file_problems(path: Path, max_bytes: int) -> list[Diagnostic]:
-    """Size, emptiness, NUL bytes and UTF-8 of one chapter file, from its bytes alone."""
-    size = path.stat().st_size
-    if size > max_bytes:
-        return [Diagnostic(path, None, f"{size:,} bytes, over the limit of {max_bytes:,} "
-                           "(limits.max_chapter_bytes in book.yaml): a chapter is tens of kB; "
-                           "look for a pasted binary or a paste repeated by mistake", "error")]
-    data = path.read_bytes()
-    if not data.strip():
-        return [Diagnostic(path, 1, "the file is empty: a chapter needs a '---' front-matter "
-                           "block and its text; restore it, or remove its id from book.yaml",
-                           "error")]
-    found = []
-    if b"\0" in data:
-        offset = data.index(b"\0")
-        line, col = _line_col(data, offset)
-        count = data.count(b"\0")
-        found.append(Diagnostic(path, line, f"NUL byte at byte offset {offset} ({count} in "
-                                "the file): the file is damaged or not text; delete them "
-                                "(an editor's 'show invisibles' finds them)", "error", col))
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line, col = _line_col(data, exc.start)
-        reads_as = legacy_encoding(data)
-        guess = f"it reads as {reads_as}" if reads_as else "it is damaged at that byte"
-        found.append(Diagnostic(path, line, f"not UTF-8 at byte offset {exc.start} (0x"
-                                f"{data[exc.start]:02x}); {guess}. Chapters are UTF-8: run "
-                                "`bookbuild normalise` on the manuscript, or re-save the file "
-                                "as UTF-8", "error", col))
-    return found
-
-
-def _checked_chapter(path: Path, root: Path, limits: Limits,
-                     found: list[Diagnostic]) -> Chapter | None:
-    """The loaded chapter, or None after adding why it cannot be loaded to `found`."""
-    problems = outside_paths(root, [path])
-    if not problems:
-        if not path.is_file():
-            return None  # book.yaml's own check names the missing file
-        try:
-            problems = file_problems(path, limits.max_chapter_bytes)
-        except OSError as exc:
-            problems = [Diagnostic(path, None, f"cannot read: {exc.strerror}", "error")]
-    found += problems
-    if any(d.severity == "error" for d in problems):
-        return None
-    try:
-        return load_chapter(path)
-    except BookError as exc:
-        found += front_matter_problems(path) or diagnostics_of(exc, path)
-        return None
-
-
-# ── front-matter ────────────────────────────────────────────────────────────────────────
-
-def front_matter_problems(path: Path) -> list[Diagnostic]:
-    """One error per bad front-matter field, at the field's line.
-
-    chapter.py stops at the first problem and names no line; here each field is judged
-    alone by chapter.py's own `parse_meta` (so the schema stays in one place), with a
-    stand-in title, and the error is placed on that field's key.
-    """
-    text = path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
-    try:
-        front, _, _ = split_front_matter(text, path)
-        node = yaml.compose(front, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(front)
-    except (BookError, yaml.YAMLError):
-        return []  # load_chapter's own message (with its line) is the better one
-    if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
-        return []
-    marks = {str(key.value): (key.start_mark.line + 2, key.start_mark.column + 1)
-             for key, _ in node.value}  # +2: 1-based, and the opening '---' line
-    found = []
-    for key, value in data.items():
-        try:
-            parse_meta({"title": "stand-in", key: value}, path)
-        except BookError as exc:
-            line, col = marks.get(str(key), (1, None))
-            found.append(Diagnostic(path, line, _without_path(exc.message, path), "error", col))
-    if "title" not in data:
-        found.append(Diagnostic(path, 1, "front-matter: 'title' is required: add a line "
-                                "'title: …' to the block", "error"))
-    return found
-
-
-def _without_path(message: str, path: Path) -> str:
-    prefix = f"{path}: "
-    return message[len(prefix):] if message.startswith(prefix) else message
-
-
-FORMATTED = re.compile(r"^(?P<path>.+?):(?P<line>\d+)(?::(?P<col>\d+))?: "
-                       r"(?P<severity>error|warning|query): (?P<message>.*)$", re.S)
-
-
-def diagnostics_of(exc: BookError, path: Path | str) -> list[Diagnostic]:
-    """A `BookError` as diagnostics: its own list, or its message read back into one."""
-    if exc.diagnostics:
-        return list(exc.diagnostics)
-    formatted = FORMATTED.match(exc.message)
-    if formatted:
-        col = formatted["col"]
-        return [Diagnostic(formatted["path"], int(formatted["line"]), formatted["message"],
-                           formatted["severity"], int(col) if col else None)]
-    return [Diagnostic(path, None, _without_path(exc.message, Path(path)), "error")]
 
 
 # ── notes ───────────────────────────────────────────────────────────────────────────────
@@ -379,9 +194,11 @@ def image_problems(chapter: Chapter, root: Path, allowed: tuple[Path, ...]) -> l
     return found
 
 
-def css_problems(path: Path, allowed: tuple[Path, ...]) -> list[Diagnostic]:
+def css_problems(path: Path, allowed: tuple[Path, ...],
+                 files: ProjectFiles | None = None) -> list[Diagnostic]:
     """`url()` and `@import` in a stylesheet that the renderer will refuse."""
-    text = path.read_text(encoding="utf-8", errors="replace")
+    data = files.read_bytes(path) if files else path.read_bytes()
+    text = data.decode("utf-8", errors="replace")
     text = CSS_COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m[0]), text)  # keep line:col
     base = path.parent.resolve().as_uri() + "/"
     found = []
@@ -398,39 +215,22 @@ def css_problems(path: Path, allowed: tuple[Path, ...]) -> list[Diagnostic]:
 
 # ── the other modules' checks ───────────────────────────────────────────────────────────
 
-def citation_problems(config: BookConfig, chapters: list[Chapter]) -> list[Diagnostic]:
-    """Citation keys and note ↔ work links (bibliography.py / citations.py)."""
-    from bookbuild.apparatus.bibliography import load_bibliography, resolve_citations
-    from bookbuild.apparatus.citations import KEY_GROUP, KEY_IN_GROUP
-
-    path = config.path(config.bibliography)
-    if config.bibliography and outside_paths(config.root.resolve(), [path]):
-        return []  # refused above, never read
-    if not config.bibliography:
-        return [Diagnostic(chapter.path, note.line, f"note {note.label}: citation key '@{key}' "
-                           "but the book has no bibliography: add the file and its "
-                           "'bibliography' setting in book.yaml", "error")
-                for chapter in chapters for note in chapter.notes
-                for group in KEY_GROUP.findall(note.text) for key in KEY_IN_GROUP.findall(group)]
-    try:
-        return list(resolve_citations(chapters, load_bibliography(path)).diagnostics)
-    except BookError as exc:
-        return diagnostics_of(exc, path)
+def citation_problems(config: BookConfig, book: Book) -> list[Diagnostic]:
+    """Citation keys in a book without a bibliography (the rest is found while loading)."""
+    if config.bibliography:
+        return []
+    return [Diagnostic(chapter.path, note.line, f"note {note.label}: citation key '@{key}' "
+                       "but the book has no bibliography: add the file and its "
+                       "'bibliography' setting in book.yaml", "error")
+            for chapter in book.chapters for note in chapter.notes
+            for group in KEY_GROUP.findall(note.text) for key in KEY_IN_GROUP.findall(group)]
 
 
-def index_problems(config: BookConfig, chapters: list[Chapter]) -> list[Diagnostic]:
+def index_problems(book: Book) -> list[Diagnostic]:
     """Index entries never found in the text (index.py's `index_check`)."""
-    from bookbuild.apparatus.index import index_check, load_index
-
-    path = config.path(config.index)
-    if not config.index or outside_paths(config.root.resolve(), [path]):
-        return []  # none, or refused above and never read
-    try:
-        entries = load_index(path)
-    except BookError as exc:
-        return diagnostics_of(exc, path)
-    texts = {chapter.id: chapter.body for chapter in chapters}
-    return list(entries.warnings) + index_check(entries, texts)
+    if book.index is None:
+        return []
+    return index_check(book.index, {chapter.id: chapter.body for chapter in book.chapters})
 
 
 def font_problems(config: BookConfig, chapters: list[Chapter]) -> list[Diagnostic]:

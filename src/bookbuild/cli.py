@@ -9,8 +9,9 @@ from pathlib import Path
 
 import click
 
-from . import __version__
-from .errors import BookError
+from bookbuild import __version__
+from bookbuild.editions import EDITIONS, book_editions
+from bookbuild.errors import BookError
 
 # Options that every command shares, declared once.
 root_option = click.option(
@@ -34,14 +35,15 @@ def main() -> None:
 @click.option("--force", is_flag=True, help="Overwrite chapters that already exist.")
 def normalise(sources: tuple[Path, ...], out_dir: Path, force: bool) -> None:
     """Turn raw manuscripts (SOURCES) into Markdown chapters under --out."""
-    from .manuscript import normalise_files
+    from bookbuild.manuscript import normalise_files
 
     normalise_files(list(sources), out_dir, force=force, echo=click.echo)
 
 
 @main.command()
-@click.option("--edition", type=click.Choice(["print", "screen"]), default="print",
-              show_default=True, help="print: bleed and crop marks; screen: links, tagged PDF.")
+@click.option("--edition", type=click.Choice(book_editions()), default="print",
+              show_default=True, help="; ".join(f"{name}: {EDITIONS[name].help}"
+                                                 for name in book_editions()))
 @click.option("--out", "out_path", default=None, type=click.Path(dir_okay=False, path_type=Path),
               help="Output PDF (default: output.book in book.yaml).")
 @strict_option
@@ -54,7 +56,7 @@ def build(edition: str, out_path: Path | None, strict: bool, root: Path, no_cach
           watch: bool) -> None:
     """Typeset the whole book into one PDF."""
     if watch:
-        from .watch import watch as watch_inputs
+        from bookbuild.watch import watch as watch_inputs
 
         def rebuild() -> None:
             _build_once(edition, out_path, False, root, no_cache)
@@ -66,14 +68,17 @@ def build(edition: str, out_path: Path | None, strict: bool, root: Path, no_cach
 
 def _build_once(edition: str, out_path: Path | None, strict: bool, root: Path,
                 no_cache: bool) -> None:
-    from .cache import up_to_date  # light: answers before WeasyPrint is imported
+    from bookbuild.cache import up_to_date  # light: answers before WeasyPrint is imported
+    from bookbuild.project import ProjectFiles
 
-    result = None if no_cache else up_to_date(root, edition, out_path, echo=click.echo)
+    files = ProjectFiles(root)  # every file read once, by the cache and the build alike
+    result = None if no_cache else up_to_date(root, edition, out_path, echo=click.echo,
+                                              files=files)
     if result is None:
         from bookbuild.editions.book import build_book
 
         result = build_book(root, edition=edition, out_path=out_path, echo=click.echo,
-                            cache=not no_cache)
+                            cache=not no_cache, files=files)
     for warning in result.warnings:
         click.echo(str(warning), err=True)
     done = "up to date:" if getattr(result, "reused", False) else "wrote"
@@ -87,9 +92,10 @@ def _build_once(edition: str, out_path: Path | None, strict: bool, root: Path,
 @root_option
 def check(strict: bool, root: Path) -> None:
     """Check book.yaml, the chapters, notes, citations, index, fonts and styles; list problems."""
-    from .check import check_book
+    from bookbuild.book import load_book
+    from bookbuild.check import check_book
 
-    found = check_book(root)
+    found = check_book(load_book(root))
     for diagnostic in found:
         click.echo(str(diagnostic))
     counts = {s: sum(d.severity == s for d in found) for s in ("error", "warning", "query")}
@@ -116,8 +122,8 @@ def handout(chapter_ids: tuple[str, ...], all_chapters: bool, out_dir: Path | No
     from bookbuild.model.config import load_config
 
     ids = select_chapters(load_config(root), chapter_ids, all_chapters)
-    build_handouts(root, ids, out_dir=out_dir, handout_line=handout_line, jobs=jobs,
-                   echo=click.echo)
+    _report(build_handouts(root, ids, out_dir=out_dir, handout_line=handout_line, jobs=jobs,
+                           echo=click.echo))
 
 
 @main.command()
@@ -133,7 +139,40 @@ def offprint(chapter_ids: tuple[str, ...], all_chapters: bool, out_dir: Path | N
     from bookbuild.model.config import load_config
 
     ids = select_chapters(load_config(root), chapter_ids, all_chapters)
-    build_offprints(root, ids, out_dir=out_dir, echo=click.echo)
+    _report(build_offprints(root, ids, out_dir=out_dir, echo=click.echo))
+
+
+def _report(results) -> None:
+    """The warnings of per-chapter outputs, each once (the book's own come with every one)."""
+    for warning in dict.fromkeys(w for result in results for w in result.warnings):
+        click.echo(str(warning), err=True)
+
+
+@main.command("new")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--title", default="", help="The book's title (default: the folder's name).")
+def new_book(path: Path, title: str) -> None:
+    """Start a new book in PATH: book.yaml, chapters/ (with sources/), an empty
+    bibliography and index. The templates and styles are the package's default theme."""
+    from bookbuild.new import new_book as make
+
+    for written in make(path, title=title):
+        click.echo(f"wrote {written}")
+    click.echo(f"next: copy manuscripts into {path / 'chapters' / 'sources'}, then run "
+               f"`bookbuild normalise chapters/sources/*.txt` and `bookbuild build` in {path}")
+
+
+@main.command()
+@click.option("--copy", "copy_files", is_flag=True, required=True,
+              help="Copy the default theme's templates and stylesheets into styles/.")
+@click.option("--force", is_flag=True, help="Overwrite files already in styles/.")
+@root_option
+def styles(copy_files: bool, force: bool, root: Path) -> None:
+    """Put the default theme's files into the book's styles/, to edit them there."""
+    from bookbuild.new import copy_styles
+
+    for written in copy_styles(root, force=force):
+        click.echo(f"wrote {written}")
 
 
 @main.group()
@@ -169,7 +208,8 @@ def bib_extract(chapters: tuple[Path, ...], bib_path: Path) -> None:
 def bib_check(chapters: tuple[Path, ...], bib_path: Path | None, root: Path,
               strict: bool) -> None:
     """Resolve every note of CHAPTERS (default: book.yaml's) against the bibliography."""
-    from bookbuild.apparatus.bibliography import load_bibliography, resolve_citations
+    from bookbuild.apparatus.bibliography import load_bibliography
+    from bookbuild.apparatus.citations import resolve_citations
     from bookbuild.model.chapter import load_chapter
     from bookbuild.model.config import load_config
 

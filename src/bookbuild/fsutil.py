@@ -35,17 +35,10 @@ def write_atomic(path: Path, data: bytes | str) -> None:
 
 def read_text(path: Path, what: str, fix: str = "save it as UTF-8",
               missing: str = "") -> str:
-    """A user's UTF-8 text file (a BOM allowed), or one clear BookError naming the file:
-    not found (`missing` says what to do), unreadable, or the byte offset that is not UTF-8
-    (`fix` says what to do)."""
-    try:
-        return Path(path).read_bytes().decode("utf-8-sig")
-    except FileNotFoundError as exc:
-        raise BookError(f"{path}: not found{'; ' + missing if missing else ''}") from exc
-    except OSError as exc:
-        raise BookError(f"{path}: cannot read the {what}: {exc.strerror}") from exc
-    except UnicodeDecodeError as exc:
-        raise BookError(f"{path}: byte {exc.start}: not UTF-8; {fix}") from exc
+    """A user's UTF-8 text file, read alone (see `ProjectFiles.read_text`)."""
+    from .project import ProjectFiles
+
+    return ProjectFiles(Path(path).parent).read_text(path, what, fix, missing)
 
 
 def _umask() -> int:

@@ -1,20 +1,21 @@
 """The shared bibliography: `chapters/bibliography.yaml` (CSL YAML) → `Bibliography` of `Work`s.
 
-API for the integrator (all pure; nothing here prints or writes):
+API for the integrator (all pure; nothing here prints or writes). This module is the
+bottom of the bibliography: it imports neither `citations` nor `bibstyle`, which import it.
 
     load_bibliography(path) -> Bibliography
         Read and validate the file; every problem is reported at once as a `BookError`
         naming `file:line`.
-    resolve_citations(chapters, bibliography) -> Citations
+    citations.resolve_citations(chapters, bibliography) -> Citations
         Which works each note of each chapter cites (`citations.by_chapter[chapter_id]
         [note_label] -> tuple of work ids`), found by matching the notes' text against the
         bibliography (module `citations`). `citations.diagnostics` holds the warnings (work
         cited by no note, note that looks like a citation but matches nothing, …). Errors
         (a `[@key]` or `cited-in` link to something that does not exist) raise `BookError`.
         Pass *all* the book's chapters, also when building one handout.
-    works_cited_by(citations, chapter_id) -> list[Work]
+    citations.works_cited_by(citations, chapter_id) -> list[Work]
         The works a chapter cites, each once, in bibliography order: a handout's list.
-    render_bibliography_html(works) -> str
+    bibstyle.render_bibliography_html(works) -> str
         An HTML fragment in the house style (module `bibstyle`): `<ul class="bib-list">`
         with one `<li id="bib-<key>">` per work, sorted (see `filing_key`).
 
@@ -50,17 +51,13 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import yaml
 
 from bookbuild.apparatus.kana import reading_problems, reading_sort_key
 from bookbuild.errors import BookError, Diagnostic
-from bookbuild.fsutil import read_text
-
-if TYPE_CHECKING:
-    from bookbuild.apparatus.citations import Citations
-    from bookbuild.model.chapter import Chapter
+from bookbuild.project import ProjectFiles
+from bookbuild.yamlsource import load_yaml
 
 BIBLIOGRAPHY_NAME = "bibliography.yaml"
 
@@ -213,18 +210,18 @@ def sort_works(works: Iterable[Work]) -> list[Work]:
 
 # ---------------------------------------------------------------------------------- loading
 
-def load_bibliography(path: Path) -> Bibliography:
+def load_bibliography(path: Path, files: ProjectFiles | None = None) -> Bibliography:
     """Read and validate a CSL YAML bibliography; all problems at once, each with file:line."""
     path = Path(path)
-    text = read_text(path, "bibliography", missing="create it, or set `bibliography: ''` in "
-                     "book.yaml for a book without one")
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else None
-        raise BookError(str(Diagnostic(path, line, f"not valid YAML: "
-                                       f"{getattr(exc, 'problem', exc)}", "error"))) from exc
+    text = (files or ProjectFiles(path.parent)).read_text(
+        path, "bibliography", missing="create it, or set `bibliography: ''` in book.yaml for "
+        "a book without one")
+    return parse_bibliography(text, path)
+
+
+def parse_bibliography(text: str, path: Path) -> Bibliography:
+    """The bibliography file's text → `Bibliography`; one `BookError` listing every problem."""
+    root = load_yaml(text, path).node
     problems: list[Diagnostic] = []
     items = _reference_nodes(root, path, problems)
     works = [w for w in (_work_from_node(node, path, problems) for node in items) if w]
@@ -422,26 +419,3 @@ def _check_cited_in_unique(works: Sequence[Work], path: Path) -> list[Diagnostic
                                            f"'{work.id}'", "error"))
             seen[key] = work.id
     return problems
-
-
-# ------------------------------------------------------------------- the integrator's API
-
-def resolve_citations(chapters: Sequence[Chapter], bibliography: Bibliography) -> Citations:
-    """Which works each note cites; see `bookbuild.citations` for the matching rules."""
-    from bookbuild.apparatus.citations import resolve
-
-    return resolve(chapters, bibliography)
-
-
-def works_cited_by(citations: Citations, chapter_id: str) -> list[Work]:
-    """The works one chapter cites, each once, in the bibliography's order (a handout's list)."""
-    notes = citations.by_chapter.get(chapter_id, {})
-    ids = {work_id for work_ids in notes.values() for work_id in work_ids}
-    return sort_works(citations.bibliography.by_id[i] for i in ids)
-
-
-def render_bibliography_html(works: Iterable[Work]) -> str:
-    """The house-style list of `works`, sorted, as an HTML fragment (see `bookbuild.bibstyle`)."""
-    from bookbuild.apparatus.bibstyle import render_list
-
-    return render_list(sort_works(works))

@@ -21,9 +21,16 @@ another language than its entry's block carries its own `lang` (for font selecti
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from html import escape
 
-from bookbuild.apparatus.bibliography import MONTHS_EN, Name, Work, has_japanese_script
+from bookbuild.apparatus.bibliography import (
+    MONTHS_EN,
+    Name,
+    Work,
+    has_japanese_script,
+    sort_works,
+)
 
 BOOK_LIKE = frozenset({"book", "report", "periodical", "thesis", "pamphlet", "collection",
                        "classic", "standard"})
@@ -32,6 +39,11 @@ IN_CONTAINER_QUOTED = frozenset({"chapter", "article-journal", "article-magazine
                                  "paper-conference", "review", "review-book"})
 CLOSING_BRACKETS = "」』）)"
 TRANSLATION = re.compile(r"（[^（）]*）$")  # 조선노동당 …도착하시였다（朝鮮労働党…到着なさった）
+
+
+def render_bibliography_html(works: Iterable[Work]) -> str:
+    """The house-style list of `works`, sorted (`bibliography.filing_key`), as HTML."""
+    return render_list(sort_works(works))
 
 
 def render_list(works: list[Work]) -> str:

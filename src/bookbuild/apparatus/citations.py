@@ -34,7 +34,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from bookbuild.apparatus.bibliography import MONTHS_EN, Bibliography, Work
+from bookbuild.apparatus.bibliography import MONTHS_EN, Bibliography, Work, sort_works
 from bookbuild.errors import BookError, Diagnostic
 from bookbuild.model.chapter import Chapter, Note
 
@@ -275,3 +275,16 @@ def _resolve_note(chapter: Chapter, note: Note, earlier: list[tuple[Note, tuple[
                                     "work of the bibliography (run `bookbuild bib extract` to "
                                     "propose one, or add 'cited-in')"))
     return "match", tuple(w.id for w in works), problems
+
+
+def resolve_citations(chapters: Sequence[Chapter], bibliography: Bibliography) -> Citations:
+    """Which works each note cites (the matching rules are this module's docstring). Pass
+    *all* the book's chapters, also when building one handout."""
+    return resolve(chapters, bibliography)
+
+
+def works_cited_by(citations: Citations, chapter_id: str) -> list[Work]:
+    """The works one chapter cites, each once, in the bibliography's order (a handout's list)."""
+    notes = citations.by_chapter.get(chapter_id, {})
+    ids = {work_id for work_ids in notes.values() for work_id in work_ids}
+    return sort_works(citations.bibliography.by_id[i] for i in ids)

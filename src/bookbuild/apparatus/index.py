@@ -53,7 +53,9 @@ from bookbuild.apparatus.kana import (
     reading_sort_key,
 )
 from bookbuild.errors import BookError, Diagnostic
-from bookbuild.fsutil import read_text
+from bookbuild.model.chapter import load_chapter
+from bookbuild.project import ProjectFiles
+from bookbuild.yamlsource import load_yaml
 
 INDEX_NAME = "index.yaml"  # in the chapters folder
 KINDS = ("人名", "事項", "地名", "組織")
@@ -66,7 +68,6 @@ ANCHOR_PREFIX = "ix-"
 PAGE_SEPARATOR = ", "
 RANGE_DASH = "–"  # en dash, as in 12–14
 MIN_RANGE = 3  # this many consecutive pages or more are printed as a range
-LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's is 5× faster, same result
 # Text inside these elements is never indexed.
 SKIPPED_ELEMENTS = {"code", "pre", "script", "style", "title", "head", "kbd", "samp"}
 URL = re.compile(r"(?:https?|ftp)://[^\s<>\"（）「」、。]+|www\.[^\s<>\"（）「」、。]+")
@@ -342,15 +343,8 @@ def _cross_check(entries: list[Entry], problems: _Problems) -> None:
 def parse_index(text: str, path: Path) -> IndexEntries:
     """Parse the index file's text; raise one `BookError` listing every problem."""
     path = Path(path)
-    try:
-        node = yaml.compose(text, Loader=LOADER)
-        data = yaml.load(text, Loader=LOADER)  # LOADER is a safe loader
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise BookError(f"{path}: not valid YAML", [Diagnostic(
-            path, mark.line + 1 if mark else None,
-            f"{getattr(exc, 'problem', exc)} (check the indentation and the '- ' of each entry)",
-            "error")]) from exc
+    document = load_yaml(text, path, hint="check the indentation and the '- ' of each entry")
+    node, data = document.node, document.data
     if data is None:
         return IndexEntries(path, ())
     if not isinstance(data, list):
@@ -369,10 +363,11 @@ def parse_index(text: str, path: Path) -> IndexEntries:
     return IndexEntries(path, tuple(entries), tuple(problems.warnings))
 
 
-def load_index(path: Path) -> IndexEntries:
+def load_index(path: Path, files: ProjectFiles | None = None) -> IndexEntries:
     path = Path(path)
-    text = read_text(path, "index", "save the index as UTF-8",
-                     missing="create it, or set `index: ''` in book.yaml for a book without one")
+    text = (files or ProjectFiles(path.parent)).read_text(
+        path, "index", "save the index as UTF-8",
+        missing="create it, or set `index: ''` in book.yaml for a book without one")
     return parse_index(text, path)
 
 
@@ -779,8 +774,6 @@ def suggest_candidates(texts: Mapping[str, str], entries: IndexEntries,
 
 def chapter_texts(paths: Iterable[Path]) -> dict[str, str]:
     """The text to index of each file: a chapter's Markdown body, or a raw manuscript."""
-    from bookbuild.model.chapter import load_chapter
-
     texts = {}
     for path in paths:
         path = Path(path)

@@ -1,5 +1,8 @@
 """Per-chapter outputs: A4 handouts (re-set for study) and offprints (抜刷: the book's own
-pages for one chapter, so that the page numbers a reader cites match the book)."""
+pages for one chapter, so that the page numbers a reader cites match the book).
+
+Both take the loaded book and run the same checks as `bookbuild build` first.
+"""
 
 from __future__ import annotations
 
@@ -12,30 +15,36 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bookbuild import __version__
+from bookbuild.book import Book
+from bookbuild.editions import HANDOUT, OFFPRINT
 from bookbuild.editions.book import (
+    allowed_folders,
+    lay_out_book,
+    load_checked,
+    stylesheets,
+)
+from bookbuild.editions.views import (
     ChapterView,
+    bibliography_html,
     chapter_views,
     created_timestamp,
-    lay_out_book,
-    read_chapters,
-    read_styles,
-    resolve_references,
 )
-from bookbuild.errors import BookError
+from bookbuild.errors import BookError, Diagnostic
 from bookbuild.fsutil import write_atomic
-from bookbuild.model.config import BookConfig, load_config
-from bookbuild.typeset.engine import STYLES_DIR, lay_out, pdf_bytes, template_environment
+from bookbuild.model.config import BookConfig
+from bookbuild.typeset.engine import lay_out, pdf_bytes, template_environment
 from bookbuild.typeset.japanese import typeset_html
-
-HANDOUT_STYLESHEETS = ("base.css", "typeset.css", "bibliography.css", "handout.css")
 
 
 @dataclass(frozen=True)
-class HandoutResult:
+class ChapterOutput:
+    """One chapter's PDF (a handout or an offprint) and what its build found."""
+
     chapter_id: str
     path: Path
     pages: int
     seconds: float
+    warnings: tuple[Diagnostic, ...] = ()
 
 
 def select_chapters(config: BookConfig, ids: tuple[str, ...], all_chapters: bool) -> list[str]:
@@ -52,43 +61,58 @@ def select_chapters(config: BookConfig, ids: tuple[str, ...], all_chapters: bool
     return list(ids)
 
 
-def render_handout_html(config: BookConfig, view: ChapterView, handout_line: str,
-                        bibliography_html: str = "") -> str:
-    template = template_environment(config.root / STYLES_DIR).get_template("handout.html.j2")
+def render_handout_html(book: Book, view: ChapterView, handout_line: str,
+                        works_html: str = "") -> str:
+    template = template_environment(book.root, book.files).get_template(HANDOUT.template)
     return typeset_html(template.render(
         chapter=view, handout_line=handout_line, version=__version__,
-        created=created_timestamp(config), bibliography_html=bibliography_html))
+        created=created_timestamp(book.config), bibliography_html=works_html))
+
+
+def handout_of(book: Book, chapter_id: str, out_dir: Path | None = None,
+               handout_line: str | None = None,
+               warnings: tuple[Diagnostic, ...] = ()) -> ChapterOutput:
+    """One chapter's A4 handout from the checked `book`."""
+    started = time.perf_counter()
+    config = book.config
+    (view,), _ = chapter_views(book, [chapter_id], index=False)
+    line = config.handout.line if handout_line is None else handout_line
+    html = render_handout_html(book, view, line, bibliography_html(book, chapter_id))
+    document, messages = lay_out(html, stylesheets(book, HANDOUT), book.root,
+                                 allowed_folders(book))
+    target = (Path(out_dir) if out_dir else config.path(config.output.handouts)) / \
+        f"{chapter_id}.pdf"
+    write_atomic(target, pdf_bytes(document, identifier_source=html,
+                                   pdf_variant=HANDOUT.pdf_variant_for(config)))
+    return ChapterOutput(chapter_id, target, len(document.pages),
+                         time.perf_counter() - started, tuple(warnings) + tuple(messages))
 
 
 def build_handout(root: Path, chapter_id: str, out_dir: Path | None = None,
-                  handout_line: str | None = None) -> HandoutResult:
-    """One chapter's A4 handout. Pure of any other chapter: safe to run in parallel."""
-    started = time.perf_counter()
-    root = Path(root).resolve()
-    config = load_config(root)
-    chapters = read_chapters(config)
-    number = config.chapters.index(chapter_id) + 1
-    references = resolve_references(config, chapters)  # a note may cite an earlier chapter's
-    (view,), _ = chapter_views([chapters[number - 1]], numbers=[number])
-    line = config.handout.line if handout_line is None else handout_line
-    html = render_handout_html(config, view, line, references.bibliography_html(chapter_id))
-    styles = read_styles(config, HANDOUT_STYLESHEETS, "screen", page=config.handout)
-    document, _ = lay_out(html, styles, root, (root / STYLES_DIR, root / config.chapters_dir))
-    target = (Path(out_dir) if out_dir else config.path(config.output.handouts)) / \
-        f"{chapter_id}.pdf"
-    write_atomic(target, pdf_bytes(document, edition="handout", identifier_source=html))
-    return HandoutResult(chapter_id, target, len(document.pages), time.perf_counter() - started)
+                  handout_line: str | None = None) -> ChapterOutput:
+    """One chapter's A4 handout. Pure of any other output: safe to run in parallel."""
+    book, warnings = load_checked(root)
+    book.chapter(chapter_id)  # an unknown id: the error lists the known ones
+    return handout_of(book, chapter_id, out_dir, handout_line, tuple(warnings))
 
 
 def build_handouts(root: Path, ids: list[str], *, out_dir: Path | None = None,
                    handout_line: str | None = None, jobs: int | None = None,
-                   echo: Callable[[str], None] = print) -> list[HandoutResult]:
-    """Handouts for `ids`, in parallel across the machine's cores (jobs=1: one by one)."""
+                   echo: Callable[[str], None] = lambda _: None) -> list[ChapterOutput]:
+    """Handouts for `ids`, in parallel across the machine's cores (jobs=1: one by one).
+
+    The book is loaded and checked here first, so a broken book stops before any worker
+    starts; each worker loads it again (a process shares no memory with its parent).
+    """
+    book, warnings = load_checked(root)
+    for chapter_id in ids:
+        book.chapter(chapter_id)
     jobs = jobs or os.cpu_count() or 1
     if jobs == 1 or len(ids) == 1:
         results = []
         for i, chapter_id in enumerate(ids, start=1):
-            results.append(build_handout(root, chapter_id, out_dir, handout_line))
+            results.append(handout_of(book, chapter_id, out_dir, handout_line,
+                                      tuple(warnings)))
             echo(_progress(i, len(ids), results[-1]))
         return results
     results = []
@@ -101,27 +125,31 @@ def build_handouts(root: Path, ids: list[str], *, out_dir: Path | None = None,
     return sorted(results, key=lambda r: order[r.chapter_id])
 
 
-def _progress(done: int, total: int, result: HandoutResult) -> str:
+def _progress(done: int, total: int, result: ChapterOutput) -> str:
     bar = "█" * done + "·" * (total - done) if sys.stdout.isatty() else ""
     return (f"{bar} [{done}/{total}] {result.path} ({result.pages} pages, "
             f"{result.seconds:.1f} s)").strip()
 
 
 def build_offprints(root: Path, ids: list[str], *, out_dir: Path | None = None,
-                    echo: Callable[[str], None] = print) -> list[HandoutResult]:
+                    echo: Callable[[str], None] = lambda _: None) -> list[ChapterOutput]:
     """Each chapter's pages cut from the book's own layout: same folios, heads and trim."""
     started = time.perf_counter()
-    book = lay_out_book(root, "print")
-    ranges = book.chapter_pages
+    book, warnings = load_checked(root)
+    for chapter_id in ids:
+        book.chapter(chapter_id)
+    laid_out = lay_out_book(book, OFFPRINT, warnings=warnings)
+    ranges = laid_out.chapter_pages
+    config = book.config
     results = []
     for chapter_id in ids:
         first, last = ranges[chapter_id]
-        offprint = book.document.copy(book.document.pages[first - 1:last])
-        target = (Path(out_dir) if out_dir else book.config.path(book.config.output.offprints)
+        offprint = laid_out.document.copy(laid_out.document.pages[first - 1:last])
+        target = (Path(out_dir) if out_dir else config.path(config.output.offprints)
                   ) / f"{chapter_id}.pdf"
-        write_atomic(target, pdf_bytes(offprint, edition="print",
-                                       identifier_source=f"{book.html}\0{chapter_id}"))
-        results.append(HandoutResult(chapter_id, target, last - first + 1,
-                                     time.perf_counter() - started))
+        write_atomic(target, pdf_bytes(offprint, pdf_variant=OFFPRINT.pdf_variant_for(config),
+                                       identifier_source=f"{laid_out.html}\0{chapter_id}"))
+        results.append(ChapterOutput(chapter_id, target, last - first + 1,
+                                     time.perf_counter() - started, tuple(laid_out.warnings)))
         echo(f"{target}: pages {first}–{last} of the book")
     return results

@@ -19,7 +19,8 @@ from pathlib import Path
 import yaml
 
 from bookbuild.errors import BookError, Diagnostic
-from bookbuild.fsutil import read_text
+from bookbuild.project import ProjectFiles
+from bookbuild.yamlsource import load_yaml
 
 MISSING_NOTE_TEXT = "〔注の本文が原稿にありません：編集者確認〕"
 
@@ -175,20 +176,56 @@ def scan_notes(body: str, first_line: int) -> tuple[tuple[Note, ...], tuple[tupl
     return tuple(notes), tuple(calls)
 
 
-def load_chapter(path: Path) -> Chapter:
+def load_chapter(path: Path, files: ProjectFiles | None = None) -> Chapter:
     """Read and validate one chapter file."""
     path = Path(path)
-    text = read_text(path, "chapter", "chapters are UTF-8 (run `bookbuild normalise` on a "
-                     "manuscript in another encoding)")
+    files = files or ProjectFiles(path.parent)
+    text = files.read_text(path, "chapter", "chapters are UTF-8 (run `bookbuild normalise` "
+                           "on a manuscript in another encoding)")
+    return parse_chapter(text, path)
+
+
+def parse_chapter(text: str, path: Path) -> Chapter:
+    """A chapter from its file's text; one `BookError` at the first problem."""
     text = text.replace("\r\n", "\n")
     front, body, body_line = split_front_matter(text, path)
-    try:
-        data = yaml.safe_load(front)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark else 1
-        raise BookError(str(Diagnostic(path, line, f"front-matter is not valid YAML: "
-                                       f"{getattr(exc, 'problem', exc)}", "error"))) from exc
+    data = load_yaml(front, path, first_line=2, hint="front-matter").data
     meta = parse_meta(data, path)
     notes, calls = scan_notes(body, body_line)
     return Chapter(chapter_id_for(path), path, meta, body, body_line, notes, calls)
+
+
+def meta_problems(text: str, path: Path) -> list[Diagnostic]:
+    """One error per bad front-matter field, at the field's line.
+
+    `parse_meta` stops at the first problem; here each field is judged alone by it (so the
+    schema stays in one place), with a stand-in title, and the error is placed on that
+    field's key. Empty when the block cannot be read at all (`parse_chapter`'s own message,
+    with its line, is the better one then).
+    """
+    try:
+        front, _, _ = split_front_matter(text.replace("\r\n", "\n"), path)
+        document = load_yaml(front, path, first_line=2)
+    except BookError:
+        return []
+    data, node = document.data, document.node
+    if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
+        return []
+    marks = {str(key.value): (key.start_mark.line + 2, key.start_mark.column + 1)
+             for key, _ in node.value}  # +2: 1-based, and the opening '---' line
+    found = []
+    for key, value in data.items():
+        try:
+            parse_meta({"title": "stand-in", key: value}, path)
+        except BookError as exc:
+            line, col = marks.get(str(key), (1, None))
+            found.append(Diagnostic(path, line, _without_path(exc.message, path), "error", col))
+    if "title" not in data:
+        found.append(Diagnostic(path, 1, "front-matter: 'title' is required: add a line "
+                                "'title: …' to the block", "error"))
+    return found
+
+
+def _without_path(message: str, path: Path) -> str:
+    prefix = f"{path}: "
+    return message[len(prefix):] if message.startswith(prefix) else message

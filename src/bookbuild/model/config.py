@@ -15,9 +15,8 @@ from typing import Any
 import yaml
 
 from bookbuild.errors import BookError, Diagnostic
-from bookbuild.fsutil import read_text
-
-CONFIG_NAME = "book.yaml"
+from bookbuild.project import CONFIG_NAME, ProjectFiles
+from bookbuild.yamlsource import load_yaml
 
 
 @dataclass(frozen=True)
@@ -182,15 +181,8 @@ def _typed(cls: type, data: Any, key: str, problems: _Problems) -> Any:
 
 def parse_config(text: str, path: Path, root: Path) -> BookConfig:
     """Parse and validate `book.yaml`'s text; raise one `BookError` listing every problem."""
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise BookError("book.yaml is not valid YAML", [Diagnostic(
-            path, mark.line + 1 if mark else None,
-            f"{getattr(exc, 'problem', exc)} (check the indentation and the ':' after each key)",
-            "error", mark.column + 1 if mark else None)]) from exc
+    document = load_yaml(text, path)
+    node, data = document.node, document.data
     if not isinstance(data, dict):
         raise BookError("book.yaml must be a mapping of settings",
                         [Diagnostic(path, 1, "expected lines of the form 'key: value'", "error")])
@@ -224,6 +216,9 @@ def parse_config(text: str, path: Path, root: Path) -> BookConfig:
                 values[name] = tuple((str(k), str(v)) for row in value for k, v in row.items())
         else:
             problems.add(name, "unknown setting")
+    if "chapters" not in data:  # none listed: every chapter file, in name order
+        folder = root / values.get("chapters_dir", "chapters")
+        values["chapters"] = tuple(sorted(p.stem for p in folder.glob("*.md")))
     if not values.get("title"):
         problems.add("title", "the book needs a title")
     seen: set[str] = set()
@@ -244,8 +239,9 @@ def parse_config(text: str, path: Path, root: Path) -> BookConfig:
     return BookConfig(root=root, **values)
 
 
-def load_config(root: Path) -> BookConfig:
+def load_config(root: Path, files: ProjectFiles | None = None) -> BookConfig:
     path = Path(root) / CONFIG_NAME
-    text = read_text(path, "book configuration", "save book.yaml as UTF-8",
-                     missing="run bookbuild from the book's folder (or pass --root)")
+    files = files or ProjectFiles(root)
+    text = files.read_text(path, "book configuration", "save book.yaml as UTF-8",
+                           missing="run bookbuild from the book's folder (or pass --root)")
     return parse_config(text, path, Path(root))

@@ -1,24 +1,33 @@
 """HTML + CSS → laid-out document → PDF, through WeasyPrint.
 
 The renderer reads only the project's own files: `ProjectFetcher` serves `file:` URLs
-inside the allowed folders (styles/, chapters/) and refuses everything else — other
-files on the machine and the network. WeasyPrint is imported lazily: it takes a second to
-import, and `bookbuild --help` must not pay for it.
+inside the allowed folders (styles/, chapters/, the default theme) and refuses everything
+else — other files on the machine and the network. WeasyPrint's warnings about a
+stylesheet come back at that sheet's `styles/<sheet>:line:col`. WeasyPrint is imported
+lazily: it takes a second to import, and `bookbuild --help` must not pay for it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import jinja2
 
-from bookbuild.errors import BookError
+from bookbuild.errors import BookError, Diagnostic
+from bookbuild.project import (  # noqa: F401 (STYLES_DIR: this API)
+    STYLES_DIR,
+    THEME_DIR,
+    ProjectFiles,
+    style_path,
+)
 
-STYLES_DIR = "styles"
+# "Ignored `x: y` at 12:3, unknown property." — WeasyPrint's position in the sheet.
+CSS_POSITION = re.compile(r" at (\d+):(\d+)")
 
 
 class RefusedFetch(BookError):
@@ -58,9 +67,29 @@ def _mime_type(path: Path) -> str:
                                                                "application/octet-stream")
 
 
-def template_environment(styles: Path) -> jinja2.Environment:
+@dataclass(frozen=True)
+class Stylesheet:
+    """A stylesheet's text and the name an editor knows it by (`styles/base.css`)."""
+
+    name: str
+    text: str
+
+
+def template_environment(root: Path, files: ProjectFiles | None = None) -> jinja2.Environment:
+    """Templates from the book's `styles/` first, then the default theme's (file by file);
+    `default/NAME` always names the default theme's, for a template that extends it.
+    Read through `files`, so that a command reads each template once."""
+    files = files or ProjectFiles(root)
+
+    def source(name: str):
+        if name.startswith("default/"):
+            path = THEME_DIR / name.removeprefix("default/")
+        else:
+            path = style_path(root, name)
+        return files.read_text(path, "template"), str(path), lambda: True
+
     return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(styles)),
+        loader=jinja2.FunctionLoader(source),
         autoescape=jinja2.select_autoescape(["html", "html.j2"]),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -70,18 +99,27 @@ def template_environment(styles: Path) -> jinja2.Environment:
 
 
 class WarningCollector(logging.Handler):
-    """Collects WeasyPrint's warnings (CSS problems, refused fetches) for our report."""
+    """Collects WeasyPrint's warnings (CSS problems, refused fetches) for our report,
+    each at the stylesheet being read when it was logged, if any."""
 
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
-        self.messages: list[str] = []
+        self.found: list[Diagnostic] = []
+        self.sheet: str | None = None
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
+        message = record.getMessage()
+        position = CSS_POSITION.search(message) if self.sheet else None
+        if position:
+            self.found.append(Diagnostic(self.sheet, int(position[1]), message, "warning",
+                                         int(position[2])))
+        else:
+            self.found.append(Diagnostic(self.sheet or "build", None, message))
 
 
-def lay_out(html: str, stylesheets: list[str], root: Path, allowed: tuple[Path, ...]):
-    """Lay out `html` with the given CSS sources; return (Document, warnings).
+def lay_out(html: str, stylesheets: list[Stylesheet | str], root: Path,
+            allowed: tuple[Path, ...]):
+    """Lay out `html` with the given stylesheets; return (Document, warnings as diagnostics).
 
     `allowed` are the folders (or single files, such as a configured ICC profile) that
     the stylesheets and the HTML may read.
@@ -101,26 +139,28 @@ def lay_out(html: str, stylesheets: list[str], root: Path, allowed: tuple[Path, 
         # One dict for every sheet and the render: an @color-profile read by a sheet is
         # what the PDF's OutputIntent is made from.
         profiles: dict = {}
-        css = [weasyprint.CSS(string=text, base_url=str(root / STYLES_DIR) + "/",
-                              url_fetcher=fetcher, color_profiles=profiles)
-               for text in stylesheets]
+        css = []
+        for sheet in stylesheets:
+            sheet = sheet if isinstance(sheet, Stylesheet) else Stylesheet("stylesheet", sheet)
+            collector.sheet = sheet.name  # CSS() parses now: its warnings are this sheet's
+            css.append(weasyprint.CSS(string=sheet.text, base_url=str(root / STYLES_DIR) + "/",
+                                      url_fetcher=fetcher, color_profiles=profiles))
+        collector.sheet = None
         document = weasyprint.HTML(string=html, base_url=str(root) + "/", url_fetcher=fetcher
                                    ).render(stylesheets=css, color_profiles=profiles)
     finally:
         logger.removeHandler(collector)
-    return document, collector.messages
+    return document, collector.found
 
 
-def pdf_bytes(document, *, edition: str, identifier_source: str,
-              pdf_x: bool = False) -> bytes:
+def pdf_bytes(document, *, identifier_source: str, pdf_variant: str | None = None) -> bytes:
     """The PDF, with a stable identifier so that the same inputs give the same bytes.
 
-    `pdf_x`: PDF/X-4 for the printer, when a CMYK output profile was laid out with it.
+    `pdf_variant`: WeasyPrint's, e.g. "pdf/ua-1" (tagged) or "pdf/x-4" (for the printer, when
+    a CMYK output profile was laid out with it).
     """
     identifier = hashlib.sha256(identifier_source.encode()).hexdigest()[:32].encode()
     options = {"pdf_identifier": identifier, "uncompressed_pdf": False}
-    if edition == "screen":
-        options["pdf_variant"] = "pdf/ua-1"
-    elif pdf_x:
-        options["pdf_variant"] = "pdf/x-4"
+    if pdf_variant:
+        options["pdf_variant"] = pdf_variant
     return document.write_pdf(**options)
