@@ -33,9 +33,9 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))  # conftest.copy_project: the book inputs, no sources
+sys.path.insert(0, str(ROOT / "tests"))  # scratch.copy_project: the book inputs, no sources
 
-from conftest import copy_project  # noqa: E402
+from scratch import copy_project  # noqa: E402
 
 BIN = Path(sys.executable).parent  # the venv's bin: bookbuild, and weasyprint for pandoc
 BOOKBUILD = str(BIN / "bookbuild")

@@ -1,9 +1,11 @@
-import shutil
+"""Fixtures shared by every test folder (helpers to import live in scratch.py, tinybook.py
+and readback.py: a conftest is not a module to import)."""
+
 from pathlib import Path
 
 import pytest
 
-PROJECT = Path(__file__).resolve().parents[1]
+from scratch import PROJECT
 
 
 @pytest.fixture(scope="session")
@@ -18,23 +20,3 @@ def built_book(tmp_path_factory):
 
     out = tmp_path_factory.mktemp("book") / "book.pdf"
     return build_book(PROJECT, edition="print", out_path=out)
-
-
-def copy_styles(destination: Path) -> None:
-    """The book's styles as `bookbuild styles --copy` leaves them: the default theme, then
-    this project's own styles/ over it (tests change these files)."""
-    from bookbuild.project import THEME_DIR
-
-    shutil.copytree(THEME_DIR, destination)
-    if (PROJECT / "styles").is_dir():
-        shutil.copytree(PROJECT / "styles", destination, dirs_exist_ok=True)
-
-
-def copy_project(destination: Path, *, chapters: bool = True) -> Path:
-    """A scratch copy of the project's book inputs, for tests that change them."""
-    copy_styles(destination / "styles")
-    if chapters:
-        shutil.copytree(PROJECT / "chapters", destination / "chapters",
-                        ignore=shutil.ignore_patterns("sources"))
-    shutil.copy(PROJECT / "book.yaml", destination / "book.yaml")
-    return destination

@@ -20,7 +20,7 @@ from bookbuild.book import load_book
 from bookbuild.cli import main
 from bookbuild.editions import EDITIONS, book_editions
 from bookbuild.project import THEME_DIR, style_path
-from conftest import PROJECT, copy_project
+from scratch import PROJECT, copy_project
 from tinybook import BOOK_YAML, CHAPTER, make_book, write
 
 SRC = PROJECT / "src" / "bookbuild"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import copy_styles
+from scratch import copy_styles
 
 PROJECT = Path(__file__).resolve().parents[1]
 

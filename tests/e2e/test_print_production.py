@@ -10,7 +10,7 @@ import pytest
 from bookbuild.editions.book import build_book
 from bookbuild.errors import BookError
 from bookbuild.model.config import parse_config
-from conftest import copy_project
+from scratch import copy_project
 
 # Ghostscript's CMYK profile (Debian libgs-common, installed by scripts/setup.sh for tests).
 PROFILE = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")

@@ -32,7 +32,7 @@ from bookbuild.cli import main
 from bookbuild.errors import BookError
 from bookbuild.model.chapter import MISSING_NOTE_TEXT, load_chapter
 
-PROJECT = Path(__file__).resolve().parents[1]
+PROJECT = Path(__file__).resolve().parents[2]
 BIB = PROJECT / "chapters" / "bibliography.yaml"
 C000, C001, C002, C003, C004 = ("000-44404e708e47d497", "001-8557f27db671f59e",
                                 "002-8fde553add317366", "003-e5952df28872fc73",

@@ -35,7 +35,7 @@ from bookbuild.typeset.japanese import (
     typeset_html,
 )
 
-PROJECT = Path(__file__).resolve().parents[1]
+PROJECT = Path(__file__).resolve().parents[2]
 SOURCES = PROJECT / "chapters" / "sources"
 TYPESET_CSS = THEME_DIR / "typeset.css"
 

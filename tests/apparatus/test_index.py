@@ -22,7 +22,7 @@ from bookbuild.apparatus.index import (
 from bookbuild.apparatus.kana import gojuon_row, reading_problems
 from bookbuild.errors import BookError
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 ANCHOR = re.compile(r'<span class="ix" id="([^"]+)"></span>')
 
 SAMPLE = """\

@@ -24,7 +24,7 @@ from bookbuild.project import THEME_DIR
 from bookbuild.typeset.engine import lay_out
 from bookbuild.typeset.patches import footnotes as weasyfix_footnotes
 
-PROJECT = Path(__file__).resolve().parents[1]
+PROJECT = Path(__file__).resolve().parents[2]
 
 BODY = ("北朝鮮に対するロシアの基本姿勢は、北朝鮮の核保有を批判しながらも、北朝鮮情勢が流動化"
         "しないよう、国際社会が過度な圧力を加えることに反対するというものである。")

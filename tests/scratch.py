@@ -1,0 +1,28 @@
+"""Scratch copies of this project's book, for tests that change its files."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from bookbuild.project import THEME_DIR
+
+PROJECT = Path(__file__).resolve().parents[1]
+
+
+def copy_styles(destination: Path) -> None:
+    """The book's styles as `bookbuild styles --copy` leaves them: the default theme, then
+    this project's own styles/ over it (tests change these files)."""
+    shutil.copytree(THEME_DIR, destination)
+    if (PROJECT / "styles").is_dir():
+        shutil.copytree(PROJECT / "styles", destination, dirs_exist_ok=True)
+
+
+def copy_project(destination: Path, *, chapters: bool = True) -> Path:
+    """A scratch copy of the project's book inputs, for tests that change them."""
+    copy_styles(destination / "styles")
+    if chapters:
+        shutil.copytree(PROJECT / "chapters", destination / "chapters",
+                        ignore=shutil.ignore_patterns("sources"))
+    shutil.copy(PROJECT / "book.yaml", destination / "book.yaml")
+    return destination
