@@ -266,6 +266,10 @@ def lay_out_book(root: Path, edition: str = "print",
 
 def build_book(root: Path, *, edition: str = "print", out_path: Path | None = None,
                echo: Callable[[str], None] = lambda _: None, cache: bool = False) -> BuildResult:
+    if edition.startswith("epub"):  # the EPUB edition has its own writer (epub.py)
+        from .epub import build_epub
+
+        return build_epub(root, edition=edition, out_path=out_path, echo=echo, cache=cache)
     started = time.perf_counter()
     if cache:  # reuse the PDF if no input changed since it was written (cache.py)
         from .cache import book_target, cached_or_build

@@ -180,8 +180,14 @@ def store(target: Path, digest: str, result) -> None:
     write_atomic(sidecar_path(target), json.dumps(record, ensure_ascii=False, indent=1))
 
 
-def book_target(config: BookConfig, out_path: Path | None) -> Path:
-    return Path(out_path) if out_path else config.path(config.output.book)
+def book_target(config: BookConfig, out_path: Path | None, edition: str = "print") -> Path:
+    if out_path:
+        return Path(out_path)
+    if edition.startswith("epub"):  # output.epub; the vertical one is <stem>-vertical.epub
+        epub = config.path(config.output.epub)
+        vertical = epub.with_name(f"{epub.stem}-vertical{epub.suffix}")
+        return vertical if edition == "epub-vertical" else epub
+    return config.path(config.output.book)
 
 
 def up_to_date(root: Path, edition: str, out_path: Path | None = None,
@@ -189,7 +195,7 @@ def up_to_date(root: Path, edition: str, out_path: Path | None = None,
     """The report of the book's last build if its PDF is current, else None."""
     started = time.perf_counter()
     config = load_config(Path(root).resolve())
-    target = book_target(config, out_path)
+    target = book_target(config, out_path, edition)
     found = lookup(target, inputs_digest(config, edition))
     if found is None:
         return None

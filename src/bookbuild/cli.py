@@ -40,34 +40,42 @@ def normalise(sources: tuple[Path, ...], out_dir: Path, force: bool) -> None:
 
 
 @main.command()
-@click.option("--edition", type=click.Choice(["print", "screen"]), default="print",
-              show_default=True, help="print: bleed and crop marks; screen: links, tagged PDF.")
+@click.option("--edition", type=click.Choice(["print", "screen", "epub"]), default="print",
+              show_default=True, help="print: bleed and crop marks; screen: links, tagged PDF; "
+              "epub: EPUB 3 (build/book.epub).")
+@click.option("--vertical/--horizontal", default=None,
+              help="EPUB only: vertical (縦組み, build/book-vertical.epub) or horizontal; "
+              "default: epub.vertical in book.yaml.")
 @click.option("--out", "out_path", default=None, type=click.Path(dir_okay=False, path_type=Path),
-              help="Output PDF (default: output.book in book.yaml).")
+              help="Output PDF (default: output.book in book.yaml) or EPUB (output.epub).")
 @strict_option
 @root_option
 @click.option("--no-cache", is_flag=True,
               help="Lay the book out again even if no input changed since the last build.")
 @click.option("--watch", is_flag=True,
               help="Keep running: rebuild whenever a chapter, style or book.yaml changes.")
-def build(edition: str, out_path: Path | None, strict: bool, root: Path, no_cache: bool,
-          watch: bool) -> None:
-    """Typeset the whole book into one PDF."""
+def build(edition: str, vertical: bool | None, out_path: Path | None, strict: bool, root: Path,
+          no_cache: bool, watch: bool) -> None:
+    """Typeset the whole book into one PDF (or one EPUB)."""
     if watch:
         from .watch import watch as watch_inputs
 
         def rebuild() -> None:
-            _build_once(edition, out_path, False, root, no_cache)
+            _build_once(edition, out_path, False, root, no_cache, vertical)
 
         watch_inputs(root, rebuild, click.echo)
         return
-    _build_once(edition, out_path, strict, root, no_cache)
+    _build_once(edition, out_path, strict, root, no_cache, vertical)
 
 
 def _build_once(edition: str, out_path: Path | None, strict: bool, root: Path,
-                no_cache: bool) -> None:
+                no_cache: bool, vertical: bool | None = None) -> None:
     from .cache import up_to_date  # light: answers before WeasyPrint is imported
 
+    if edition == "epub":  # epub or epub-vertical (the flag, else book.yaml's epub.vertical)
+        from .epub import edition_for
+
+        edition = edition_for(root, vertical)
     result = None if no_cache else up_to_date(root, edition, out_path, echo=click.echo)
     if result is None:
         from .build import build_book
@@ -77,7 +85,8 @@ def _build_once(edition: str, out_path: Path | None, strict: bool, root: Path,
     for warning in result.warnings:
         click.echo(str(warning), err=True)
     done = "up to date:" if getattr(result, "reused", False) else "wrote"
-    click.echo(f"{done} {result.path} ({result.pages} pages, {result.seconds:.1f} s)")
+    unit = "documents" if edition.startswith("epub") else "pages"
+    click.echo(f"{done} {result.path} ({result.pages} {unit}, {result.seconds:.1f} s)")
     if strict and result.warnings:
         raise BookError(f"--strict: {len(result.warnings)} warning(s)")
 
