@@ -423,3 +423,28 @@ def test_the_horizontal_edition_reads_left_to_right_and_top_to_bottom(real_epubs
     rows = [line[0][2] for line in lines]
     assert all(b > a for a, b in zip(rows, rows[1:], strict=False))
     screenshot(document, tmp_path / f"{document.stem}-horizontal.png")
+
+
+def test_vertical_is_refused_for_the_pdf_editions(book):
+    result = CliRunner().invoke(main, ["build", "--vertical", "--root", str(book)])
+    assert result.exit_code != 0 and "--edition epub only" in result.output
+
+
+def test_watch_rebuilds_the_epub_when_a_chapter_changes(book):
+    from bookbuild.cli import _build_once
+    from bookbuild.watch import watch
+
+    chapter = book / "chapters" / "one.md"
+    target = book / "build" / "book-vertical.epub"
+    lines, texts = [], []
+
+    def rebuild():
+        _build_once("epub", None, False, book, False, True)
+        texts.append(read_epub(target)["item/xhtml/p-001.xhtml"].decode())
+        if len(texts) == 1:  # the editor saves the chapter after the first build
+            chapter.write_text(chapter.read_text(encoding="utf-8").replace(
+                "短い試験用の章", "直した章"), encoding="utf-8")
+
+    watch(book, rebuild, lines.append, interval=0.01, rounds=3)
+    assert len(texts) == 2, lines
+    assert "短い試験用の章" in texts[0] and "直した章" in texts[1]

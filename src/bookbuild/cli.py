@@ -57,6 +57,8 @@ def normalise(sources: tuple[Path, ...], out_dir: Path, force: bool) -> None:
 def build(edition: str, vertical: bool | None, out_path: Path | None, strict: bool, root: Path,
           no_cache: bool, watch: bool) -> None:
     """Typeset the whole book into one PDF (or one EPUB)."""
+    if vertical is not None and edition != "epub":
+        raise click.UsageError("--vertical/--horizontal apply to --edition epub only")
     if watch:
         from .watch import watch as watch_inputs
 
