@@ -97,7 +97,8 @@ CHAPTER_HTML = (
     '<span class="note" data-label="1" id="c-note-1"><a class="note-label" href="#c-call-1">'
     '注1</a>\u3000<span class="ix" id="ix-c-2"></span>金正恩の訪露。</span></sup>。</p>\n'
     '<p>次の段落に<span class="ix" id="ix-c-3"></span>金正恩。</p>\n'
-    '<p class="table-caption">表の題</p>\n<table><tr><td>1</td></tr></table>\n')
+    '<p class="table-caption">表の題<span class="ix" id="ix-c-4"></span>露朝</p>\n'
+    '<table><tr><td>1</td></tr></table>\n')
 
 
 def converted(vertical: bool = False):
@@ -129,12 +130,15 @@ def test_index_anchors_become_locators_to_their_paragraph_or_note():
     assert in_note.label == "注1" and in_note.href == "p-002.xhtml#c-note-1"
     assert second.label == "3" and second.href == "p-002.xhtml#c-p3"
     assert 'id="c-p2"' in done.body and 'id="c-p3"' in done.body
+    in_caption = done.locators["ix-c-4"]  # the caption paragraph, now the table's caption
+    assert in_caption.href == "p-002.xhtml#c-p4" and '<caption class="table-caption" id="c-p4"' \
+        in done.body
 
 
 def test_a_table_takes_its_caption_and_a_wrapper():
     body = converted().body
-    assert re.search(r'<div class="table-wrap"><table><caption class="table-caption">表の題'
-                     r"</caption>", body)
+    assert re.search(r'<div class="table-wrap"><table><caption class="table-caption"[^>]*>'
+                     r"表の題露朝</caption>", body)
     assert "<p" not in body.split("表の題")[0].rsplit("</p>", 1)[-1]
 
 
@@ -180,6 +184,7 @@ def build(root: Path, vertical: bool = False, out: Path | None = None, **kwargs)
 
 def test_the_package_follows_the_guide_and_carries_its_metadata(book, monkeypatch):
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    write(book / "book.yaml", BOOK_YAML + "epub:\n  title_reading: しけんのほん\n")
     result = build(book)
     assert result.path == book / "build" / "book.epub"
     files = read_epub(result.path)
@@ -190,6 +195,8 @@ def test_the_package_follows_the_guide_and_carries_its_metadata(book, monkeypatc
     metadata = package.find("opf:metadata", NS)
     assert metadata.find("dc:language", NS).text == "ja"
     assert metadata.find("dc:title", NS).text == "試験の本"
+    assert metadata.find("opf:meta[@refines='#title'][@property='file-as']", NS).text \
+        == "シケンノホン"
     assert metadata.find("dc:date", NS).text == "2026-12-01"
     identifier = metadata.find("dc:identifier", NS).text
     assert re.fullmatch(r"urn:uuid:[0-9a-f-]{36}", identifier)
@@ -314,6 +321,17 @@ def real_epubs(tmp_path_factory) -> dict[str, Path]:
 
 def real_files(real_epubs, edition: str) -> dict[str, bytes]:
     return read_epub(real_epubs[edition])
+
+
+@pytest.mark.slow
+def test_every_index_anchor_of_the_real_book_finds_its_paragraph():
+    from bookbuild.epub import gather_book
+
+    book, _ = gather_book(PROJECT, vertical=False)
+    located = set()
+    for chapter in book.chapters:
+        located |= set(chapter_xhtml(chapter, "x.xhtml").locators)
+    assert {o.anchor_id for o in book.occurrences} == located
 
 
 @pytest.mark.slow

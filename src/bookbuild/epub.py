@@ -67,7 +67,8 @@ XHTML_DIR = "xhtml"
 NAMESPACE = uuid.UUID("5b0f3c52-7b1e-4c36-9a43-6a9d1c1b0e7f")  # bookbuild's, for uuid5
 
 # Elements that hold a paragraph's worth of text: the targets of index locators.
-TEXT_BLOCKS = frozenset({"p", "h2", "h3", "h4", "h5", "h6", "li", "tr", "dt", "dd"})
+TEXT_BLOCKS = frozenset({"p", "h2", "h3", "h4", "h5", "h6", "li", "tr", "dt", "dd",
+                         "caption"})
 VOID_ELEMENTS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link",
                            "meta", "source", "track", "wbr"})
 # 縦中横: one or two European digits standing alone (not part of 2023, 1,100, 2.5, FY23,
