@@ -370,16 +370,27 @@ def test_the_real_book_has_every_chapter_note_and_index_link(real_epubs):
     assert "三村光弘" in "".join(documents["p-contributors.xhtml"].itertext())
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("edition", ["epub", "epub-vertical"])
-def test_epubcheck_finds_no_error_and_no_warning(real_epubs, edition):
+def assert_epubcheck_clean(epub: Path) -> None:
     assert EPUBCHECK_JAR.is_file(), "scripts/setup.sh installs Debian's epubcheck"
-    done = subprocess.run(["java", "-jar", str(EPUBCHECK_JAR), str(real_epubs[edition])],
+    done = subprocess.run(["java", "-jar", str(EPUBCHECK_JAR), str(epub)],
                           capture_output=True, text=True, timeout=300)
     report = done.stdout + done.stderr
     assert done.returncode == 0, report
     assert "No errors or warnings detected" in report, report
     assert "Messages: 0 fatals / 0 errors / 0 warnings" in report, report
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("edition", ["epub", "epub-vertical"])
+def test_epubcheck_finds_no_error_and_no_warning(real_epubs, edition):
+    assert_epubcheck_clean(real_epubs[edition])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("vertical", [False, True])
+def test_epubcheck_passes_a_book_without_bibliography_index_or_publisher(tmp_path, vertical):
+    root = make_book(tmp_path / "book")  # no reading either: no file-as
+    assert_epubcheck_clean(build(root, vertical=vertical).path)
 
 
 def _chapter_documents(real_epubs, edition: str) -> list[Path]:
