@@ -4,6 +4,8 @@ the vertical edition laid out in headless Chromium (lines top to bottom, right t
 
 from __future__ import annotations
 
+import html
+import json
 import os
 import re
 import subprocess
@@ -30,7 +32,15 @@ from bookbuild.epub import (
 )
 from bookbuild.errors import BookError
 from conftest import PROJECT
-from epubrender import CHROMIUM, EPUBCHECK_JAR, lines_of, measure, screenshot, unzip
+from epubrender import (
+    CHROMIUM,
+    EPUBCHECK_JAR,
+    _chromium,
+    lines_of,
+    measure,
+    screenshot,
+    unzip,
+)
 from tinybook import BOOK_YAML, CHAPTER, make_book, write
 
 NS = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/",
@@ -109,7 +119,9 @@ def converted(vertical: bool = False):
 def test_a_note_leaves_its_call_for_the_chapter_end_and_links_both_ways():
     done = converted()
     body = parse_fragment(done.body)
-    call = next(body.iter("sup")).find("a")
+    sup = next(body.iter("sup"))
+    assert sup.text == "\u2060"  # a word joiner: the call never starts a line
+    call = sup.find("a")
     assert call.get("epub:type") == "noteref" and call.get("role") == "doc-noteref"
     assert call.get("href") == "#c-note-1" and call.get("id") == "c-call-1"
     assert "注の" not in done.body and "訪露" not in done.body  # the note is not inline
@@ -145,6 +157,7 @@ def test_a_table_takes_its_caption_and_a_wrapper():
 def test_vertical_conversion_sets_digits_upright_in_text_and_notes_not_in_tables():
     done = converted(vertical=True)
     assert 'role="doc-noteref"><span class="tcy">1</span></a>' in done.body
+    assert '<sup class="note-call">\u2060<a' in done.body
     assert '注<span class="tcy">1</span>' in done.notes
     assert "<td>1</td>" in done.body
 
@@ -426,6 +439,39 @@ def test_the_vertical_edition_reads_top_to_bottom_and_right_to_left(real_epubs, 
                                                                      strict=False))
         png = screenshot(document, tmp_path / f"{document.stem}-vertical.png")
         _assert_ink_starts_right(png)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("vertical", [False, True])
+def test_a_note_call_never_starts_a_line(tmp_path, vertical):
+    """A paragraph five characters long before the call, in a box five characters wide:
+    the call follows the fifth character onto the next line instead of opening it."""
+    chapter = EpubChapter(1, "c", "章", '<p>あいうえお<sup class="note-call"><a href="#c-note-1" '
+                          'id="c-call-1">1</a><span class="note" id="c-note-1"><a '
+                          'class="note-label" href="#c-call-1">注1</a>\u3000注。</span></sup>'
+                          "。かきく</p>")
+    done = chapter_xhtml(chapter, "t.xhtml", vertical)
+    mode = "vertical-rl" if vertical else "horizontal-tb"
+    size = "height" if vertical else "width"
+    page = tmp_path / "t.xhtml"
+    page.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<html xmlns="http://www.w3.org/1999/xhtml" '
+        'xmlns:epub="http://www.idpf.org/2007/ops" '
+        'xml:lang="ja" lang="ja"><head><title>t</title><style>'
+        f"html{{writing-mode:{mode}}} p{{{size}:5em;font-size:20px;line-break:strict;"
+        "margin:0}} sup{font-size:0.65em}</style></head><body>" + done.body +
+        "<script>//<![CDATA[\nvar a = document.querySelector('sup a').getBoundingClientRect();"
+        "var p = document.querySelector('p').getBoundingClientRect();"
+        "document.documentElement.setAttribute('data-measure', JSON.stringify("
+        "[a.x - p.x, a.y - p.y, p.right - a.right]));\n//]]></script></body></html>",
+        encoding="utf-8")
+    dom = _chromium(page.as_uri(), "--window-size=400,400", "--dump-dom")
+    left, top, from_right = json.loads(html.unescape(re.search(r'data-measure="([^"]*)"',
+                                                             dom).group(1)))
+    if vertical:  # second line, below the fifth character
+        assert top > 19 and from_right > 20
+    else:
+        assert left > 19 and top > 20
 
 
 def _assert_ink_starts_right(png: Path) -> None:

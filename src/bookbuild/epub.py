@@ -13,7 +13,8 @@ or `"vrtl"`. Templates and CSS: `styles/epub/`.
 What changes from the print edition's HTML (`chapter_xhtml`):
 - notes leave their calls for the chapter's end: `aside epub:type="footnote"
   role="doc-footnote"`, opening with the label as in print (注1) linking back to the call;
-  the call is `a epub:type="noteref" role="doc-noteref"`;
+  the call is `a epub:type="noteref" role="doc-noteref"`, after a word joiner (U+2060) in
+  its `sup` so that it never starts a line;
 - the index's anchors (`span.ix`) are removed; each locator links to the paragraph (or
   note) where the term occurs, and is labelled with that paragraph's number in its
   chapter (第2章 3、15、注4);
@@ -74,6 +75,7 @@ VOID_ELEMENTS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "i
 # 縦中横: one or two European digits standing alone (not part of 2023, 1,100, 2.5, FY23,
 # 4/23); longer runs rotate with the Latin text around them.
 UPRIGHT_DIGITS = re.compile(r"(?<![0-9A-Za-z.,:/\-])[0-9]{1,2}(?![0-9A-Za-z.,:/%\-])")
+WORD_JOINER = "\u2060"
 # Never set upright inside these (code, URLs, the horizontal table, text in another language).
 NO_UPRIGHT_TAGS = frozenset({"table", "code", "pre", "kbd", "samp", "script", "style"})
 
@@ -327,6 +329,9 @@ def chapter_xhtml(chapter: EpubChapter, file_name: str, vertical: bool = False) 
             elif "note" in _classes(child):
                 _remove(call, child)
                 asides.append(_note_aside(child))
+        # A note call never starts a line (JLREQ, as in print): a word joiner at the start
+        # of the call forbids the break before it. No span, and the text around is untouched.
+        call.text = WORD_JOINER + (call.text or "")
     _caption_tables(root)
     numbers = {element: n for n, element in enumerate(
         (e for e in root.iter() if e.tag in TEXT_BLOCKS), start=1)}
