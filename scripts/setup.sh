@@ -9,7 +9,11 @@ cd "$(dirname "$0")/.."
 # poppler-utils: pdftotext/pdftoppm, used by the end-to-end tests to read the PDF back.
 # pandoc: the baseline in benchmarks/run.py.
 # libgs-common: a CMYK ICC profile, for the test of PDF/X-4 output (none is bundled).
-DEBIAN_PACKAGES=(fonts-noto-cjk libharfbuzz-subset0 poppler-utils pandoc libgs-common)
+# epubcheck: the tests validate both EPUB editions with it (run as `java -jar
+#   /usr/share/java/epubcheck.jar`: its /usr/bin link needs binfmt_misc, absent in containers).
+# chromium: the tests lay the EPUB's pages out headless to check the vertical edition.
+DEBIAN_PACKAGES=(fonts-noto-cjk libharfbuzz-subset0 poppler-utils pandoc libgs-common
+                 epubcheck chromium)
 
 missing=()
 for package in "${DEBIAN_PACKAGES[@]}"; do

@@ -11,6 +11,7 @@ from pypdf import PdfReader
 
 import bookbuild
 from bookbuild import cache
+from bookbuild.editions import BuildResult
 from bookbuild.model.config import load_config
 from tinybook import BOOK_YAML, CHAPTER, make_book, write
 
@@ -121,7 +122,7 @@ def test_raw_manuscripts_and_hidden_files_do_not_count(book):
 
 def test_lookup_needs_the_same_digest_and_the_same_output(tmp_path):
     target = write(tmp_path / "book.pdf", b"%PDF one")
-    report = cache.CachedBuild(target, 3, 1.0, chapter_pages={"one": (1, 3)})
+    report = BuildResult(target, 3, 1.0, chapter_pages={"one": (1, 3)})
     cache.store(target, "abc", report)
     found = cache.lookup(target, "abc")
     assert (found.pages, found.chapter_pages, found.reused) == (3, {"one": (1, 3)}, True)

@@ -19,9 +19,11 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, replace
 from pathlib import Path
 
+from bookbuild.editions import BuildResult
+from bookbuild.editions import edition as declared  # light: a table; writers load when used
 from bookbuild.errors import Diagnostic
 from bookbuild.fsutil import write_atomic
 from bookbuild.model.config import BookConfig, load_config
@@ -30,19 +32,6 @@ from bookbuild.project import SOURCES_DIR, STYLES_DIR, ProjectFiles, theme_files
 SIDECAR_SUFFIX = ".digest.json"
 # Bump when the sidecar's shape changes, so that old sidecars are simply not matched.
 SIDECAR_FORMAT = 1
-
-
-@dataclass(frozen=True)
-class CachedBuild:
-    """What a build reported, kept so that an up-to-date build reports the same (the same
-    shape as editions.book.BuildResult, which this light module does not import)."""
-
-    path: Path
-    pages: int
-    seconds: float
-    warnings: list[Diagnostic] = field(default_factory=list)
-    chapter_pages: dict[str, tuple[int, int]] = field(default_factory=dict)
-    reused: bool = True
 
 
 def _files_under(folder: Path, skip: tuple[str, ...] = ()) -> list[Path]:
@@ -154,7 +143,7 @@ def _file_sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def lookup(target: Path, digest: str) -> CachedBuild | None:
+def lookup(target: Path, digest: str) -> BuildResult | None:
     """The cached build report if `target` exists and was built from inputs with `digest`."""
     target = Path(target)
     try:
@@ -162,8 +151,8 @@ def lookup(target: Path, digest: str) -> CachedBuild | None:
         if (record.get("format") != SIDECAR_FORMAT or record.get("inputs") != digest
                 or record.get("output") != _file_sha256(target)):
             return None
-        return CachedBuild(
-            target, record["pages"], 0.0,
+        return BuildResult(
+            target, record["pages"], 0.0, reused=True,
             warnings=[Diagnostic(**w) for w in record["warnings"]],
             chapter_pages={k: tuple(v) for k, v in record["chapter_pages"].items()})
     except (OSError, ValueError, KeyError, TypeError):
@@ -181,18 +170,19 @@ def store(target: Path, digest: str, result) -> None:
     write_atomic(sidecar_path(target), json.dumps(record, ensure_ascii=False, indent=1))
 
 
-def book_target(config: BookConfig, out_path: Path | None) -> Path:
-    return Path(out_path) if out_path else config.path(config.output.book)
+def book_target(config: BookConfig, out_path: Path | None, edition: str = "print") -> Path:
+    """Where `edition` of the book is written: `--out`, else its `output.*` setting."""
+    return Path(out_path) if out_path else declared(edition).target(config)
 
 
 def up_to_date(root: Path, edition: str, out_path: Path | None = None,
                echo: Callable[[str], None] = lambda _: None,
-               files: ProjectFiles | None = None) -> CachedBuild | None:
+               files: ProjectFiles | None = None) -> BuildResult | None:
     """The report of the book's last build if its PDF is current, else None."""
     started = time.perf_counter()
     files = files or ProjectFiles(root)
     config = load_config(files.root, files)
-    target = book_target(config, out_path)
+    target = book_target(config, out_path, edition)
     found = lookup(target, inputs_digest(config, edition, files))
     if found is None:
         return None
@@ -204,7 +194,7 @@ def cached_or_build(config: BookConfig, edition: str, target: Path, build: Calla
                     echo: Callable[[str], None] = lambda _: None,
                     files: ProjectFiles | None = None):
     """Reuse `target` if it is up to date, else run `build()` (which writes it and returns
-    its report) and record the digest. Returns the report: a CachedBuild when reused.
+    its report) and record the digest. Returns the report (`reused` when it was current).
 
     The digest is taken before building: an input edited while the build runs leaves a
     digest that no longer matches, so the next build runs again instead of serving a PDF

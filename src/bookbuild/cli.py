@@ -44,34 +44,44 @@ def normalise(sources: tuple[Path, ...], out_dir: Path, force: bool) -> None:
 @click.option("--edition", type=click.Choice(book_editions()), default="print",
               show_default=True, help="; ".join(f"{name}: {EDITIONS[name].help}"
                                                  for name in book_editions()))
+@click.option("--vertical/--horizontal", default=None,
+              help="EPUB only: vertical (縦組み, build/book-vertical.epub) or horizontal; "
+              "default: epub.vertical in book.yaml.")
 @click.option("--out", "out_path", default=None, type=click.Path(dir_okay=False, path_type=Path),
-              help="Output PDF (default: output.book in book.yaml).")
+              help="Output PDF (default: output.book in book.yaml) or EPUB (output.epub).")
 @strict_option
 @root_option
 @click.option("--no-cache", is_flag=True,
               help="Lay the book out again even if no input changed since the last build.")
 @click.option("--watch", is_flag=True,
               help="Keep running: rebuild whenever a chapter, style or book.yaml changes.")
-def build(edition: str, out_path: Path | None, strict: bool, root: Path, no_cache: bool,
-          watch: bool) -> None:
-    """Typeset the whole book into one PDF."""
+def build(edition: str, vertical: bool | None, out_path: Path | None, strict: bool, root: Path,
+          no_cache: bool, watch: bool) -> None:
+    """Typeset the whole book into one PDF (or one EPUB)."""
+    if vertical is not None and edition != "epub":
+        raise click.UsageError("--vertical/--horizontal apply to --edition epub only")
     if watch:
         from bookbuild.watch import watch as watch_inputs
 
         def rebuild() -> None:
-            _build_once(edition, out_path, False, root, no_cache)
+            _build_once(edition, out_path, False, root, no_cache, vertical)
 
         watch_inputs(root, rebuild, click.echo)
         return
-    _build_once(edition, out_path, strict, root, no_cache)
+    _build_once(edition, out_path, strict, root, no_cache, vertical)
 
 
-def _build_once(edition: str, out_path: Path | None, strict: bool, root: Path,
-                no_cache: bool) -> None:
+def _build_once(name: str, out_path: Path | None, strict: bool, root: Path,
+                no_cache: bool, vertical: bool | None = None) -> None:
     from bookbuild.cache import up_to_date  # light: answers before WeasyPrint is imported
+    from bookbuild.editions import with_direction
+    from bookbuild.model.config import load_config
     from bookbuild.project import ProjectFiles
 
     files = ProjectFiles(root)  # every file read once, by the cache and the build alike
+    # Every rebuild asks again: --watch sees a change to book.yaml's epub.vertical.
+    kind = with_direction(name, vertical, load_config(files.root, files))
+    edition = kind.name
     result = None if no_cache else up_to_date(root, edition, out_path, echo=click.echo,
                                               files=files)
     if result is None:
@@ -82,7 +92,7 @@ def _build_once(edition: str, out_path: Path | None, strict: bool, root: Path,
     for warning in result.warnings:
         click.echo(str(warning), err=True)
     done = "up to date:" if getattr(result, "reused", False) else "wrote"
-    click.echo(f"{done} {result.path} ({result.pages} pages, {result.seconds:.1f} s)")
+    click.echo(f"{done} {result.path} ({result.pages} {kind.unit}, {result.seconds:.1f} s)")
     if strict and result.warnings:
         raise BookError(f"--strict: {len(result.warnings)} warning(s)")
 

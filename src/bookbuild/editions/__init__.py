@@ -5,19 +5,35 @@ generated page sheet, which page geometry of `book.yaml` it uses, whether it ble
 crop marks, which PDF variant it is written as, and the function that writes it. The
 command line's `--edition` choices come from here; no module tests an edition's name.
 
-Writers live beside this file: `book.py` (the whole book, print and screen), `handout.py`
-(A4 handouts and offprints). They take a loaded, checked `Book` (bookbuild.book).
+Writers live beside this file: `book.py` (the whole book as a PDF, print and screen),
+`epub.py` (the EPUB, horizontal and vertical), `handout.py` (A4 handouts and offprints).
+They take a loaded, checked `Book` (bookbuild.book).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from importlib import import_module
+from pathlib import Path
 
-from bookbuild.errors import BookError
+from bookbuild.errors import BookError, Diagnostic
 
 BOOK_SHEETS = ("base.css", "typeset.css", "bibliography.css", "book.css", "index.css",
                "custom.css")
 HANDOUT_SHEETS = ("base.css", "typeset.css", "bibliography.css", "handout.css", "custom.css")
+
+
+@dataclass
+class BuildResult:
+    """What building one edition of the book reports (also when the cache served it)."""
+
+    path: Path
+    pages: int  # pages of a PDF, content documents of an EPUB
+    seconds: float
+    warnings: list[Diagnostic] = field(default_factory=list)
+    # chapter id → (first page, last page), 1-based physical pages (= printed folios)
+    chapter_pages: dict[str, tuple[int, int]] = field(default_factory=dict)
+    reused: bool = False  # the output was up to date: nothing was laid out
 
 
 @dataclass(frozen=True)
@@ -31,7 +47,22 @@ class Edition:
     pdf_variant: str | None = None  # WeasyPrint's pdf_variant, e.g. "pdf/ua-1"
     pdf_x: bool = False  # PDF/X-4 with an OutputIntent when book.yaml sets cmyk_profile
     whole_book: bool = True  # one output for the book (else one per chapter)
-    writer: str = "bookbuild.editions.book:build_book"  # imported only when used
+    listed: bool = True  # a choice of `build --edition` (epub-vertical is `--vertical`)
+    output: str = "book"  # the `output.*` setting of book.yaml it is written to
+    output_suffix: str = ""  # added to that file's stem: book-vertical.epub beside book.epub
+    vertical: bool = False  # 縦組み (EPUB only: WeasyPrint sets no vertical text)
+    unit: str = "pages"  # what the build's report counts ("documents" in an EPUB)
+    # writer(book, edition, target, warnings, echo) -> BuildResult; imported when used
+    writer: str = "bookbuild.editions.book:write_pdf_book"
+
+    def target(self, config) -> Path:
+        """Where the edition is written unless `--out` says otherwise."""
+        path = config.path(getattr(config.output, self.output))
+        return path.with_name(f"{path.stem}{self.output_suffix}{path.suffix}")
+
+    def write(self, *args, **kwargs):
+        module, function = self.writer.split(":")
+        return getattr(import_module(module), function)(*args, **kwargs)
 
     def page(self, config):
         """The page geometry this edition is set on."""
@@ -55,12 +86,32 @@ OFFPRINT = Edition("offprint", "抜刷: a chapter's pages cut from the print edi
                    "book.html.j2", BOOK_SHEETS, bleed=True, pdf_x=True, whole_book=False,
                    writer="bookbuild.editions.handout:build_offprints")
 
-EDITIONS = {edition.name: edition for edition in (PRINT, SCREEN, HANDOUT, OFFPRINT)}
+EPUB = Edition("epub", "EPUB 3 (build/book.epub); --vertical for 縦組み (book-vertical.epub)",
+               "epub/page.xhtml.j2", ("epub/book.css",), output="epub", unit="documents",
+               writer="bookbuild.editions.epub:write_epub_book")
+EPUB_VERTICAL = Edition("epub-vertical", "EPUB 3, vertical (縦組み)", "epub/page.xhtml.j2",
+                        ("epub/book.css",), output="epub", output_suffix="-vertical",
+                        vertical=True, listed=False, unit="documents",
+                        writer="bookbuild.editions.epub:write_epub_book")
+
+EDITIONS = {edition.name: edition for edition in (PRINT, SCREEN, EPUB, EPUB_VERTICAL,
+                                                  HANDOUT, OFFPRINT)}
 
 
 def book_editions() -> list[str]:
-    """The editions `bookbuild build --edition` makes (one output for the whole book)."""
-    return [name for name, edition in EDITIONS.items() if edition.whole_book]
+    """The editions `bookbuild build --edition` offers (one output for the whole book)."""
+    return [name for name, edition in EDITIONS.items() if edition.whole_book and edition.listed]
+
+
+def with_direction(name: str, vertical: bool | None, config) -> Edition:
+    """The edition `--edition NAME [--vertical/--horizontal]` means: the flag, else
+    book.yaml's `epub.vertical`, picks the EPUB's direction."""
+    if name == EPUB.name:
+        return EPUB_VERTICAL if (config.epub.vertical if vertical is None else vertical) \
+            else EPUB
+    if vertical is not None:
+        raise BookError("--vertical/--horizontal apply to --edition epub only")
+    return edition(name)
 
 
 def edition(name: str) -> Edition:

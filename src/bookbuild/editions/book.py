@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from bookbuild import __version__
 from bookbuild.apparatus.index import build_index_html
 from bookbuild.book import Book, load_book
 from bookbuild.check import require_valid
-from bookbuild.editions import Edition, edition
+from bookbuild.editions import BuildResult, Edition, edition
 from bookbuild.editions.views import (
     ChapterView,
     bibliography_html,
@@ -29,16 +29,6 @@ from bookbuild.fsutil import write_atomic
 from bookbuild.project import STYLES_DIR, THEME_DIR, ProjectFiles, style_path
 from bookbuild.typeset.engine import Stylesheet, lay_out, pdf_bytes, template_environment
 from bookbuild.typeset.japanese import typeset_html
-
-
-@dataclass
-class BuildResult:
-    path: Path
-    pages: int
-    seconds: float
-    warnings: list[Diagnostic] = field(default_factory=list)
-    # chapter id → (first page, last page), 1-based physical pages (= printed folios)
-    chapter_pages: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
 def anchor_pages(document) -> dict[str, int]:
@@ -163,31 +153,39 @@ def load_checked(root: Path, files: ProjectFiles | None = None) -> tuple[Book, l
     return book, require_valid(book)
 
 
-def build_book(root: Path, *, edition: str = "print", out_path: Path | None = None,
+def build_book(root: Path, *, edition: str | Edition = "print", out_path: Path | None = None,
                echo: Callable[[str], None] = lambda _: None, cache: bool = False,
                files: ProjectFiles | None = None) -> BuildResult:
-    """Build the whole book as `edition` into `out_path` (default: output.book)."""
+    """Build the whole book as `edition` into `out_path` (default: the edition's output in
+    book.yaml): load, check, then the edition's writer."""
     started = time.perf_counter()
     kind = _edition(edition)
     files = files or ProjectFiles(root)
-    if cache:  # reuse the PDF if no input changed since it was written (cache.py)
+    if cache:  # reuse the output if no input changed since it was written (cache.py)
         from bookbuild.cache import book_target, cached_or_build
         from bookbuild.model.config import load_config
 
         config = load_config(files.root, files)
-        target = book_target(config, out_path)
+        target = book_target(config, out_path, kind.name)
         result = cached_or_build(config, kind.name, target, lambda: build_book(
-            root, edition=kind.name, out_path=target, echo=echo, files=files), echo, files)
+            root, edition=kind, out_path=target, echo=echo, files=files), echo, files)
         return BuildResult(target, result.pages, time.perf_counter() - started,
                            list(result.warnings), dict(result.chapter_pages))
     book, warnings = load_checked(root, files)
+    target = Path(out_path) if out_path else kind.target(book.config)
+    result = kind.write(book, kind, target, warnings, echo)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def write_pdf_book(book: Book, kind: Edition, target: Path, warnings: list[Diagnostic],
+                   echo: Callable[[str], None]) -> BuildResult:
+    """The print or screen edition: lay the book out, write the PDF atomically."""
     laid_out = lay_out_book(book, kind, echo, warnings)
-    config = book.config
-    target = Path(out_path) if out_path else config.path(config.output.book)
     write_atomic(target, pdf_bytes(laid_out.document, identifier_source=laid_out.html,
-                                   pdf_variant=kind.pdf_variant_for(config)))
-    return BuildResult(target, len(laid_out.document.pages), time.perf_counter() - started,
-                       laid_out.warnings, laid_out.chapter_pages)
+                                   pdf_variant=kind.pdf_variant_for(book.config)))
+    return BuildResult(target, len(laid_out.document.pages), 0.0, laid_out.warnings,
+                       laid_out.chapter_pages)
 
 
 def _edition(name: str | Edition) -> Edition:

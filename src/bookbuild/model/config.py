@@ -77,6 +77,8 @@ class Output:
     book: str = "build/book.pdf"
     handouts: str = "build/handouts"
     offprints: str = "build/offprints"
+    # the EPUB edition; the vertical one is written beside it as `<stem>-vertical.epub`
+    epub: str = "build/book.epub"
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,15 @@ class Limits:
     # A chapter larger than this is refused by `bookbuild check`: the five essays are
     # ~50–150 kB each, so megabytes mean a pasted binary or a runaway paste, not prose.
     max_chapter_bytes: int = 5_000_000
+
+
+@dataclass(frozen=True)
+class EpubSettings:
+    """The EPUB edition (`bookbuild build --edition epub`, bookbuild.epub)."""
+
+    vertical: bool = False  # 縦組み: writing-mode vertical-rl, pages turn right to left
+    title_reading: str = ""  # the title's よみ, for the package's file-as
+    identifier: str = ""  # e.g. urn:isbn:…; default: a UUID derived from the title
 
 
 @dataclass(frozen=True)
@@ -106,6 +117,7 @@ class BookConfig:
     index: str = "chapters/index.yaml"  # the index entries; "" for none
     cmyk_profile: str = ""  # path to an ICC profile; enables PDF/X-4 with an OutputIntent
     colophon: tuple[tuple[str, str], ...] = ()  # extra (label, value) rows for the 奥付
+    epub: EpubSettings = field(default_factory=EpubSettings)
 
     def path(self, relative: str) -> Path:
         return self.root / relative
@@ -119,7 +131,7 @@ class BookConfig:
 
 
 SECTIONS = {"page": PageGeometry, "fonts": Fonts, "handout": Handout, "output": Output,
-            "limits": Limits}
+            "limits": Limits, "epub": EpubSettings}
 
 
 def _line_index(node: yaml.Node, prefix: str = "") -> dict[str, tuple[int, int]]:

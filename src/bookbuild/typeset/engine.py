@@ -75,21 +75,28 @@ class Stylesheet:
     text: str
 
 
-def template_environment(root: Path, files: ProjectFiles | None = None) -> jinja2.Environment:
-    """Templates from the book's `styles/` first, then the default theme's (file by file);
-    `default/NAME` always names the default theme's, for a template that extends it.
-    Read through `files`, so that a command reads each template once."""
+def template_loader(root: Path, files: ProjectFiles | None = None,
+                    folder: str = "") -> jinja2.BaseLoader:
+    """Templates (under `folder`, e.g. "epub") from the book's `styles/` first, then the
+    default theme's, file by file; `default/NAME` always names the default theme's, for a
+    template that extends it. Read through `files`, so a command reads each one once."""
     files = files or ProjectFiles(root)
+    prefix = f"{folder}/" if folder else ""
 
     def source(name: str):
         if name.startswith("default/"):
-            path = THEME_DIR / name.removeprefix("default/")
+            path = THEME_DIR / prefix / name.removeprefix("default/")
         else:
-            path = style_path(root, name)
+            path = style_path(root, prefix + name)
         return files.read_text(path, "template"), str(path), lambda: True
 
+    return jinja2.FunctionLoader(source)
+
+
+def template_environment(root: Path, files: ProjectFiles | None = None) -> jinja2.Environment:
+    """The HTML templates of the PDF editions (see `template_loader`)."""
     return jinja2.Environment(
-        loader=jinja2.FunctionLoader(source),
+        loader=template_loader(root, files),
         autoescape=jinja2.select_autoescape(["html", "html.j2"]),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
