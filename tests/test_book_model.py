@@ -283,3 +283,16 @@ def test_install_new_normalise_build_in_a_fresh_environment(tmp_path):
     where = subprocess.run([*command[:1], "-c", "import bookbuild; print(bookbuild.__file__)"],
                            env=env, capture_output=True, text=True, check=True).stdout
     assert where.startswith(str(venv))  # the installed wheel, not the checkout
+
+
+@pytest.mark.parametrize(("template", "said"), [
+    ("{% if chapters %}\n<p>\n", "styles/book.html.j2:1: error: template: Unexpected end"),
+    ("<p>{{ nothing.here }}</p>\n", "book.html.j2:1: error: template: 'nothing' is undefined"),
+])
+def test_a_broken_template_of_the_book_is_an_error_at_its_line(tmp_path, template, said):
+    book = make_book(tmp_path / "b")
+    write(book / "styles" / "book.html.j2", template)
+    result = invoke("build", "--root", str(book), "--out", str(tmp_path / "b.pdf"))
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert said in result.output
+    assert not (tmp_path / "b.pdf").exists()

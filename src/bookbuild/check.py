@@ -28,6 +28,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlparse
 
+import jinja2
+
 from bookbuild.apparatus.citations import KEY_GROUP, KEY_IN_GROUP
 from bookbuild.apparatus.index import index_check
 from bookbuild.book import Book, diagnostics_of, outside_paths
@@ -63,9 +65,13 @@ def check_book(book: Book) -> list[Diagnostic]:
     for chapter in book.chapters:
         found += note_problems(chapter) + raw_html_problems(chapter)
         found += image_problems(chapter, root, allowed)
-    for path in sorted((root / STYLES_DIR).glob("*.css")):
-        if not outside_paths(root, [path]):
+    for path in sorted((root / STYLES_DIR).rglob("*")):
+        if outside_paths(root, [path]) or not path.is_file():
+            continue
+        if path.suffix == ".css":
             found += css_problems(path, allowed, book.files)
+        elif path.suffix == ".j2":
+            found += template_problems(path, book.files)
     if config is not None and book.chapters:
         found += citation_problems(config, book)
         found += index_problems(book)
@@ -211,6 +217,18 @@ def css_problems(path: Path, allowed: tuple[Path, ...],
                                             "build leaves it out — copy the file into styles/",
                                             "warning", match.start(1) + 1))
     return found
+
+
+def template_problems(path: Path, files: ProjectFiles) -> list[Diagnostic]:
+    """A book's own template that Jinja cannot parse: an error at its line."""
+    try:
+        jinja2.Environment().parse(files.read_text(path, "template"), filename=str(path))
+    except jinja2.TemplateSyntaxError as exc:
+        return [Diagnostic(path, exc.lineno, f"template: {exc.message}; fix it, or delete "
+                           "the file to use the default theme's", "error")]
+    except BookError as exc:
+        return diagnostics_of(exc, path)
+    return []
 
 
 # ── the other modules' checks ───────────────────────────────────────────────────────────

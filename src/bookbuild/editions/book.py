@@ -27,7 +27,13 @@ from bookbuild.editions.views import (
 from bookbuild.errors import Diagnostic
 from bookbuild.fsutil import write_atomic
 from bookbuild.project import STYLES_DIR, THEME_DIR, ProjectFiles, style_path
-from bookbuild.typeset.engine import Stylesheet, lay_out, pdf_bytes, template_environment
+from bookbuild.typeset.engine import (
+    Stylesheet,
+    lay_out,
+    pdf_bytes,
+    template_environment,
+    template_errors,
+)
 from bookbuild.typeset.japanese import typeset_html
 
 
@@ -173,7 +179,8 @@ def build_book(root: Path, *, edition: str | Edition = "print", out_path: Path |
                            list(result.warnings), dict(result.chapter_pages))
     book, warnings = load_checked(root, files)
     target = Path(out_path) if out_path else kind.target(book.config)
-    result = kind.write(book, kind, target, warnings, echo)
+    with template_errors():
+        result = kind.write(book, kind, target, warnings, echo)
     result.seconds = time.perf_counter() - started
     return result
 

@@ -12,6 +12,9 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -91,6 +94,25 @@ def template_loader(root: Path, files: ProjectFiles | None = None,
         return files.read_text(path, "template"), str(path), lambda: True
 
     return jinja2.FunctionLoader(source)
+
+
+@contextmanager
+def template_errors() -> Iterator[None]:
+    """A template that does not parse or render (a book's own `styles/*.j2`) becomes one
+    `BookError` at its file and line, never a traceback."""
+    try:
+        yield
+    except jinja2.TemplateSyntaxError as exc:
+        raise BookError(str(Diagnostic(exc.filename or exc.name or "template", exc.lineno,
+                                       f"template: {exc.message}; fix it, or delete the "
+                                       "file to use the default theme's", "error"))) from exc
+    except jinja2.TemplateError as exc:
+        frames = [f for f in traceback.extract_tb(exc.__traceback__)
+                  if f.filename.endswith(".j2")]
+        where = (frames[-1].filename, frames[-1].lineno) if frames else ("template", None)
+        raise BookError(str(Diagnostic(*where, f"template: {exc}; the templates see what "
+                                       "the default theme's use (bookbuild styles --copy "
+                                       "shows them)", "error"))) from exc
 
 
 def template_environment(root: Path, files: ProjectFiles | None = None) -> jinja2.Environment:
