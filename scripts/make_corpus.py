@@ -256,10 +256,10 @@ def flat(doc: Doc, number: int) -> str:
     head += [spaced_name(a).replace("\u3000", " ") for a in doc.authors]
     head += [f"(訳:{spaced_name(t).replace(chr(0x3000), ' ')})" for t in doc.translators]
     head += [text for kind, level, text in doc.blocks if kind == "h" and level == 2]
-    blocks = doc.blocks
+
     opening = 0
     rest: list[str] = []
-    for position, (kind, _, text) in enumerate(blocks):
+    for kind, _, text in doc.blocks:
         if kind != "h" and opening < 2:
             head.append("\u3000" + " ".join(wrap(calls(text, "arabic"), 80)))
             opening += 1

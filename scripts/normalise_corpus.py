@@ -16,8 +16,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bookbuild.manuscript import normalise  # noqa: E402
 from tests.manuscript.corpus import cases, score  # noqa: E402
+
+from bookbuild.manuscript import normalise  # noqa: E402
 
 
 def main() -> None:
