@@ -17,6 +17,7 @@ from ..errors import BookError
 from ..fsutil import refuse_overwrite, write_atomic
 from .assemble import assemble
 from .decode import decode
+from .fixes import load_fixes
 from .report import Report
 
 
@@ -27,12 +28,14 @@ class Normalised:
     report: Report
 
 
-def normalise(raw: bytes, source_name: str) -> Normalised:
+def normalise(raw: bytes, source_name: str, fixes: tuple[str, str] | None = None
+              ) -> Normalised:
     """Turn one manuscript's bytes into chapter Markdown; `source_name` names it in messages
-    and gives the chapter id (its stem)."""
+    and gives the chapter id (its stem); `fixes` is the editor's decisions file beside the
+    source as (its name, its text), see `fixes.py` and `load_fixes`."""
     decoded = decode(raw, source_name)
     report = Report(source_name, encoding=decoded.encoding)
-    markdown = assemble(decoded.text, report)
+    markdown = assemble(decoded.text, report, fixes)
     _check_contract(markdown, source_name)
     return Normalised(chapter_id_for(Path(source_name)), markdown, report)
 
@@ -52,7 +55,7 @@ def normalise_files(sources: list[Path], out_dir: Path, *, force: bool = False,
             raw = Path(source).read_bytes()
         except OSError as exc:
             raise BookError(f"{source}: cannot read: {exc.strerror}") from exc
-        result = normalise(raw, str(source))
+        result = normalise(raw, str(source), load_fixes(Path(source)))
         target = Path(out_dir) / f"{result.chapter_id}.md"
         if any(target == t for t, _ in results):
             raise BookError(f"{source}: its chapter id '{result.chapter_id}' is already used "

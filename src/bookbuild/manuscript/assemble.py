@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from .emit import caption_markdown, chapter_text, escape_block_start, table_markdown
+from .fixes import Fixes, parse_fixes
 from .frontmatter import (
     CLOSING_MARK,
     PROFILE_HEADING,
@@ -80,8 +81,10 @@ def _split_tail(body: list[Line], meta: Meta) -> list[Line]:
     return body
 
 
-def assemble(text: str, report: Report) -> str:
+def assemble(text: str, report: Report, fixes: tuple[str, str] | None = None) -> str:
+    """The chapter's Markdown; `fixes` is the editor's decisions file (name, text)."""
     lines = split_lines(text)
+    decisions = parse_fixes(*fixes, lines) if fixes else Fixes()
     profile = detect_layout(lines)
     report.layout = profile.name
     start = _title_block_end(lines, profile)
@@ -89,13 +92,15 @@ def assemble(text: str, report: Report) -> str:
     body_start = _outline_end(lines, start)
     body_end, footnote_lines, style, notes = _notes(lines, body_start)
     furniture = find_furniture(lines[:body_end], body_start, profile.measure)
+    furniture.removed -= decisions.not_furniture
     if furniture.footer:
         read_footer(furniture.footer, meta)
     meta.furniture = _furniture_record(lines, furniture, start, body_start, report)
     body = [line for line in lines[body_start:body_end]
             if line.no not in furniture.removed and line.no not in footnote_lines]
     body = _split_tail(body, meta)
-    blocks = segment(body, profile)
+    blocks = segment(body, profile, decisions)
+    report.fixes_applied = _fixes_count(decisions)
     texts, definitions = _attach_notes(blocks, notes, style, report)
     markdown = [_block_markdown(block, texts.get(id(block), ""), report) for block in blocks]
     meta.queries = character_queries(body, report) + heading_queries(
@@ -106,6 +111,11 @@ def assemble(text: str, report: Report) -> str:
         report.warn(1, "no title block found above the first heading; the chapter's title "
                     "is a placeholder: set `title:` in its front-matter")
     return chapter_text(meta, markdown, definitions)
+
+
+def _fixes_count(fixes: Fixes) -> int:
+    return (len(fixes.ends_after) + len(fixes.continues_after) + len(fixes.headings)
+            + len(fixes.not_furniture))
 
 
 def _furniture_record(lines: list[Line], furniture: Furniture, start: int, body_start: int,

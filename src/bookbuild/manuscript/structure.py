@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .fixes import NO_FIXES, Fixes
 from .headings import HEADING_MAX_SHARE, HEADING_MAX_WIDTH_UNWRAPPED, heading_level
 from .layout import LayoutProfile
 from .lines import Line
@@ -59,7 +60,10 @@ def heading_shaped(line: Line, profile: LayoutProfile) -> int:
     return heading_level(line.text) if line.width <= limit else 0
 
 
-def _heading(line: Line, previous: Line | None, blank: bool, profile: LayoutProfile) -> int:
+def _heading(line: Line, previous: Line | None, blank: bool, profile: LayoutProfile,
+             fixes: Fixes = NO_FIXES) -> int:
+    if line.no in fixes.headings:  # the editor's decision
+        return fixes.headings[line.no] or heading_level(line.text) or 2
     level = heading_shaped(line, profile)
     if not level:
         return 0
@@ -84,7 +88,17 @@ def _table_rows(lines: list[Line]) -> set[int]:
     return rows
 
 
-def segment(lines: list[Line], profile: LayoutProfile) -> list[Block]:
+def _breaks(before: Line, after: Line, blank: bool, profile: LayoutProfile,
+            fixes: Fixes) -> bool:
+    """`paragraph_breaks`, unless the editor decided (fixes) where this paragraph ends."""
+    if before.no in fixes.ends_after:
+        return True
+    if before.no in fixes.continues_after:
+        return False
+    return paragraph_breaks(before, after, blank, profile)
+
+
+def segment(lines: list[Line], profile: LayoutProfile, fixes: Fixes = NO_FIXES) -> list[Block]:
     """Group body lines into blocks."""
     rows = _table_rows(lines)
     blocks: list[Block] = []
@@ -105,11 +119,11 @@ def segment(lines: list[Line], profile: LayoutProfile) -> list[Block]:
                 current = Block(kind)
                 blocks.append(current)
             current.lines.append(line)
-        elif level := _heading(line, previous, blank, profile):
+        elif level := _heading(line, previous, blank, profile, fixes):
             blocks.append(Block("heading", [line], level))
             current = None
         elif (current and current.kind == "paragraph"
-              and not paragraph_breaks(previous, line, blank, profile)):
+              and not _breaks(previous, line, blank, profile, fixes)):
             current.lines.append(line)
         else:
             current = Block("paragraph", [line])
