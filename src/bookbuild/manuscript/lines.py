@@ -35,5 +35,22 @@ class Line:
         return self.raw != self.raw.rstrip(" ") and bool(self.text)
 
 
+def uniform_trailing(raws: list[str]) -> str:
+    """The whitespace every line with text ends with ('' if none is shared).
+
+    Whitespace that ends every line carries no information (an exporter's habit); only a
+    trailing space that some lines have and others lack can mark a paragraph's end."""
+    filled = [raw for raw in raws if raw.strip(" \u3000")]
+    if not filled:
+        return ""
+    common = min(len(raw) - len(raw.rstrip(" ")) for raw in filled)
+    return " " * common
+
+
 def split_lines(text: str) -> list[Line]:
-    return [Line(number, raw) for number, raw in enumerate(text.split("\n"), start=1)]
+    raws = text.split("\n")
+    shared = len(uniform_trailing(raws))
+    if shared:
+        raws = [raw[:-shared] if raw.endswith(" " * shared) else raw.rstrip(" ")
+                for raw in raws]
+    return [Line(number, raw) for number, raw in enumerate(raws, start=1)]
