@@ -51,6 +51,13 @@ def wrap(text: str, measure: int) -> list[str]:
     return lines
 
 
+def wrap_indented(text: str, measure: int) -> list[str]:
+    """A paragraph set with a one-character indent that extraction dropped: its first line
+    is a character shorter than the others."""
+    lines = wrap("\u3000" + text, measure)
+    return [lines[0][1:]] + lines[1:]
+
+
 def spaced_name(name: str) -> str:
     """A name as a title page justifies it: 李　　　述　森, 兵頭　慎治."""
     if len(name) == 3:
@@ -110,7 +117,7 @@ def hardwrap(doc: Doc, number: int) -> str:
         if kind == "h":
             body.append(heading_line([kind, 0, text]))
         else:
-            body += wrap(calls(text, "arabic"), 80)
+            body += wrap_indented(calls(text, "arabic"), 80)
     page = 70
     for index, line in enumerate(body):
         out.append(line)
@@ -226,7 +233,7 @@ def pages(doc: Doc, number: int) -> str:
         if kind == "h":
             body.append((text, []))
             continue
-        for line in wrap(calls(text, "arabic"), 70):
+        for line in wrap_indented(calls(text, "arabic"), 70):
             labels = [m for m in re.findall(r" (\d+)", line) if m in notes]
             body.append((line, labels))
     out_pages: list[str] = []
