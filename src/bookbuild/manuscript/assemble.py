@@ -31,12 +31,11 @@ UNTITLED = "（無題）"  # placeholder title, always reported
 
 
 def _title_block_end(lines: list[Line], profile: LayoutProfile) -> int:
-    """The title block runs to the first heading, or (no headings) to the first sentence."""
+    """The title block runs to the first heading or the first sentence, whichever comes
+    first: a title block never holds a sentence (a paragraph before the first heading is
+    the author's text, not seven authors)."""
     for index, line in enumerate(lines):
-        if heading_shaped(line, profile):
-            return index
-    for index, line in enumerate(lines):
-        if "。" in line.text:
+        if heading_shaped(line, profile) or "。" in line.text:
             return index
     return 0
 
@@ -98,12 +97,13 @@ def assemble(text: str, report: Report, fixes: tuple[str, str] | None = None) ->
     meta.furniture = _furniture_record(lines, furniture, start, body_start, report)
     body = [line for line in lines[body_start:body_end]
             if line.no not in furniture.removed and line.no not in footnote_lines]
+    body = _keep_leftovers(meta, body, report)
     body = _split_tail(body, meta)
     blocks = segment(body, profile, decisions)
     report.fixes_applied = _fixes_count(decisions)
     texts, definitions = _attach_notes(blocks, notes, style, report)
     markdown = [_block_markdown(block, texts.get(id(block), ""), report) for block in blocks]
-    meta.queries = character_queries(body, report) + heading_queries(
+    meta.queries += character_queries(body, report) + heading_queries(
         [b for b in blocks if b.kind == "heading"],
         " ".join(texts[id(b)] for b in blocks if b.kind == "paragraph"), report)
     if not meta.title:
@@ -111,6 +111,18 @@ def assemble(text: str, report: Report, fixes: tuple[str, str] | None = None) ->
         report.warn(1, "no title block found above the first heading; the chapter's title "
                     "is a placeholder: set `title:` in its front-matter")
     return chapter_text(meta, markdown, definitions)
+
+
+def _keep_leftovers(meta: Meta, body: list[Line], report: Report) -> list[Line]:
+    """Title-block lines that fit no front-matter field stay in the body, with a query."""
+    for line in meta.leftovers:
+        query = (f"line {line.no}: '{line.text[:40]}' stands above the text but is not a title, "
+                 "subtitle, name or date: kept as the text's first paragraph; move it to the "
+                 "front-matter if it belongs there")
+        meta.queries.append(query)
+        report.warn(line.no, query, "query")
+    report.moved = [f"line {no} → {field}" for no, field in meta.moves]
+    return [*meta.leftovers, Line(0, ""), *body] if meta.leftovers else body
 
 
 def _fixes_count(fixes: Fixes) -> int:
@@ -130,6 +142,7 @@ def _furniture_record(lines: list[Line], furniture: Furniture, start: int, body_
     report.footer_lines = len(furniture.footer)
     report.page_numbers = furniture.page_numbers
     report.running_heads = furniture.running_heads
+    report.removed = record + outline
     return record + outline
 
 
