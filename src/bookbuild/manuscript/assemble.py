@@ -14,7 +14,7 @@ from .frontmatter import (
     read_profile,
     read_title_block,
 )
-from .furniture import Furniture, find_furniture
+from .furniture import Furniture, find_furniture, unprotected
 from .headings import heading_key, heading_level
 from .layout import LayoutProfile, detect_layout
 from .lines import Line, split_lines
@@ -92,6 +92,7 @@ def assemble(text: str, report: Report, fixes: tuple[str, str] | None = None) ->
     body_end, footnote_lines, style, notes = _notes(lines, body_start)
     furniture = find_furniture(lines[:body_end], body_start, profile.measure)
     furniture.removed -= decisions.not_furniture
+    _protect(lines[:body_end], furniture, profile.measure, lines[:start], meta, report)
     if furniture.footer:
         read_footer(furniture.footer, meta)
     meta.furniture = _furniture_record(lines, furniture, start, body_start, report)
@@ -111,6 +112,18 @@ def assemble(text: str, report: Report, fixes: tuple[str, str] | None = None) ->
         report.warn(1, "no title block found above the first heading; the chapter's title "
                     "is a placeholder: set `title:` in its front-matter")
     return chapter_text(meta, markdown, definitions)
+
+
+def _protect(lines: list[Line], furniture: Furniture, measure: float, title_block: list[Line],
+             meta: Meta, report: Report) -> None:
+    """Keep in the body what furniture detection took but the invariant forbids removing."""
+    for line in unprotected(lines, furniture, measure, title_block):
+        furniture.removed.discard(line.no)
+        query = (f"line {line.no}: '{line.text[:40]}' stands where page furniture does but is "
+                 "a sentence, or does not recur: kept in the text; delete it by hand if it is "
+                 "furniture")
+        meta.queries.append(query)
+        report.warn(line.no, query, "query")
 
 
 def _keep_leftovers(meta: Meta, body: list[Line], report: Report) -> list[Line]:

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from .headings import heading_level
 from .lines import Line
+from .text import ends_sentence
 
 DECORATION = "-−–—―‐─~〜̶ー"  # may surround a page number: − 17 −, ̶ 76 ̶
 # Ignored when two lines are compared: the dashes extraction varies. Not ー (a letter).
@@ -148,3 +149,54 @@ def find_furniture(lines: list[Line], body_start: int, measure: float) -> Furnit
                                     if anchor(i) and i != page and i not in footer)
         result.removed.update(lines[i].no for i in range(lo, hi + 1))
     return result
+
+
+def unprotected(lines: list[Line], furniture: Furniture, measure: float,
+                title_block: list[Line]) -> list[Line]:
+    """Lines `find_furniture` would remove that the author's text must keep (see the
+    invariant in `protects`); the caller keeps them in the body and queries them."""
+    footer = {line.no for line in furniture.footer}
+    candidates = [line for line in lines if line.no in furniture.removed and not line.blank
+                  and line.no not in footer]
+    others = [line for line in lines if not line.blank]
+    title_key = _key("".join(line.text for line in title_block))
+    return [line for line in candidates
+            if not removable(line, measure, *_recurs(line, others, title_key))]
+
+
+def removable(line: Line, measure: float, recurs: bool, recurs_exactly: bool) -> bool:
+    """The invariant that protects the author's text: a line may be removed as furniture
+    only if it is a page number, or recurs and is no sentence; a line wider than half the
+    measure only if it recurs word for word (spaces and dashes aside)."""
+    if _page_number_text(line.text):
+        return True
+    if SENTENCE_MARK in line.text or ends_sentence(line.text):
+        return False
+    if line.width > measure / 2:
+        return recurs_exactly
+    return recurs
+
+
+def _page_number_text(text: str) -> bool:
+    bare = "".join(c for c in text if not unicodedata.combining(c))
+    core = bare.strip(" \u3000" + DECORATION)
+    return core.isdigit() and len(core) <= 4
+
+
+def _recurs(line: Line, others: list[Line], title_key: str) -> tuple[bool, bool]:
+    """(recurs at all, recurs word for word): in another line, or in the title block."""
+    key = _key(line.text)
+    if key and (key == title_key or (len(key) >= MIN_REPEAT_CHARS and key in title_key)):
+        return True, True
+    if DATE_ONLY.match(line.text):
+        return True, False  # a report header's date recurs with each header, reformatted
+    partly = False
+    for other in others:
+        if other.no == line.no or SENTENCE_MARK in other.text:
+            continue
+        okey = _key(other.text)
+        if okey == key:
+            return True, True
+        if min(len(key), len(okey)) >= MIN_REPEAT_CHARS and (key in okey or okey in key):
+            partly = True
+    return partly, False

@@ -6,11 +6,14 @@ from dataclasses import dataclass
 
 from .text import width
 
+FORM_FEED = "\f"
+
 
 @dataclass(frozen=True)
 class Line:
     no: int  # 1-based line number in the manuscript, for diagnostics
-    raw: str  # as decoded (tabs already spaces), without the line end
+    raw: str  # as decoded (tabs already spaces), without the line end or form feeds
+    page: int = 0  # how many form feeds (page breaks) come before this line
 
     @property
     def text(self) -> str:
@@ -48,9 +51,19 @@ def uniform_trailing(raws: list[str]) -> str:
 
 
 def split_lines(text: str) -> list[Line]:
+    """The manuscript's lines; a form feed (a page break in pdftotext's output) is taken
+    out of the text and counted in `Line.page`."""
     raws = text.split("\n")
-    shared = len(uniform_trailing(raws))
-    if shared:
-        raws = [raw[:-shared] if raw.endswith(" " * shared) else raw.rstrip(" ")
-                for raw in raws]
-    return [Line(number, raw) for number, raw in enumerate(raws, start=1)]
+    shared = len(uniform_trailing([raw.replace(FORM_FEED, "") for raw in raws]))
+    lines = []
+    page = 0
+    for number, raw in enumerate(raws, start=1):
+        before = len(raw) - len(raw.lstrip(FORM_FEED))
+        page += before
+        after = raw.count(FORM_FEED) - before  # a page ending after this line's text
+        raw = raw.replace(FORM_FEED, "")
+        if shared:
+            raw = raw[:-shared] if raw.endswith(" " * shared) else raw.rstrip(" ")
+        lines.append(Line(number, raw, page))
+        page += after
+    return lines

@@ -1,0 +1,161 @@
+"""Pages, where the extraction kept them (form feeds, as pdftotext writes them).
+
+Owns two readings of a paged text, both from evidence that recurs page after page rather
+than from any one manuscript:
+
+- the page's edges: a line among the first or last few of a page that recurs at the edge of
+  other pages (digits aside, so `12` and `13` are one folio; a verso head and a recto head
+  each recur on every other page) is a running head or a folio;
+- notes set at the foot of the page (`注1 …`, `注 1 …`, `*1 …`, `1) …`, `¹ …`): the run of
+  lines that closes a page (furniture aside) and starts with a note label, the labels of
+  all pages together numbering 1, 2, 3 … in order.
+
+The author's text is protected: a line that ends a sentence is never furniture, and a line
+wider than half the measure is furniture only if the very same text recurs on several
+pages (a long title as running head).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from .lines import Line
+from .notes import NoteText
+from .text import SUPERSCRIPT_DIGITS, ends_sentence, join_lines, squeeze_spaces
+
+# How many non-blank lines at each end of a page may be furniture.
+EDGE_LINES = 3
+# A key must recur at the edges of this many pages (or of a third of them) to count.
+MIN_RECURRENCE = 2
+# A line wider than half the measure is furniture only when its exact text recurs so often.
+LONG_LINE_RECURRENCE = 3
+FOLIO = re.compile(r"^[-−–—―‐─~〜\s]*\d{1,4}[-−–—―‐─~〜\s]*$")
+FOOT_NOTE = re.compile(
+    rf"^(?:注\s*(\d{{1,3}})|[*＊※]\s*(\d{{1,3}})|(\d{{1,3}})\)|([{SUPERSCRIPT_DIGITS}]+))"
+    r"[\s\u3000:：]*(.*)$")
+# The foot block of a page holds at most this share of the page's lines.
+MAX_FOOT_SHARE = 0.5
+
+
+@dataclass
+class PageFurniture:
+    removed: set[int] = field(default_factory=set)
+    folios: int = 0
+    running_heads: int = 0
+
+
+def paged(lines: list[Line]) -> bool:
+    """Does the text keep its page breaks (at least two form feeds)?"""
+    return bool(lines) and lines[-1].page >= 2
+
+
+def by_page(lines: list[Line]) -> dict[int, list[Line]]:
+    pages: dict[int, list[Line]] = defaultdict(list)
+    for line in lines:
+        if not line.blank:
+            pages[line.page].append(line)
+    return pages
+
+
+def _key(text: str) -> str:
+    bare = "".join(c for c in text if not unicodedata.combining(c))
+    return re.sub(r"\d+", "#", re.sub(r"[\s\u3000]+", "", bare))
+
+
+def _edges(page: list[Line]) -> list[Line]:
+    head = page[:EDGE_LINES]
+    tail = page[-EDGE_LINES:]
+    return head + [line for line in tail if line not in head]
+
+
+def may_be_furniture(line: Line, measure: float, exact_recurrences: int) -> bool:
+    """The invariant protecting the author's text: a sentence is never furniture; a line
+    wider than half the measure only when its exact text recurs on several pages."""
+    if "。" in line.text or ends_sentence(line.text):
+        return False
+    return line.width <= measure / 2 or exact_recurrences >= LONG_LINE_RECURRENCE
+
+
+def page_edges(lines: list[Line], body_start: int, measure: float) -> PageFurniture:
+    """Running heads and folios at the edges of the pages (see the module's docstring)."""
+    result = PageFurniture()
+    pages = by_page(lines)
+    if len(pages) < 3:
+        return result
+    keys: Counter[str] = Counter()
+    texts: Counter[str] = Counter()
+    for page in pages.values():
+        edge = _edges(page)
+        keys.update({_key(line.text) for line in edge})
+        texts.update({line.text for line in edge})
+    needed = max(MIN_RECURRENCE, len(pages) // 3)
+    first_no = lines[body_start].no if body_start < len(lines) else 0
+    for page in pages.values():
+        for line in _edges(page):
+            if line.no < first_no:
+                continue
+            folio = bool(FOLIO.match(line.text))
+            if not folio and keys[_key(line.text)] < needed:
+                continue
+            if not may_be_furniture(line, measure, texts[line.text]):
+                continue
+            result.removed.add(line.no)
+            if folio:
+                result.folios += 1
+            else:
+                result.running_heads += 1
+    return result
+
+
+def _label(match: re.Match[str]) -> str:
+    arabic = match.group(1) or match.group(2) or match.group(3)
+    if arabic:
+        return str(int(arabic))
+    return str(int("".join(str(SUPERSCRIPT_DIGITS.index(c)) for c in match.group(4))))
+
+
+def page_foot_notes(lines: list[Line], removed: set[int]) -> tuple[set[int], list[NoteText]]:
+    """Notes at the foot of the pages: (their line numbers, their texts in order). Empty
+    unless the labels found number 1, 2, 3 … without a gap."""
+    taken: set[int] = set()
+    notes: list[NoteText] = []
+    for page in by_page([line for line in lines if line.no not in removed]).values():
+        start = _foot_start(page)
+        if start is None:
+            continue
+        entries: list[tuple[Line, re.Match[str], list[str]]] = []
+        for line in page[start:]:
+            match = FOOT_NOTE.match(line.text)
+            if match and (not entries or int(_label(match)) == len(notes) + len(entries) + 1):
+                entries.append((line, match, []))
+            else:
+                entries[-1][2].append(line.text)
+            taken.add(line.no)
+        for head, match, rest in entries:
+            text = join_lines([match.group(5), *rest])
+            notes.append(NoteText(_label(match), squeeze_spaces(text), head.no))
+    if [note.label for note in notes] != [str(i) for i in range(1, len(notes) + 1)]:
+        return set(), []
+    return taken, notes
+
+
+def _foot_start(page: list[Line]) -> int | None:
+    """Where the page's foot block starts: the first of its last lines that opens a note,
+    such that every note label after it follows in sequence."""
+    limit = int(len(page) * MAX_FOOT_SHARE)
+    best = None
+    for index in range(len(page) - 1, max(len(page) - 1 - limit, 0) - 1, -1):
+        match = FOOT_NOTE.match(page[index].text)
+        if match and match.group(5) is not None:
+            best = index
+    if best is None:
+        return None
+    # The block must be a sequence: later labels in it count up by one.
+    labels = [int(_label(m)) for m in (FOOT_NOTE.match(line.text) for line in page[best:])
+              if m]
+    if labels != list(range(labels[0], labels[0] + len(labels))):
+        return None
+    return best
