@@ -19,6 +19,7 @@ from .headings import heading_key, heading_level
 from .layout import LayoutProfile, detect_layout
 from .lines import Line, split_lines
 from .notes import NoteStyle, NoteText, find_footnotes, find_section, link_calls
+from .pages import page_edges, page_foot_notes, paged
 from .queries import character_queries, heading_queries
 from .quotes import is_standalone_quote
 from .report import Report
@@ -89,8 +90,19 @@ def assemble(text: str, report: Report, fixes: tuple[str, str] | None = None) ->
     start = _title_block_end(lines, profile)
     meta = read_title_block(lines[:start])
     body_start = _outline_end(lines, start)
-    body_end, footnote_lines, style, notes = _notes(lines, body_start)
+    edges = page_edges(lines, body_start, profile.measure) if paged(lines) else None
+    foot_lines, foot_notes = (page_foot_notes(lines[body_start:], edges.removed)
+                              if edges else (set(), []))
+    if foot_notes:
+        body_end, footnote_lines, style, notes = (len(lines), foot_lines, NoteStyle("arabic"),
+                                                  foot_notes)
+    else:
+        body_end, footnote_lines, style, notes = _notes(lines, body_start)
     furniture = find_furniture(lines[:body_end], body_start, profile.measure)
+    if edges:
+        furniture.removed |= edges.removed
+        furniture.page_numbers += edges.folios
+        furniture.running_heads += edges.running_heads
     furniture.removed -= decisions.not_furniture
     _protect(lines[:body_end], furniture, profile.measure, lines[:start], meta, report)
     if furniture.footer:
