@@ -25,6 +25,10 @@ FOOTNOTE_LINE_MAX = 120
 # How far (non-blank lines) a footnote block may run before its next note must start.
 FOOTNOTE_BLOCK_SPAN = 6
 
+# Characters that follow a number of the text (2016年, 5回, 3つ, 10％), never a note call.
+COUNTERS = ("年月日回カヵヶか国人時分秒号条章節位倍％%点億万千百十個名度歳期次つ件隻機発基台"
+            "周代割円世紀半週歩枚本冊巻頁ページ部類種ヵ所箇")
+
 ROMAN_VALUES = (("m", 1000), ("cm", 900), ("d", 500), ("cd", 400), ("c", 100), ("xc", 90),
                 ("l", 50), ("xl", 40), ("x", 10), ("ix", 9), ("v", 5), ("iv", 4), ("i", 1))
 
@@ -67,9 +71,14 @@ class NoteStyle:
             # After a Japanese character, not inside a Latin word: 拡大i / 」iiと / 報じたiii。
             return re.compile(rf"(?<=[^\x00-\x7f])(?<![ａ-ｚＡ-Ｚ]){self.label(number)}"
                               r"(?![A-Za-z0-9])")
-        # ` 1。` after a space or a closing bracket/kana; followed by punctuation or the end.
+        # ` 1。` after a space or a closing bracket/kana; followed by punctuation or the end;
+        # or ` 2や` (after a space) before a Japanese character that does not count
+        # something (` 2回`, ` 3つ` are numbers of the text, not calls), and not after a
+        # katakana word, whose numbers are its own (2プラス 2, ウラン 235).
         return re.compile(rf"(?:(?<=[^\x00-\x7f])|(?<=[^\x00-\x7f]) )(?<![0-9０-９]){number}"
-                          r"(?=[。、，．]|$|\s*$)")
+                          r"(?=[。、，．]|$|\s*$)"
+                          rf"|(?<=[^\x00-\x7f\u30a0-\u30ff] )(?<![0-9０-９]){number}"
+                          rf"(?=[^\x00-\x7f{COUNTERS}])")
 
 
 def _start(line: Line, style: str) -> re.Match[str] | None:
