@@ -83,7 +83,8 @@ def renumbered(doc: Doc, style: str) -> Doc:
     """The same doc with notes labelled 1, 2, … (arabic styles) or i, ii, … (roman)."""
     from bookbuild.manuscript.notes import roman
     mapping = {}
-    for index, (label, _) in enumerate(doc.notes, 1):
+    real = [(label, text) for label, text in doc.notes if text and not text.startswith("〔")]
+    for index, (label, _) in enumerate(real, 1):
         mapping[label] = {"roman": roman(index), "arabic": str(index)}.get(style, label)
     out = Doc(**{**doc.__dict__})
     out.blocks = [[k, lv, CALL.sub(lambda m: f"[^{mapping.get(m.group(1), m.group(1))}]", t)]

@@ -47,7 +47,10 @@ def _outline_end(lines: list[Line], start: int) -> int:
     entries: list[str] = []
     while index < len(lines) and (lines[index].blank or heading_level(lines[index].text)):
         if not lines[index].blank:
-            entries.append(heading_key(lines[index].text))
+            key = heading_key(lines[index].text)
+            if key in entries:
+                break  # the first heading of the text, right after the outline
+            entries.append(key)
         index += 1
     later = {heading_key(line.text) for line in lines[index:] if heading_level(line.text)}
     if len(entries) >= 2 and all(entry in later for entry in entries):

@@ -92,11 +92,17 @@ def find_furniture(lines: list[Line], body_start: int, measure: float) -> Furnit
     result = Furniture()
     short = [line for line in lines if not line.blank and line.width < SHORT_SHARE * measure
              and not heading_level(line.text)]
+    title_key = _key("".join(line.text for line in lines[:body_start]))
 
     def repeated(index: int) -> bool:
         line = lines[index]
-        return (not line.blank and not heading_level(line.text)
-                and line.width < SHORT_SHARE * measure and _repeats(line, short))
+        if line.blank or heading_level(line.text) or not _comparable(line):
+            return False
+        if line.width < SHORT_SHARE * measure:
+            return _repeats(line, short)
+        # A long running head (a long title, or title ― subtitle) repeats the title block.
+        key = _key(line.text)
+        return len(key) >= MIN_REPEAT_CHARS and key in title_key
 
     def next_to_running_head(index: int) -> bool:
         """A bare number is a page number too when a running head stands beside it."""
