@@ -61,14 +61,14 @@ def heading_shaped(line: Line, profile: LayoutProfile) -> int:
 
 
 def _heading(line: Line, previous: Line | None, blank: bool, profile: LayoutProfile,
-             fixes: Fixes = NO_FIXES) -> int:
+             fixes: Fixes = NO_FIXES, after_heading: bool = False) -> int:
     if line.no in fixes.headings:  # the editor's decision
         return fixes.headings[line.no] or heading_level(line.text) or 2
     level = heading_shaped(line, profile)
     if not level:
         return 0
-    if previous is None or ends_sentence(previous.text):
-        return level
+    if previous is None or ends_sentence(previous.text) or after_heading:
+        return level  # a heading follows a sentence's end or another heading
     return level if paragraph_breaks(previous, line, blank, profile) else 0
 
 
@@ -119,7 +119,8 @@ def segment(lines: list[Line], profile: LayoutProfile, fixes: Fixes = NO_FIXES) 
                 current = Block(kind)
                 blocks.append(current)
             current.lines.append(line)
-        elif level := _heading(line, previous, blank, profile, fixes):
+        elif level := _heading(line, previous, blank, profile, fixes,
+                               bool(blocks) and blocks[-1].kind == "heading"):
             blocks.append(Block("heading", [line], level))
             current = None
         elif (current and current.kind == "paragraph"
