@@ -14,6 +14,7 @@ from .text import ends_sentence, is_wide, is_word_char
 
 # In a hard-wrapped layout a line this much shorter than the measure ends its paragraph.
 SHORT_LINE_SHARE = 0.9
+ROOM_FOR_TWO = 4  # two full-width characters, in half-width units
 
 
 @dataclass
@@ -49,7 +50,10 @@ def paragraph_breaks(before: Line, after: Line, blank: bool, profile: LayoutProf
     if before.width < SHORT_LINE_SHARE * profile.measure:
         return True
     if ends_sentence(before.text):
-        return blank or _opens_paragraph(after, profile)
+        # A sentence's end with room left for two more characters: a typesetter fills
+        # every line of a paragraph but its last.
+        roomy = before.width <= profile.measure - ROOM_FOR_TWO
+        return blank or roomy or _opens_paragraph(after, profile)
     return False
 
 
