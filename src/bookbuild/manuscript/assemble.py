@@ -26,6 +26,7 @@ from .report import Report
 from .structure import Block, heading_shaped, segment
 from .tables import parse_table
 from .text import SUPERSCRIPT_DIGITS, join_lines, join_with_offsets, squeeze_spaces
+from .unflatten import unflatten
 
 ASCII_NUMBERING = re.compile(r"^(\d+\.) +(?=\S)")
 UNTITLED = "（無題）"  # placeholder title, always reported
@@ -88,6 +89,7 @@ def assemble(text: str, report: Report, fixes: tuple[str, str] | None = None) ->
     """The chapter's Markdown; `fixes` is the editor's decisions file (name, text)."""
     lines = split_lines(text)
     decisions = parse_fixes(*fixes, lines) if fixes else Fixes()
+    lines, folios = unflatten(lines)
     profile = detect_layout(lines)
     report.layout = profile.name
     start = _title_block_end(lines, profile)
@@ -110,7 +112,11 @@ def assemble(text: str, report: Report, fixes: tuple[str, str] | None = None) ->
     _protect(lines[:body_end], furniture, profile.measure, lines[:start], meta, report)
     if furniture.footer:
         read_footer(furniture.footer, meta)
-    meta.furniture = _furniture_record(lines, furniture, start, body_start, report)
+    meta.furniture = [f"{line.no}: {line.text}" for line in folios] + _furniture_record(
+        lines, furniture, start, body_start, report)
+    report.page_numbers += len(folios)
+    report.furniture_lines += len(folios)
+    report.removed[:0] = [f"{line.no}: {line.text}" for line in folios]
     body = [line for line in lines[body_start:body_end]
             if line.no not in furniture.removed and line.no not in footnote_lines]
     body = _keep_leftovers(meta, body, report)
