@@ -189,6 +189,8 @@ def link_calls(paragraphs: list[str], notes: list[NoteText], style: NoteStyle
     while True:
         label = style.label(number)
         hit = _search(out, style.call_pattern(number), where)
+        if hit is None and label in known and style.kind == "arabic":
+            hit = _loose_hit(out, number, where, style)
         if hit is None:
             if label in known:
                 number += 1
@@ -206,6 +208,27 @@ def link_calls(paragraphs: list[str], notes: list[NoteText], style: NoteStyle
         found.append(label)
         number += 1
     return out, found, missing
+
+
+def _loose_hit(paragraphs: list[str], number: int, where: tuple[int, int], style: NoteStyle
+               ) -> tuple[int, int, int] | None:
+    """A call the usual pattern misses (`決議68/262 6に`, after a number), accepted only
+    between the previous call and the next one, and only if it is the one candidate there:
+    the sequence of calls is the evidence, not the call's shape."""
+    following = _search(paragraphs, style.call_pattern(number + 1), where)
+    limit = following[:2] if following else (len(paragraphs), 0)
+    candidates = []
+    index, offset = where
+    for i in range(index, min(limit[0] + 1, len(paragraphs))):
+        for match in LOOSE_CALL(number).finditer(paragraphs[i], offset if i == index else 0):
+            if (i, match.start()) < limit:
+                candidates.append((i, match.start(), match.end()))
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def LOOSE_CALL(number: int) -> re.Pattern[str]:  # noqa: N802 - a pattern factory
+    # After a number, a Latin word or a closing bracket: where the strict form cannot look.
+    return re.compile(rf"(?<=[0-9A-Za-z)）」』]) {number}(?=[^0-9０-９\s.,/{COUNTERS}])")
 
 
 def _search(paragraphs: list[str], pattern: re.Pattern[str], where: tuple[int, int]
