@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from .frontmatter import is_name
 from .lines import Line
 from .text import width
 
@@ -23,10 +24,12 @@ SUBTITLE = re.compile(r"[―─—]\s*[^―─—]+?\s*[―─—]")
 TRANSLATOR = re.compile(r"[（(]\s*訳\s*[：:][^）)]*[）)]")
 # Where a new piece starts: a heading number or はじめに after a space, or a paragraph's
 # ideographic indent.
-CUT = re.compile(r"(?<= )(?=[0-9０-９]{1,2}[．.][^0-9０-９\s])"
+CUT = re.compile(r"(?<= )(?=[0-9０-９]{1,2}[．.] ?[^0-9０-９\s])"
                  r"|(?<= )(?=[（(][0-9０-９]{1,2}[）)])"
                  r"|(?<= )(?=(?:はじめに|おわりに)(?: |$))"
                  r"|(?=\u3000)")
+# Kana that join the words of a phrase (接近の構図) and that a name hardly holds.
+PARTICLES = "のがをでへ"
 # How many structural marks the line must hold before it is read as a flattened opening.
 MIN_MARKS = 2
 
@@ -59,8 +62,21 @@ def unflatten(lines: list[Line]) -> tuple[list[Line], list[Line]]:
         folios.append(Line(line.no, folio.group(1)))
         text = text[folio.end():]
     pieces = [p for p in _cut(text) if p.strip(" \u3000")]
+    if pieces and not any(is_name(p) or TRANSLATOR.fullmatch(p.strip()) for p in pieces[1:]):
+        pieces[:1] = _title_and_name(pieces[0])
     new = [Line(line.no, piece.rstrip(" ")) for piece in pieces]
     return lines[:index] + new + lines[index + 1:], folios
+
+
+def _title_and_name(piece: str) -> list[str]:
+    """`題名 三村 光弘`: with no other mark to go by, the name is the shortest tail after
+    a space that reads as a name (no particle of a phrase in it); else the piece is kept."""
+    spaces = [m.start() for m in re.finditer(" ", piece.rstrip(" "))]
+    for at in spaces:
+        head, tail = piece[:at], piece[at + 1:]
+        if len(head.strip()) >= 2 and is_name(tail) and not any(c in tail for c in PARTICLES):
+            return [head, tail]
+    return [piece]
 
 
 def _cut(text: str) -> list[str]:
