@@ -77,7 +77,8 @@ class NoteStyle:
         # katakana word, whose numbers are its own (2プラス 2, ウラン 235).
         return re.compile(rf"(?:(?<=[^\x00-\x7f])|(?<=[^\x00-\x7f]) )(?<![0-9０-９]){number}"
                           r"(?=[。、，．]|$|\s*$)"
-                          rf"|(?<=[^\x00-\x7f\u30a0-\u30ff] )(?<![0-9０-９]){number}"
+                          rf"|(?:(?<=[^\x00-\x7f\u30a0-\u30ff] )|(?<=[」』）)]))"
+                          rf"(?<![0-9０-９]){number}"
                           rf"(?=[^\x00-\x7f{COUNTERS}])")
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from .frontmatter import is_name
+from .headings import heading_level
 from .lines import Line
 from .text import width
 
@@ -62,7 +63,8 @@ def unflatten(lines: list[Line]) -> tuple[list[Line], list[Line]]:
         folios.append(Line(line.no, folio.group(1)))
         text = text[folio.end():]
     pieces = [p for p in _cut(text) if p.strip(" \u3000")]
-    if pieces and not any(is_name(p) or TRANSLATOR.fullmatch(p.strip()) for p in pieces[1:]):
+    if pieces and not any((is_name(p) and not heading_level(p)) or TRANSLATOR.fullmatch(p.strip())
+                          for p in pieces[1:]):
         pieces[:1] = _title_and_name(pieces[0])
     new = [Line(line.no, piece.rstrip(" ")) for piece in pieces]
     return lines[:index] + new + lines[index + 1:], folios
