@@ -3,6 +3,7 @@ caption. Where a paragraph ends is read from the layout profile."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from .fixes import NO_FIXES, Fixes
@@ -10,7 +11,7 @@ from .headings import HEADING_MAX_SHARE, HEADING_MAX_WIDTH_UNWRAPPED, heading_le
 from .layout import LayoutProfile
 from .lines import Line
 from .tables import MIN_TABLE_ROWS, is_row
-from .text import ends_sentence, is_wide, is_word_char
+from .text import ends_sentence, is_wide, is_word_char, width
 
 # In a hard-wrapped layout a line this much shorter than the measure ends its paragraph.
 SHORT_LINE_SHARE = 0.9
@@ -38,6 +39,12 @@ def _opens_paragraph(line: Line, profile: LayoutProfile) -> bool:
     return all(is_wide(c) for c in text) and line.width == profile.measure - 2
 
 
+def _pushed_over(before: Line, after: Line, profile: LayoutProfile) -> bool:
+    """Would the first word of `after` have overflowed `before`'s line?"""
+    word = re.match(r"[A-Za-z0-9][A-Za-z0-9.,:/_%\-]*|.", after.text)
+    return bool(word) and before.width + 1 + width(word.group()) > profile.measure
+
+
 def paragraph_breaks(before: Line, after: Line, blank: bool, profile: LayoutProfile) -> bool:
     """Does a paragraph end between `before` and `after` (`blank`: blank line(s) between)?"""
     if profile.unwrapped:
@@ -48,7 +55,9 @@ def paragraph_breaks(before: Line, after: Line, blank: bool, profile: LayoutProf
         words = is_word_char(before.text[-1]) and is_word_char(after.text[0])
         return before.trailing_space and not words
     if before.width < SHORT_LINE_SHARE * profile.measure:
-        return True
+        # Short, but only because the next line's first word (a Latin word, a number)
+        # did not fit: the typesetter broke the line, not the author the paragraph.
+        return ends_sentence(before.text) or not _pushed_over(before, after, profile)
     if ends_sentence(before.text):
         # A sentence's end with room left for two more characters: a typesetter fills
         # every line of a paragraph but its last.
