@@ -101,6 +101,19 @@ def is_title_like(text: str) -> bool:
     return SENTENCE_MARK not in text and len(squeeze_spaces(text)) <= TITLE_MAX_CHARS
 
 
+def _continues_title(title: str, following: str) -> bool:
+    """Does the title, wrapped by the layout, go on in `following`? When it ends on 、,
+    leaves a bracket open, or the next line opens with what cannot open a word or a name
+    (hiragana, a closing bracket, a small kana)."""
+    if title.endswith("、"):
+        return True
+    opened = sum(title.count(c) for c in "「『（(") - sum(title.count(c) for c in "」』）)")
+    if opened > 0:
+        return True
+    first = following.strip(" \u3000")[:1]
+    return bool(first) and ("\u3041" <= first <= "\u309f" or first in "」』）)ー、。")
+
+
 def _split_subtitle(text: str) -> tuple[str, str]:
     """`題名 ―副題―` (or `題名 ― 副題`, as running heads give it) on one line."""
     match = INLINE_SUBTITLE.match(text)
@@ -139,9 +152,8 @@ def read_title_block(lines: list[Line]) -> Meta:
         first = take("title").text
     first, inline_subtitle = _split_subtitle(first)
     title = [first]
-    # A title whose line ends on 、 continues on the next line.
-    while (texts and title[-1].endswith("、") and not texts[0].text.startswith(tuple(DASHES))
-           and is_title_like(texts[0].text)):
+    while (texts and _continues_title("".join(title), texts[0].text)
+           and not texts[0].text.startswith(tuple(DASHES)) and is_title_like(texts[0].text)):
         title.append(take("title").text)
     meta.title = squeeze_spaces(join_lines(title))
     if inline_subtitle:
