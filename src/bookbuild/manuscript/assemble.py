@@ -99,7 +99,8 @@ def assemble(text: str, report: Report, fixes: tuple[str, str] | None = None) ->
     foot_lines, foot_notes = (page_foot_notes(lines[body_start:], edges.removed)
                               if edges else (set(), []))
     if foot_notes:
-        body_end, footnote_lines, style, notes = (len(lines), foot_lines, NoteStyle("arabic"),
+        kind = "arabic" if foot_notes[0].label.isdigit() else "roman"
+        body_end, footnote_lines, style, notes = (len(lines), foot_lines, NoteStyle(kind),
                                                   foot_notes)
     else:
         body_end, footnote_lines, style, notes = _notes(lines, body_start)

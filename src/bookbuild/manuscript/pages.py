@@ -23,7 +23,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from .lines import Line
-from .notes import NoteText
+from .notes import NoteText, roman
 from .text import SUPERSCRIPT_DIGITS, ends_sentence, join_lines, squeeze_spaces
 
 # How many non-blank lines at each end of a page may be furniture.
@@ -34,8 +34,10 @@ MIN_RECURRENCE = 2
 LONG_LINE_RECURRENCE = 3
 FOLIO = re.compile(r"^[-−–—―‐─~〜\s]*\d{1,4}[-−–—―‐─~〜\s]*$")
 FOOT_NOTE = re.compile(
-    rf"^(?:注\s*(\d{{1,3}})|[*＊※]\s*(\d{{1,3}})|(\d{{1,3}})\)|([{SUPERSCRIPT_DIGITS}]+))"
+    rf"^(?:注\s*(\d{{1,3}})|[*＊※]\s*(\d{{1,3}})|(\d{{1,3}})\)|([{SUPERSCRIPT_DIGITS}]+)"
+    r"|注\s*([ivxlc]{1,7})(?![A-Za-z]))"
     r"[\s\u3000:：]*(.*)$")
+TEXT = 6  # the group holding the note's text
 # The foot block of a page holds at most this share of the page's lines.
 MAX_FOOT_SHARE = 0.5
 
@@ -98,8 +100,8 @@ def page_edges(lines: list[Line], body_start: int, measure: float) -> PageFurnit
             if line.no < first_no:
                 continue
             folio = bool(FOLIO.match(line.text))
-            if not folio and keys[_key(line.text)] < needed:
-                continue
+            if not folio and (keys[_key(line.text)] < needed or FOOT_NOTE.match(line.text)):
+                continue  # a note's label recurs (注#) but is no running head
             if not may_be_furniture(line, measure, texts[line.text]):
                 continue
             result.removed.add(line.no)
@@ -114,6 +116,8 @@ def _label(match: re.Match[str]) -> str:
     arabic = match.group(1) or match.group(2) or match.group(3)
     if arabic:
         return str(int(arabic))
+    if match.group(5):
+        return match.group(5)
     return str(int("".join(str(SUPERSCRIPT_DIGITS.index(c)) for c in match.group(4))))
 
 
@@ -129,17 +133,24 @@ def page_foot_notes(lines: list[Line], removed: set[int]) -> tuple[set[int], lis
         entries: list[tuple[Line, re.Match[str], list[str]]] = []
         for line in page[start:]:
             match = FOOT_NOTE.match(line.text)
-            if match and (not entries or int(_label(match)) == len(notes) + len(entries) + 1):
+            if match and (not entries or _ordinal(_label(match)) == len(notes) + len(entries) + 1):
                 entries.append((line, match, []))
             else:
                 entries[-1][2].append(line.text)
             taken.add(line.no)
         for head, match, rest in entries:
-            text = join_lines([match.group(5), *rest])
+            text = join_lines([match.group(TEXT), *rest])
             notes.append(NoteText(_label(match), squeeze_spaces(text), head.no))
-    if [note.label for note in notes] != [str(i) for i in range(1, len(notes) + 1)]:
+    if [_ordinal(note.label) for note in notes] != list(range(1, len(notes) + 1)):
         return set(), []
     return taken, notes
+
+
+def _ordinal(label: str) -> int:
+    """1 for `1` and for `i`: the place of a label in its numbering."""
+    if label.isdigit():
+        return int(label)
+    return next((n for n in range(1, 400) if roman(n) == label), 0)
 
 
 def _foot_start(page: list[Line]) -> int | None:
@@ -149,12 +160,12 @@ def _foot_start(page: list[Line]) -> int | None:
     best = None
     for index in range(len(page) - 1, max(len(page) - 1 - limit, 0) - 1, -1):
         match = FOOT_NOTE.match(page[index].text)
-        if match and match.group(5) is not None:
+        if match and match.group(TEXT) is not None:
             best = index
     if best is None:
         return None
     # The block must be a sequence: later labels in it count up by one.
-    labels = [int(_label(m)) for m in (FOOT_NOTE.match(line.text) for line in page[best:])
+    labels = [_ordinal(_label(m)) for m in (FOOT_NOTE.match(line.text) for line in page[best:])
               if m]
     if labels != list(range(labels[0], labels[0] + len(labels))):
         return None
