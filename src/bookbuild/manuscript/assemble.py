@@ -19,7 +19,7 @@ from .headings import heading_key, heading_level
 from .layout import LayoutProfile, detect_layout
 from .lines import Line, split_lines
 from .notes import NoteStyle, NoteText, find_footnotes, find_section, link_calls
-from .pages import page_edges, page_foot_notes, paged
+from .pages import page_edges, page_foot_notes, paged, rejoin_split_lines
 from .queries import character_queries, heading_queries
 from .quotes import is_standalone_quote
 from .report import Report
@@ -91,6 +91,8 @@ def assemble(text: str, report: Report, fixes: tuple[str, str] | None = None) ->
     decisions = parse_fixes(*fixes, lines) if fixes else Fixes()
     lines, folios = unflatten(lines)
     profile = detect_layout(lines)
+    if paged(lines):
+        lines = rejoin_split_lines(lines, profile.measure)
     report.layout = profile.name
     start = _title_block_end(lines, profile)
     meta = read_title_block(lines[:start])

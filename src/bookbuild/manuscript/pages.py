@@ -22,6 +22,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from .headings import heading_level
 from .lines import Line
 from .notes import NoteText, roman
 from .text import SUPERSCRIPT_DIGITS, ends_sentence, join_lines, squeeze_spaces
@@ -170,3 +171,28 @@ def _foot_start(page: list[Line]) -> int | None:
     if labels != list(range(labels[0], labels[0] + len(labels))):
         return None
     return best
+
+
+# pdftotext puts a bracket set half-width (or a 。 after a call) on a line of its own
+# making: `…ミサイル（ICBM）` / `「RS24 ヤルス」などもお目`, `…している6` / `。`.
+SPLIT_AT = "「『（(」』）)、。，．"
+# The two pieces fit on one printed line (a cell of slack for the bracket's half width).
+SPLIT_SLACK = 2
+
+
+def rejoin_split_lines(lines: list[Line], measure: float) -> list[Line]:
+    """Lines that extraction split in two at a bracket or a stop, joined back when both
+    pieces together fit the measure: they were one printed line."""
+    out: list[Line] = []
+    for line in lines:
+        previous = out[-1] if out else None
+        if (previous is not None and not previous.blank and not line.blank
+                and previous.page == line.page and line.text[:1] in SPLIT_AT
+                and previous.width + line.width <= measure + SPLIT_SLACK
+                and not FOOT_NOTE.match(line.text) and not heading_level(line.text)
+                and not ends_sentence(previous.text)):
+            out[-1] = Line(previous.no, previous.raw.rstrip(" ") + line.raw.strip(" "),
+                           previous.page)
+            continue
+        out.append(line)
+    return out
