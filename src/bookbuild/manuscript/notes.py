@@ -69,7 +69,9 @@ class NoteStyle:
             return re.compile(rf"(?<![{sup}]){mark}(?![{sup}])")
         if self.kind == "roman":
             # After a Japanese character, not inside a Latin word: 拡大i / 」iiと / 報じたiii。
-            return re.compile(rf"(?<=[^\x00-\x7f])(?<![ａ-ｚＡ-Ｚ]){self.label(number)}"
+            # …or after a space there (print sets `報じた iii。`).
+            return re.compile(rf"(?:(?<=[^\x00-\x7f])|(?<=[^\x00-\x7f] ))(?<![ａ-ｚＡ-Ｚ])"
+                              rf"{self.label(number)}"
                               r"(?![A-Za-z0-9])")
         # ` 1。` after a space or a closing bracket/kana; followed by punctuation or the end;
         # or ` 2や` (after a space) before a Japanese character that does not count

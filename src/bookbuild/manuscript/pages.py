@@ -176,8 +176,21 @@ def _foot_start(page: list[Line]) -> int | None:
 # pdftotext puts a bracket set half-width (or a 。 after a call) on a line of its own
 # making: `…ミサイル（ICBM）` / `「RS24 ヤルス」などもお目`, `…している6` / `。`.
 SPLIT_AT = "「『（(」』）)、。，．"
+CLOSING = "」』）)、。，．"
 # The two pieces fit on one printed line (a cell of slack for the bracket's half width).
 SPLIT_SLACK = 2
+
+
+def _continues(previous: Line, line: Line, measure: float) -> bool:
+    """Is `line` the rest of `previous`'s printed line? Always when it opens with a closing
+    bracket or a stop (no printed line does); when it opens with an opening bracket, only
+    if both fit the measure and `previous` stops mid-sentence."""
+    first = line.text[:1]
+    if first in CLOSING:
+        return True
+    return (first in SPLIT_AT and previous.width + line.width <= measure + SPLIT_SLACK
+            and not FOOT_NOTE.match(line.text) and not heading_level(line.text)
+            and not ends_sentence(previous.text))
 
 
 def rejoin_split_lines(lines: list[Line], measure: float) -> list[Line]:
@@ -187,10 +200,7 @@ def rejoin_split_lines(lines: list[Line], measure: float) -> list[Line]:
     for line in lines:
         previous = out[-1] if out else None
         if (previous is not None and not previous.blank and not line.blank
-                and previous.page == line.page and line.text[:1] in SPLIT_AT
-                and previous.width + line.width <= measure + SPLIT_SLACK
-                and not FOOT_NOTE.match(line.text) and not heading_level(line.text)
-                and not ends_sentence(previous.text)):
+                and previous.page == line.page and _continues(previous, line, measure)):
             out[-1] = Line(previous.no, previous.raw.rstrip(" ") + line.raw.strip(" "),
                            previous.page)
             continue

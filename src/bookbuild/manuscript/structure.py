@@ -15,7 +15,9 @@ from .text import ends_sentence, is_wide, is_word_char, width
 
 # In a hard-wrapped layout a line this much shorter than the measure ends its paragraph.
 SHORT_LINE_SHARE = 0.9
-ROOM_FOR_TWO = 4  # two full-width characters, in half-width units
+ROOM_FOR_TWO = 4
+# A quotation open longer than this is a stray bracket, not a block quote: ignore it.
+MAX_QUOTE_LINES = 40  # two full-width characters, in half-width units
 
 
 @dataclass
@@ -102,13 +104,27 @@ def _table_rows(lines: list[Line]) -> set[int]:
 
 
 def _breaks(before: Line, after: Line, blank: bool, profile: LayoutProfile,
-            fixes: Fixes) -> bool:
-    """`paragraph_breaks`, unless the editor decided (fixes) where this paragraph ends."""
+            fixes: Fixes, so_far: list[Line]) -> bool:
+    """`paragraph_breaks`, unless the editor decided (fixes) where this paragraph ends;
+    in hard-wrapped text a paragraph never ends inside an open quotation (a block quote is
+    set narrower, so each of its lines looks short)."""
     if before.no in fixes.ends_after:
         return True
     if before.no in fixes.continues_after:
         return False
+    if _short_lines_layout(profile) and _open_quote(so_far[-MAX_QUOTE_LINES:]):
+        return False
     return paragraph_breaks(before, after, blank, profile)
+
+
+def _short_lines_layout(profile: LayoutProfile) -> bool:
+    return not (profile.unwrapped or profile.indent_starts_paragraph
+                or profile.trailing_space_ends_paragraph)
+
+
+def _open_quote(lines: list[Line]) -> bool:
+    text = "".join(line.text for line in lines)
+    return text.count("「") > text.count("」")
 
 
 def segment(lines: list[Line], profile: LayoutProfile, fixes: Fixes = NO_FIXES) -> list[Block]:
@@ -137,7 +153,7 @@ def segment(lines: list[Line], profile: LayoutProfile, fixes: Fixes = NO_FIXES) 
             blocks.append(Block("heading", [line], level))
             current = None
         elif (current and current.kind == "paragraph"
-              and not _breaks(previous, line, blank, profile, fixes)):
+              and not _breaks(previous, line, blank, profile, fixes, current.lines)):
             current.lines.append(line)
         else:
             current = Block("paragraph", [line])
