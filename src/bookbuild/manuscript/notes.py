@@ -231,7 +231,9 @@ def _loose_hit(paragraphs: list[str], number: int, where: tuple[int, int], style
 
 def LOOSE_CALL(number: int) -> re.Pattern[str]:  # noqa: N802 - a pattern factory
     # After a number, a Latin word or a closing bracket: where the strict form cannot look.
-    return re.compile(rf"(?<=[0-9A-Za-z)）」』]) {number}(?=[^0-9０-９\s.,/{COUNTERS}])")
+    # Or glued to a Japanese character, as pdftotext -raw gives a superscript (会議17に).
+    return re.compile(rf"(?:(?<=[0-9A-Za-z)）」』]) |(?<=[^\x00-\x7f\s]))(?<![0-9０-９]){number}"
+                      rf"(?=[^0-9０-９\s.,/{COUNTERS}])")
 
 
 def _search(paragraphs: list[str], pattern: re.Pattern[str], where: tuple[int, int]
