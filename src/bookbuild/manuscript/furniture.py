@@ -30,6 +30,8 @@ DASHES = DECORATION.replace("ー", "")
 # The full stop of Japanese running text: a line holding it is never furniture.
 SENTENCE_MARK = "。"
 DATE_ONLY = re.compile(r"^\d{4}\s*[/.年]\s*\d{1,2}\s*[/.月]\s*\d{1,2}\s*日?$")
+# What a report's first-page footer says: a date, a number in a series, a publisher.
+PUBLICATION_MARK = re.compile(r"\d{4}\s*[年/.]\s*\d{1,2}|\d+\s*号|法人|研究所|出版|発行")
 # Lines that repeat each other must share at least this many characters to count.
 MIN_REPEAT_CHARS = 4
 # A running head is short: under this share of a full line.
@@ -148,13 +150,24 @@ def find_furniture(lines: list[Line], body_start: int, measure: float) -> Furnit
         footer = []
         if first_block and texts:
             footer = [i for i in block if i < page and not lines[i].blank]
-            result.footer = [lines[i] for i in footer]
+            if _publication_footer([lines[i] for i in footer]):
+                result.footer = [lines[i] for i in footer]
+            else:
+                footer = []
         first_block = False
         result.page_numbers += 1
         result.running_heads += sum(1 for i in block
                                     if anchor(i) and i != page and i not in footer)
-        result.removed.update(lines[i].no for i in range(lo, hi + 1))
+        # What neither recurs nor says something about the publication stays in the text.
+        kept = {i for i in texts if i not in footer}
+        result.removed.update(lines[i].no for i in range(lo, hi + 1) if i not in kept)
     return result
+
+
+def _publication_footer(lines: list[Line]) -> bool:
+    """Does this block say something about the publication (a date, a number in a series,
+    a publisher)? Only then is it a first page's footer, moved to the front-matter."""
+    return any(PUBLICATION_MARK.search(line.text) for line in lines)
 
 
 def unprotected(lines: list[Line], furniture: Furniture, measure: float,
