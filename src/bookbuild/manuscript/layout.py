@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from .lines import Line
+from .text import ends_sentence
 
 # A manuscript is "one paragraph per line" when its sentence-bearing lines are this much
 # wider than a printed line could be (an A4 page holds about 50 full-width characters).
@@ -53,10 +54,25 @@ def detect_layout(lines: list[Line]) -> LayoutProfile:
     followed_by_blank = sum(
         1 for before, after in zip(lines, lines[1:], strict=False)
         if not before.blank and after.blank)
+    indent, trailing_ends = choose_paragraph_mark(
+        filled, indented >= INDENT_SHARE, len(trailing) / len(filled) >= TRAILING_SHARE)
     return LayoutProfile(
         unwrapped=unwrapped,
         measure=measure,
-        indent_starts_paragraph=indented >= INDENT_SHARE,
-        trailing_space_ends_paragraph=len(trailing) / len(filled) >= TRAILING_SHARE,
+        indent_starts_paragraph=indent,
+        trailing_space_ends_paragraph=trailing_ends,
         blank_lines_are_noise=followed_by_blank / len(filled) >= BLANK_SHARE,
     )
+
+
+def choose_paragraph_mark(filled: list[Line], indent: bool, trailing: bool) -> tuple[bool, bool]:
+    """When both an indent and a trailing space are common enough to mark paragraphs, take
+    the reading that explains more lines: an indented line after a sentence's end opens a
+    paragraph; a line with a trailing space that ends a sentence closes one. The other
+    feature is then noise of the extraction."""
+    if not (indent and trailing):
+        return indent, trailing
+    by_indent = sum(1 for before, line in zip(filled, filled[1:], strict=False)
+                    if line.indented and ends_sentence(before.text))
+    by_trailing = sum(1 for line in filled if line.trailing_space and ends_sentence(line.text))
+    return (True, False) if by_indent >= by_trailing else (False, True)

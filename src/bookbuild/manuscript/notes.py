@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from .lines import Line
 from .text import SUPERSCRIPT_DIGITS, is_wide, join_lines, squeeze_spaces
 
-NOTES_HEADING = re.compile(r"^[―─—\-－\s]*[【〔\[]?(注|註|脚注|注記)[】〕\]]?[―─—\-－\s]*$")
+NOTES_HEADING = re.compile(
+    r"^[―─—\-－\s]*[【〔\[]?(注|註|脚注|注記|注釈|Notes?|NOTES?)[】〕\]]?[―─—\-－\s]*$")
 ARABIC_START = re.compile(r"^([0-9]{1,3})[ \u3000]+(\S.*)$")
 ROMAN_START = re.compile(r"^([ivxlc]{1,7})[ \u3000]+(\S.*)$")
 SUPER_START = re.compile(rf"^([{SUPERSCRIPT_DIGITS}]+)[ \u3000]*(\S.*)$")
