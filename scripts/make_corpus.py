@@ -221,9 +221,15 @@ def report(doc: Doc, number: int) -> str:
     return "\n".join(out) + "\n"
 
 
+# How the foot of the page labels its notes, one style per chapter.
+FOOT_LABELS = (lambda n: f"注{n}", lambda n: f"*{n}", lambda n: f"{n})",
+               lambda n: n.translate(SUPERSCRIPT), lambda n: f"注 {n}")
+
+
 def pages(doc: Doc, number: int) -> str:
     """A printed book read back: running heads alternating book title (verso) and chapter
-    title (recto), the folio, notes at the foot of each page as `注1 …`, form feeds."""
+    title (recto), the folio, notes at the foot of each page labelled `注1`, `*1`, `1)`, `¹`
+    or `注 1` (one style per chapter), form feeds."""
     first = [f"第{number}章", "", doc.title]
     if doc.subtitle:
         first.append(f"― {doc.subtitle} ―")
@@ -245,7 +251,8 @@ def pages(doc: Doc, number: int) -> str:
         chunk = body[index:index + 28]
         index += 28
         page_lines = [line for line, _ in chunk]
-        foot = [f"注{label} {notes[label]}" for _, labels in chunk for label in labels
+        foot = [FOOT_LABELS[number % len(FOOT_LABELS)](label) + " " + notes[label]
+                for _, labels in chunk for label in labels
                 if label in notes]
         if foot:
             page_lines += [""] + [w for note in foot for w in wrap(note, 76)]
