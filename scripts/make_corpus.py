@@ -328,29 +328,45 @@ def _strip_tables(markdown: str) -> str:
                        and not b.split("\n")[-1].startswith("{:"))
 
 
+# The print edition as configured, and a variant on a wider B5 page (another measure, other
+# page breaks, other line breaks), read back in pdftotext's default mode only.
+PDF_VARIANTS = (
+    ("pdf", {}, ("default", "raw", "layout")),
+    ("pdf-b5", {"width_mm": 182, "height_mm": 257, "chars_per_line": 42,
+                "lines_per_page": 36, "font_size_pt": 10, "line_pitch_pt": 17},
+     ("default",)),
+)
+
+
 def pdf() -> None:
     """Typeset the chapters (tables left out) with the project's own build and read the
-    PDF back with pdftotext in three modes; each chapter's pages become one case."""
-    with tempfile.TemporaryDirectory() as tmp:
-        book = Path(tmp)
-        shutil.copytree(ROOT / "styles", book / "styles")
-        (book / "chapters").mkdir()
-        for path in sorted((ROOT / "chapters").glob("*.md")):
-            (book / "chapters" / path.name).write_text(
-                _strip_tables(path.read_text(encoding="utf-8")), encoding="utf-8")
-        for name in ("bibliography.yaml", "index.yaml"):
-            shutil.copy(ROOT / "chapters" / name, book / "chapters" / name)
-        shutil.copy(ROOT / "book.yaml", book / "book.yaml")
-        out = book / "book.pdf"
-        subprocess.run([str(ROOT / ".venv" / "bin" / "bookbuild"), "build", "--root",
-                        str(book), "--out", str(out), "--no-cache"], check=True)
-        docs = dict(chapters())
-        for mode in ("default", "raw", "layout"):
-            args = ["pdftotext"] + ([f"-{mode}"] if mode != "default" else []) + [
-                str(out), "-"]
-            text = subprocess.run(args, check=True, capture_output=True).stdout.decode()
-            for name, raw in split_chapters(text, book).items():
-                write_case(f"pdf-{mode}", name, raw, renumbered(docs[name], "as printed"))
+    PDF back with pdftotext; each chapter's pages become one case."""
+    import yaml
+    docs = dict(chapters())
+    for family, page, modes in PDF_VARIANTS:
+        with tempfile.TemporaryDirectory() as tmp:
+            book = Path(tmp)
+            shutil.copytree(ROOT / "styles", book / "styles")
+            (book / "chapters").mkdir()
+            for path in sorted((ROOT / "chapters").glob("*.md")):
+                (book / "chapters" / path.name).write_text(
+                    _strip_tables(path.read_text(encoding="utf-8")), encoding="utf-8")
+            for name in ("bibliography.yaml", "index.yaml"):
+                shutil.copy(ROOT / "chapters" / name, book / "chapters" / name)
+            config = yaml.safe_load((ROOT / "book.yaml").read_text(encoding="utf-8"))
+            config["page"].update(page)
+            (book / "book.yaml").write_text(yaml.safe_dump(config, allow_unicode=True),
+                                            encoding="utf-8")
+            out = book / "book.pdf"
+            subprocess.run([str(ROOT / ".venv" / "bin" / "bookbuild"), "build", "--root",
+                            str(book), "--out", str(out), "--no-cache"], check=True)
+            for mode in modes:
+                args = ["pdftotext"] + ([f"-{mode}"] if mode != "default" else []) + [
+                    str(out), "-"]
+                text = subprocess.run(args, check=True, capture_output=True).stdout.decode()
+                for name, raw in split_chapters(text, book).items():
+                    write_case(f"{family}-{mode}", name, raw,
+                               renumbered(docs[name], "as printed"))
 
 
 def split_chapters(text: str, book: Path) -> dict[str, str]:

@@ -19,7 +19,7 @@ from .corpus import Case, cases, score
 # chapter, which the normaliser keeps in the body (letters added: it is not the author's, but
 # nothing says so); paragraphs that end on a full line, narrower block quotes and the -raw
 # mode's split lines leave 76–93 % of paragraphs exact.
-PDF = {f"pdf-{mode}/{name}" for mode in ("default", "raw", "layout")
+PDF = {f"{family}/{name}" for family in ("pdf-default", "pdf-raw", "pdf-layout", "pdf-b5-default")
        for name in ("000", "002", "003", "004")}
 KNOWN_SHORT = PDF | {
     # Paragraphs that end on a full line with 。 while the next one opens with a number or

@@ -18,6 +18,7 @@ INLINE_SUBTITLE = re.compile(r"^(.+?)[ \u3000]*[─―—][ \u3000]*(.+?)[ \u300
 SENTENCE_MARK = "。"
 # Characters a name never holds (sentence and clause punctuation, brackets of quotation).
 NOT_IN_NAMES = "。、，．「」『』：:！？!?"
+PHRASE_PARTICLES = "のをがへ"
 NAME_MAX_CHARS = 12  # 鴨下ひろみ, ヴァレリー・スヒニン; longer is text, not a name
 NAME_MAX_LATIN = 40
 TITLE_MAX_CHARS = 80
@@ -111,7 +112,15 @@ def _continues_title(title: str, following: str) -> bool:
     if opened > 0:
         return True
     first = following.strip(" \u3000")[:1]
-    return bool(first) and ("\u3041" <= first <= "\u309f" or first in "」』）)ー、。")
+    if first and ("\u3041" <= first <= "\u309f" or first in "」』）)ー、。"):
+        return True
+    # A phrase (国の温度差) is no name, date or affiliation: the title wrapped.
+    return is_phrase(following) and not is_affiliation(following) and not DATE.search(following)
+
+
+def is_phrase(text: str) -> bool:
+    """Text joined by particles (接近の構図, 国の温度差): a phrase, which a name hardly is."""
+    return any(c in text for c in PHRASE_PARTICLES)
 
 
 def _split_subtitle(text: str) -> tuple[str, str]:

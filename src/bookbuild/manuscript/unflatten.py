@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from .frontmatter import is_name
+from .frontmatter import is_name, is_phrase
 from .headings import heading_level
 from .lines import Line
 from .text import width
@@ -29,8 +29,6 @@ CUT = re.compile(r"(?<= )(?=[0-9０-９]{1,2}[．.] ?[^0-9０-９\s])"
                  r"|(?<= )(?=[（(][0-9０-９]{1,2}[）)])"
                  r"|(?<= )(?=(?:はじめに|おわりに)(?: |$))"
                  r"|(?=\u3000)")
-# Kana that join the words of a phrase (接近の構図) and that a name hardly holds.
-PARTICLES = "のがをでへ"
 # How many structural marks the line must hold before it is read as a flattened opening.
 MIN_MARKS = 2
 
@@ -76,7 +74,7 @@ def _title_and_name(piece: str) -> list[str]:
     spaces = [m.start() for m in re.finditer(" ", piece.rstrip(" "))]
     for at in spaces:
         head, tail = piece[:at], piece[at + 1:]
-        if len(head.strip()) >= 2 and is_name(tail) and not any(c in tail for c in PARTICLES):
+        if len(head.strip()) >= 2 and is_name(tail) and not is_phrase(tail):
             return [head, tail]
     return [piece]
 
