@@ -11,11 +11,12 @@ from .headings import HEADING_MAX_SHARE, HEADING_MAX_WIDTH_UNWRAPPED, heading_le
 from .layout import LayoutProfile
 from .lines import Line
 from .tables import MIN_TABLE_ROWS, is_row
-from .text import ends_sentence, is_wide, is_word_char, width
+from .text import CLOSERS, ends_sentence, is_wide, is_word_char, width
 
 # In a hard-wrapped layout a line this much shorter than the measure ends its paragraph.
 SHORT_LINE_SHARE = 0.9
 ROOM_FOR_TWO = 4
+NEARLY_FULL = 0.8
 # A quotation open longer than this is a stray bracket, not a block quote: ignore it.
 MAX_QUOTE_LINES = 40  # two full-width characters, in half-width units
 
@@ -59,7 +60,13 @@ def paragraph_breaks(before: Line, after: Line, blank: bool, profile: LayoutProf
     if before.width < SHORT_LINE_SHARE * profile.measure:
         # Short, but only because the next line's first word (a Latin word, a number)
         # did not fit: the typesetter broke the line, not the author the paragraph.
-        return ends_sentence(before.text) or not _pushed_over(before, after, profile)
+        if ends_sentence(before.text):
+            return True
+        # Nearly full and stopping mid-sentence: justification (spacing that extraction
+        # drops) made it look short; a paragraph does not end mid-sentence.
+        if before.width >= NEARLY_FULL * profile.measure and not before.text.endswith(CLOSERS):
+            return False
+        return not _pushed_over(before, after, profile)
     if ends_sentence(before.text):
         # A sentence's end with room left for two more characters: a typesetter fills
         # every line of a paragraph but its last.
