@@ -80,8 +80,12 @@ def calls(text: str, style: str) -> str:
 
 
 def renumbered(doc: Doc, style: str) -> Doc:
-    """The same doc with notes labelled 1, 2, … (arabic styles) or i, ii, … (roman)."""
+    """The same doc with notes labelled 1, 2, … (arabic styles) or i, ii, … (roman); "as
+    printed" keeps the chapter's labels and its placeholder for a missing note text, which
+    the print edition sets as that note's text."""
     from bookbuild.manuscript.notes import roman
+    if style == "as printed":
+        return Doc(**{**doc.__dict__})
     mapping = {}
     real = [(label, text) for label, text in doc.notes if text and not text.startswith("〔")]
     for index, (label, _) in enumerate(real, 1):

@@ -177,8 +177,12 @@ def _foot_start(page: list[Line]) -> int | None:
 # making: `…ミサイル（ICBM）` / `「RS24 ヤルス」などもお目`, `…している6` / `。`.
 SPLIT_AT = "「『（(」』）)、。，．"
 CLOSING = "」』）)、。，．"
+HEADING_NUMBER = re.compile(r"^(?:[0-9０-９]{1,2}\s*[．.]|[（(]\s*[0-9０-９]{1,2}\s*[）)])$")
+SOURCE_IN_BRACKETS = re.compile(r"^[（(][^（）()。]*[）)]$")
 # The two pieces fit on one printed line (a cell of slack for the bracket's half width).
 SPLIT_SLACK = 2
+# Pieces that fill the measure to within this (half-width units) were one printed line.
+TIGHT = 3
 
 
 def _continues(previous: Line, line: Line, measure: float) -> bool:
@@ -188,9 +192,18 @@ def _continues(previous: Line, line: Line, measure: float) -> bool:
     first = line.text[:1]
     if first in CLOSING:
         return True
-    return (first in SPLIT_AT and previous.width + line.width <= measure + SPLIT_SLACK
-            and not FOOT_NOTE.match(line.text) and not heading_level(line.text)
-            and not ends_sentence(previous.text))
+    if first not in SPLIT_AT or previous.width + line.width > measure + SPLIT_SLACK:
+        return False
+    if HEADING_NUMBER.match(previous.text):
+        return True  # `4．` / `「戦略的信頼関係」めぐる…`: one heading
+    if FOOT_NOTE.match(line.text) or heading_level(line.text):
+        return False
+    if ends_sentence(previous.text):
+        # After a sentence's end: a bracketed source closing the line (。（…筆者）), or
+        # pieces that together fill the line exactly, as one printed line does.
+        together = previous.width + line.width
+        return bool(SOURCE_IN_BRACKETS.match(line.text)) or together >= measure - TIGHT
+    return True
 
 
 def rejoin_split_lines(lines: list[Line], measure: float) -> list[Line]:

@@ -16,7 +16,7 @@ from .text import CLOSERS, ends_sentence, is_wide, is_word_char, width
 # In a hard-wrapped layout a line this much shorter than the measure ends its paragraph.
 SHORT_LINE_SHARE = 0.9
 ROOM_FOR_TWO = 4
-NEARLY_FULL = 0.8
+NEARLY_FULL = 0.5
 # A quotation open longer than this is a stray bracket, not a block quote: ignore it.
 MAX_QUOTE_LINES = 40  # two full-width characters, in half-width units
 
