@@ -30,6 +30,8 @@ from .unflatten import unflatten
 
 ASCII_NUMBERING = re.compile(r"^(\d+\.) +(?=\S)")
 UNTITLED = "（無題）"  # placeholder title, always reported
+# A colophon under the text: where it first appeared (初出：…), its source (出典：…).
+COLOPHON = re.compile(r"^(初出|出典|原載|初出誌|掲載誌)\s*[：:]\s*\S")
 
 
 def _title_block_end(lines: list[Line], profile: LayoutProfile) -> int:
@@ -76,11 +78,21 @@ def _split_tail(body: list[Line], meta: Meta) -> list[Line]:
     for index, line in enumerate(body):
         if PROFILE_HEADING.match(line.text):
             read_profile(body[index:], meta)
+            meta.moves += [(item.no, "authors (profile)") for item in body[index:]
+                           if not item.blank]
             body = body[:index]
             break
     filled = [i for i, line in enumerate(body) if not line.blank]
+    if filled and COLOPHON.match(body[filled[-1]].text):
+        line = body[filled[-1]]
+        note = squeeze_spaces(line.text)
+        meta.source["note"] = f"{meta.source['note']} {note}" if meta.source.get("note") else note
+        meta.moves.append((line.no, "source.note"))
+        body = body[:filled[-1]]
+        filled = filled[:-1]
     if filled and CLOSING_MARK.match(squeeze_spaces(body[filled[-1]].text)):
         meta.closing = squeeze_spaces(body[filled[-1]].text)
+        meta.moves.append((body[filled[-1]].no, "closing"))
         body = body[:filled[-1]]
     return body
 
@@ -124,6 +136,7 @@ def assemble(text: str, report: Report, fixes: tuple[str, str] | None = None) ->
             if line.no not in furniture.removed and line.no not in footnote_lines]
     body = _keep_leftovers(meta, body, report)
     body = _split_tail(body, meta)
+    report.moved = [f"line {no} → {field}" for no, field in meta.moves]
     blocks = segment(body, profile, decisions)
     report.fixes_applied = _fixes_count(decisions)
     texts, definitions = _attach_notes(blocks, notes, style, report)
@@ -158,7 +171,6 @@ def _keep_leftovers(meta: Meta, body: list[Line], report: Report) -> list[Line]:
                  "front-matter if it belongs there")
         meta.queries.append(query)
         report.warn(line.no, query, "query")
-    report.moved = [f"line {no} → {field}" for no, field in meta.moves]
     return [*meta.leftovers, Line(0, ""), *body] if meta.leftovers else body
 
 
