@@ -22,6 +22,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from .frontmatter import CLOSING_MARK
 from .headings import heading_level
 from .lines import Line
 from .notes import NoteText, roman
@@ -202,6 +203,8 @@ def _continues(previous: Line, line: Line, measure: float) -> bool:
         # After a sentence's end: a bracketed source closing the line (。（…筆者）), or
         # pieces that together fill the line exactly, as one printed line does.
         together = previous.width + line.width
+        if CLOSING_MARK.match(squeeze_spaces(line.text)):
+            return False  # （了）: the text's closing mark, set on a line of its own
         return bool(SOURCE_IN_BRACKETS.match(line.text)) or together >= measure - TIGHT
     return True
 
