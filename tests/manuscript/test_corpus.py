@@ -15,20 +15,21 @@ from bookbuild.manuscript import normalise
 
 from .corpus import Case, cases, score
 
-# Extractions of the print edition: the book prints a colophon line (初出：…) after the
-# chapter, which the normaliser keeps in the body (letters added: it is not the author's, but
-# nothing says so); paragraphs that end on a full line, narrower block quotes and the -raw
-# mode's split lines leave 76–93 % of paragraphs exact.
-PDF = {f"{family}/{name}" for family in ("pdf-default", "pdf-raw", "pdf-layout", "pdf-b5-default")
-       for name in ("000", "002", "003", "004")}
-KNOWN_SHORT = PDF | {
+KNOWN_SHORT = {
     # Paragraphs that end on a full line with 。 while the next one opens with a number or
-    # a Latin word (its width does not show the dropped indent): 87–94 % exact; an editor's
-    # decision (fixes.yaml) settles each.
+    # a Latin word (the width of a mixed line does not show the dropped indent), or, in
+    # print, lines that justification left short: 83–94 % of paragraphs exact. An editor's
+    # decision (fixes.yaml) settles each; the letters and notes are all there.
+    "hardwrap-notes-section/003",
     "pages-footnotes-formfeed/000", "pages-footnotes-formfeed/001",
-    "pages-footnotes-formfeed/004", "hardwrap-notes-section/003",
-    # A roman call right after a number (決議68/262vi) is not taken for a call.
-    "report-trailing-space/003",
+    "pages-footnotes-formfeed/004",
+    "pdf-default/002", "pdf-default/003", "pdf-default/004",
+    "pdf-layout/002", "pdf-layout/003", "pdf-layout/004",
+    "pdf-raw/002", "pdf-raw/004",
+    "pdf-b5-default/003", "pdf-b5-default/004",
+    # A call glued to the number before it (決議68/262vi, 68/2626 in pdftotext -raw) is not
+    # taken for a call: its note stays unattached (a warning says so).
+    "report-trailing-space/003", "pdf-raw/003",
 }
 CASES = cases()
 
