@@ -27,9 +27,9 @@ KNOWN_SHORT = {
     "pdf-layout/002", "pdf-layout/003", "pdf-layout/004",
     "pdf-raw/002", "pdf-raw/004",
     "pdf-b5-default/003", "pdf-b5-default/004",
-    # A call glued to the number before it (決議68/262vi, 68/2626 in pdftotext -raw) is not
-    # taken for a call: its note stays unattached (a warning says so).
-    "report-trailing-space/003", "pdf-raw/003",
+    # A call glued to the number before it (決議68/2626 in pdftotext -raw) cannot be told
+    # from the number: its note stays unattached (a warning says so).
+    "pdf-raw/003",
 }
 CASES = cases()
 
@@ -54,8 +54,6 @@ def test_each_extraction_comes_back_whole(case: Case, request: pytest.FixtureReq
                          ids=lambda c: f"{c.family}/{c.name}")
 def test_no_letter_is_lost_from_a_synthetic_layout(case: Case) -> None:
     """Even where paragraphs are not all exact, the text is all there and notes attached."""
-    if f"{case.family}/{case.name}" == "report-trailing-space/003":
-        pytest.skip("roman call after a number, see KNOWN_SHORT")
     result = score(case.doc(), normalise(case.raw.read_bytes(), case.raw.name).markdown)
     assert (result.letters_lost, result.letters_added) == (0, 0), result
     assert result.notes_ok == result.notes and result.title_ok, result

@@ -193,7 +193,7 @@ def link_calls(paragraphs: list[str], notes: list[NoteText], style: NoteStyle
     while True:
         label = style.label(number)
         hit = _search(out, style.call_pattern(number), where)
-        if hit is None and label in known and style.kind == "arabic":
+        if hit is None and label in known and style.kind in ("arabic", "roman"):
             hit = _loose_hit(out, number, where, style)
         if hit is None:
             if label in known:
@@ -224,10 +224,16 @@ def _loose_hit(paragraphs: list[str], number: int, where: tuple[int, int], style
     candidates = []
     index, offset = where
     for i in range(index, min(limit[0] + 1, len(paragraphs))):
-        for match in LOOSE_CALL(number).finditer(paragraphs[i], offset if i == index else 0):
+        pattern = LOOSE_CALL(number) if style.kind == "arabic" else LOOSE_ROMAN(style.label(number))
+        for match in pattern.finditer(paragraphs[i], offset if i == index else 0):
             if (i, match.start()) < limit:
                 candidates.append((i, match.start(), match.end()))
     return candidates[0] if len(candidates) == 1 else None
+
+
+def LOOSE_ROMAN(label: str) -> re.Pattern[str]:  # noqa: N802 - a pattern factory
+    # Right after a number (決議68/262vi), where the strict form wants a Japanese character.
+    return re.compile(rf"(?<=[0-9]){label}(?![A-Za-z0-9])")
 
 
 def LOOSE_CALL(number: int) -> re.Pattern[str]:  # noqa: N802 - a pattern factory
