@@ -90,7 +90,7 @@ def is_name(text: str) -> bool:
     """Could this be a person's name (spaces of the layout aside)? Never a sentence, never
     longer than a name: this guards the author and translator fields."""
     name = clean_name(text)
-    if not name or any(c in name for c in NOT_IN_NAMES):
+    if not name or any(c in name for c in NOT_IN_NAMES) or is_phrase(name):
         return False
     if name.isascii():
         return len(name) <= NAME_MAX_LATIN and not any(c.isdigit() for c in name)
