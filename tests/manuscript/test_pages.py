@@ -109,3 +109,9 @@ def test_a_colophon_under_the_text_goes_to_the_source_note() -> None:
     meta = yaml.safe_load(front)
     assert meta["closing"] == "（了）" and meta["source"]["note"] == "初出：第7章"
     assert "初出" not in body
+
+
+def test_a_long_first_paragraph_is_no_flattened_opening() -> None:
+    paragraph = "\u3000" + "本文の文である。" * 30 + "\u3000続く文である。"
+    lines = split_lines(paragraph + "\n")
+    assert unflatten(lines) == (lines, [])

@@ -45,7 +45,8 @@ def is_flattened(line: Line) -> bool:
         return False
     first_cut = CUT.search(line.text)
     head = line.text[:first_cut.start()] if first_cut else line.text
-    return "。" not in head
+    # An opening starts with its title; a paragraph opening with an indent is no opening.
+    return bool(head.strip(" \u3000")) and "。" not in head
 
 
 def unflatten(lines: list[Line]) -> tuple[list[Line], list[Line]]:
