@@ -24,7 +24,6 @@ KNOWN_SHORT = {
     "pages-footnotes-formfeed/000", "pages-footnotes-formfeed/001",
     "pages-footnotes-formfeed/004",
     "pdf-default/002", "pdf-default/003", "pdf-default/004",
-    "pdf-layout/002", "pdf-layout/003", "pdf-layout/004",
     "pdf-raw/002", "pdf-raw/004",
     "pdf-b5-default/003", "pdf-b5-default/004",
     # A call glued to the number before it (決議68/2626 in pdftotext -raw) cannot be told

@@ -171,3 +171,14 @@ def test_a_notes_section_under_notes_in_english() -> None:
     lines = split_lines("本文である 1。\n\nNotes\n1 注の本文。\n")
     begin, style, notes = find_section(lines, 0)
     assert lines[begin].text == "Notes" and [n.label for n in notes] == ["1"]
+
+
+def test_leading_spaces_open_paragraphs_only_when_they_are_a_pattern() -> None:
+    from bookbuild.manuscript.layout import detect_layout
+    from bookbuild.manuscript.lines import split_lines
+
+    full = "北朝鮮とロシアの関係は近年大きく変わりつつあり、その背景には多くの要因がある。"
+    text = "\n".join([" " + full, full] * 25)  # pdftotext -layout: the indent as a space
+    assert detect_layout(split_lines(text)).spaces_indent
+    few = "\n".join([" " + full if i % 10 == 0 else full for i in range(50)])
+    assert not detect_layout(split_lines(few)).spaces_indent

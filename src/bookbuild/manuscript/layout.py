@@ -20,6 +20,10 @@ UNWRAPPED_MEDIAN_WIDTH = 150
 INDENT_SHARE = 0.1
 TRAILING_SHARE = 0.15
 BLANK_SHARE = 0.6
+# Leading spaces mark paragraphs only when this many lines have them, this share of them
+# after a sentence's end.
+MIN_SPACE_INDENTS = 20
+SPACE_INDENT_SHARE = 0.3
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,7 @@ class LayoutProfile:
     indent_starts_paragraph: bool  # paragraphs open with an ideographic space
     trailing_space_ends_paragraph: bool  # a paragraph's last line ends with a space
     blank_lines_are_noise: bool  # a blank line follows (nearly) every line
+    spaces_indent: bool = False  # leading spaces open paragraphs (pdftotext -layout)
 
     @property
     def name(self) -> str:
@@ -62,6 +67,7 @@ def detect_layout(lines: list[Line]) -> LayoutProfile:
         indent_starts_paragraph=indent,
         trailing_space_ends_paragraph=trailing_ends,
         blank_lines_are_noise=followed_by_blank / len(filled) >= BLANK_SHARE,
+        spaces_indent=spaces_open_paragraphs(filled),
     )
 
 
@@ -76,3 +82,13 @@ def choose_paragraph_mark(filled: list[Line], indent: bool, trailing: bool) -> t
                     if line.indented and ends_sentence(before.text))
     by_trailing = sum(1 for line in filled if line.trailing_space and ends_sentence(line.text))
     return (True, False) if by_indent >= by_trailing else (False, True)
+
+
+def spaces_open_paragraphs(filled: list[Line]) -> bool:
+    """Do leading spaces (a layout-preserving extraction keeps a paragraph's indent as
+    spaces) open paragraphs? When many lines have them and a good share of those follow a
+    sentence's end; a handful of stray leading spaces (every manuscript has some) do not."""
+    led = [(before, line) for before, line in zip(filled, filled[1:], strict=False)
+           if line.raw.startswith(" ") and not line.raw.lstrip(" ").startswith("\u3000")]
+    after_sentence = sum(1 for before, _ in led if ends_sentence(before.text))
+    return len(led) >= MIN_SPACE_INDENTS and after_sentence >= SPACE_INDENT_SHARE * len(led)

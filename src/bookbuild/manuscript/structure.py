@@ -71,7 +71,8 @@ def paragraph_breaks(before: Line, after: Line, blank: bool, profile: LayoutProf
         # A sentence's end with room left for two more characters: a typesetter fills
         # every line of a paragraph but its last.
         roomy = before.width <= profile.measure - ROOM_FOR_TWO
-        return blank or roomy or _opens_paragraph(after, profile)
+        spaced = profile.spaces_indent and after.raw.startswith(" ")
+        return blank or roomy or spaced or _opens_paragraph(after, profile)
     return False
 
 
