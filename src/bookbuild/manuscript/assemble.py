@@ -127,6 +127,7 @@ def assemble(text: str, report: Report, fixes: tuple[str, str] | None = None) ->
     _protect(lines[:body_end], furniture, profile.measure, lines[:start], meta, report)
     if furniture.footer:
         read_footer(furniture.footer, meta)
+        meta.moves += [(line.no, "source (first-page footer)") for line in furniture.footer]
     meta.furniture = [f"{line.no}: {line.text}" for line in folios] + _furniture_record(
         lines, furniture, start, body_start, report)
     report.page_numbers += len(folios)
