@@ -19,7 +19,7 @@ from .headings import heading_key, heading_level
 from .layout import LayoutProfile, detect_layout
 from .lines import Line, split_lines
 from .notes import NoteStyle, NoteText, find_footnotes, find_section, link_calls
-from .pages import page_edges, page_foot_notes, paged, rejoin_split_lines
+from .pages import PageFurniture, page_edges, page_foot_notes, paged, rejoin_split_lines
 from .queries import character_queries, heading_queries
 from .quotes import is_standalone_quote
 from .report import Report
@@ -110,14 +110,7 @@ def assemble(text: str, report: Report, fixes: tuple[str, str] | None = None) ->
     meta = read_title_block(lines[:start])
     body_start = _outline_end(lines, start)
     edges = page_edges(lines, body_start, profile.measure) if paged(lines) else None
-    foot_lines, foot_notes = (page_foot_notes(lines[body_start:], edges.removed)
-                              if edges else (set(), []))
-    if foot_notes:
-        kind = "arabic" if foot_notes[0].label.isdigit() else "roman"
-        body_end, footnote_lines, style, notes = (len(lines), foot_lines, NoteStyle(kind),
-                                                  foot_notes)
-    else:
-        body_end, footnote_lines, style, notes = _notes(lines, body_start)
+    body_end, footnote_lines, style, notes = _all_notes(lines, body_start, edges)
     furniture = find_furniture(lines[:body_end], body_start, profile.measure)
     if edges:
         furniture.removed |= edges.removed
@@ -128,11 +121,7 @@ def assemble(text: str, report: Report, fixes: tuple[str, str] | None = None) ->
     if furniture.footer:
         read_footer(furniture.footer, meta)
         meta.moves += [(line.no, "source (first-page footer)") for line in furniture.footer]
-    meta.furniture = [f"{line.no}: {line.text}" for line in folios] + _furniture_record(
-        lines, furniture, start, body_start, report)
-    report.page_numbers += len(folios)
-    report.furniture_lines += len(folios)
-    report.removed[:0] = [f"{line.no}: {line.text}" for line in folios]
+    _record_removals(lines, furniture, folios, start, body_start, meta, report)
     body = [line for line in lines[body_start:body_end]
             if line.no not in furniture.removed and line.no not in footnote_lines]
     body = _keep_leftovers(meta, body, report)
@@ -150,6 +139,30 @@ def assemble(text: str, report: Report, fixes: tuple[str, str] | None = None) ->
         report.warn(1, "no title block found above the first heading; the chapter's title "
                     "is a placeholder: set `title:` in its front-matter")
     return chapter_text(meta, markdown, definitions)
+
+
+def _all_notes(lines: list[Line], body_start: int, edges: PageFurniture | None
+               ) -> tuple[int, set[int], NoteStyle, list[NoteText]]:
+    """(end of body, footnote line numbers, style, note texts): notes at the foot of the
+    pages when the text kept its pages and has them, else a notes section or footnotes
+    left mid-text."""
+    if edges:
+        taken, notes = page_foot_notes(lines[body_start:], edges.removed)
+        if notes:
+            kind = "arabic" if notes[0].label.isdigit() else "roman"
+            return len(lines), taken, NoteStyle(kind), notes
+    return _notes(lines, body_start)
+
+
+def _record_removals(lines: list[Line], furniture: Furniture, folios: list[Line], start: int,
+                     body_start: int, meta: Meta, report: Report) -> None:
+    """Every removed line, with its number, in the front-matter and the report."""
+    folio_records = [f"{line.no}: {line.text}" for line in folios]
+    meta.furniture = folio_records + _furniture_record(lines, furniture, start, body_start,
+                                                       report)
+    report.page_numbers += len(folios)
+    report.furniture_lines += len(folios)
+    report.removed[:0] = folio_records
 
 
 def _protect(lines: list[Line], furniture: Furniture, measure: float, title_block: list[Line],
