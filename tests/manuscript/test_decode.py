@@ -10,8 +10,9 @@ import pytest
 from bookbuild.errors import BookError
 from bookbuild.manuscript import normalise
 from bookbuild.manuscript.decode import decode
+from bookbuild.manuscript.fixes import load_fixes
 
-from .conftest import SOURCES
+from .conftest import SOURCES, source_path
 
 LEGACY = ("cp932", "shift_jis", "euc_jp", "euc_jis_2004")
 
@@ -72,3 +73,16 @@ def test_offset_counts_the_bom() -> None:
     raw = b"\xef\xbb\xbf" + "本文".encode() + b"\xff\xff\xff"
     with pytest.raises(BookError, match=r"byte 9 \(0xff\)"):
         decode(raw, "bom.txt")
+
+
+@pytest.mark.parametrize("prefix", ["000", "002", "004"])
+@pytest.mark.parametrize("suffix", [" \t", "  ", "\t"])
+def test_whitespace_ending_every_line_changes_nothing(prefix: str, suffix: str) -> None:
+    """Uniform trailing whitespace carries no information (004's own trailing spaces,
+    which mark paragraph ends on some lines only, still do)."""
+    source = source_path(prefix)
+    raw = source.read_bytes()
+    padded = b"\n".join(line + suffix.encode() for line in raw.split(b"\n"))
+    fixes = load_fixes(source)
+    assert (normalise(padded, source.name, fixes).markdown
+            == normalise(raw, source.name, fixes).markdown)

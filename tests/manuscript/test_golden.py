@@ -1,4 +1,5 @@
-"""The committed chapters are exactly what `bookbuild normalise` produces today."""
+"""The committed chapters are exactly what `bookbuild normalise` produces today, from the
+sources plus the editor's decisions beside them (`<name>.fixes.yaml`)."""
 
 from __future__ import annotations
 
@@ -8,13 +9,14 @@ from click.testing import CliRunner
 
 from bookbuild.cli import main
 from bookbuild.manuscript import normalise
+from bookbuild.manuscript.fixes import load_fixes
 from bookbuild.model.chapter import chapter_id_for, load_chapter
 
 from .conftest import ROOT, SOURCES
 
 
 def test_committed_chapter_is_current(source: Path) -> None:
-    result = normalise(source.read_bytes(), str(source))
+    result = normalise(source.read_bytes(), str(source), load_fixes(source))
     committed = ROOT / "chapters" / f"{chapter_id_for(source)}.md"
     assert committed.read_text(encoding="utf-8") == result.markdown, (
         f"{committed} is stale: run `bookbuild normalise chapters/sources/*.txt --force`")
@@ -44,4 +46,6 @@ def test_output_does_not_depend_on_the_file_name(source: Path) -> None:
     """Detection reads the text only: the same bytes under another name give the same
     chapter (apart from nothing: the id is not written into the file)."""
     raw = source.read_bytes()
-    assert normalise(raw, "unseen/manuscript.txt").markdown == normalise(raw, str(source)).markdown
+    fixes = load_fixes(source)
+    assert (normalise(raw, "unseen/manuscript.txt", fixes).markdown
+            == normalise(raw, str(source), fixes).markdown)

@@ -144,3 +144,41 @@ def test_paragraph_openings_that_markdown_would_misread_are_escaped() -> None:
     assert escape_block_start("1. 日朝") == "1\\. 日朝"
     assert escape_block_start("# 見出し") == "\\# 見出し"
     assert escape_block_start("2016年") == "2016年"
+
+
+def test_indent_and_trailing_space_both_common_the_reading_that_explains_more_wins() -> None:
+    from bookbuild.manuscript.layout import detect_layout
+    from bookbuild.manuscript.lines import split_lines
+
+    # Paragraphs open with an indent; trailing spaces fall on lines mid-sentence (noise).
+    indented = "\n".join(["題", ""] + [line for _ in range(6) for line in (
+        "\u3000段落の最初の行で文は続く ", "きが、ここで終わる。", "\u3000次の段落の行である ",
+        "そしてここで終わる。")])
+    profile = detect_layout(split_lines(indented))
+    assert profile.indent_starts_paragraph and not profile.trailing_space_ends_paragraph
+    # Trailing spaces close sentences; a stray indent now and then (noise).
+    trailing = "\n".join(["題", ""] + [line for _ in range(6) for line in (
+        "\u3000段落の最初の行で文は続く", "きが、ここで終わる。 ", "次の段落の行である",
+        "そしてここで終わる。 ")])
+    profile = detect_layout(split_lines(trailing))
+    assert profile.trailing_space_ends_paragraph and not profile.indent_starts_paragraph
+
+
+def test_a_notes_section_under_notes_in_english() -> None:
+    from bookbuild.manuscript.lines import split_lines
+    from bookbuild.manuscript.notes import find_section
+
+    lines = split_lines("本文である 1。\n\nNotes\n1 注の本文。\n")
+    begin, style, notes = find_section(lines, 0)
+    assert lines[begin].text == "Notes" and [n.label for n in notes] == ["1"]
+
+
+def test_leading_spaces_open_paragraphs_only_when_they_are_a_pattern() -> None:
+    from bookbuild.manuscript.layout import detect_layout
+    from bookbuild.manuscript.lines import split_lines
+
+    full = "北朝鮮とロシアの関係は近年大きく変わりつつあり、その背景には多くの要因がある。"
+    text = "\n".join([" " + full, full] * 25)  # pdftotext -layout: the indent as a space
+    assert detect_layout(split_lines(text)).spaces_indent
+    few = "\n".join([" " + full if i % 10 == 0 else full for i in range(50)])
+    assert not detect_layout(split_lines(few)).spaces_indent

@@ -10,14 +10,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from bookbuild.model.chapter import chapter_id_for, parse_meta, split_front_matter
 
 from ..errors import BookError
 from ..fsutil import refuse_overwrite, write_atomic
+from ..yamlsource import load_yaml
 from .assemble import assemble
 from .decode import decode
+from .fixes import load_fixes
 from .report import Report
 
 
@@ -28,12 +28,14 @@ class Normalised:
     report: Report
 
 
-def normalise(raw: bytes, source_name: str) -> Normalised:
+def normalise(raw: bytes, source_name: str, fixes: tuple[str, str] | None = None
+              ) -> Normalised:
     """Turn one manuscript's bytes into chapter Markdown; `source_name` names it in messages
-    and gives the chapter id (its stem)."""
+    and gives the chapter id (its stem); `fixes` is the editor's decisions file beside the
+    source as (its name, its text), see `fixes.py` and `load_fixes`."""
     decoded = decode(raw, source_name)
     report = Report(source_name, encoding=decoded.encoding)
-    markdown = assemble(decoded.text, report)
+    markdown = assemble(decoded.text, report, fixes)
     _check_contract(markdown, source_name)
     return Normalised(chapter_id_for(Path(source_name)), markdown, report)
 
@@ -41,7 +43,7 @@ def normalise(raw: bytes, source_name: str) -> Normalised:
 def _check_contract(markdown: str, source_name: str) -> None:
     """The chapter must load as the renderer will load it; fail here, not in the build."""
     front, _, _ = split_front_matter(markdown, Path(source_name))
-    parse_meta(yaml.safe_load(front), Path(source_name))
+    parse_meta(load_yaml(front, source_name, first_line=2).data, Path(source_name))
 
 
 def normalise_files(sources: list[Path], out_dir: Path, *, force: bool = False,
@@ -53,7 +55,7 @@ def normalise_files(sources: list[Path], out_dir: Path, *, force: bool = False,
             raw = Path(source).read_bytes()
         except OSError as exc:
             raise BookError(f"{source}: cannot read: {exc.strerror}") from exc
-        result = normalise(raw, str(source))
+        result = normalise(raw, str(source), load_fixes(Path(source)))
         target = Path(out_dir) / f"{result.chapter_id}.md"
         if any(target == t for t, _ in results):
             raise BookError(f"{source}: its chapter id '{result.chapter_id}' is already used "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from .emit import caption_markdown, chapter_text, escape_block_start, table_markdown
+from .fixes import Fixes, parse_fixes
 from .frontmatter import (
     CLOSING_MARK,
     PROFILE_HEADING,
@@ -13,29 +14,32 @@ from .frontmatter import (
     read_profile,
     read_title_block,
 )
-from .furniture import Furniture, find_furniture
+from .furniture import Furniture, find_furniture, unprotected
 from .headings import heading_key, heading_level
 from .layout import LayoutProfile, detect_layout
 from .lines import Line, split_lines
 from .notes import NoteStyle, NoteText, find_footnotes, find_section, link_calls
+from .pages import PageFurniture, page_edges, page_foot_notes, paged, rejoin_split_lines
 from .queries import character_queries, heading_queries
 from .quotes import is_standalone_quote
 from .report import Report
 from .structure import Block, heading_shaped, segment
 from .tables import parse_table
 from .text import SUPERSCRIPT_DIGITS, join_lines, join_with_offsets, squeeze_spaces
+from .unflatten import unflatten
 
 ASCII_NUMBERING = re.compile(r"^(\d+\.) +(?=\S)")
 UNTITLED = "（無題）"  # placeholder title, always reported
+# A colophon under the text: where it first appeared (初出：…), its source (出典：…).
+COLOPHON = re.compile(r"^(初出|出典|原載|初出誌|掲載誌)\s*[：:]\s*\S")
 
 
 def _title_block_end(lines: list[Line], profile: LayoutProfile) -> int:
-    """The title block runs to the first heading, or (no headings) to the first sentence."""
+    """The title block runs to the first heading or the first sentence, whichever comes
+    first: a title block never holds a sentence (a paragraph before the first heading is
+    the author's text, not seven authors)."""
     for index, line in enumerate(lines):
-        if heading_shaped(line, profile):
-            return index
-    for index, line in enumerate(lines):
-        if "。" in line.text:
+        if heading_shaped(line, profile) or "。" in line.text:
             return index
     return 0
 
@@ -46,7 +50,10 @@ def _outline_end(lines: list[Line], start: int) -> int:
     entries: list[str] = []
     while index < len(lines) and (lines[index].blank or heading_level(lines[index].text)):
         if not lines[index].blank:
-            entries.append(heading_key(lines[index].text))
+            key = heading_key(lines[index].text)
+            if key in entries:
+                break  # the first heading of the text, right after the outline
+            entries.append(key)
         index += 1
     later = {heading_key(line.text) for line in lines[index:] if heading_level(line.text)}
     if len(entries) >= 2 and all(entry in later for entry in entries):
@@ -71,34 +78,60 @@ def _split_tail(body: list[Line], meta: Meta) -> list[Line]:
     for index, line in enumerate(body):
         if PROFILE_HEADING.match(line.text):
             read_profile(body[index:], meta)
+            meta.moves += [(item.no, "authors (profile)") for item in body[index:]
+                           if not item.blank]
             body = body[:index]
             break
     filled = [i for i, line in enumerate(body) if not line.blank]
+    if filled and COLOPHON.match(body[filled[-1]].text):
+        line = body[filled[-1]]
+        note = squeeze_spaces(line.text)
+        meta.source["note"] = f"{meta.source['note']} {note}" if meta.source.get("note") else note
+        meta.moves.append((line.no, "source.note"))
+        body = body[:filled[-1]]
+        filled = filled[:-1]
     if filled and CLOSING_MARK.match(squeeze_spaces(body[filled[-1]].text)):
         meta.closing = squeeze_spaces(body[filled[-1]].text)
+        meta.moves.append((body[filled[-1]].no, "closing"))
         body = body[:filled[-1]]
     return body
 
 
-def assemble(text: str, report: Report) -> str:
+def assemble(text: str, report: Report, fixes: tuple[str, str] | None = None) -> str:
+    """The chapter's Markdown; `fixes` is the editor's decisions file (name, text)."""
     lines = split_lines(text)
+    decisions = parse_fixes(*fixes, lines) if fixes else Fixes()
+    lines, folios = unflatten(lines)
     profile = detect_layout(lines)
+    if paged(lines):
+        lines = rejoin_split_lines(lines, profile.measure)
     report.layout = profile.name
     start = _title_block_end(lines, profile)
     meta = read_title_block(lines[:start])
     body_start = _outline_end(lines, start)
-    body_end, footnote_lines, style, notes = _notes(lines, body_start)
+    edges = page_edges(lines, body_start, profile.measure) if paged(lines) else None
+    body_end, footnote_lines, style, notes = _all_notes(lines, body_start, edges)
     furniture = find_furniture(lines[:body_end], body_start, profile.measure)
+    if edges:
+        furniture.removed |= edges.removed
+        furniture.page_numbers += edges.folios
+        furniture.running_heads += edges.running_heads
+    furniture.removed -= decisions.not_furniture
+    _protect(lines[:body_end], furniture, profile.measure, lines[:start], meta, report)
     if furniture.footer:
         read_footer(furniture.footer, meta)
-    meta.furniture = _furniture_record(lines, furniture, start, body_start, report)
+        meta.moves += [(line.no, "source (first-page footer)") for line in furniture.footer]
+    _record_removals(lines, furniture, folios, start, body_start, meta, report)
     body = [line for line in lines[body_start:body_end]
             if line.no not in furniture.removed and line.no not in footnote_lines]
+    body = _keep_leftovers(meta, body, report)
     body = _split_tail(body, meta)
-    blocks = segment(body, profile)
+    report.moved = [f"line {no} → {field}" for no, field in meta.moves]
+    blocks = segment(body, profile, decisions)
+    report.fixes_applied = _fixes_count(decisions)
     texts, definitions = _attach_notes(blocks, notes, style, report)
     markdown = [_block_markdown(block, texts.get(id(block), ""), report) for block in blocks]
-    meta.queries = character_queries(body, report) + heading_queries(
+    meta.queries += character_queries(body, report) + heading_queries(
         [b for b in blocks if b.kind == "heading"],
         " ".join(texts[id(b)] for b in blocks if b.kind == "paragraph"), report)
     if not meta.title:
@@ -106,6 +139,58 @@ def assemble(text: str, report: Report) -> str:
         report.warn(1, "no title block found above the first heading; the chapter's title "
                     "is a placeholder: set `title:` in its front-matter")
     return chapter_text(meta, markdown, definitions)
+
+
+def _all_notes(lines: list[Line], body_start: int, edges: PageFurniture | None
+               ) -> tuple[int, set[int], NoteStyle, list[NoteText]]:
+    """(end of body, footnote line numbers, style, note texts): notes at the foot of the
+    pages when the text kept its pages and has them, else a notes section or footnotes
+    left mid-text."""
+    if edges:
+        taken, notes = page_foot_notes(lines[body_start:], edges.removed)
+        if notes:
+            kind = "arabic" if notes[0].label.isdigit() else "roman"
+            return len(lines), taken, NoteStyle(kind), notes
+    return _notes(lines, body_start)
+
+
+def _record_removals(lines: list[Line], furniture: Furniture, folios: list[Line], start: int,
+                     body_start: int, meta: Meta, report: Report) -> None:
+    """Every removed line, with its number, in the front-matter and the report."""
+    folio_records = [f"{line.no}: {line.text}" for line in folios]
+    meta.furniture = folio_records + _furniture_record(lines, furniture, start, body_start,
+                                                       report)
+    report.page_numbers += len(folios)
+    report.furniture_lines += len(folios)
+    report.removed[:0] = folio_records
+
+
+def _protect(lines: list[Line], furniture: Furniture, measure: float, title_block: list[Line],
+             meta: Meta, report: Report) -> None:
+    """Keep in the body what furniture detection took but the invariant forbids removing."""
+    for line in unprotected(lines, furniture, measure, title_block):
+        furniture.removed.discard(line.no)
+        query = (f"line {line.no}: '{line.text[:40]}' stands where page furniture does but is "
+                 "a sentence, or does not recur: kept in the text; delete it by hand if it is "
+                 "furniture")
+        meta.queries.append(query)
+        report.warn(line.no, query, "query")
+
+
+def _keep_leftovers(meta: Meta, body: list[Line], report: Report) -> list[Line]:
+    """Title-block lines that fit no front-matter field stay in the body, with a query."""
+    for line in meta.leftovers:
+        query = (f"line {line.no}: '{line.text[:40]}' stands above the text but is not a title, "
+                 "subtitle, name or date: kept as the text's first paragraph; move it to the "
+                 "front-matter if it belongs there")
+        meta.queries.append(query)
+        report.warn(line.no, query, "query")
+    return [*meta.leftovers, Line(0, ""), *body] if meta.leftovers else body
+
+
+def _fixes_count(fixes: Fixes) -> int:
+    return (len(fixes.ends_after) + len(fixes.continues_after) + len(fixes.headings)
+            + len(fixes.not_furniture))
 
 
 def _furniture_record(lines: list[Line], furniture: Furniture, start: int, body_start: int,
@@ -120,6 +205,7 @@ def _furniture_record(lines: list[Line], furniture: Furniture, start: int, body_
     report.footer_lines = len(furniture.footer)
     report.page_numbers = furniture.page_numbers
     report.running_heads = furniture.running_heads
+    report.removed = record + outline
     return record + outline
 
 

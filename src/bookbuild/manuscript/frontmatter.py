@@ -11,9 +11,19 @@ from dataclasses import dataclass, field
 from .lines import Line
 from .text import join_lines, squeeze_spaces
 
-CHAPTER_LABEL = re.compile(r"^(第\s*[0-9０-９一二三四五六七八九十]+\s*章)[\s\u3000]*(.*)$")
+CHAPTER_LABEL = re.compile(
+    r"^(第\s*[0-9０-９一二三四五六七八九十]+\s*章|Chapter\s+[0-9]+)[\s\u3000:：.．]*(.*)$")
+# `題名 ―副題―` or `題名 ― 副題` on one line (a dash with text on both sides).
+INLINE_SUBTITLE = re.compile(r"^(.+?)[ \u3000]*[─―—][ \u3000]*(.+?)[ \u3000]*[─―—]?$")
+SENTENCE_MARK = "。"
+# Characters a name never holds (sentence and clause punctuation, brackets of quotation).
+NOT_IN_NAMES = "。、，．「」『』：:！？!?"
+PHRASE_PARTICLES = "のをがへ"
+NAME_MAX_CHARS = 12  # 鴨下ひろみ, ヴァレリー・スヒニン; longer is text, not a name
+NAME_MAX_LATIN = 40
+TITLE_MAX_CHARS = 80
 DASHES = "─―—－-"
-TRANSLATOR = re.compile(r"^[（(]\s*訳\s*[：:]\s*(.+?)\s*[）)]$")
+TRANSLATOR = re.compile(r"[（(]\s*訳\s*[：:]\s*(.+?)\s*[）)]")
 DATE = re.compile(r"(\d{4})\s*[年/.]\s*(\d{1,2})\s*[月/.]\s*(\d{1,2})\s*日?")
 DATE_LABEL = re.compile(r"^(掲載日|発行日|公開日|刊行日|日付)\s*[：:]\s*")
 # Words that mark a line (or the tail of a name line) as an affiliation, not a name.
@@ -47,6 +57,8 @@ class Meta:
     closing: str = ""
     queries: list[str] = field(default_factory=list)
     furniture: list[str] = field(default_factory=list)
+    moves: list[tuple[int, str]] = field(default_factory=list)  # (line, field) taken
+    leftovers: list[Line] = field(default_factory=list)  # title-block lines kept in the body
 
 
 def iso_date(text: str) -> str:
@@ -58,51 +70,137 @@ def iso_date(text: str) -> str:
 
 
 def clean_name(text: str) -> str:
-    """A person's name without the justification spaces of the layout (李　　　述　森)."""
-    return re.sub(r"[\s\u3000]+", "", text)
+    """A person's name without the justification spaces of the layout (李　　　述　森); a
+    space between two Latin words (Barack Obama) is the name's own."""
+    return re.sub(r"[\s\u3000]+", lambda m: " " if _between_latin(text, m) else "",
+                  text.strip(" \u3000"))
+
+
+def _between_latin(text: str, match: re.Match[str]) -> bool:
+    start, end = match.span()
+    return (start > 0 and end < len(text) and text[start - 1].isascii()
+            and text[end].isascii() and text[start - 1].isalpha() and text[end].isalpha())
 
 
 def is_affiliation(text: str) -> bool:
     return any(word in text for word in AFFILIATION_WORDS)
 
 
+def is_name(text: str) -> bool:
+    """Could this be a person's name (spaces of the layout aside)? Never a sentence, never
+    longer than a name: this guards the author and translator fields."""
+    name = clean_name(text)
+    if not name or any(c in name for c in NOT_IN_NAMES) or is_phrase(name):
+        return False
+    if name.isascii():
+        return len(name) <= NAME_MAX_LATIN and not any(c.isdigit() for c in name)
+    return len(name) <= NAME_MAX_CHARS and not any(c.isdigit() for c in name)
+
+
+def is_title_like(text: str) -> bool:
+    """A title or subtitle holds no sentence and is not a paragraph's worth of text."""
+    return SENTENCE_MARK not in text and len(squeeze_spaces(text)) <= TITLE_MAX_CHARS
+
+
+def _continues_title(title: str, following: str) -> bool:
+    """Does the title, wrapped by the layout, go on in `following`? When it ends on 、,
+    leaves a bracket open, or the next line opens with what cannot open a word or a name
+    (hiragana, a closing bracket, a small kana)."""
+    if title.endswith("、"):
+        return True
+    opened = sum(title.count(c) for c in "「『（(") - sum(title.count(c) for c in "」』）)")
+    if opened > 0:
+        return True
+    first = following.strip(" \u3000")[:1]
+    if first and ("\u3041" <= first <= "\u309f" or first in "」』）)ー、。"):
+        return True
+    # A phrase (国の温度差) is no name, date or affiliation: the title wrapped.
+    return is_phrase(following) and not is_affiliation(following) and not DATE.search(following)
+
+
+def is_phrase(text: str) -> bool:
+    """Text joined by particles (接近の構図, 国の温度差): a phrase, which a name hardly is."""
+    return any(c in text for c in PHRASE_PARTICLES)
+
+
+def _split_subtitle(text: str) -> tuple[str, str]:
+    """`題名 ―副題―` (or `題名 ― 副題`, as running heads give it) on one line."""
+    match = INLINE_SUBTITLE.match(text)
+    if match and match.group(1).strip() and match.group(2).strip():
+        return match.group(1), match.group(2)
+    return text, ""
+
+
 def read_title_block(lines: list[Line]) -> Meta:
-    """Title (with the original chapter label), subtitle, authors, translators, date."""
-    texts = [line.text for line in lines if not line.blank]
+    """Title (with the original chapter label), subtitle, authors, translators, date.
+
+    Every line goes to a named field or, when it does not look like what that field holds
+    (a sentence, a paragraph's first lines), back to the body (`meta.leftovers`) with a query:
+    when unsure, the author's text stays in the body."""
+    filled = [line for line in lines if not line.blank]
     meta = Meta()
-    if not texts:
+    if not filled:
         return meta
-    first = texts.pop(0)
-    label = CHAPTER_LABEL.match(first)
+    texts = list(filled)
+
+    def take(field_name: str) -> Line:
+        line = texts.pop(0)
+        meta.moves.append((line.no, field_name))
+        return line
+
+    label = CHAPTER_LABEL.match(texts[0].text)
     if label:
         meta.source["label"] = re.sub(r"\s+", "", label.group(1))
+        line = take("source.label")
         first = label.group(2)
+        if first:
+            meta.moves.append((line.no, "title"))
+        if not first and texts and is_title_like(texts[0].text):
+            first = take("title").text
+    else:
+        first = take("title").text
+    first, inline_subtitle = _split_subtitle(first)
     title = [first]
-    # A title whose line ends on 、 continues on the next line.
-    while texts and title[-1].endswith("、") and not texts[0].startswith(tuple(DASHES)):
-        title.append(texts.pop(0))
+    while (texts and _continues_title("".join(title), texts[0].text)
+           and not texts[0].text.startswith(tuple(DASHES)) and is_title_like(texts[0].text)):
+        title.append(take("title").text)
     meta.title = squeeze_spaces(join_lines(title))
-    if texts and texts[0].startswith(tuple(DASHES)):
-        sub = [texts.pop(0)]
-        while texts and not sub[-1].endswith(tuple(DASHES)):
-            sub.append(texts.pop(0))
+    if inline_subtitle:
+        meta.subtitle = squeeze_spaces(inline_subtitle).strip(DASHES + " ")
+    elif texts and texts[0].text.startswith(tuple(DASHES)):
+        sub = [take("subtitle").text]
+        while texts and not sub[-1].endswith(tuple(DASHES)) and is_title_like(texts[0].text):
+            sub.append(take("subtitle").text)
         meta.subtitle = squeeze_spaces(join_lines(sub)).strip(DASHES + " ")
     pending_affiliation = ""
-    for text in texts:
-        translator = TRANSLATOR.match(text)
-        if translator:
+    for line in texts:
+        text = line.text
+        translator = TRANSLATOR.search(text)
+        if translator and is_name(translator.group(1)):
             meta.translators.append(Person(clean_name(translator.group(1))))
-        elif DATE.search(text) and (DATE_LABEL.match(text) or DATE.fullmatch(text)):
+            text = (text[:translator.start()] + text[translator.end():]).strip(" \u3000")
+            meta.moves.append((line.no, "translators"))
+            if not text:
+                continue
+        if DATE.search(text) and (DATE_LABEL.match(text) or DATE.fullmatch(text)):
             meta.date = iso_date(text)
-        elif is_affiliation(text):
+            meta.moves.append((line.no, "date"))
+        elif is_affiliation(text) and SENTENCE_MARK not in text and len(text) <= 60:
             name, _, rest = text.partition(" ")
-            if rest and not is_affiliation(name):
+            if rest and not is_affiliation(name) and is_name(name):
                 meta.authors.append(Person(clean_name(name), squeeze_spaces(rest.strip())))
+                meta.moves.append((line.no, "authors"))
             else:
                 pending_affiliation = squeeze_spaces(text)
-        else:
+                meta.moves.append((line.no, "affiliation"))
+        elif is_name(text):
             meta.authors.append(Person(clean_name(text), pending_affiliation))
+            meta.moves.append((line.no, "authors"))
             pending_affiliation = ""
+        else:
+            meta.leftovers.append(line)
+    if pending_affiliation and meta.authors and not meta.authors[-1].affiliation:
+        meta.authors[-1].affiliation = pending_affiliation  # the affiliation under the name
     return meta
 
 

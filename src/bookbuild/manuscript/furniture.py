@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from .headings import heading_level
 from .lines import Line
+from .text import ends_sentence
 
 DECORATION = "-−–—―‐─~〜̶ー"  # may surround a page number: − 17 −, ̶ 76 ̶
 # Ignored when two lines are compared: the dashes extraction varies. Not ー (a letter).
@@ -29,6 +30,8 @@ DASHES = DECORATION.replace("ー", "")
 # The full stop of Japanese running text: a line holding it is never furniture.
 SENTENCE_MARK = "。"
 DATE_ONLY = re.compile(r"^\d{4}\s*[/.年]\s*\d{1,2}\s*[/.月]\s*\d{1,2}\s*日?$")
+# What a report's first-page footer says: a date, a number in a series, a publisher.
+PUBLICATION_MARK = re.compile(r"\d{4}\s*[年/.]\s*\d{1,2}|\d+\s*号|法人|研究所|出版|発行")
 # Lines that repeat each other must share at least this many characters to count.
 MIN_REPEAT_CHARS = 4
 # A running head is short: under this share of a full line.
@@ -91,11 +94,17 @@ def find_furniture(lines: list[Line], body_start: int, measure: float) -> Furnit
     result = Furniture()
     short = [line for line in lines if not line.blank and line.width < SHORT_SHARE * measure
              and not heading_level(line.text)]
+    title_key = _key("".join(line.text for line in lines[:body_start]))
 
     def repeated(index: int) -> bool:
         line = lines[index]
-        return (not line.blank and not heading_level(line.text)
-                and line.width < SHORT_SHARE * measure and _repeats(line, short))
+        if line.blank or heading_level(line.text) or not _comparable(line):
+            return False
+        if line.width < SHORT_SHARE * measure:
+            return _repeats(line, short)
+        # A long running head (a long title, or title ― subtitle) repeats the title block.
+        key = _key(line.text)
+        return len(key) >= MIN_REPEAT_CHARS and key in title_key
 
     def next_to_running_head(index: int) -> bool:
         """A bare number is a page number too when a running head stands beside it."""
@@ -141,10 +150,72 @@ def find_furniture(lines: list[Line], body_start: int, measure: float) -> Furnit
         footer = []
         if first_block and texts:
             footer = [i for i in block if i < page and not lines[i].blank]
-            result.footer = [lines[i] for i in footer]
+            if _publication_footer([lines[i] for i in footer]):
+                result.footer = [lines[i] for i in footer]
+            else:
+                footer = []
         first_block = False
         result.page_numbers += 1
         result.running_heads += sum(1 for i in block
                                     if anchor(i) and i != page and i not in footer)
-        result.removed.update(lines[i].no for i in range(lo, hi + 1))
+        # What neither recurs nor says something about the publication stays in the text.
+        kept = {i for i in texts if i not in footer}
+        result.removed.update(lines[i].no for i in range(lo, hi + 1) if i not in kept)
     return result
+
+
+def _publication_footer(lines: list[Line]) -> bool:
+    """Does this block say something about the publication (a date, a number in a series,
+    a publisher)? Only then is it a first page's footer, moved to the front-matter."""
+    return any(PUBLICATION_MARK.search(line.text) for line in lines)
+
+
+def unprotected(lines: list[Line], furniture: Furniture, measure: float,
+                title_block: list[Line]) -> list[Line]:
+    """Lines `find_furniture` would remove that the author's text must keep (see the
+    invariant in `protects`); the caller keeps them in the body and queries them."""
+    footer = {line.no for line in furniture.footer}
+    candidates = [line for line in lines if line.no in furniture.removed and not line.blank
+                  and line.no not in footer]
+    others = [line for line in lines if not line.blank]
+    title_key = _key("".join(line.text for line in title_block))
+    return [line for line in candidates
+            if not removable(line, measure, *_recurs(line, others, title_key))]
+
+
+def removable(line: Line, measure: float, recurs: bool, recurs_exactly: bool) -> bool:
+    """The invariant that protects the author's text: a line may be removed as furniture
+    only if it is a page number, or recurs and is no sentence; a line wider than half the
+    measure only if it recurs word for word (spaces and dashes aside)."""
+    if _page_number_text(line.text):
+        return True
+    if SENTENCE_MARK in line.text or ends_sentence(line.text):
+        return False
+    if line.width > measure / 2:
+        return recurs_exactly
+    return recurs
+
+
+def _page_number_text(text: str) -> bool:
+    bare = "".join(c for c in text if not unicodedata.combining(c))
+    core = bare.strip(" \u3000" + DECORATION)
+    return core.isdigit() and len(core) <= 4
+
+
+def _recurs(line: Line, others: list[Line], title_key: str) -> tuple[bool, bool]:
+    """(recurs at all, recurs word for word): in another line, or in the title block."""
+    key = _key(line.text)
+    if key and (key == title_key or (len(key) >= MIN_REPEAT_CHARS and key in title_key)):
+        return True, True
+    if DATE_ONLY.match(line.text):
+        return True, False  # a report header's date recurs with each header, reformatted
+    partly = False
+    for other in others:
+        if other.no == line.no or SENTENCE_MARK in other.text:
+            continue
+        okey = _key(other.text)
+        if okey == key:
+            return True, True
+        if min(len(key), len(okey)) >= MIN_REPEAT_CHARS and (key in okey or okey in key):
+            partly = True
+    return partly, False

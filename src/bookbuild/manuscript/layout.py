@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from .lines import Line
+from .text import ends_sentence
 
 # A manuscript is "one paragraph per line" when its sentence-bearing lines are this much
 # wider than a printed line could be (an A4 page holds about 50 full-width characters).
@@ -19,6 +20,10 @@ UNWRAPPED_MEDIAN_WIDTH = 150
 INDENT_SHARE = 0.1
 TRAILING_SHARE = 0.15
 BLANK_SHARE = 0.6
+# Leading spaces mark paragraphs only when this many lines have them, this share of them
+# after a sentence's end.
+MIN_SPACE_INDENTS = 20
+SPACE_INDENT_SHARE = 0.3
 
 
 @dataclass(frozen=True)
@@ -28,6 +33,7 @@ class LayoutProfile:
     indent_starts_paragraph: bool  # paragraphs open with an ideographic space
     trailing_space_ends_paragraph: bool  # a paragraph's last line ends with a space
     blank_lines_are_noise: bool  # a blank line follows (nearly) every line
+    spaces_indent: bool = False  # leading spaces open paragraphs (pdftotext -layout)
 
     @property
     def name(self) -> str:
@@ -53,10 +59,36 @@ def detect_layout(lines: list[Line]) -> LayoutProfile:
     followed_by_blank = sum(
         1 for before, after in zip(lines, lines[1:], strict=False)
         if not before.blank and after.blank)
+    indent, trailing_ends = choose_paragraph_mark(
+        filled, indented >= INDENT_SHARE, len(trailing) / len(filled) >= TRAILING_SHARE)
     return LayoutProfile(
         unwrapped=unwrapped,
         measure=measure,
-        indent_starts_paragraph=indented >= INDENT_SHARE,
-        trailing_space_ends_paragraph=len(trailing) / len(filled) >= TRAILING_SHARE,
+        indent_starts_paragraph=indent,
+        trailing_space_ends_paragraph=trailing_ends,
         blank_lines_are_noise=followed_by_blank / len(filled) >= BLANK_SHARE,
+        spaces_indent=spaces_open_paragraphs(filled),
     )
+
+
+def choose_paragraph_mark(filled: list[Line], indent: bool, trailing: bool) -> tuple[bool, bool]:
+    """When both an indent and a trailing space are common enough to mark paragraphs, take
+    the reading that explains more lines: an indented line after a sentence's end opens a
+    paragraph; a line with a trailing space that ends a sentence closes one. The other
+    feature is then noise of the extraction."""
+    if not (indent and trailing):
+        return indent, trailing
+    by_indent = sum(1 for before, line in zip(filled, filled[1:], strict=False)
+                    if line.indented and ends_sentence(before.text))
+    by_trailing = sum(1 for line in filled if line.trailing_space and ends_sentence(line.text))
+    return (True, False) if by_indent >= by_trailing else (False, True)
+
+
+def spaces_open_paragraphs(filled: list[Line]) -> bool:
+    """Do leading spaces (a layout-preserving extraction keeps a paragraph's indent as
+    spaces) open paragraphs? When many lines have them and a good share of those follow a
+    sentence's end; a handful of stray leading spaces (every manuscript has some) do not."""
+    led = [(before, line) for before, line in zip(filled, filled[1:], strict=False)
+           if line.raw.startswith(" ") and not line.raw.lstrip(" ").startswith("\u3000")]
+    after_sentence = sum(1 for before, _ in led if ends_sentence(before.text))
+    return len(led) >= MIN_SPACE_INDENTS and after_sentence >= SPACE_INDENT_SHARE * len(led)

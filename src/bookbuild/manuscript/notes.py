@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from .lines import Line
 from .text import SUPERSCRIPT_DIGITS, is_wide, join_lines, squeeze_spaces
 
-NOTES_HEADING = re.compile(r"^[―─—\-－\s]*[【〔\[]?(注|註|脚注|注記)[】〕\]]?[―─—\-－\s]*$")
+NOTES_HEADING = re.compile(
+    r"^[―─—\-－\s]*[【〔\[]?(注|註|脚注|注記|注釈|Notes?|NOTES?)[】〕\]]?[―─—\-－\s]*$")
 ARABIC_START = re.compile(r"^([0-9]{1,3})[ \u3000]+(\S.*)$")
 ROMAN_START = re.compile(r"^([ivxlc]{1,7})[ \u3000]+(\S.*)$")
 SUPER_START = re.compile(rf"^([{SUPERSCRIPT_DIGITS}]+)[ \u3000]*(\S.*)$")
@@ -24,6 +25,10 @@ MAX_CONTINUATION_LINES = 4
 FOOTNOTE_LINE_MAX = 120
 # How far (non-blank lines) a footnote block may run before its next note must start.
 FOOTNOTE_BLOCK_SPAN = 6
+
+# Characters that follow a number of the text (2016年, 5回, 3つ, 10％), never a note call.
+COUNTERS = ("年月日回カヵヶか国人時分秒号条章節位倍％%点億万千百十個名度歳期次つ件隻機発基台"
+            "周代割円世紀半週歩枚本冊巻頁ページ部類種ヵ所箇")
 
 ROMAN_VALUES = (("m", 1000), ("cm", 900), ("d", 500), ("cd", 400), ("c", 100), ("xc", 90),
                 ("l", 50), ("xl", 40), ("x", 10), ("ix", 9), ("v", 5), ("iv", 4), ("i", 1))
@@ -65,11 +70,19 @@ class NoteStyle:
             return re.compile(rf"(?<![{sup}]){mark}(?![{sup}])")
         if self.kind == "roman":
             # After a Japanese character, not inside a Latin word: 拡大i / 」iiと / 報じたiii。
-            return re.compile(rf"(?<=[^\x00-\x7f])(?<![ａ-ｚＡ-Ｚ]){self.label(number)}"
+            # …or after a space there (print sets `報じた iii。`).
+            return re.compile(rf"(?:(?<=[^\x00-\x7f])|(?<=[^\x00-\x7f] ))(?<![ａ-ｚＡ-Ｚ])"
+                              rf"{self.label(number)}"
                               r"(?![A-Za-z0-9])")
-        # ` 1。` after a space or a closing bracket/kana; followed by punctuation or the end.
+        # ` 1。` after a space or a closing bracket/kana; followed by punctuation or the end;
+        # or ` 2や` (after a space) before a Japanese character that does not count
+        # something (` 2回`, ` 3つ` are numbers of the text, not calls), and not after a
+        # katakana word, whose numbers are its own (2プラス 2, ウラン 235).
         return re.compile(rf"(?:(?<=[^\x00-\x7f])|(?<=[^\x00-\x7f]) )(?<![0-9０-９]){number}"
-                          r"(?=[。、，．]|$|\s*$)")
+                          r"(?=[。、，．]|$|\s*$)"
+                          rf"|(?:(?<=[^\x00-\x7f\u30a0-\u30ff] )|(?<=[」』）)]))"
+                          rf"(?<![0-9０-９]){number}"
+                          rf"(?=[^\x00-\x7f{COUNTERS}])")
 
 
 def _start(line: Line, style: str) -> re.Match[str] | None:
@@ -180,6 +193,8 @@ def link_calls(paragraphs: list[str], notes: list[NoteText], style: NoteStyle
     while True:
         label = style.label(number)
         hit = _search(out, style.call_pattern(number), where)
+        if hit is None and label in known and style.kind in ("arabic", "roman"):
+            hit = _loose_hit(out, number, where, style)
         if hit is None:
             if label in known:
                 number += 1
@@ -197,6 +212,35 @@ def link_calls(paragraphs: list[str], notes: list[NoteText], style: NoteStyle
         found.append(label)
         number += 1
     return out, found, missing
+
+
+def _loose_hit(paragraphs: list[str], number: int, where: tuple[int, int], style: NoteStyle
+               ) -> tuple[int, int, int] | None:
+    """A call the usual pattern misses (`決議68/262 6に`, after a number), accepted only
+    between the previous call and the next one, and only if it is the one candidate there:
+    the sequence of calls is the evidence, not the call's shape."""
+    following = _search(paragraphs, style.call_pattern(number + 1), where)
+    limit = following[:2] if following else (len(paragraphs), 0)
+    candidates = []
+    index, offset = where
+    for i in range(index, min(limit[0] + 1, len(paragraphs))):
+        pattern = LOOSE_CALL(number) if style.kind == "arabic" else LOOSE_ROMAN(style.label(number))
+        for match in pattern.finditer(paragraphs[i], offset if i == index else 0):
+            if (i, match.start()) < limit:
+                candidates.append((i, match.start(), match.end()))
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def LOOSE_ROMAN(label: str) -> re.Pattern[str]:  # noqa: N802 - a pattern factory
+    # Right after a number (決議68/262vi), where the strict form wants a Japanese character.
+    return re.compile(rf"(?<=[0-9]){label}(?![A-Za-z0-9])")
+
+
+def LOOSE_CALL(number: int) -> re.Pattern[str]:  # noqa: N802 - a pattern factory
+    # After a number, a Latin word or a closing bracket: where the strict form cannot look.
+    # Or glued to a Japanese character, as pdftotext -raw gives a superscript (会議17に).
+    return re.compile(rf"(?:(?<=[0-9A-Za-z)）」』]) |(?<=[^\x00-\x7f\s]))(?<![0-9０-９]){number}"
+                      rf"(?=[^0-9０-９\s.,/{COUNTERS}])")
 
 
 def _search(paragraphs: list[str], pattern: re.Pattern[str], where: tuple[int, int]

@@ -24,6 +24,9 @@ class Report:
     running_heads: int = 0
     outline_lines: int = 0
     footer_lines: int = 0  # a report's first-page footer, moved to the front-matter
+    moved: list[str] = field(default_factory=list)  # "line N → field" (front-matter)
+    removed: list[str] = field(default_factory=list)  # "line N: text" (furniture, outline)
+    fixes_applied: int = 0  # the editor's decisions (<name>.fixes.yaml) applied
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
     def warn(self, line: int | None, message: str, severity: str = "warning") -> None:
@@ -43,5 +46,10 @@ class Report:
             + (f"; first-page footer ({self.footer_lines} lines) → front-matter"
                if self.footer_lines else ""),
         ]
+        if self.moved:
+            out.append("  moved to the front-matter: " + ", ".join(self.moved))
+        out.extend(f"  removed line {item}" for item in self.removed)
+        if self.fixes_applied:
+            out.append(f"  editor's decisions applied: {self.fixes_applied}")
         out.extend(f"  {d}" for d in self.diagnostics)
         return out

@@ -3,16 +3,22 @@ caption. Where a paragraph ends is read from the layout profile."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
+from .fixes import NO_FIXES, Fixes
 from .headings import HEADING_MAX_SHARE, HEADING_MAX_WIDTH_UNWRAPPED, heading_level
 from .layout import LayoutProfile
 from .lines import Line
 from .tables import MIN_TABLE_ROWS, is_row
-from .text import ends_sentence, is_wide, is_word_char
+from .text import CLOSERS, ends_sentence, is_wide, is_word_char, width
 
 # In a hard-wrapped layout a line this much shorter than the measure ends its paragraph.
 SHORT_LINE_SHARE = 0.9
+ROOM_FOR_TWO = 4
+NEARLY_FULL = 0.5
+# A quotation open longer than this is a stray bracket, not a block quote: ignore it.
+MAX_QUOTE_LINES = 40  # two full-width characters, in half-width units
 
 
 @dataclass
@@ -36,6 +42,12 @@ def _opens_paragraph(line: Line, profile: LayoutProfile) -> bool:
     return all(is_wide(c) for c in text) and line.width == profile.measure - 2
 
 
+def _pushed_over(before: Line, after: Line, profile: LayoutProfile) -> bool:
+    """Would the first word of `after` have overflowed `before`'s line?"""
+    word = re.match(r"[A-Za-z0-9][A-Za-z0-9.,:/_%\-]*|.", after.text)
+    return bool(word) and before.width + 1 + width(word.group()) > profile.measure
+
+
 def paragraph_breaks(before: Line, after: Line, blank: bool, profile: LayoutProfile) -> bool:
     """Does a paragraph end between `before` and `after` (`blank`: blank line(s) between)?"""
     if profile.unwrapped:
@@ -46,9 +58,21 @@ def paragraph_breaks(before: Line, after: Line, blank: bool, profile: LayoutProf
         words = is_word_char(before.text[-1]) and is_word_char(after.text[0])
         return before.trailing_space and not words
     if before.width < SHORT_LINE_SHARE * profile.measure:
-        return True
+        # Short, but only because the next line's first word (a Latin word, a number)
+        # did not fit: the typesetter broke the line, not the author the paragraph.
+        if ends_sentence(before.text):
+            return True
+        # Nearly full and stopping mid-sentence: justification (spacing that extraction
+        # drops) made it look short; a paragraph does not end mid-sentence.
+        if before.width >= NEARLY_FULL * profile.measure and not before.text.endswith(CLOSERS):
+            return False
+        return not _pushed_over(before, after, profile)
     if ends_sentence(before.text):
-        return blank or _opens_paragraph(after, profile)
+        # A sentence's end with room left for two more characters: a typesetter fills
+        # every line of a paragraph but its last.
+        roomy = before.width <= profile.measure - ROOM_FOR_TWO
+        spaced = profile.spaces_indent and after.raw.startswith(" ")
+        return blank or roomy or spaced or _opens_paragraph(after, profile)
     return False
 
 
@@ -59,12 +83,15 @@ def heading_shaped(line: Line, profile: LayoutProfile) -> int:
     return heading_level(line.text) if line.width <= limit else 0
 
 
-def _heading(line: Line, previous: Line | None, blank: bool, profile: LayoutProfile) -> int:
+def _heading(line: Line, previous: Line | None, blank: bool, profile: LayoutProfile,
+             fixes: Fixes = NO_FIXES, after_heading: bool = False) -> int:
+    if line.no in fixes.headings:  # the editor's decision
+        return fixes.headings[line.no] or heading_level(line.text) or 2
     level = heading_shaped(line, profile)
     if not level:
         return 0
-    if previous is None or ends_sentence(previous.text):
-        return level
+    if previous is None or ends_sentence(previous.text) or after_heading:
+        return level  # a heading follows a sentence's end or another heading
     return level if paragraph_breaks(previous, line, blank, profile) else 0
 
 
@@ -84,7 +111,31 @@ def _table_rows(lines: list[Line]) -> set[int]:
     return rows
 
 
-def segment(lines: list[Line], profile: LayoutProfile) -> list[Block]:
+def _breaks(before: Line, after: Line, blank: bool, profile: LayoutProfile,
+            fixes: Fixes, so_far: list[Line]) -> bool:
+    """`paragraph_breaks`, unless the editor decided (fixes) where this paragraph ends;
+    in hard-wrapped text a paragraph never ends inside an open quotation (a block quote is
+    set narrower, so each of its lines looks short)."""
+    if before.no in fixes.ends_after:
+        return True
+    if before.no in fixes.continues_after:
+        return False
+    if _short_lines_layout(profile) and _open_quote(so_far[-MAX_QUOTE_LINES:]):
+        return False
+    return paragraph_breaks(before, after, blank, profile)
+
+
+def _short_lines_layout(profile: LayoutProfile) -> bool:
+    return not (profile.unwrapped or profile.indent_starts_paragraph
+                or profile.trailing_space_ends_paragraph)
+
+
+def _open_quote(lines: list[Line]) -> bool:
+    text = "".join(line.text for line in lines)
+    return text.count("「") > text.count("」")
+
+
+def segment(lines: list[Line], profile: LayoutProfile, fixes: Fixes = NO_FIXES) -> list[Block]:
     """Group body lines into blocks."""
     rows = _table_rows(lines)
     blocks: list[Block] = []
@@ -105,11 +156,12 @@ def segment(lines: list[Line], profile: LayoutProfile) -> list[Block]:
                 current = Block(kind)
                 blocks.append(current)
             current.lines.append(line)
-        elif level := _heading(line, previous, blank, profile):
+        elif level := _heading(line, previous, blank, profile, fixes,
+                               bool(blocks) and blocks[-1].kind == "heading"):
             blocks.append(Block("heading", [line], level))
             current = None
         elif (current and current.kind == "paragraph"
-              and not paragraph_breaks(previous, line, blank, profile)):
+              and not _breaks(previous, line, blank, profile, fixes, current.lines)):
             current.lines.append(line)
         else:
             current = Block("paragraph", [line])

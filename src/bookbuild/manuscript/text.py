@@ -80,5 +80,9 @@ def ends_sentence(text: str) -> bool:
     """True when `text` ends a sentence: 。 (or ！？), possibly inside closing brackets or
     before a superscript note call. 、 and a bare closing bracket do not end one."""
     stripped = text.rstrip(" \u3000" + SUPERSCRIPT_DIGITS)
+    # A note call ` 3` after the sentence's closing bracket: 「…。」 3
+    stripped = re.sub(rf"(?<=[{CLOSERS}{SENTENCE_END}]) ?[0-9]{{1,3}}$", "", stripped)
+    # A source in brackets after the sentence's end: 。（朝鮮中央テレビ集計:筆者）
+    stripped = re.sub(rf"(?<=[{SENTENCE_END}])[（(][^（）()]*[）)]$", "", stripped)
     stripped = stripped.rstrip(CLOSERS)
     return bool(stripped) and stripped[-1] in SENTENCE_END

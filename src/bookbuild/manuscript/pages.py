@@ -1,0 +1,224 @@
+"""Pages, where the extraction kept them (form feeds, as pdftotext writes them).
+
+Owns two readings of a paged text, both from evidence that recurs page after page rather
+than from any one manuscript:
+
+- the page's edges: a line among the first or last few of a page that recurs at the edge of
+  other pages (digits aside, so `12` and `13` are one folio; a verso head and a recto head
+  each recur on every other page) is a running head or a folio;
+- notes set at the foot of the page (`注1 …`, `注 1 …`, `*1 …`, `1) …`, `¹ …`): the run of
+  lines that closes a page (furniture aside) and starts with a note label, the labels of
+  all pages together numbering 1, 2, 3 … in order.
+
+The author's text is protected: a line that ends a sentence is never furniture, and a line
+wider than half the measure is furniture only if the very same text recurs on several
+pages (a long title as running head).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from .frontmatter import CLOSING_MARK
+from .headings import heading_level
+from .lines import Line
+from .notes import NoteText, roman
+from .text import SUPERSCRIPT_DIGITS, ends_sentence, join_lines, squeeze_spaces
+
+# How many non-blank lines at each end of a page may be furniture.
+EDGE_LINES = 3
+# A key must recur at the edges of this many pages (or of a third of them) to count.
+MIN_RECURRENCE = 2
+# A line wider than half the measure is furniture only when its exact text recurs so often.
+LONG_LINE_RECURRENCE = 3
+FOLIO = re.compile(r"^[-−–—―‐─~〜\s]*\d{1,4}[-−–—―‐─~〜\s]*$")
+FOOT_NOTE = re.compile(
+    rf"^(?:注\s*(\d{{1,3}})|[*＊※]\s*(\d{{1,3}})|(\d{{1,3}})\)|([{SUPERSCRIPT_DIGITS}]+)"
+    r"|注\s*([ivxlc]{1,7})(?![A-Za-z]))"
+    r"[\s\u3000:：]*(.*)$")
+TEXT = 6  # the group holding the note's text
+# The foot block of a page holds at most this share of the page's lines.
+MAX_FOOT_SHARE = 0.5
+
+
+@dataclass
+class PageFurniture:
+    removed: set[int] = field(default_factory=set)
+    folios: int = 0
+    running_heads: int = 0
+
+
+def paged(lines: list[Line]) -> bool:
+    """Does the text keep its page breaks (at least two form feeds)?"""
+    return bool(lines) and lines[-1].page >= 2
+
+
+def by_page(lines: list[Line]) -> dict[int, list[Line]]:
+    pages: dict[int, list[Line]] = defaultdict(list)
+    for line in lines:
+        if not line.blank:
+            pages[line.page].append(line)
+    return pages
+
+
+def _key(text: str) -> str:
+    bare = "".join(c for c in text if not unicodedata.combining(c))
+    return re.sub(r"\d+", "#", re.sub(r"[\s\u3000]+", "", bare))
+
+
+def _edges(page: list[Line]) -> list[Line]:
+    head = page[:EDGE_LINES]
+    tail = page[-EDGE_LINES:]
+    return head + [line for line in tail if line not in head]
+
+
+def may_be_furniture(line: Line, measure: float, exact_recurrences: int) -> bool:
+    """The invariant protecting the author's text: a sentence is never furniture; a line
+    wider than half the measure only when its exact text recurs on several pages."""
+    if "。" in line.text or ends_sentence(line.text):
+        return False
+    return line.width <= measure / 2 or exact_recurrences >= LONG_LINE_RECURRENCE
+
+
+def page_edges(lines: list[Line], body_start: int, measure: float) -> PageFurniture:
+    """Running heads and folios at the edges of the pages (see the module's docstring)."""
+    result = PageFurniture()
+    pages = by_page(lines)
+    if len(pages) < 3:
+        return result
+    keys: Counter[str] = Counter()
+    texts: Counter[str] = Counter()
+    for page in pages.values():
+        edge = _edges(page)
+        keys.update({_key(line.text) for line in edge})
+        texts.update({line.text for line in edge})
+    needed = max(MIN_RECURRENCE, len(pages) // 3)
+    first_no = lines[body_start].no if body_start < len(lines) else 0
+    for page in pages.values():
+        for line in _edges(page):
+            if line.no < first_no:
+                continue
+            folio = bool(FOLIO.match(line.text))
+            if not folio and (keys[_key(line.text)] < needed or FOOT_NOTE.match(line.text)):
+                continue  # a note's label recurs (注#) but is no running head
+            if not may_be_furniture(line, measure, texts[line.text]):
+                continue
+            result.removed.add(line.no)
+            if folio:
+                result.folios += 1
+            else:
+                result.running_heads += 1
+    return result
+
+
+def _label(match: re.Match[str]) -> str:
+    arabic = match.group(1) or match.group(2) or match.group(3)
+    if arabic:
+        return str(int(arabic))
+    if match.group(5):
+        return match.group(5)
+    return str(int("".join(str(SUPERSCRIPT_DIGITS.index(c)) for c in match.group(4))))
+
+
+def page_foot_notes(lines: list[Line], removed: set[int]) -> tuple[set[int], list[NoteText]]:
+    """Notes at the foot of the pages: (their line numbers, their texts in order). Empty
+    unless the labels found number 1, 2, 3 … without a gap."""
+    taken: set[int] = set()
+    notes: list[NoteText] = []
+    for page in by_page([line for line in lines if line.no not in removed]).values():
+        start = _foot_start(page)
+        if start is None:
+            continue
+        entries: list[tuple[Line, re.Match[str], list[str]]] = []
+        for line in page[start:]:
+            match = FOOT_NOTE.match(line.text)
+            if match and (not entries or _ordinal(_label(match)) == len(notes) + len(entries) + 1):
+                entries.append((line, match, []))
+            else:
+                entries[-1][2].append(line.text)
+            taken.add(line.no)
+        for head, match, rest in entries:
+            text = join_lines([match.group(TEXT), *rest])
+            notes.append(NoteText(_label(match), squeeze_spaces(text), head.no))
+    if [_ordinal(note.label) for note in notes] != list(range(1, len(notes) + 1)):
+        return set(), []
+    return taken, notes
+
+
+def _ordinal(label: str) -> int:
+    """1 for `1` and for `i`: the place of a label in its numbering."""
+    if label.isdigit():
+        return int(label)
+    return next((n for n in range(1, 400) if roman(n) == label), 0)
+
+
+def _foot_start(page: list[Line]) -> int | None:
+    """Where the page's foot block starts: the first of its last lines that opens a note,
+    such that every note label after it follows in sequence."""
+    limit = int(len(page) * MAX_FOOT_SHARE)
+    best = None
+    for index in range(len(page) - 1, max(len(page) - 1 - limit, 0) - 1, -1):
+        match = FOOT_NOTE.match(page[index].text)
+        if match and match.group(TEXT) is not None:
+            best = index
+    if best is None:
+        return None
+    # The block must be a sequence: later labels in it count up by one.
+    labels = [_ordinal(_label(m)) for m in (FOOT_NOTE.match(line.text) for line in page[best:])
+              if m]
+    if labels != list(range(labels[0], labels[0] + len(labels))):
+        return None
+    return best
+
+
+# pdftotext puts a bracket set half-width (or a 。 after a call) on a line of its own
+# making: `…ミサイル（ICBM）` / `「RS24 ヤルス」などもお目`, `…している6` / `。`.
+SPLIT_AT = "「『（(」』）)、。，．"
+CLOSING = "」』）)、。，．"
+HEADING_NUMBER = re.compile(r"^(?:[0-9０-９]{1,2}\s*[．.]|[（(]\s*[0-9０-９]{1,2}\s*[）)])$")
+SOURCE_IN_BRACKETS = re.compile(r"^[（(][^（）()。]*[）)]$")
+# The two pieces fit on one printed line (a cell of slack for the bracket's half width).
+SPLIT_SLACK = 2
+# Pieces that fill the measure to within this (half-width units) were one printed line.
+TIGHT = 3
+
+
+def _continues(previous: Line, line: Line, measure: float) -> bool:
+    """Is `line` the rest of `previous`'s printed line? Always when it opens with a closing
+    bracket or a stop (no printed line does); when it opens with an opening bracket, only
+    if both fit the measure and `previous` stops mid-sentence."""
+    first = line.text[:1]
+    if first in CLOSING:
+        return True
+    if first not in SPLIT_AT or previous.width + line.width > measure + SPLIT_SLACK:
+        return False
+    if HEADING_NUMBER.match(previous.text):
+        return True  # `4．` / `「戦略的信頼関係」めぐる…`: one heading
+    if FOOT_NOTE.match(line.text) or heading_level(line.text):
+        return False
+    if ends_sentence(previous.text):
+        # After a sentence's end: a bracketed source closing the line (。（…筆者）), or
+        # pieces that together fill the line exactly, as one printed line does.
+        together = previous.width + line.width
+        if CLOSING_MARK.match(squeeze_spaces(line.text)):
+            return False  # （了）: the text's closing mark, set on a line of its own
+        return bool(SOURCE_IN_BRACKETS.match(line.text)) or together >= measure - TIGHT
+    return True
+
+
+def rejoin_split_lines(lines: list[Line], measure: float) -> list[Line]:
+    """Lines that extraction split in two at a bracket or a stop, joined back when both
+    pieces together fit the measure: they were one printed line."""
+    out: list[Line] = []
+    for line in lines:
+        previous = out[-1] if out else None
+        if (previous is not None and not previous.blank and not line.blank
+                and previous.page == line.page and _continues(previous, line, measure)):
+            out[-1] = Line(previous.no, previous.raw.rstrip(" ") + line.raw.strip(" "),
+                           previous.page)
+            continue
+        out.append(line)
+    return out
