@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import __version__
+from . import __version__, preflight
 from .bibliography import (
     load_bibliography,
     render_bibliography_html,
@@ -261,6 +261,8 @@ def lay_out_book(root: Path, edition: str = "print",
         document = front.copy(front.pages[:first - 1] + back.pages)
         html, messages = html + back_html, messages + more
     warnings += [Diagnostic("build", None, message) for message in messages]
+    # Preflight (preflight.py): every letter on the page, inside the text area, or stop.
+    warnings += preflight.verify(document, chapters, root)
     return LaidOutBook(config, html, document, views, warnings)
 
 
