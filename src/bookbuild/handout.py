@@ -11,7 +11,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import __version__
+from . import __version__, preflight
 from .build import (
     ChapterView,
     chapter_views,
@@ -21,6 +21,7 @@ from .build import (
     read_styles,
     resolve_references,
 )
+from .check import check_before_build
 from .config import BookConfig, load_config
 from .errors import BookError
 from .fsutil import write_atomic
@@ -36,6 +37,7 @@ class HandoutResult:
     path: Path
     pages: int
     seconds: float
+    warnings: tuple = ()  # the preflight's (loose lines)
 
 
 def select_chapters(config: BookConfig, ids: tuple[str, ...], all_chapters: bool) -> list[str]:
@@ -74,10 +76,13 @@ def build_handout(root: Path, chapter_id: str, out_dir: Path | None = None,
     html = render_handout_html(config, view, line, references.bibliography_html(chapter_id))
     styles = read_styles(config, HANDOUT_STYLESHEETS, "screen", page=config.handout)
     document, _ = lay_out(html, styles, root, (root / STYLES_DIR, root / config.chapters_dir))
+    # Preflight (preflight.py): every letter on the page, inside the text area, or stop.
+    warnings = preflight.verify(document, [chapters[number - 1]], root)
     target = (Path(out_dir) if out_dir else config.path(config.output.handouts)) / \
         f"{chapter_id}.pdf"
     write_atomic(target, pdf_bytes(document, edition="handout", identifier_source=html))
-    return HandoutResult(chapter_id, target, len(document.pages), time.perf_counter() - started)
+    return HandoutResult(chapter_id, target, len(document.pages), time.perf_counter() - started,
+                         tuple(warnings))
 
 
 def build_handouts(root: Path, ids: list[str], *, out_dir: Path | None = None,
@@ -85,6 +90,8 @@ def build_handouts(root: Path, ids: list[str], *, out_dir: Path | None = None,
                    echo: Callable[[str], None] = print) -> list[HandoutResult]:
     """Handouts for `ids`, in parallel across the machine's cores (jobs=1: one by one)."""
     jobs = jobs or os.cpu_count() or 1
+    for warning in check_before_build(Path(root).resolve()):  # as `build` does; errors stop
+        echo(str(warning))
     if jobs == 1 or len(ids) == 1:
         results = []
         for i, chapter_id in enumerate(ids, start=1):
@@ -104,7 +111,7 @@ def build_handouts(root: Path, ids: list[str], *, out_dir: Path | None = None,
 def _progress(done: int, total: int, result: HandoutResult) -> str:
     bar = "█" * done + "·" * (total - done) if sys.stdout.isatty() else ""
     return (f"{bar} [{done}/{total}] {result.path} ({result.pages} pages, "
-            f"{result.seconds:.1f} s)").strip()
+            f"{result.seconds:.1f} s)").strip() + "".join(f"\n{w}" for w in result.warnings)
 
 
 def build_offprints(root: Path, ids: list[str], *, out_dir: Path | None = None,
