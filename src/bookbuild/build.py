@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import __version__, preflight
+from . import __version__, notesplit, preflight
 from .bibliography import (
     load_bibliography,
     render_bibliography_html,
@@ -241,7 +241,8 @@ def lay_out_book(root: Path, edition: str = "print",
         (config.cmyk_profile_path,) if config.cmyk_profile_path else ())
     if references.entries is None:
         html = render_book_html(config, views, edition, bibliography_html)
-        document, messages = lay_out(html, styles, root, allowed)
+        html, document, messages = notesplit.lay_out(  # long notes continue overleaf
+            html, lambda h: lay_out(h, styles, root, allowed))
     else:
         # Laid out in two parts. The front (everything up to the index's heading) tells
         # on which page every index anchor fell and where the index starts; the back (the
@@ -249,7 +250,8 @@ def lay_out_book(root: Path, edition: str = "print",
         # front's, and the pages are joined. Links resolve across the join.
         html = render_book_html(config, views, edition, bibliography_html, part="front",
                                 with_index=True)
-        front, messages = lay_out(html, styles, root, allowed)
+        html, front, messages = notesplit.lay_out(  # long notes continue overleaf
+            html, lambda h: lay_out(h, styles, root, allowed))
         anchors = anchor_pages(front)
         echo("index: setting page numbers")
         index_html = build_index_html(references.entries, anchors, occurrences)

@@ -11,7 +11,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import __version__, preflight
+from . import __version__, notesplit, preflight
 from .build import (
     ChapterView,
     chapter_views,
@@ -75,7 +75,9 @@ def build_handout(root: Path, chapter_id: str, out_dir: Path | None = None,
     line = config.handout.line if handout_line is None else handout_line
     html = render_handout_html(config, view, line, references.bibliography_html(chapter_id))
     styles = read_styles(config, HANDOUT_STYLESHEETS, "screen", page=config.handout)
-    document, _ = lay_out(html, styles, root, (root / STYLES_DIR, root / config.chapters_dir))
+    allowed = (root / STYLES_DIR, root / config.chapters_dir)
+    html, document, _ = notesplit.lay_out(  # long notes continue overleaf
+        html, lambda h: lay_out(h, styles, root, allowed))
     # Preflight (preflight.py): every letter on the page, inside the text area, or stop.
     warnings = preflight.verify(document, [chapters[number - 1]], root)
     target = (Path(out_dir) if out_dir else config.path(config.output.handouts)) / \

@@ -71,6 +71,7 @@ class Run:
     font_size: float  # CSS px
     spacing: float = 0.0  # justification added per gap, CSS px
     line: int = 0  # an id shared by the runs of one line box
+    part: str = ""  # for a note: the id of its element (a split note has several)
 
     @property
     def inside(self) -> bool:
@@ -93,6 +94,8 @@ class Pages:
 
     runs: list[Run] = field(default_factory=list)
     streams: dict[str, Stream] = field(default_factory=dict)
+    note_capacity: dict[int, float] = field(default_factory=dict)  # page → footnote area
+    # max-height (CSS px): how tall the notes of one page may be
 
 
 # --- reading WeasyPrint's boxes ----------------------------------------------------------
@@ -150,26 +153,33 @@ def read_pages(document, first_page: int = 1) -> Pages:
     """Every text box of `document`'s pages, with the streams of the DOMs they came from."""
     pages = Pages()
     roots: dict[int, object] = {}
+    line = [0]  # line boxes numbered through the document: a run's line is unique
     for number, page in enumerate(document.pages, start=first_page):
         page_box = page._page_box  # WeasyPrint 70's laid-out page (no public API for boxes)
         area = Area(page_box.content_box_x(), page_box.content_box_y(),
                     page_box.content_box_x() + page_box.width,
                     page_box.content_box_y() + page_box.height)
         for child in page_box.children:
+            if type(child).__name__ == "FootnoteAreaBox":
+                pages.note_capacity[number] = _number(child.max_height)
             if type(child).__name__ == "MarginBox":
                 continue  # running heads and folios: set outside the text area on purpose
             if child.element is not None and child.element.tag == "html":
                 roots.setdefault(id(child.element), child.element)
             dom = list(roots).index(id(child.element)) if id(child.element) in roots else 0
-            _collect(child, number, f"other:body@{dom}", area, pages.runs, [0], dom)
+            _collect(child, number, f"other:body@{dom}", area, pages.runs, line, dom, "")
     for dom, root in enumerate(roots.values()):
         body = root.find("body")
         _expected_streams(body if body is not None else root, dom, pages.streams)
     return pages
 
 
+def _number(value) -> float:
+    return float(value) if isinstance(value, int | float) else float("inf")
+
+
 def _collect(box, page: int, stream: str, area: Area, runs: list[Run], line: list[int],
-             dom: int) -> None:
+             dom: int, part: str) -> None:
     tag = box.element_tag or ""
     if "::" in tag:
         return  # generated content (leaders, page numbers, markers): not the author's text
@@ -177,6 +187,8 @@ def _collect(box, page: int, stream: str, area: Area, runs: list[Run], line: lis
         own = _keyed(stream_key(box.element), dom) if box.element_tag == box.element.tag \
             else None
         stream = own or stream
+        if own and own.startswith("note:"):
+            part = box.element.get("id") or part
     kind = type(box).__name__
     if kind == "LineBox":
         line[0] += 1
@@ -184,10 +196,10 @@ def _collect(box, page: int, stream: str, area: Area, runs: list[Run], line: lis
         x0, y0 = box.position_x, box.position_y
         runs.append(Run(page, stream, box.text, (x0, y0, x0 + box.width, y0 + box.height),
                         area, box.style["font_size"],
-                        getattr(box, "justification_spacing", 0) or 0, line[0]))
+                        getattr(box, "justification_spacing", 0) or 0, line[0], part))
         return
     for child in getattr(box, "children", ()):
-        _collect(child, page, stream, area, runs, line, dom)
+        _collect(child, page, stream, area, runs, line, dom, part)
 
 
 # --- the checks --------------------------------------------------------------------------
