@@ -38,6 +38,9 @@ LOOSE_EM = 0.25
 # How many loose lines --strict lists (the loosest first).
 LOOSE_REPORTED = 10
 SNIPPET = 24  # characters of context quoted in a message
+# What the editor can do when a note cannot be set whole (notesplit could not continue it).
+EDITOR_HINT = ("; the build could not continue it on the next page: split it into two "
+               "notes, or move part of it into the text")
 
 
 def letters(text: str) -> str:
@@ -245,10 +248,11 @@ def _source_for(key: str, stream: Stream, sources: dict[str, Source],
         return sources.get(key[8:]), "the chapter's text"
     if key.startswith("note:"):
         element_id = key[5:]
+        name = f"note [^{stream.label}]" if stream.label else f"note {element_id}"
         for chapter_id, source in sources.items():
             if element_id.startswith(chapter_id + "-note-"):
-                return source, f"note [^{stream.label or element_id}]"
-        return None, f"note {element_id}"
+                return source, name
+        return None, name
     return None, key[6:].split("@")[0]
 
 
@@ -265,7 +269,7 @@ def _check_stream(stream: Stream, runs: list[Run],
         if stream.key.startswith("note:"):
             return [_diagnostic(source, name, stream.text, 0,
                                 f"{name} is cut after {cut:,} of {len(expected):,} characters "
-                                f"(at “{_context(expected, cut)}”)")]
+                                f"(at “{_context(expected, cut)}”){EDITOR_HINT}")]
         return []  # the geometry check names the text outside
     at = _common_prefix(expected, printed)
     what = "is cut" if printed and expected.startswith(printed) else "loses text"

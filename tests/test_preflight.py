@@ -1,0 +1,169 @@
+"""The preflight (bookbuild.preflight) and what it made necessary: long notes that continue
+overleaf (notesplit), unbreakable strings that wrap, headings that never end a page,
+handouts with the author's profile. Each case is a tiny book built into a PDF and read
+back; the real book, handouts and offprints go through the same preflight in every build
+of the other tests (test_book_pdf, test_handout)."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from bookbuild import notesplit, preflight
+from bookbuild.build import build_book
+from bookbuild.cli import main
+from bookbuild.errors import BookError
+from bookbuild.handout import build_handout
+from readback import is_subsequence, letters, page_texts
+from tinybook import make_book
+
+SENTENCE = "これは長い注の文であり、ロシアと北朝鮮の関係について詳しく説明する"
+LONG_NOTE = "".join(f"{SENTENCE}{i}。" for i in range(1, 171))  # ~5 pages of notes
+URL = "https://example.org/" + "/".join(f"segment{i:03d}abcdefghij" for i in range(28))
+PARAGRAPH = "本文の段落が続く。" * 40
+WIDE_TABLE = "\n".join([
+    "| " + " | ".join(f"列見出し{i}" for i in range(12)) + " |",
+    "|" + " --- |" * 12,
+    "| " + " | ".join(f"{i * 1234567:,}" for i in range(12)) + " |",
+])
+
+
+def chapter(body: str, notes: str = "", bio: str = "") -> str:
+    profile = f"\n    bio: {bio}" if bio else ""
+    return (f"---\ntitle: 試験の章\nauthors:\n  - name: 山田花子{profile}\n"
+            f"date: 2024-01-01\n---\n\n{body}\n\n{notes}\n")
+
+
+@pytest.fixture(scope="module")
+def long_book(tmp_path_factory):
+    """A long note called mid-chapter, a 600-character URL, a wide table, a digit run."""
+    root = make_book(tmp_path_factory.mktemp("long"), chapter=chapter(
+        f"## はじめに\n\n露朝関係は動いた[^big]。参照先は{URL}である。\n\n"
+        f"数字の列：{'1234567890' * 30}。\n\n{WIDE_TABLE}\n\n" + "\n\n".join([PARAGRAPH] * 12),
+        f"[^big]: {LONG_NOTE}"))
+    result = build_book(root, out_path=root / "book.pdf")
+    return result
+
+
+def test_a_five_page_note_continues_on_the_following_pages(long_book):
+    texts = page_texts(long_book.path)
+    ok, matched = is_subsequence(letters(LONG_NOTE), letters("".join(texts)))
+    assert ok, f"the note stops after {matched} letters"
+    holding = [n for n, text in enumerate(texts) if "北朝鮮の関係について" in text]
+    assert len(holding) >= 5 and holding == list(range(holding[0], holding[-1] + 1))
+
+
+def test_the_url_table_and_digits_are_printed_whole(long_book):
+    text = letters("".join(page_texts(long_book.path)))
+    for needle in (URL, WIDE_TABLE, "1234567890" * 30):
+        assert is_subsequence(letters(needle), text)[0]
+
+
+def test_no_glyph_outside_the_trim_box(long_book):
+    import pdfplumber
+
+    with pdfplumber.open(long_book.path) as pdf:
+        for page in pdf.pages:
+            x0, top, x1, bottom = page.trimbox
+            outside = [c["text"] for c in page.chars
+                       if c["x0"] < x0 or c["x1"] > x1 or c["top"] < top or c["bottom"] > bottom]
+            assert not outside, (page.page_number, "".join(outside))
+
+
+def test_a_long_note_at_the_very_end_keeps_its_last_pages(tmp_path):
+    root = make_book(tmp_path / "end", chapter=chapter("最後の文である[^big]。",
+                                                       f"[^big]: {LONG_NOTE}"))
+    result = build_book(root, out_path=root / "book.pdf")
+    assert is_subsequence(letters(LONG_NOTE), letters("".join(page_texts(result.path))))[0]
+
+
+def test_text_outside_the_text_area_stops_the_build_and_keeps_the_old_pdf(tmp_path):
+    root = make_book(tmp_path / "wide")
+    out = root / "book.pdf"
+    out.write_bytes(b"previous")
+    # An indented code block keeps its line (white-space: pre): it cannot wrap.
+    (root / "chapters" / "one.md").write_text(chapter("本文。\n\n    " + "x" * 300),
+                                              encoding="utf-8")
+    answer = CliRunner().invoke(main, ["build", "--root", str(root), "--out", str(out),
+                                       "--no-cache"])
+    assert answer.exit_code != 0
+    assert "chapters/one.md:" in answer.output
+    assert "text runs outside the text area" in answer.output
+    assert out.read_bytes() == b"previous"
+
+
+def test_headings_never_end_a_page(tmp_path):
+    # Headings after paragraphs of 1 to 24 lines: some fall at every position on a page.
+    blocks = []
+    for n in range(1, 25):
+        blocks += [f"### 見出し{n:02d}", "本文" * (17 * n)]
+    root = make_book(tmp_path / "heads", chapter=chapter("\n\n".join(blocks)))
+    result = build_book(root, out_path=root / "book.pdf")
+    for number, text in enumerate(page_texts(result.path), start=1):
+        lines = [line for line in text.strip().split("\n") if line.strip()]
+        body = [line for line in lines if not line.strip().isdigit()]
+        assert not (body and body[-1].startswith("見出し")), (number, body[-1])
+
+
+def test_a_handout_carries_the_authors_profile(tmp_path):
+    bio = "東京大学で国際関係論を学ぶ。専門はロシア外交。"
+    root = make_book(tmp_path / "ho", chapter=chapter("本文である。", bio=bio))
+    result = build_handout(root, "one", tmp_path / "out")
+    text = "".join(page_texts(result.path))
+    assert "執筆者紹介" in text and letters(bio) in letters(text)
+
+
+# --- the checks on plain data ------------------------------------------------------------
+
+
+AREA = preflight.Area(0, 0, 100, 100)
+
+
+def run(stream: str, text: str, y: float, page=1, line=1, x1=50.0) -> preflight.Run:
+    return preflight.Run(page, stream, text, (0, y, x1, y + 10), AREA, 10.0, 0.0, line,
+                         stream[5:] if stream.startswith("note:") else "")
+
+
+def test_a_note_cut_at_the_page_foot_is_named_with_its_line(tmp_path):
+    pages = preflight.Pages(
+        [run("note:one-note-x", "注x　前半の文", 80), run("note:one-note-x", "後半の文", 95,
+                                                       line=2)],
+        {"note:one-note-x": preflight.Stream("note:one-note-x", "注x　前半の文後半の文",
+                                             "x", True)})
+    source = preflight.Source("chapters/one.md", "a\nb\n[^x]: 前半の文後半の文\n", {"x": 3})
+    (found,) = preflight.check_pages(pages, {"one": source})
+    assert str(found).startswith("chapters/one.md:3: error: note [^x] is cut after 6 of 10")
+
+
+def test_a_missing_chapter_is_an_error():
+    pages = preflight.Pages([], {"chapter:one": preflight.Stream("chapter:one", "本文", "",
+                                                                 True)})
+    (found,) = preflight.check_pages(pages)
+    assert "loses text after 0 of 2" in found.message
+
+
+def test_text_past_the_right_edge_is_quoted():
+    pages = preflight.Pages([run("chapter:one", "https://example.org/long", 10, x1=180)],
+                            {"chapter:one": preflight.Stream("chapter:one",
+                                                             "https://example.org/long")})
+    (found,) = preflight.check_pages(pages)
+    assert "text runs outside the text area" in found.message and "right" in found.message
+
+
+def test_a_split_note_keeps_its_markup_balanced():
+    html = ('<p>a<sup><span class="note" id="n1" data-label="1"><a href="#c">注1</a>　'
+            'あいう<em>えお</em>かき</span></sup>b</p>')
+    split = notesplit.split_note(html, "n1", [5, 7])
+    assert split.count("<span") == split.count("</span>") == 3
+    assert split.count("<em>") == split.count("</em>") == 2
+    assert 'data-note-of="n1"' in split
+    texts = [t for t in notesplit._TOKEN.findall(split) if not t.startswith("<")]
+    assert "".join(texts) == "a注1　あいうえおかきb"
+
+
+def test_verify_raises_a_book_error_listing_every_problem(monkeypatch):
+    pages = preflight.Pages([], {"note:one-note-1": preflight.Stream("note:one-note-1",
+                                                                     "注1　本文", "1", True)})
+    monkeypatch.setattr(preflight, "read_pages", lambda document, first_page=1: pages)
+    with pytest.raises(BookError, match="note \\[\\^1\\]"):
+        preflight.verify(object(), [])
