@@ -35,7 +35,7 @@ patched or relied-on functions differ from the ones it was written against.
 
 from __future__ import annotations
 
-from . import weasypatch
+from . import textlayer, weasypatch
 from .typeset import EXPANDABLE_RE, GAP_AFTER, GAP_BEFORE, HALF_PUNCT
 from .weasypatch import (  # noqa: F401 (WeasyPrintMismatch: part of this API)
     TESTED_VERSION,
@@ -61,6 +61,10 @@ EXPECTED_SOURCES = {
 # The statement of `draw_first_line` that writes a glyph's adjustment, and its replacement.
 TRUNCATED_KERNING = "string += f'>{int(kerning)}<'"
 EXACT_KERNING = "string += f'>{round(kerning, 3)}<'  # bookbuild.weasyfix: no truncation"
+# The statement that writes a box's glyphs, and its replacement: a compressed mark's box must
+# not overlap the next glyph in the PDF's text layer (textlayer.py).
+SHOW_TEXT = "# Draw text.\n    stream.show_text(string)"
+LAYER_TEXT = "# Draw text.\n    _bookbuild_show_text(stream, textbox, string)  # bookbuild"
 
 # A line may end this much past the available width and still take a mark's full width
 # back (floating-point noise of the layout, in CSS px).
@@ -103,6 +107,7 @@ def install() -> None:
     set_text.__wrapped_original__ = original_set_text
     text_align.__wrapped_original__ = original_text_align
     count_expandable_spaces.__wrapped_original__ = inline.count_expandable_spaces
+    draw_text._bookbuild_show_text = textlayer.show_text  # called by LAYER_TEXT
     draw_first_line = _with_exact_kerning(draw_text.draw_first_line)
     draw_first_line.__wrapped_original__ = draw_text.draw_first_line
     line_break.Layout.set_text = set_text
@@ -114,7 +119,9 @@ def install() -> None:
 
 def _with_exact_kerning(draw_first_line):
     """`draw_first_line` with EXACT_KERNING: glyph positions written to the thousandth."""
-    return rewrite_statement(draw_first_line, TRUNCATED_KERNING, EXACT_KERNING, "weasyfix")
+    return weasypatch.rewrite_statements(  # and SHOW_TEXT (textlayer.py)
+        draw_first_line, [(TRUNCATED_KERNING, EXACT_KERNING), (SHOW_TEXT, LAYER_TEXT)],
+        "weasyfix")
 
 
 def source_digests() -> dict[str, str]:
