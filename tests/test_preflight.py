@@ -6,6 +6,8 @@ of the other tests (test_book_pdf, test_handout)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from click.testing import CliRunner
 
@@ -103,6 +105,34 @@ def test_headings_never_end_a_page(tmp_path):
         lines = [line for line in text.strip().split("\n") if line.strip()]
         body = [line for line in lines if not line.strip().isdigit()]
         assert not (body and body[-1].startswith("見出し")), (number, body[-1])
+
+
+def endings_book(root: Path) -> Path:
+    """Six chapters of 18 to 28 one-line paragraphs and a short last one: their ends fall
+    on every line around a page break."""
+    counts = range(18, 30, 2)
+    yaml = ("title: 試験の本\ndate: 2026-12-01\nchapters:\n"
+            + "".join(f"  - c{n}\n" for n in counts) + 'bibliography: ""\nindex: ""\n')
+    make_book(root, book_yaml=yaml)
+    (root / "chapters" / "one.md").unlink()
+    for n in counts:
+        body = "\n\n".join(["本文" * 17 + "本"] * n)
+        (root / "chapters" / f"c{n}.md").write_text(
+            chapter(body + "\n\n短い最後の段落。"), encoding="utf-8")
+    return root
+
+
+def test_a_chapters_last_page_never_holds_a_single_line(tmp_path):
+    root = endings_book(tmp_path / "ends")
+    result = build_book(root, out_path=root / "book.pdf")
+    assert not [w for w in result.warnings if "single line" in w.message]
+    # Without the rule in base.css, the check finds one: it would catch a regression.
+    css = root / "styles" / "base.css"
+    css.write_text(css.read_text(encoding="utf-8").replace(
+        ".chapter-body > :last-child, .closing, .chapter-source { break-before: avoid; }", ""),
+        encoding="utf-8")
+    result = build_book(root, out_path=root / "book.pdf")
+    assert [w for w in result.warnings if "single line" in w.message]
 
 
 def test_a_handout_carries_the_authors_profile(tmp_path):

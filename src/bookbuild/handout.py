@@ -126,6 +126,11 @@ def build_offprints(root: Path, ids: list[str], *, out_dir: Path | None = None,
     for chapter_id in ids:
         first, last = ranges[chapter_id]
         offprint = book.document.copy(book.document.pages[first - 1:last])
+        # The book passed its preflight; this proves the chapter and its notes (a long
+        # note's continuation included) lie within the pages cut out.
+        preflight.verify(offprint, [c for c in read_chapters(book.config) if c.id == chapter_id],
+                         book.config.root, only=(f"chapter:{chapter_id}",
+                                                 f"note:{chapter_id}-note-"))
         target = (Path(out_dir) if out_dir else book.config.path(book.config.output.offprints)
                   ) / f"{chapter_id}.pdf"
         write_atomic(target, pdf_bytes(offprint, edition="print",

@@ -7,7 +7,8 @@ written (book, both editions, handouts, offprints):
   on the pages, in order (`letters` below: what `tests/readback.py` calls letters);
 * no text is laid out outside the page's text area (the content box: running heads and
   folios live in margin boxes and are not text of the flow; crop marks are not text);
-* with `--strict`, lines justified looser than a quarter em per gap.
+* with `--strict` (warnings): lines justified looser than a quarter em per gap, and a
+  chapter whose last page holds a single line.
 
 It works on plain data: `read_pages` turns a `weasyprint.Document` into `Run`s (one per
 laid-out text box: its text, page, box and the stream it belongs to), and the checks are
@@ -377,6 +378,28 @@ def loose_lines(pages: Pages, sources: dict[str, Source] | None = None,
     return found
 
 
+def lonely_last_lines(pages: Pages, sources: dict[str, Source] | None = None
+                      ) -> list[Diagnostic]:
+    """Warnings for a chapter whose last page holds a single line of its text."""
+    sources = sources or {}
+    last: dict[str, int] = {}
+    for run in pages.runs:
+        if run.stream.startswith("chapter:") and run.text.strip():
+            last[run.stream] = max(last.get(run.stream, 0), run.page)
+    found = []
+    for key, page in last.items():
+        lines = {r.line for r in pages.runs
+                 if r.stream == key and r.page == page and r.text.strip()}
+        if len(lines) == 1:
+            text = "".join(r.text for r in pages.runs if r.stream == key and r.page == page)
+            source = sources.get(key[8:])
+            found.append(Diagnostic(source.path if source else "output",
+                                    _line_of(source, "", letters(text)[:8]) if source else None,
+                                    f"the chapter's last page ({page}) holds a single line: "
+                                    f"“{_shorten(text)}”"))
+    return found
+
+
 def sources_for(chapters, root: Path | None = None) -> dict[str, Source]:
     """`Source`s of loaded chapters (`chapter.Chapter`), keyed by chapter id; paths are
     relative to `root` when below it (`chapters/<id>.md`), as editors read them."""
@@ -403,4 +426,4 @@ def verify(document, chapters, root: Path | None = None, *, only: Iterable[str] 
     if found:
         raise BookError(f"preflight: {len(found)} error(s) in the laid-out pages; "
                         "nothing was written", found)
-    return loose_lines(pages, sources)
+    return lonely_last_lines(pages, sources) + loose_lines(pages, sources)
