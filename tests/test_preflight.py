@@ -61,6 +61,23 @@ def test_the_url_table_and_digits_are_printed_whole(long_book):
         assert is_subsequence(letters(needle), text)[0]
 
 
+def test_the_text_before_a_long_url_or_digit_run_is_not_spread(long_book):
+    loose = [w.message for w in long_book.warnings if "loose line" in w.message]
+    assert not loose
+
+
+def test_break_opportunities_only_in_urls_and_digit_runs_of_justified_text():
+    from bookbuild.breaks import add_break_opportunities
+
+    html = ('<p>先はhttps://a.org/xyz と 2023年、123456789012345<code>https://b.org/</code>'
+            '<span class="note">注 https://c.org/long</span></p>')
+    out = add_break_opportunities(html)
+    assert "ht<wbr>tp<wbr>s:<wbr>//<wbr>a.<wbr>or<wbr>g/<wbr>xy<wbr>z" in out
+    assert "12<wbr>34" in out and "2023年" in out
+    assert "<code>https://b.org/</code>" in out and "https://c.org/long" in out
+    assert out.replace("<wbr>", "") == html
+
+
 def test_no_glyph_outside_the_trim_box(long_book):
     import pdfplumber
 

@@ -20,6 +20,7 @@ from .bibliography import (
     resolve_citations,
     works_cited_by,
 )
+from .breaks import add_break_opportunities
 from .chapter import Chapter, load_chapter
 from .check import check_before_build
 from .citations import Citations
@@ -157,12 +158,12 @@ def render_book_html(config: BookConfig, views: list[ChapterView], edition: str,
         ({"anchor": "contributors", "title": "執筆者紹介"}, True),
         ({"anchor": "book-index", "title": "索引"}, index_html or with_index)) if present]
     template = template_environment(config.root / STYLES_DIR).get_template("book.html.j2")
-    return typeset_html(template.render(
+    return add_break_opportunities(typeset_html(template.render(  # URLs break (breaks.py)
         book=config, chapters=views, edition=edition, version=__version__,
         created=created_timestamp(config), book_date=_japanese_date(config.date),
         authors=list(dict.fromkeys(p.name for v in views for p in v.meta.authors)),
         contributors=contributors(views), back_matter=back_matter, part=part,
-        bibliography_html=bibliography_html, index_html=index_html))
+        bibliography_html=bibliography_html, index_html=index_html)))
 
 
 @dataclass(frozen=True)

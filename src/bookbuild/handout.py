@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__, notesplit, preflight
+from .breaks import add_break_opportunities
 from .build import (
     ChapterView,
     chapter_views,
@@ -57,9 +58,9 @@ def select_chapters(config: BookConfig, ids: tuple[str, ...], all_chapters: bool
 def render_handout_html(config: BookConfig, view: ChapterView, handout_line: str,
                         bibliography_html: str = "") -> str:
     template = template_environment(config.root / STYLES_DIR).get_template("handout.html.j2")
-    return typeset_html(template.render(
+    return add_break_opportunities(typeset_html(template.render(  # URLs break (breaks.py)
         chapter=view, handout_line=handout_line, version=__version__,
-        created=created_timestamp(config), bibliography_html=bibliography_html))
+        created=created_timestamp(config), bibliography_html=bibliography_html)))
 
 
 def build_handout(root: Path, chapter_id: str, out_dir: Path | None = None,
