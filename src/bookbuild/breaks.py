@@ -18,12 +18,17 @@ letters and digits.
 from __future__ import annotations
 
 import re
+from functools import cache
 
 # A URL (with a scheme or starting www.), or a run of at least MIN_DIGITS digits.
 MIN_DIGITS = 12
 _CANDIDATE = re.compile(r"(?:[a-zA-Z][a-zA-Z0-9+.-]*://|www\.)[^\s<>\"'　-〿＀-￯]+"
                         rf"|[0-9][0-9,.]{{{MIN_DIGITS - 1},}}")
+# A Latin word long enough to hyphenate (JLREQ allows it in Latin text; without it, a
+# name that does not fit moved whole to the next line and the Japanese before it spread).
+_WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ɏ]{7,}")
 _AFTER = set("/.-_?&=,;:#~@")
+SOFT_HYPHEN = "\u00ad"  # printed as a hyphen only where the line breaks there
 # At most this many characters between two breaks. A break at `/` alone still
 # left up to half a line to spread over the Japanese before the URL (0.8 em per gap
 # measured; 0.25 with 3), so the string fills every line it is on instead. (1 is not
@@ -54,8 +59,39 @@ def add_break_opportunities(html: str) -> str:
         elif any(skipped for _, skipped in open_elements):
             out.append(piece)
         else:
-            out.append(_CANDIDATE.sub(_with_breaks, piece))
+            out.append(_CANDIDATE.sub(_with_breaks, _hyphenated(piece)))
     return "".join(out)
+
+
+def _hyphenated(text: str) -> str:
+    """`text` with soft hyphens in its long Latin words, outside URLs."""
+    kept = [m.span() for m in _CANDIDATE.finditer(text)]
+
+    def hyphenate(match: re.Match) -> str:
+        if any(a <= match.start() < b for a, b in kept):
+            return match.group()
+        return _hyphens(match.group())
+
+    return _WORD.sub(hyphenate, text)
+
+
+@cache
+def _dictionaries():
+    import pyphen  # shipped with WeasyPrint
+
+    return (pyphen.Pyphen(lang="en_US", left=2, right=3),
+            pyphen.Pyphen(lang="de_DE", left=2, right=3))
+
+
+def _hyphens(word: str) -> str:
+    """English hyphenation; for a capitalised word English leaves whole (a German or
+    Russian name: Schroder, Medvedev), German patterns."""
+    english, german = _dictionaries()
+    positions = english.positions(word) or (german.positions(word) if word[:1].isupper()
+                                            else [])
+    for position in reversed(positions):
+        word = word[:position] + SOFT_HYPHEN + word[position:]
+    return word
 
 
 def _track(tag: str, open_elements: list[tuple[str, bool]]) -> None:
