@@ -196,6 +196,8 @@ def _collect(box, page: int, stream: str, area: Area, runs: list[Run], line: lis
     kind = type(box).__name__
     if kind == "LineBox":
         line[0] += 1
+    if kind == "TextBox" and box.element is not None and box.element.tag == "img":
+        return  # an image's alt text, shown where the image could not be: not the text
     if kind == "TextBox":
         x0, y0 = box.position_x, box.position_y
         runs.append(Run(page, stream, box.text, (x0, y0, x0 + box.width, y0 + box.height),
