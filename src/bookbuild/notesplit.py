@@ -27,6 +27,8 @@ MAX_PASSES = 4
 # area's own rounding (CSS px).
 SAFETY_PX = 2.0
 CONTINUED = "note-continued"
+# Lines of text kept below a note's call on its page when the note's first part is sized.
+KEPT_LINES = 3
 
 
 def lay_out(html: str, lay_out_html: Callable[[str], tuple]) -> tuple[str, object, list]:
@@ -59,11 +61,44 @@ def split_points(pages: Pages) -> dict[str, list[int]]:
         if all(run.box[3] <= run.area.y1 + 0.15 for run in runs):
             continue
         lines = _lines(runs)
-        capacity = pages.note_capacity.get(runs[0].page, float("inf")) - SAFETY_PX
-        points = _points(lines, runs[0].area.y1, capacity)
+        capacity = _page_value(pages.note_capacity, runs[0].page) - SAFETY_PX
+        room = _room_on_call_page(pages, part, runs[0].page)
+        points = (room is not None and _points(lines, runs[0].area.y1, capacity, room)) or \
+            _points(lines, runs[0].area.y1, capacity)
         if points:
             cuts[part] = points
     return cuts
+
+
+def _page_value(values: dict[int, float], page: int) -> float:
+    """A page's note-area figure; a page without notes has no note area: WeasyPrint gives
+    every page the same one, so any other page's will do."""
+    return values.get(page, max(values.values(), default=float("inf")))
+
+
+def _room_on_call_page(pages: Pages, part: str, page: int) -> float | None:
+    """How tall the start of a note may be on its call's page, when WeasyPrint set the note
+    on a later page (it moves a note that does not fit whole): the note then starts on
+    its call's page, as JLREQ has it. None if the note already starts there."""
+    call = pages.anchors.get(part.replace("-note-", "-call-", 1))
+    if call is None or call[0] >= page:
+        return None
+    call_page, call_y = call
+    on_page = [r for r in pages.runs if r.page == call_page]
+    if not on_page:
+        return None
+    area = on_page[0].area
+    call_line = [r for r in on_page if not r.part and r.box[1] - 1 <= call_y <= r.box[3]]
+    if not call_line:
+        return None
+    call_bottom = max(r.box[3] for r in call_line)
+    # Lines that must stay with the call's (widows, a chapter's source line) need room too.
+    call_bottom += KEPT_LINES * (call_bottom - min(r.box[1] for r in call_line))
+    notes = [r for r in on_page if r.part]
+    used = max(r.box[3] for r in notes) - min(r.box[1] for r in notes) if notes else 0.0
+    chrome = _page_value(pages.note_chrome, call_page)
+    capacity = _page_value(pages.note_capacity, call_page)
+    return min(capacity, area.y1 - call_bottom - chrome) - used - SAFETY_PX
 
 
 def _lines(runs: list[Run]) -> list[tuple[float, float, int]]:
@@ -76,10 +111,15 @@ def _lines(runs: list[Run]) -> list[tuple[float, float, int]]:
     return [tuple(line) for line in lines.values()]
 
 
-def _points(lines: list[tuple[float, float, int]], foot: float, capacity: float) -> list[int]:
-    """Character counts after which to split: first after the lines above `foot`, then
-    every `capacity` of height."""
+def _points(lines: list[tuple[float, float, int]], foot: float, capacity: float,
+            room: float | None = None) -> list[int]:
+    """Character counts after which to split: first after the lines above `foot` (or, with
+    `room`, after the lines that fit in that height), then every `capacity` of height."""
     points, total, start = [], 0, None
+    if room is not None and lines:
+        if room < lines[0][1] - lines[0][0]:
+            return []  # not one line fits on the call's page
+        start = lines[0][0] + room - capacity  # the first part may be `room` tall
     for top, bottom, count in lines:
         if start is None:
             if bottom > foot + 0.15:

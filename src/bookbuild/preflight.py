@@ -100,6 +100,9 @@ class Pages:
     streams: dict[str, Stream] = field(default_factory=dict)
     note_capacity: dict[int, float] = field(default_factory=dict)  # page → footnote area
     # max-height (CSS px): how tall the notes of one page may be
+    note_chrome: dict[int, float] = field(default_factory=dict)  # page → the area's rule,
+    # padding and margin above and below its notes (CSS px)
+    anchors: dict[str, tuple[int, float]] = field(default_factory=dict)  # id → (page, y)
 
 
 # --- reading WeasyPrint's boxes ----------------------------------------------------------
@@ -159,6 +162,8 @@ def read_pages(document, first_page: int = 1) -> Pages:
     roots: dict[int, object] = {}
     line = [0]  # line boxes numbered through the document: a run's line is unique
     for number, page in enumerate(document.pages, start=first_page):
+        for name, position in page.anchors.items():  # (x, y, …) of each element id
+            pages.anchors.setdefault(name, (number, position[1]))
         page_box = page._page_box  # WeasyPrint 70's laid-out page (no public API for boxes)
         area = Area(page_box.content_box_x(), page_box.content_box_y(),
                     page_box.content_box_x() + page_box.width,
@@ -166,6 +171,9 @@ def read_pages(document, first_page: int = 1) -> Pages:
         for child in page_box.children:
             if type(child).__name__ == "FootnoteAreaBox":
                 pages.note_capacity[number] = _number(child.max_height)
+                pages.note_chrome[number] = sum(_number(getattr(child, name, 0)) for name in (
+                    "margin_top", "border_top_width", "padding_top", "padding_bottom",
+                    "border_bottom_width", "margin_bottom"))
             if type(child).__name__ == "MarginBox":
                 continue  # running heads and folios: set outside the text area on purpose
             if child.element is not None and child.element.tag == "html":
