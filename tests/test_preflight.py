@@ -118,6 +118,17 @@ def test_text_outside_the_text_area_stops_the_build_and_keeps_the_old_pdf(tmp_pa
     assert out.read_bytes() == b"previous"
 
 
+def test_handouts_and_offprints_run_the_preflight_too(tmp_path):
+    from bookbuild.handout import build_offprints
+
+    root = make_book(tmp_path / "wide", chapter=chapter("本文。\n\n    " + "x" * 300))
+    with pytest.raises(BookError, match="text runs outside the text area"):
+        build_handout(root, "one", tmp_path / "handouts")
+    with pytest.raises(BookError, match="text runs outside the text area"):
+        build_offprints(root, ["one"], out_dir=tmp_path / "offprints", echo=lambda _: None)
+    assert not (tmp_path / "handouts").exists() and not (tmp_path / "offprints").exists()
+
+
 def test_headings_never_end_a_page(tmp_path):
     # Headings after paragraphs of 1 to 24 lines: some fall at every position on a page.
     blocks = []
