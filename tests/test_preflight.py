@@ -232,3 +232,10 @@ def test_verify_raises_a_book_error_listing_every_problem(monkeypatch):
     monkeypatch.setattr(preflight, "read_pages", lambda document, first_page=1: pages)
     with pytest.raises(BookError, match="note \\[\\^1\\]"):
         preflight.verify(object(), [])
+
+
+def test_a_running_head_off_the_page_is_named():
+    head = preflight.Run(3, "margin", "とても長い柱", (-20, 5, 40, 15), AREA, 10.0)
+    (found,) = preflight.check_pages(preflight.Pages([head], {}))
+    assert "outside the page (a running head or folio)" in found.message
+    assert "page 3" in found.message and "left" in found.message

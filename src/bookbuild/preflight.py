@@ -168,6 +168,7 @@ def read_pages(document, first_page: int = 1) -> Pages:
         area = Area(page_box.content_box_x(), page_box.content_box_y(),
                     page_box.content_box_x() + page_box.width,
                     page_box.content_box_y() + page_box.height)
+        trim = Area(0, 0, page_box.margin_width(), page_box.margin_height())
         for child in page_box.children:
             if type(child).__name__ == "FootnoteAreaBox":
                 pages.note_capacity[number] = _number(child.max_height)
@@ -175,7 +176,10 @@ def read_pages(document, first_page: int = 1) -> Pages:
                     "margin_top", "border_top_width", "padding_top", "padding_bottom",
                     "border_bottom_width", "margin_bottom"))
             if type(child).__name__ == "MarginBox":
-                continue  # running heads and folios: set outside the text area on purpose
+                # Running heads and folios are set outside the text area on purpose; they
+                # must stay on the trimmed page.
+                _collect(child, number, "margin", trim, pages.runs, line, 0, "")
+                continue
             if child.element is not None and child.element.tag == "html":
                 roots.setdefault(id(child.element), child.element)
             dom = list(roots).index(id(child.element)) if id(child.element) in roots else 0
@@ -193,11 +197,11 @@ def _number(value) -> float:
 def _collect(box, page: int, stream: str, area: Area, runs: list[Run], line: list[int],
              dom: int, part: str) -> None:
     tag = box.element_tag or ""
-    if "::" in tag:
+    if "::" in tag and stream != "margin":
         return  # generated content (leaders, page numbers, markers): not the author's text
     if box.element is not None:
         own = _keyed(stream_key(box.element), dom) if box.element_tag == box.element.tag \
-            else None
+            and stream != "margin" else None
         stream = own or stream
         if own and own.startswith("note:"):
             part = box.element.get("id") or part
@@ -339,8 +343,9 @@ def _check_outside(pages: Pages, sources: dict[str, Source],
         side = _side(run)
         text = "".join(r.text for r in pages.runs
                        if r.page == run.page and r.line == run.line)
-        message = (f"text runs outside the text area ({side}, page {run.page}): "
-                   f"“{_shorten(text)}”")
+        where = "the page (a running head or folio)" if run.stream == "margin" else \
+            "the text area"
+        message = f"text runs outside {where} ({side}, page {run.page}): “{_shorten(text)}”"
         if source is None:
             found.append(Diagnostic("output", None, f"{name}: {message}", "error"))
         else:
