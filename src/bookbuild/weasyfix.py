@@ -15,10 +15,12 @@ WeasyPrint 70 justifies a line by widening its spaces only (`layout/inline.py`,
   what they must not have at a line edge: the 和欧間 padding of a `wo-gap-*` span at the
   line start or end (JLREQ: no 和欧間 at line edges), and the cut blank half of a `pc-half`
   mark that ends the line, when the line has room for its full width;
-* `draw.text.draw_first_line`, one statement: the PDF adjustment after each glyph is
+* `draw.text.draw_first_line`, two statements: the PDF adjustment after each glyph is
   written with three decimals instead of truncated to an integer (thousandths of an em).
   Truncation loses up to 0.001 em per spaced glyph, and on a justified line of Japanese,
   where every glyph is spaced, that adds up: 0.3 pt short at 40 characters of 9.2 pt.
+  And a second statement: a box's glyphs are written by `textlayer.show_text`, which
+  keeps a compressed mark's glyph box from overlapping the next glyph in the text layer.
 
 How the spacing adds up (Pango 1.50, `pango_glyph_item_letter_space` and
 `adjust_line_letter_spacing`): a character with letter-spacing s gets s/2 before and s/2
