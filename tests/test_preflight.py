@@ -239,3 +239,20 @@ def test_a_running_head_off_the_page_is_named():
     (found,) = preflight.check_pages(preflight.Pages([head], {}))
     assert "outside the page (a running head or folio)" in found.message
     assert "page 3" in found.message and "left" in found.message
+
+
+def test_the_loosest_lines_are_listed_first_and_counted():
+    runs = [preflight.Run(1, "chapter:one", f"行{n}", (0, 10 * n, 50, 10 * n + 9), AREA, 10.0,
+                          spacing=n, line=n) for n in range(1, 16)]
+    found = preflight.loose_lines(preflight.Pages(runs, {}), limit=3)
+    assert [d.message.split(",")[1].strip() for d in found[:3]] == [
+        "1.50 em per gap: “行15”", "1.40 em per gap: “行14”", "1.30 em per gap: “行13”"]
+    assert found[3].message == "10 more loose line(s)"  # 0.3 … 1.5 em: 13 over a quarter em
+
+
+def test_a_long_note_in_a_handout_continues_too(tmp_path):
+    note = LONG_NOTE * 2  # an A4 page holds about twice as much
+    root = make_book(tmp_path / "ho", chapter=chapter("本文である[^big]。\n\n" + PARAGRAPH,
+                                                      f"[^big]: {note}"))
+    result = build_handout(root, "one", tmp_path / "out")
+    assert is_subsequence(letters(note), letters("".join(page_texts(result.path))))[0]
