@@ -256,3 +256,13 @@ def test_a_long_note_in_a_handout_continues_too(tmp_path):
                                                       f"[^big]: {note}"))
     result = build_handout(root, "one", tmp_path / "out")
     assert is_subsequence(letters(note), letters("".join(page_texts(result.path))))[0]
+
+
+def test_first_letters_count_and_generated_text_does_not():
+    import weasyprint
+
+    html = "<html><body><p>Hello world</p><ol><li>item</li></ol></body></html>"
+    css = weasyprint.CSS(string='p::first-letter { font-size: 2em } p::after { content: "X" }')
+    pages = preflight.read_pages(weasyprint.HTML(string=html).render(stylesheets=[css]))
+    assert [run.text for run in pages.runs] == ["H", "ello world", "item"]
+    assert preflight.check_pages(pages) == []

@@ -39,6 +39,9 @@ LOOSE_EM = 0.25
 # How many loose lines --strict lists (the loosest first).
 LOOSE_REPORTED = 10
 SNIPPET = 24  # characters of context quoted in a message
+# Pseudo-elements whose text is generated, not the author's (::first-letter and
+# ::first-line hold the author's own letters and are read).
+GENERATED = ("::before", "::after", "::marker", "::footnote-call", "::footnote-marker")
 # What the editor can do when a note cannot be set whole (notesplit could not continue it).
 EDITOR_HINT = ("; the build could not continue it on the next page: split it into two "
                "notes, or move part of it into the text")
@@ -197,7 +200,7 @@ def _number(value) -> float:
 def _collect(box, page: int, stream: str, area: Area, runs: list[Run], line: list[int],
              dom: int, part: str) -> None:
     tag = box.element_tag or ""
-    if "::" in tag and stream != "margin":
+    if tag.endswith(GENERATED) and stream != "margin":
         return  # generated content (leaders, page numbers, markers): not the author's text
     if box.element is not None:
         own = _keyed(stream_key(box.element), dom) if box.element_tag == box.element.tag \
