@@ -6,6 +6,7 @@ of the other tests (test_book_pdf, test_handout)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -266,3 +267,14 @@ def test_first_letters_count_and_generated_text_does_not():
     pages = preflight.read_pages(weasyprint.HTML(string=html).render(stylesheets=[css]))
     assert [run.text for run in pages.runs] == ["H", "ello world", "item"]
     assert preflight.check_pages(pages) == []
+
+
+def test_a_wide_table_is_set_smaller_and_a_narrow_one_is_left_alone():
+    from bookbuild.widetables import MIN_SCALE, TABLE_SIZE, shrink_wide_tables
+
+    narrow = "<table><tr><td>年</td><td>2019</td></tr></table>"
+    assert shrink_wide_tables(narrow, 35) == narrow
+    row = "".join(f"<td>{'列' * 4}</td>" for _ in range(8))  # 8 × 5.2 em × 0.85 ≈ 35.4 em
+    wide = shrink_wide_tables(f"<table><tr>{row}</tr></table>", 35)
+    size = float(re.search(r"font-size: ([0-9.]+)em", wide).group(1))
+    assert TABLE_SIZE * MIN_SCALE <= size < TABLE_SIZE

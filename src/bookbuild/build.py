@@ -31,6 +31,7 @@ from .index import IndexEntries, build_index_html, load_index, mark_occurrences
 from .markdown import chapter_to_html
 from .render import STYLES_DIR, lay_out, pdf_bytes, template_environment
 from .typeset import typeset_html
+from .widetables import shrink_wide_tables
 
 BOOK_STYLESHEETS = ("base.css", "typeset.css", "bibliography.css", "book.css", "index.css")
 
@@ -158,12 +159,12 @@ def render_book_html(config: BookConfig, views: list[ChapterView], edition: str,
         ({"anchor": "contributors", "title": "執筆者紹介"}, True),
         ({"anchor": "book-index", "title": "索引"}, index_html or with_index)) if present]
     template = template_environment(config.root / STYLES_DIR).get_template("book.html.j2")
-    return add_break_opportunities(typeset_html(template.render(  # URLs break (breaks.py)
+    return shrink_wide_tables(add_break_opportunities(typeset_html(template.render(  # breaks.py
         book=config, chapters=views, edition=edition, version=__version__,
         created=created_timestamp(config), book_date=_japanese_date(config.date),
         authors=list(dict.fromkeys(p.name for v in views for p in v.meta.authors)),
         contributors=contributors(views), back_matter=back_matter, part=part,
-        bibliography_html=bibliography_html, index_html=index_html)))
+        bibliography_html=bibliography_html, index_html=index_html))), config.page.chars_per_line)
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from .errors import BookError
 from .fsutil import write_atomic
 from .render import STYLES_DIR, lay_out, pdf_bytes, template_environment
 from .typeset import typeset_html
+from .widetables import shrink_wide_tables
 
 HANDOUT_STYLESHEETS = ("base.css", "typeset.css", "bibliography.css", "handout.css")
 
@@ -58,9 +59,10 @@ def select_chapters(config: BookConfig, ids: tuple[str, ...], all_chapters: bool
 def render_handout_html(config: BookConfig, view: ChapterView, handout_line: str,
                         bibliography_html: str = "") -> str:
     template = template_environment(config.root / STYLES_DIR).get_template("handout.html.j2")
-    return add_break_opportunities(typeset_html(template.render(  # URLs break (breaks.py)
+    return shrink_wide_tables(add_break_opportunities(typeset_html(template.render(  # breaks.py
         chapter=view, handout_line=handout_line, version=__version__,
-        created=created_timestamp(config), bibliography_html=bibliography_html)))
+        created=created_timestamp(config), bibliography_html=bibliography_html))),
+        config.handout.chars_per_line)
 
 
 def build_handout(root: Path, chapter_id: str, out_dir: Path | None = None,
