@@ -18,7 +18,7 @@ from bookbuild.cli import main
 from bookbuild.errors import BookError
 from bookbuild.handout import build_handout
 from readback import is_subsequence, letters, page_texts
-from tinybook import make_book
+from tinybook import PROJECT, make_book
 
 SENTENCE = "これは長い注の文であり、ロシアと北朝鮮の関係について詳しく説明する"
 LONG_NOTE = "".join(f"{SENTENCE}{i}。" for i in range(1, 171))  # ~5 pages of notes
@@ -278,3 +278,47 @@ def test_a_wide_table_is_set_smaller_and_a_narrow_one_is_left_alone():
     wide = shrink_wide_tables(f"<table><tr>{row}</tr></table>", 35)
     size = float(re.search(r"font-size: ([0-9.]+)em", wide).group(1))
     assert TABLE_SIZE * MIN_SCALE <= size < TABLE_SIZE
+
+
+@pytest.mark.slow
+def test_every_printed_line_of_the_book_is_one_line_of_its_text_layer(tmp_path):
+    """Each line WeasyPrint laid out in a chapter or note is found whole on one line of
+    `pdftotext -raw`, and each line of running text on one line of the default mode:
+    nothing split it in the text layer. (The default mode reads the notes' labels, 注1,
+    as a column of their own: every note starts with one at the same place; and it joins
+    a word hyphenated at a line end to the next line.)"""
+    import subprocess
+
+    from bookbuild.build import lay_out_book
+    from bookbuild.render import pdf_bytes
+
+    book = lay_out_book(PROJECT, "print")
+    pdf = tmp_path / "book.pdf"
+    pdf.write_bytes(pdf_bytes(book.document, edition="print", identifier_source=book.html))
+    pages = preflight.read_pages(book.document)
+    printed: dict[tuple[int, int], str] = {}
+    body = set()
+    for run in pages.runs:
+        if run.stream.startswith(("chapter:", "note:")):
+            printed[run.page, run.line] = printed.get((run.page, run.line), "") + run.text
+        if run.stream.startswith("chapter:"):
+            body.add((run.page, run.line))
+    for mode in (["-raw"], []):
+        out = subprocess.run(["pdftotext", *mode, "-enc", "UTF-8", str(pdf), "-"],
+                             check=True, capture_output=True, text=True).stdout
+        texts = [[squeeze(line) for line in page.split("\n")] for page in out.split("\f")]
+        lines = printed if mode else {key: text for key, text in printed.items()
+                                      if key in body and not text.endswith("-")}
+        split = [text for (page, _), text in lines.items()
+                 if squeeze(text) and not any(squeeze(text) in line
+                                              for line in texts[page - 1])]
+        assert not split, (mode, len(split), split[:5])
+    assert len(printed) > 1300  # lines of chapters and notes checked
+
+
+def squeeze(text: str) -> str:
+    """Without the characters a text layer may space differently or leave out. (— and ―
+    share a glyph in the CJK fonts, and the PDF maps a glyph to one character: the text
+    layer gives ― for both; a limit of WeasyPrint's ToUnicode map, not a split line.)"""
+    return "".join(c for c in text.replace("\u2014", "\u2015")
+                   if not c.isspace() and c not in "\u00ad\u200b")
