@@ -296,3 +296,6 @@ def test_a_broken_template_of_the_book_is_an_error_at_its_line(tmp_path, templat
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert said in result.output
     assert not (tmp_path / "b.pdf").exists()
+    write(book / "styles" / "handout.html.j2", template)
+    handout = invoke("handout", "one", "--root", str(book), "--out", str(tmp_path / "h"))
+    assert handout.exit_code == 1 and "handout.html.j2:1: error: template" in handout.output

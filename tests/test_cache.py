@@ -183,16 +183,17 @@ def test_a_changed_chapter_is_laid_out_again(tmp_path, frozen_code):
 
 @pytest.mark.slow
 def test_a_changed_style_is_laid_out_again(tmp_path, frozen_code):
-    """A style that hides the chapter's paragraphs must take their text out of the PDF."""
+    """A changed style must show in the PDF. (It adds text: a style that hid the chapter's
+    text would now stop the build, as the preflight finds the text missing.)"""
     from bookbuild.editions.book import build_book
 
     root = make_book(tmp_path / "book")
     out = tmp_path / "book.pdf"
     build_book(root, out_path=out, cache=True)
     assert "これは短い試験用の章である" in pdf_text(out)
-    append(root / "styles" / "book.css", "\np { display: none !important }\n")
+    append(root / "styles" / "book.css", '\np::after { content: "様式変更" }\n')
     build_book(root, out_path=out, cache=True)
-    assert "これは短い試験用の章である" not in pdf_text(out)
+    assert "様式変更" in pdf_text(out)
 
 
 @pytest.mark.slow

@@ -27,6 +27,8 @@ from bookbuild.editions.views import (
 from bookbuild.errors import Diagnostic
 from bookbuild.fsutil import write_atomic
 from bookbuild.project import STYLES_DIR, THEME_DIR, ProjectFiles, style_path
+from bookbuild.typeset import notesplit, preflight
+from bookbuild.typeset.breaks import add_break_opportunities
 from bookbuild.typeset.engine import (
     Stylesheet,
     lay_out,
@@ -35,6 +37,7 @@ from bookbuild.typeset.engine import (
     template_errors,
 )
 from bookbuild.typeset.japanese import typeset_html
+from bookbuild.typeset.widetables import shrink_wide_tables
 
 
 def anchor_pages(document) -> dict[str, int]:
@@ -95,12 +98,25 @@ def render_book_html(book: Book, views: list[ChapterView], kind: Edition,
         ({"anchor": "contributors", "title": "執筆者紹介"}, True),
         ({"anchor": "book-index", "title": "索引"}, index_html or with_index)) if present]
     template = template_environment(book.root, book.files).get_template(kind.template)
-    return typeset_html(template.render(
+    return finish_html(typeset_html(template.render(
         book=config, chapters=views, edition=kind.name, version=__version__,
         created=created_timestamp(config), book_date=japanese_date(config.date),
         authors=list(dict.fromkeys(p.name for v in views for p in v.meta.authors)),
         contributors=contributors(views), back_matter=back_matter, part=part,
-        bibliography_html=works_html, index_html=index_html))
+        bibliography_html=works_html, index_html=index_html)), kind.page(config))
+
+
+def finish_html(html: str, page) -> str:
+    """What WeasyPrint needs besides the Japanese spacing: break opportunities in URLs,
+    digit runs and long Latin words (breaks.py), and tables too wide for the text block
+    set smaller (widetables.py)."""
+    return shrink_wide_tables(add_break_opportunities(html), page.chars_per_line)
+
+
+def lay_out_checked(html: str, styles: list[Stylesheet], book: Book):
+    """Lay `html` out, continuing long notes overleaf (notesplit): (html, document, warnings)."""
+    return notesplit.lay_out(html, lambda h: lay_out(h, styles, book.root,
+                                                     allowed_folders(book)))
 
 
 @dataclass(frozen=True)
@@ -131,14 +147,14 @@ def lay_out_book(book: Book, kind: Edition, echo: Callable[[str], None] = lambda
     allowed = allowed_folders(book)
     if book.index is None:
         html = render_book_html(book, views, kind, works_html)
-        document, messages = lay_out(html, styles, book.root, allowed)
+        html, document, messages = lay_out_checked(html, styles, book)
     else:
         # Laid out in two parts. The front (everything up to the index's heading) tells
         # on which page every index anchor fell and where the index starts; the back (the
         # index and the colophon) is then laid out alone, its folios continuing the
         # front's, and the pages are joined. Links resolve across the join.
         html = render_book_html(book, views, kind, works_html, part="front", with_index=True)
-        front, messages = lay_out(html, styles, book.root, allowed)
+        html, front, messages = lay_out_checked(html, styles, book)
         anchors = anchor_pages(front)
         echo("index: setting page numbers")
         index_html = build_index_html(book.index, anchors, occurrences)
@@ -150,6 +166,8 @@ def lay_out_book(book: Book, kind: Edition, echo: Callable[[str], None] = lambda
         html, messages = html + back_html, messages + more
     # The same CSS warning comes from both parts: say it once.
     warnings += list(dict.fromkeys(messages))
+    # Preflight: every letter on the page, inside the text area, or stop (nothing written).
+    warnings += preflight.verify(document, book.chapters, book.root)
     return LaidOutBook(book, kind, html, document, views, warnings)
 
 

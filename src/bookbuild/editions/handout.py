@@ -18,8 +18,9 @@ from bookbuild import __version__
 from bookbuild.book import Book
 from bookbuild.editions import HANDOUT, OFFPRINT
 from bookbuild.editions.book import (
-    allowed_folders,
+    finish_html,
     lay_out_book,
+    lay_out_checked,
     load_checked,
     stylesheets,
 )
@@ -32,7 +33,8 @@ from bookbuild.editions.views import (
 from bookbuild.errors import BookError, Diagnostic
 from bookbuild.fsutil import write_atomic
 from bookbuild.model.config import BookConfig
-from bookbuild.typeset.engine import lay_out, pdf_bytes, template_environment
+from bookbuild.typeset import preflight
+from bookbuild.typeset.engine import pdf_bytes, template_environment, template_errors
 from bookbuild.typeset.japanese import typeset_html
 
 
@@ -64,9 +66,10 @@ def select_chapters(config: BookConfig, ids: tuple[str, ...], all_chapters: bool
 def render_handout_html(book: Book, view: ChapterView, handout_line: str,
                         works_html: str = "") -> str:
     template = template_environment(book.root, book.files).get_template(HANDOUT.template)
-    return typeset_html(template.render(
+    return finish_html(typeset_html(template.render(
         chapter=view, handout_line=handout_line, version=__version__,
-        created=created_timestamp(book.config), bibliography_html=works_html))
+        created=created_timestamp(book.config), bibliography_html=works_html)),
+        HANDOUT.page(book.config))
 
 
 def handout_of(book: Book, chapter_id: str, out_dir: Path | None = None,
@@ -78,8 +81,9 @@ def handout_of(book: Book, chapter_id: str, out_dir: Path | None = None,
     (view,), _ = chapter_views(book, [chapter_id], index=False)
     line = config.handout.line if handout_line is None else handout_line
     html = render_handout_html(book, view, line, bibliography_html(book, chapter_id))
-    document, messages = lay_out(html, stylesheets(book, HANDOUT), book.root,
-                                 allowed_folders(book))
+    html, document, messages = lay_out_checked(html, stylesheets(book, HANDOUT), book)
+    # Preflight: every letter on the page, inside the text area, or stop (nothing written).
+    messages += preflight.verify(document, [book.chapter(chapter_id)], book.root)
     target = (Path(out_dir) if out_dir else config.path(config.output.handouts)) / \
         f"{chapter_id}.pdf"
     write_atomic(target, pdf_bytes(document, identifier_source=html,
@@ -88,6 +92,7 @@ def handout_of(book: Book, chapter_id: str, out_dir: Path | None = None,
                          time.perf_counter() - started, tuple(warnings) + tuple(messages))
 
 
+@template_errors()  # a broken template of the book: an error at its line
 def build_handout(root: Path, chapter_id: str, out_dir: Path | None = None,
                   handout_line: str | None = None) -> ChapterOutput:
     """One chapter's A4 handout. Pure of any other output: safe to run in parallel."""
@@ -96,6 +101,7 @@ def build_handout(root: Path, chapter_id: str, out_dir: Path | None = None,
     return handout_of(book, chapter_id, out_dir, handout_line, tuple(warnings))
 
 
+@template_errors()  # a broken template of the book: an error at its line
 def build_handouts(root: Path, ids: list[str], *, out_dir: Path | None = None,
                    handout_line: str | None = None, jobs: int | None = None,
                    echo: Callable[[str], None] = lambda _: None) -> list[ChapterOutput]:
@@ -131,6 +137,7 @@ def _progress(done: int, total: int, result: ChapterOutput) -> str:
             f"{result.seconds:.1f} s)").strip()
 
 
+@template_errors()  # a broken template of the book: an error at its line
 def build_offprints(root: Path, ids: list[str], *, out_dir: Path | None = None,
                     echo: Callable[[str], None] = lambda _: None) -> list[ChapterOutput]:
     """Each chapter's pages cut from the book's own layout: same folios, heads and trim."""
@@ -145,6 +152,10 @@ def build_offprints(root: Path, ids: list[str], *, out_dir: Path | None = None,
     for chapter_id in ids:
         first, last = ranges[chapter_id]
         offprint = laid_out.document.copy(laid_out.document.pages[first - 1:last])
+        # The book passed its preflight; this proves the chapter and its notes (a long
+        # note's continuation included) lie within the pages cut out.
+        preflight.verify(offprint, [book.chapter(chapter_id)], book.root,
+                         only=(f"chapter:{chapter_id}", f"note:{chapter_id}-note-"))
         target = (Path(out_dir) if out_dir else config.path(config.output.offprints)
                   ) / f"{chapter_id}.pdf"
         write_atomic(target, pdf_bytes(offprint, pdf_variant=OFFPRINT.pdf_variant_for(config),

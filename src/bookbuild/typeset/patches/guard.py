@@ -87,3 +87,19 @@ def rewrite_statement(function, statement: str, replacement: str, patch: str):
     namespace: dict = {}
     exec(code, function.__globals__, namespace)  # noqa: S102 (WeasyPrint's own code)
     return namespace[function.__name__]
+
+
+def rewrite_statements(function, replacements: list[tuple[str, str]], patch: str):
+    """`rewrite_statement` for several statements of one function, replaced together (a
+    function can be recompiled from WeasyPrint's source only once)."""
+    source = inspect.getsource(function)
+    for statement, replacement in replacements:
+        if source.count(statement) != 1:
+            raise WeasyPrintMismatch(f"bookbuild.{patch}: the statement to patch is not in "
+                                     f"WeasyPrint's {function.__name__}")
+        source = source.replace(statement, replacement)
+    first_line = function.__code__.co_firstlineno
+    code = compile("\n" * (first_line - 1) + source, inspect.getsourcefile(function), "exec")
+    namespace: dict = {}
+    exec(code, function.__globals__, namespace)  # noqa: S102 (WeasyPrint's own code)
+    return namespace[function.__name__]

@@ -15,10 +15,12 @@ WeasyPrint 70 justifies a line by widening its spaces only (`layout/inline.py`,
   what they must not have at a line edge: the 和欧間 padding of a `wo-gap-*` span at the
   line start or end (JLREQ: no 和欧間 at line edges), and the cut blank half of a `pc-half`
   mark that ends the line, when the line has room for its full width;
-* `draw.text.draw_first_line`, one statement: the PDF adjustment after each glyph is
+* `draw.text.draw_first_line`, two statements: the PDF adjustment after each glyph is
   written with three decimals instead of truncated to an integer (thousandths of an em).
   Truncation loses up to 0.001 em per spaced glyph, and on a justified line of Japanese,
   where every glyph is spaced, that adds up: 0.3 pt short at 40 characters of 9.2 pt.
+  And a second statement: a box's glyphs are written by `textlayer.show_text`, which
+  keeps a compressed mark's glyph box from overlapping the next glyph in the text layer.
 
 How the spacing adds up (Pango 1.50, `pango_glyph_item_letter_space` and
 `adjust_line_letter_spacing`): a character with letter-spacing s gets s/2 before and s/2
@@ -37,6 +39,7 @@ from __future__ import annotations
 
 from bookbuild.typeset.japanese import EXPANDABLE_RE, GAP_AFTER, GAP_BEFORE, HALF_PUNCT
 from bookbuild.typeset.patches import guard as weasypatch
+from bookbuild.typeset.patches import textlayer
 from bookbuild.typeset.patches.guard import (  # noqa: F401 (WeasyPrintMismatch: part of this API)
     TESTED_VERSION,
     WeasyPrintMismatch,
@@ -61,6 +64,10 @@ EXPECTED_SOURCES = {
 # The statement of `draw_first_line` that writes a glyph's adjustment, and its replacement.
 TRUNCATED_KERNING = "string += f'>{int(kerning)}<'"
 EXACT_KERNING = "string += f'>{round(kerning, 3)}<'  # bookbuild.weasyfix: no truncation"
+# The statement that writes a box's glyphs, and its replacement: a compressed mark's box must
+# not overlap the next glyph in the PDF's text layer (textlayer.py).
+SHOW_TEXT = "# Draw text.\n    stream.show_text(string)"
+LAYER_TEXT = "# Draw text.\n    _bookbuild_show_text(stream, textbox, string)  # bookbuild"
 
 # A line may end this much past the available width and still take a mark's full width
 # back (floating-point noise of the layout, in CSS px).
@@ -103,6 +110,7 @@ def install() -> None:
     set_text.__wrapped_original__ = original_set_text
     text_align.__wrapped_original__ = original_text_align
     count_expandable_spaces.__wrapped_original__ = inline.count_expandable_spaces
+    draw_text._bookbuild_show_text = textlayer.show_text  # called by LAYER_TEXT
     draw_first_line = _with_exact_kerning(draw_text.draw_first_line)
     draw_first_line.__wrapped_original__ = draw_text.draw_first_line
     line_break.Layout.set_text = set_text
@@ -114,7 +122,9 @@ def install() -> None:
 
 def _with_exact_kerning(draw_first_line):
     """`draw_first_line` with EXACT_KERNING: glyph positions written to the thousandth."""
-    return rewrite_statement(draw_first_line, TRUNCATED_KERNING, EXACT_KERNING, "weasyfix")
+    return weasypatch.rewrite_statements(  # and SHOW_TEXT (textlayer.py)
+        draw_first_line, [(TRUNCATED_KERNING, EXACT_KERNING), (SHOW_TEXT, LAYER_TEXT)],
+        "weasyfix")
 
 
 def source_digests() -> dict[str, str]:
