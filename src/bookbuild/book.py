@@ -58,6 +58,10 @@ class Book:
         raise BookError(f"unknown chapter id: {chapter_id}; known ids: "
                         + ", ".join(c.id for c in self.chapters))
 
+    def read_text(self, path: Path) -> str:
+        """A book file's text, from the bytes the loader already read."""
+        return self.files.read_bytes(path).decode("utf-8-sig")
+
     def number(self, chapter_id: str) -> int:
         """The chapter's number in the book (第N章), 1-based."""
         return [c.id for c in self.chapters].index(chapter_id) + 1

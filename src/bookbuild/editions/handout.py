@@ -83,7 +83,8 @@ def handout_of(book: Book, chapter_id: str, out_dir: Path | None = None,
     html = render_handout_html(book, view, line, bibliography_html(book, chapter_id))
     html, document, messages = lay_out_checked(html, stylesheets(book, HANDOUT), book)
     # Preflight: every letter on the page, inside the text area, or stop (nothing written).
-    messages += preflight.verify(document, [book.chapter(chapter_id)], book.root)
+    messages += preflight.verify(document, [book.chapter(chapter_id)], book.root,
+                                 read=book.read_text)
     target = (Path(out_dir) if out_dir else config.path(config.output.handouts)) / \
         f"{chapter_id}.pdf"
     write_atomic(target, pdf_bytes(document, identifier_source=html,
@@ -155,7 +156,8 @@ def build_offprints(root: Path, ids: list[str], *, out_dir: Path | None = None,
         # The book passed its preflight; this proves the chapter and its notes (a long
         # note's continuation included) lie within the pages cut out.
         preflight.verify(offprint, [book.chapter(chapter_id)], book.root,
-                         only=(f"chapter:{chapter_id}", f"note:{chapter_id}-note-"))
+                         only=(f"chapter:{chapter_id}", f"note:{chapter_id}-note-"),
+                         read=book.read_text)
         target = (Path(out_dir) if out_dir else config.path(config.output.offprints)
                   ) / f"{chapter_id}.pdf"
         write_atomic(target, pdf_bytes(offprint, pdf_variant=OFFPRINT.pdf_variant_for(config),

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -418,13 +418,15 @@ def lonely_last_lines(pages: Pages, sources: dict[str, Source] | None = None
     return found
 
 
-def sources_for(chapters, root: Path | None = None) -> dict[str, Source]:
+def sources_for(chapters, root: Path | None = None,
+                read: Callable[[Path], str] | None = None) -> dict[str, Source]:
     """`Source`s of loaded chapters (`chapter.Chapter`), keyed by chapter id; paths are
-    relative to `root` when below it (`chapters/<id>.md`), as editors read them."""
+    relative to `root` when below it (`chapters/<id>.md`), as editors read them. `read`
+    gives a chapter file's text (the book's `ProjectFiles`: each file is read once)."""
     result = {}
     for chapter in chapters:
         path = Path(chapter.path)
-        text = path.read_text(encoding="utf-8-sig")
+        text = read(path) if read else path.read_text(encoding="utf-8-sig")
         if root is not None and path.resolve().is_relative_to(Path(root).resolve()):
             path = path.resolve().relative_to(Path(root).resolve())
         result[chapter.id] = Source(path, text,
@@ -434,12 +436,13 @@ def sources_for(chapters, root: Path | None = None) -> dict[str, Source]:
 
 
 def verify(document, chapters, root: Path | None = None, *, only: Iterable[str] | None = None,
-           first_page: int = 1) -> list[Diagnostic]:
+           first_page: int = 1, read: Callable[[Path], str] | None = None
+           ) -> list[Diagnostic]:
     """The preflight of one laid-out output: raises `BookError` listing every error (the
     caller has written nothing yet, so the previous PDF stays); returns the warnings
     (loose lines), which fail `--strict`."""
     pages = read_pages(document, first_page)
-    sources = sources_for(chapters, root)
+    sources = sources_for(chapters, root, read)
     found = check_pages(pages, sources, only)
     if found:
         raise BookError(f"preflight: {len(found)} error(s) in the laid-out pages; "
