@@ -310,10 +310,19 @@ def chapters() -> list[tuple[str, Doc]]:
     return out
 
 
+# A few cases saved as other tools save them: legacy encodings, CRLF, a BOM.
+ENCODINGS = {
+    ("indented-blank-lines", "000"): ("cp932", "\r\n"),
+    ("indented-blank-lines", "002"): ("euc_jis_2004", "\n"),
+    ("report-trailing-space", "001"): ("utf-8-sig", "\r\n"),
+}
+
+
 def write_case(family: str, name: str, raw: str, truth: Doc) -> None:
     folder = CORPUS / family
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / f"{name}.txt").write_text(raw, encoding="utf-8")
+    encoding, newline = ENCODINGS.get((family, name), ("utf-8", "\n"))
+    (folder / f"{name}.txt").write_bytes(raw.replace("\n", newline).encode(encoding))
     (folder / f"{name}.truth.json").write_text(truth.to_json() + "\n", encoding="utf-8")
 
 

@@ -34,7 +34,7 @@ EDGE_LINES = 3
 MIN_RECURRENCE = 2
 # A line wider than half the measure is furniture only when its exact text recurs so often.
 LONG_LINE_RECURRENCE = 3
-FOLIO = re.compile(r"^[-−–—―‐─~〜\s]*\d{1,4}[-−–—―‐─~〜\s]*$")
+FOLIO = re.compile(r"^[-−－–—―‐─~〜～\s]*\d{1,4}[-−－–—―‐─~〜～\s]*$")
 FOOT_NOTE = re.compile(
     rf"^(?:注\s*(\d{{1,3}})|[*＊※]\s*(\d{{1,3}})|(\d{{1,3}})\)|([{SUPERSCRIPT_DIGITS}]+)"
     r"|注\s*([ivxlc]{1,7})(?![A-Za-z]))"
