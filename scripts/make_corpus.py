@@ -265,6 +265,13 @@ def pages(doc: Doc, number: int) -> str:
     return "\f".join(out_pages) + "\f"
 
 
+def pages_copied(doc: Doc, number: int) -> str:
+    """The same printed pages copied from a PDF viewer: no form feeds left, a blank line
+    where a page ended, folios decorated `— 5 —`."""
+    text = pages(doc, number).replace("\f", "\n\n")
+    return re.sub(r"(?m)^(\d{1,3})$", r"— \1 —", text)
+
+
 def flat(doc: Doc, number: int) -> str:
     """A web page's extraction: the whole opening on one line (folio, title, subtitle,
     author, translator, outline, first paragraphs, spaces where the PDF wrapped); the rest
@@ -299,6 +306,7 @@ FAMILIES = {
     "web-footnotes-midtext": (web, "arabic"),
     "report-trailing-space": (report, "roman"),
     "pages-footnotes-formfeed": (pages, "arabic"),
+    "pages-footnotes-no-formfeed": (pages_copied, "arabic"),
     "web-flattened-opening": (flat, "arabic"),
 }
 

@@ -115,3 +115,14 @@ def test_a_long_first_paragraph_is_no_flattened_opening() -> None:
     paragraph = "\u3000" + "本文の文である。" * 30 + "\u3000続く文である。"
     lines = split_lines(paragraph + "\n")
     assert unflatten(lines) == (lines, [])
+
+
+def test_pages_are_inferred_from_page_numbers_counting_up_when_form_feeds_are_gone() -> None:
+    from bookbuild.manuscript.pages import infer_pages
+
+    text = _paged().replace("\f", "\n\n")
+    pages = infer_pages(split_lines(text))
+    assert max(line.page for line in pages) == 6
+    # Two numbers on their own are not enough to call a text paged.
+    assert infer_pages(split_lines("本文。\n\n12\n\n本文。\n\n13\n")) == split_lines(
+        "本文。\n\n12\n\n本文。\n\n13\n")

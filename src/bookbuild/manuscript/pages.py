@@ -40,6 +40,8 @@ FOOT_NOTE = re.compile(
     r"|注\s*([ivxlc]{1,7})(?![A-Za-z]))"
     r"[\s\u3000:：]*(.*)$")
 TEXT = 6  # the group holding the note's text
+# Page numbers needed, counting up, before a text without form feeds is read as paged.
+MIN_FOLIOS = 3
 # The foot block of a page holds at most this share of the page's lines.
 MAX_FOOT_SHARE = 0.5
 
@@ -49,6 +51,38 @@ class PageFurniture:
     removed: set[int] = field(default_factory=set)
     folios: int = 0
     running_heads: int = 0
+
+
+def _folio_value(text: str) -> int | None:
+    """The number of a line that holds nothing but a page number (decorated or not)."""
+    bare = "".join(c for c in text if not unicodedata.combining(c))
+    core = bare.strip(" \u3000-−－–—―‐─~〜～")
+    return int(core) if FOLIO.match(bare) and core.isdigit() else None
+
+
+def infer_pages(lines: list[Line]) -> list[Line]:
+    """Pages from the page numbers, when the extraction dropped its form feeds: the longest
+    run of lines holding only a number that counts up page by page (by one, or by two where
+    only every other page has one). Each such line closes a page. Fewer than MIN_FOLIOS in
+    the run: the text is left unpaged."""
+    candidates = [(i, value) for i, line in enumerate(lines)
+                  if (value := _folio_value(line.text)) is not None]
+    chain: dict[int, list[int]] = {}
+    for k, (index, value) in enumerate(candidates):
+        best: list[int] = []
+        for previous, (_, earlier) in enumerate(candidates[:k]):
+            if value - earlier in (1, 2) and len(chain[previous]) > len(best):
+                best = chain[previous]
+        chain[k] = [*best, index]
+    run = max(chain.values(), key=len, default=[])
+    if len(run) < MIN_FOLIOS:
+        return lines
+    ends = set(run)
+    out, page = [], 0
+    for index, line in enumerate(lines):
+        out.append(Line(line.no, line.raw, page))
+        page += index in ends
+    return out
 
 
 def paged(lines: list[Line]) -> bool:
