@@ -272,6 +272,13 @@ def pages_copied(doc: Doc, number: int) -> str:
     return re.sub(r"(?m)^(\d{1,3})$", r"— \1 —", text)
 
 
+def pages_heads_only(doc: Doc, number: int) -> str:
+    """Printed pages copied without their folios: nothing but the running heads (verso and
+    recto) shows where a page began."""
+    text = pages(doc, number).replace("\f", "\n")
+    return re.sub(r"(?m)^\d{1,3}\n", "", text)
+
+
 def flat(doc: Doc, number: int) -> str:
     """A web page's extraction: the whole opening on one line (folio, title, subtitle,
     author, translator, outline, first paragraphs, spaces where the PDF wrapped); the rest
@@ -307,6 +314,7 @@ FAMILIES = {
     "report-trailing-space": (report, "roman"),
     "pages-footnotes-formfeed": (pages, "arabic"),
     "pages-footnotes-no-formfeed": (pages_copied, "arabic"),
+    "pages-running-heads-only": (pages_heads_only, "arabic"),
     "web-flattened-opening": (flat, "arabic"),
 }
 

@@ -25,6 +25,8 @@ KNOWN_SHORT = {
     "pages-footnotes-formfeed/004",
     "pages-footnotes-no-formfeed/000", "pages-footnotes-no-formfeed/001",
     "pages-footnotes-no-formfeed/004",
+    "pages-running-heads-only/000", "pages-running-heads-only/001",
+    "pages-running-heads-only/004",
     "pdf-default/002", "pdf-default/003", "pdf-default/004",
     "pdf-raw/002", "pdf-raw/004",
     "pdf-b5-default/003", "pdf-b5-default/004",

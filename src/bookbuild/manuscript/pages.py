@@ -42,6 +42,8 @@ FOOT_NOTE = re.compile(
 TEXT = 6  # the group holding the note's text
 # Page numbers needed, counting up, before a text without form feeds is read as paged.
 MIN_FOLIOS = 3
+# Recurring lines closer than this are not page furniture (a page holds more lines).
+MIN_PAGE_LINES = 10
 # The foot block of a page holds at most this share of the page's lines.
 MAX_FOOT_SHARE = 0.5
 
@@ -75,11 +77,34 @@ def infer_pages(lines: list[Line]) -> list[Line]:
                 best = chain[previous]
         chain[k] = [*best, index]
     run = max(chain.values(), key=len, default=[])
-    if len(run) < MIN_FOLIOS:
-        return lines
-    ends = set(run)
+    if len(run) >= MIN_FOLIOS:
+        return _numbered(lines, ends=set(run))
+    heads = _recurring_heads(lines)
+    return _numbered(lines, starts=heads) if heads else lines
+
+
+def _recurring_heads(lines: list[Line]) -> set[int]:
+    """Without page numbers: lines that recur word for word, far apart, and say no sentence
+    (a running head, the book's title on verso pages, the chapter's on recto ones) each open
+    a page. Indices of those lines; empty when no such pattern is there."""
+    seen: dict[str, list[int]] = defaultdict(list)
+    for index, line in enumerate(lines):
+        if not line.blank and "。" not in line.text and not heading_level(line.text):
+            seen[line.text].append(index)
+    heads: set[int] = set()
+    for indices in seen.values():
+        gaps = [b - a for a, b in zip(indices, indices[1:], strict=False)]
+        if len(indices) >= MIN_FOLIOS and min(gaps) >= MIN_PAGE_LINES:
+            heads.update(indices)
+    return heads
+
+
+def _numbered(lines: list[Line], ends: set[int] = frozenset(), starts: set[int] = frozenset()
+              ) -> list[Line]:
+    """The lines with their page: a page ends after each of `ends`, starts at `starts`."""
     out, page = [], 0
     for index, line in enumerate(lines):
+        page += index in starts
         out.append(Line(line.no, line.raw, page))
         page += index in ends
     return out
