@@ -137,3 +137,12 @@ def test_pages_are_inferred_from_recurring_running_heads_when_nothing_else_is_le
     assert max(line.page for line in pages) == 7  # the first page has no head
     heads = [line for line in pages if line.text in ("ロシアと北朝鮮", "露朝関係の構図")]
     assert len({line.page for line in heads}) == 7
+
+
+def test_a_phrase_the_author_repeats_at_no_steady_pace_opens_no_page() -> None:
+    from bookbuild.manuscript.pages import infer_pages
+
+    para = ["本文の行である。"] * 5
+    text = "\n".join(para * 2 + ["（中略）"] + para * 8 + ["（中略）"] + para + ["（中略）"]
+                     + para * 3)
+    assert all(line.page == 0 for line in infer_pages(split_lines(text)))

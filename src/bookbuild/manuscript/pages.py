@@ -44,6 +44,8 @@ TEXT = 6  # the group holding the note's text
 MIN_FOLIOS = 3
 # Recurring lines closer than this are not page furniture (a page holds more lines).
 MIN_PAGE_LINES = 10
+# …and the gaps between them vary less than this factor (pages are about equally long).
+STEADY = 2.5
 # The foot block of a page holds at most this share of the page's lines.
 MAX_FOOT_SHARE = 0.5
 
@@ -94,7 +96,10 @@ def _recurring_heads(lines: list[Line]) -> set[int]:
     heads: set[int] = set()
     for indices in seen.values():
         gaps = [b - a for a, b in zip(indices, indices[1:], strict=False)]
-        if len(indices) >= MIN_FOLIOS and min(gaps) >= MIN_PAGE_LINES:
+        # Far apart and at a steady pace, as pages come: a phrase the author repeats
+        # (（中略）) does not keep time like that.
+        if (len(indices) >= MIN_FOLIOS and min(gaps) >= MIN_PAGE_LINES
+                and max(gaps) <= STEADY * min(gaps)):
             heads.update(indices)
     return heads
 
