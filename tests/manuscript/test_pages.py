@@ -143,6 +143,7 @@ def test_a_phrase_the_author_repeats_at_no_steady_pace_opens_no_page() -> None:
     from bookbuild.manuscript.pages import infer_pages
 
     para = ["本文の行である。"] * 5
-    text = "\n".join(para * 2 + ["（中略）"] + para * 8 + ["（中略）"] + para + ["（中略）"]
-                     + para * 3)
+    # Far enough apart to be pages (16 and 51 lines), but not at a steady pace.
+    text = "\n".join(para * 2 + ["（中略）"] + para * 3 + ["（中略）"] + para * 10
+                     + ["（中略）"] + para * 3)
     assert all(line.page == 0 for line in infer_pages(split_lines(text)))
