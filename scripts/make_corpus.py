@@ -265,6 +265,20 @@ def pages(doc: Doc, number: int) -> str:
     return "\f".join(out_pages) + "\f"
 
 
+def pages_copied(doc: Doc, number: int) -> str:
+    """The same printed pages copied from a PDF viewer: no form feeds left, a blank line
+    where a page ended, folios decorated `— 5 —`."""
+    text = pages(doc, number).replace("\f", "\n\n")
+    return re.sub(r"(?m)^(\d{1,3})$", r"— \1 —", text)
+
+
+def pages_heads_only(doc: Doc, number: int) -> str:
+    """Printed pages copied without their folios: nothing but the running heads (verso and
+    recto) shows where a page began."""
+    text = pages(doc, number).replace("\f", "\n")
+    return re.sub(r"(?m)^\d{1,3}\n", "", text)
+
+
 def flat(doc: Doc, number: int) -> str:
     """A web page's extraction: the whole opening on one line (folio, title, subtitle,
     author, translator, outline, first paragraphs, spaces where the PDF wrapped); the rest
@@ -299,6 +313,8 @@ FAMILIES = {
     "web-footnotes-midtext": (web, "arabic"),
     "report-trailing-space": (report, "roman"),
     "pages-footnotes-formfeed": (pages, "arabic"),
+    "pages-footnotes-no-formfeed": (pages_copied, "arabic"),
+    "pages-running-heads-only": (pages_heads_only, "arabic"),
     "web-flattened-opening": (flat, "arabic"),
 }
 
@@ -310,10 +326,19 @@ def chapters() -> list[tuple[str, Doc]]:
     return out
 
 
+# A few cases saved as other tools save them: legacy encodings, CRLF, a BOM.
+ENCODINGS = {
+    ("indented-blank-lines", "000"): ("cp932", "\r\n"),
+    ("indented-blank-lines", "002"): ("euc_jis_2004", "\n"),
+    ("report-trailing-space", "001"): ("utf-8-sig", "\r\n"),
+}
+
+
 def write_case(family: str, name: str, raw: str, truth: Doc) -> None:
     folder = CORPUS / family
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / f"{name}.txt").write_text(raw, encoding="utf-8")
+    encoding, newline = ENCODINGS.get((family, name), ("utf-8", "\n"))
+    (folder / f"{name}.txt").write_bytes(raw.replace("\n", newline).encode(encoding))
     (folder / f"{name}.truth.json").write_text(truth.to_json() + "\n", encoding="utf-8")
 
 

@@ -34,7 +34,7 @@ def main() -> None:
         rows[case.family].append(result)
         if verbose:
             print(f"{case.family}/{case.name}: {result}")
-    header = (f"{'family':26} {'cases':>5} {'lost':>6} {'added':>6} {'notes':>9} "
+    header = (f"{'family':28} {'cases':>5} {'lost':>6} {'added':>6} {'notes':>9} "
               f"{'title':>6} {'paras exact':>12} {'whole':>6}")
     print(header)
     print("-" * len(header))
@@ -53,7 +53,7 @@ def main() -> None:
 
 def _row(name: str, v: list[int]) -> str:
     share = f"{100 * v[6] / v[7]:.1f}%" if v[7] else "-"
-    return (f"{name:26} {v[0]:>5} {v[1]:>6} {v[2]:>6} {f'{v[3]}/{v[4]}':>9} "
+    return (f"{name:28} {v[0]:>5} {v[1]:>6} {v[2]:>6} {f'{v[3]}/{v[4]}':>9} "
             f"{f'{v[5]}/{v[0]}':>6} {share:>12} {f'{v[8]}/{v[0]}':>6}")
 
 

@@ -86,3 +86,17 @@ def test_whitespace_ending_every_line_changes_nothing(prefix: str, suffix: str) 
     fixes = load_fixes(source)
     assert (normalise(padded, source.name, fixes).markdown
             == normalise(raw, source.name, fixes).markdown)
+
+
+def test_a_shift_jis_copy_whose_minus_signs_come_back_full_width_loses_no_page_number() -> None:
+    """CP932 reads back − (U+2212) as － (U+FF0D): 001's footer `− 17 −` must still be a
+    page number, and the body must not change."""
+    source = source_path("001")
+    raw = source.read_bytes()
+    legacy = raw.decode("utf-8").encode("cp932")
+    assert "－ 17 －" in legacy.decode("cp932")
+    before, after = normalise(raw, source.name), normalise(legacy, source.name)
+    # The text's own − (1950−60年代) comes back as － too: that is the encoding's doing.
+    body = lambda markdown: markdown.split("\n---\n", 1)[1].replace("－", "−")  # noqa: E731
+    assert body(after.markdown) == body(before.markdown)
+    assert after.report.page_numbers == before.report.page_numbers

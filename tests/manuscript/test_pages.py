@@ -21,9 +21,9 @@ def _page(folio: int, head: str, body: list[str], foot: list[str]) -> str:
     return "\n".join(([head, ""] if head else []) + [*body, *foot, "", str(folio), ""])
 
 
-def _paged() -> str:
+def _paged(count: int = 6) -> str:
     pages = []
-    for k in range(6):
+    for k in range(count):
         # verso / recto heads; none on the chapter's first page, as in print
         head = "" if k == 0 else "ロシアと北朝鮮" if k % 2 else "露朝関係の構図"
         line = LINE[k:] + LINE[:k]
@@ -115,3 +115,35 @@ def test_a_long_first_paragraph_is_no_flattened_opening() -> None:
     paragraph = "\u3000" + "本文の文である。" * 30 + "\u3000続く文である。"
     lines = split_lines(paragraph + "\n")
     assert unflatten(lines) == (lines, [])
+
+
+def test_pages_are_inferred_from_page_numbers_counting_up_when_form_feeds_are_gone() -> None:
+    from bookbuild.manuscript.pages import infer_pages
+
+    text = _paged().replace("\f", "\n\n")
+    pages = infer_pages(split_lines(text))
+    assert max(line.page for line in pages) == 6
+    # Two numbers on their own are not enough to call a text paged.
+    assert infer_pages(split_lines("本文。\n\n12\n\n本文。\n\n13\n")) == split_lines(
+        "本文。\n\n12\n\n本文。\n\n13\n")
+
+
+def test_pages_are_inferred_from_recurring_running_heads_when_nothing_else_is_left() -> None:
+    from bookbuild.manuscript.pages import infer_pages
+
+    text = _paged(8).replace("\f", "\n")
+    text = "\n".join(line for line in text.split("\n") if not line.isdigit())
+    pages = infer_pages(split_lines(text))
+    assert max(line.page for line in pages) == 7  # the first page has no head
+    heads = [line for line in pages if line.text in ("ロシアと北朝鮮", "露朝関係の構図")]
+    assert len({line.page for line in heads}) == 7
+
+
+def test_a_phrase_the_author_repeats_at_no_steady_pace_opens_no_page() -> None:
+    from bookbuild.manuscript.pages import infer_pages
+
+    para = ["本文の行である。"] * 5
+    # Far enough apart to be pages (16 and 51 lines), but not at a steady pace.
+    text = "\n".join(para * 2 + ["（中略）"] + para * 3 + ["（中略）"] + para * 10
+                     + ["（中略）"] + para * 3)
+    assert all(line.page == 0 for line in infer_pages(split_lines(text)))

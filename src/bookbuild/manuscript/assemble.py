@@ -19,7 +19,14 @@ from .headings import heading_key, heading_level
 from .layout import LayoutProfile, detect_layout
 from .lines import Line, split_lines
 from .notes import NoteStyle, NoteText, find_footnotes, find_section, link_calls
-from .pages import PageFurniture, page_edges, page_foot_notes, paged, rejoin_split_lines
+from .pages import (
+    PageFurniture,
+    infer_pages,
+    page_edges,
+    page_foot_notes,
+    paged,
+    rejoin_split_lines,
+)
 from .queries import character_queries, heading_queries
 from .quotes import is_standalone_quote
 from .report import Report
@@ -103,6 +110,7 @@ def assemble(text: str, report: Report, fixes: tuple[str, str] | None = None) ->
     decisions = parse_fixes(*fixes, lines) if fixes else Fixes()
     lines, folios = unflatten(lines)
     profile = detect_layout(lines)
+    lines = lines if paged(lines) else infer_pages(lines)
     if paged(lines):
         lines = rejoin_split_lines(lines, profile.measure)
     report.layout = profile.name

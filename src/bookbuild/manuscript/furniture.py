@@ -24,7 +24,8 @@ from .headings import heading_level
 from .lines import Line
 from .text import ends_sentence
 
-DECORATION = "-−–—―‐─~〜̶ー"  # may surround a page number: − 17 −, ̶ 76 ̶
+# May surround a page number: − 17 −, ̶ 76 ̶, and － 17 － (the − of a Shift_JIS file).
+DECORATION = "-−－–—―‐─~〜～̶ー"
 # Ignored when two lines are compared: the dashes extraction varies. Not ー (a letter).
 DASHES = DECORATION.replace("ー", "")
 # The full stop of Japanese running text: a line holding it is never furniture.

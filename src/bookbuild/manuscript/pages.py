@@ -34,12 +34,18 @@ EDGE_LINES = 3
 MIN_RECURRENCE = 2
 # A line wider than half the measure is furniture only when its exact text recurs so often.
 LONG_LINE_RECURRENCE = 3
-FOLIO = re.compile(r"^[-−–—―‐─~〜\s]*\d{1,4}[-−–—―‐─~〜\s]*$")
+FOLIO = re.compile(r"^[-−－–—―‐─~〜～\s]*\d{1,4}[-−－–—―‐─~〜～\s]*$")
 FOOT_NOTE = re.compile(
     rf"^(?:注\s*(\d{{1,3}})|[*＊※]\s*(\d{{1,3}})|(\d{{1,3}})\)|([{SUPERSCRIPT_DIGITS}]+)"
     r"|注\s*([ivxlc]{1,7})(?![A-Za-z]))"
     r"[\s\u3000:：]*(.*)$")
 TEXT = 6  # the group holding the note's text
+# Page numbers needed, counting up, before a text without form feeds is read as paged.
+MIN_FOLIOS = 3
+# Recurring lines closer than this are not page furniture (a page holds more lines).
+MIN_PAGE_LINES = 10
+# …and the gaps between them vary less than this factor (pages are about equally long).
+STEADY = 2.5
 # The foot block of a page holds at most this share of the page's lines.
 MAX_FOOT_SHARE = 0.5
 
@@ -49,6 +55,64 @@ class PageFurniture:
     removed: set[int] = field(default_factory=set)
     folios: int = 0
     running_heads: int = 0
+
+
+def _folio_value(text: str) -> int | None:
+    """The number of a line that holds nothing but a page number (decorated or not)."""
+    bare = "".join(c for c in text if not unicodedata.combining(c))
+    core = bare.strip(" \u3000-−－–—―‐─~〜～")
+    return int(core) if FOLIO.match(bare) and core.isdigit() else None
+
+
+def infer_pages(lines: list[Line]) -> list[Line]:
+    """Pages from the page numbers, when the extraction dropped its form feeds: the longest
+    run of lines holding only a number that counts up page by page (by one, or by two where
+    only every other page has one). Each such line closes a page. Fewer than MIN_FOLIOS in
+    the run: the text is left unpaged."""
+    candidates = [(i, value) for i, line in enumerate(lines)
+                  if (value := _folio_value(line.text)) is not None]
+    chain: dict[int, list[int]] = {}
+    for k, (index, value) in enumerate(candidates):
+        best: list[int] = []
+        for previous, (_, earlier) in enumerate(candidates[:k]):
+            if value - earlier in (1, 2) and len(chain[previous]) > len(best):
+                best = chain[previous]
+        chain[k] = [*best, index]
+    run = max(chain.values(), key=len, default=[])
+    if len(run) >= MIN_FOLIOS:
+        return _numbered(lines, ends=set(run))
+    heads = _recurring_heads(lines)
+    return _numbered(lines, starts=heads) if heads else lines
+
+
+def _recurring_heads(lines: list[Line]) -> set[int]:
+    """Without page numbers: lines that recur word for word, far apart, and say no sentence
+    (a running head, the book's title on verso pages, the chapter's on recto ones) each open
+    a page. Indices of those lines; empty when no such pattern is there."""
+    seen: dict[str, list[int]] = defaultdict(list)
+    for index, line in enumerate(lines):
+        if not line.blank and "。" not in line.text and not heading_level(line.text):
+            seen[line.text].append(index)
+    heads: set[int] = set()
+    for indices in seen.values():
+        gaps = [b - a for a, b in zip(indices, indices[1:], strict=False)]
+        # Far apart and at a steady pace, as pages come: a phrase the author repeats
+        # (（中略）) does not keep time like that.
+        if (len(indices) >= MIN_FOLIOS and min(gaps) >= MIN_PAGE_LINES
+                and max(gaps) <= STEADY * min(gaps)):
+            heads.update(indices)
+    return heads
+
+
+def _numbered(lines: list[Line], ends: set[int] = frozenset(), starts: set[int] = frozenset()
+              ) -> list[Line]:
+    """The lines with their page: a page ends after each of `ends`, starts at `starts`."""
+    out, page = [], 0
+    for index, line in enumerate(lines):
+        page += index in starts
+        out.append(Line(line.no, line.raw, page))
+        page += index in ends
+    return out
 
 
 def paged(lines: list[Line]) -> bool:

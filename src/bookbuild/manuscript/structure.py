@@ -70,7 +70,9 @@ def paragraph_breaks(before: Line, after: Line, blank: bool, profile: LayoutProf
     if ends_sentence(before.text):
         # A sentence's end with room left for two more characters: a typesetter fills
         # every line of a paragraph but its last.
-        roomy = before.width <= profile.measure - ROOM_FOR_TWO
+        # (Not when the room was too small for the next line's first word: 1994年.)
+        roomy = (before.width <= profile.measure - ROOM_FOR_TWO
+                 and not _pushed_over(before, after, profile))
         spaced = profile.spaces_indent and after.raw.startswith(" ")
         return blank or roomy or spaced or _opens_paragraph(after, profile)
     return False
