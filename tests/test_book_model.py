@@ -252,13 +252,15 @@ def test_install_new_normalise_build_in_a_fresh_environment(tmp_path):
                     "--no-build-isolation", "-w", str(tmp_path / "dist"), str(source)],
                    check=True, capture_output=True)
     venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     site = next(venv.glob("lib/python*/site-packages"))
     here = [p for p in sys.path if p.endswith("site-packages")]
     (site / "deps.pth").write_text("\n".join(here) + "\n", encoding="utf-8")
     [wheel] = (tmp_path / "dist").glob("bookbuild-*.whl")
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-index",
-                    "--prefix", str(venv), str(wheel)], check=True, capture_output=True)
+    # The new environment's own pip: this one's would first uninstall the checkout's
+    # editable install from the environment running the tests.
+    subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "--no-deps",
+                    "--no-index", str(wheel)], check=True, capture_output=True)
     # `python -m bookbuild`: the console script's first line names the interpreter that
     # installed it (this one), and this one finds the checkout's source first.
     command = [str(venv / "bin" / "python"), "-m", "bookbuild"]
