@@ -115,21 +115,48 @@ def inputs_digest(config: BookConfig, edition: str, files: ProjectFiles | None =
     Files are hashed by content, except the fonts: those are tens of megabytes, so they
     count by path, size and modification time (a reinstalled or updated font changes these).
     """
-    import bookbuild  # at call time: the version as it is now
-
     digest = hashlib.sha256()
-    for label, value in (("edition", edition), ("version", bookbuild.__version__),
-                         ("packages", _installed_packages()),
-                         ("python", sys.version),
+    for label, value in (("edition", edition),
+                         ("environment", environment_digest(config)),
                          ("SOURCE_DATE_EPOCH", os.environ.get("SOURCE_DATE_EPOCH", "")),
                          ("chapters", "\n".join(config.chapters))):
         _feed(digest, label, value.encode())
     files = files or ProjectFiles(config.root)
     _feed_contents(digest, "input", _content_files(config), files.read_bytes)
+    return digest.hexdigest()
+
+
+def environment_digest(config: BookConfig) -> str:
+    """SHA-256 (hex) of what every laid-out page depends on besides the book's own files:
+    bookbuild's code and default theme, the installed packages, Python, the fonts."""
+    import bookbuild  # at call time: the version as it is now
+
+    digest = hashlib.sha256()
+    for label, value in (("version", bookbuild.__version__),
+                         ("packages", _installed_packages()),
+                         ("python", sys.version)):
+        _feed(digest, label, value.encode())
     _feed_contents(digest, "code", _package_files())
     for path in _font_files(config):
         stat = path.stat()
         _feed(digest, f"font:{path}", f"{stat.st_size}:{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()
+
+
+def resource_files(config: BookConfig) -> list[Path]:
+    """The files a laid-out page may read besides its HTML and stylesheets: figures and
+    other files in the chapter folder, sheets @import'ed from styles/, the ICC profile."""
+    root = config.root
+    figures = [p for p in _files_under(root / config.chapters_dir, skip=(SOURCES_DIR,))
+               if p.suffix != ".md"]
+    profile = [config.path(config.cmyk_profile)] if config.cmyk_profile else []
+    return figures + _files_under(root / STYLES_DIR) + profile
+
+
+def files_digest(paths: Iterable[Path], read: Callable[[Path], bytes] = Path.read_bytes) -> str:
+    """SHA-256 (hex) of these files' paths and contents."""
+    digest = hashlib.sha256()
+    _feed_contents(digest, "file", paths, read)
     return digest.hexdigest()
 
 

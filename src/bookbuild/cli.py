@@ -52,11 +52,14 @@ def normalise(sources: tuple[Path, ...], out_dir: Path, force: bool) -> None:
 @strict_option
 @root_option
 @click.option("--no-cache", is_flag=True,
-              help="Lay the book out again even if no input changed since the last build.")
+              help="Lay the book out again, every chapter, even if no input changed.")
 @click.option("--watch", is_flag=True,
               help="Keep running: rebuild whenever a chapter, style or book.yaml changes.")
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="Print edition: chapters laid out in this many processes at once "
+              "[default: one per core].")
 def build(edition: str, vertical: bool | None, out_path: Path | None, strict: bool, root: Path,
-          no_cache: bool, watch: bool) -> None:
+          no_cache: bool, watch: bool, jobs: int | None) -> None:
     """Typeset the whole book into one PDF (or one EPUB)."""
     if vertical is not None and edition != "epub":
         raise click.UsageError("--vertical/--horizontal apply to --edition epub only")
@@ -64,17 +67,17 @@ def build(edition: str, vertical: bool | None, out_path: Path | None, strict: bo
         from bookbuild.watch import watch as watch_inputs
 
         def rebuild() -> None:
-            _build_once(edition, out_path, False, root, no_cache, vertical)
+            _build_once(edition, out_path, False, root, no_cache, vertical, jobs)
 
         watch_inputs(root, rebuild, click.echo)
         return
-    _build_once(edition, out_path, strict, root, no_cache, vertical)
+    _build_once(edition, out_path, strict, root, no_cache, vertical, jobs)
 
 
 def _build_once(name: str, out_path: Path | None, strict: bool, root: Path,
-                no_cache: bool, vertical: bool | None = None) -> None:
+                no_cache: bool, vertical: bool | None = None, jobs: int | None = None) -> None:
     from bookbuild.cache import up_to_date  # light: answers before WeasyPrint is imported
-    from bookbuild.editions import with_direction
+    from bookbuild.editions import BuildOptions, with_direction
     from bookbuild.model.config import load_config
     from bookbuild.project import ProjectFiles
 
@@ -88,7 +91,8 @@ def _build_once(name: str, out_path: Path | None, strict: bool, root: Path,
         from bookbuild.editions.book import build_book
 
         result = build_book(root, edition=edition, out_path=out_path, echo=click.echo,
-                            cache=not no_cache, files=files)
+                            cache=not no_cache, files=files,
+                            options=BuildOptions(jobs=jobs, reuse_parts=not no_cache))
     for warning in result.warnings:
         click.echo(str(warning), err=True)
     done = "up to date:" if getattr(result, "reused", False) else "wrote"

@@ -37,6 +37,14 @@ class BuildResult:
 
 
 @dataclass(frozen=True)
+class BuildOptions:
+    """How a writer may work (the command line's `build --jobs`, `--no-cache`)."""
+
+    jobs: int | None = None  # worker processes for a book laid out in parts (None: all cores)
+    reuse_parts: bool = True  # take unchanged laid-out parts from the parts cache
+
+
+@dataclass(frozen=True)
 class Edition:
     name: str
     help: str
@@ -52,7 +60,7 @@ class Edition:
     output_suffix: str = ""  # added to that file's stem: book-vertical.epub beside book.epub
     vertical: bool = False  # 縦組み (EPUB only: WeasyPrint sets no vertical text)
     unit: str = "pages"  # what the build's report counts ("documents" in an EPUB)
-    # writer(book, edition, target, warnings, echo) -> BuildResult; imported when used
+    # writer(book, edition, target, warnings, echo, options) -> BuildResult; imported when used
     writer: str = "bookbuild.editions.book:write_pdf_book"
 
     def target(self, config) -> Path:
@@ -76,7 +84,8 @@ class Edition:
 
 
 PRINT = Edition("print", "A5 for the printer: bleed, crop marks, 100 % K; PDF/X-4 with "
-                "cmyk_profile", "book.html.j2", BOOK_SHEETS, bleed=True, pdf_x=True)
+                "cmyk_profile", "book.html.j2", BOOK_SHEETS, bleed=True, pdf_x=True,
+                writer="bookbuild.editions.parts:write_book_in_parts")
 SCREEN = Edition("screen", "for reading on screen: links, tagged PDF (PDF/UA-1)",
                  "book.html.j2", BOOK_SHEETS, pdf_variant="pdf/ua-1")
 HANDOUT = Edition("handout", "A4, one chapter with its notes and works, for a class",

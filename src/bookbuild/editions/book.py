@@ -15,7 +15,7 @@ from bookbuild import __version__
 from bookbuild.apparatus.index import build_index_html
 from bookbuild.book import Book, load_book
 from bookbuild.check import require_valid
-from bookbuild.editions import BuildResult, Edition, edition
+from bookbuild.editions import BuildOptions, BuildResult, Edition, edition
 from bookbuild.editions.views import (
     ChapterView,
     bibliography_html,
@@ -66,11 +66,13 @@ def stylesheets(book: Book, kind: Edition) -> list[Stylesheet]:
         page=page, fonts=config.fonts, edition=kind, margins=page.margins_mm(),
         cmyk_profile_url=profile.as_uri() if profile else "")
     sheets = [Stylesheet(_sheet_name(book, "page.css.j2"), page_css)]
-    for name in kind.stylesheets:
-        path = style_path(book.root, name)
-        sheets.append(Stylesheet(_sheet_name(book, name),
-                                 book.files.read_text(path, "stylesheet")))
-    return sheets
+    return sheets + [named_sheet(book, name) for name in kind.stylesheets]
+
+
+def named_sheet(book: Book, name: str) -> Stylesheet:
+    """A stylesheet of the book's styles/, else of the default theme."""
+    return Stylesheet(_sheet_name(book, name),
+                      book.files.read_text(style_path(book.root, name), "stylesheet"))
 
 
 def _sheet_name(book: Book, name: str) -> str:
@@ -87,23 +89,36 @@ def allowed_folders(book: Book) -> tuple[Path, ...]:
         (config.cmyk_profile_path,) if config.cmyk_profile_path else ())
 
 
+# What book.html.j2 can hold; a book laid out whole holds all of them, a part one or two.
+SECTIONS = ("opening", "back", "index", "colophon")
+
+
 def render_book_html(book: Book, views: list[ChapterView], kind: Edition,
-                     works_html: str = "", index_html: str = "", part: str = "all",
-                     with_index: bool = False) -> str:
-    """The book's HTML; `part` is "all", "front" (everything up to the index's heading) or
-    "back" (the index and the colophon), for the two-part layout of `lay_out_book`."""
+                     works_html: str = "", index_html: str = "", *,
+                     sections: tuple[str, ...] = SECTIONS,
+                     contents: list[ChapterView] | None = None,
+                     toc_pages: dict[str, int] | None = None) -> str:
+    """The HTML of the book, or of the part of it that holds `views` (the chapters laid out
+    in this document) and `sections`. `contents`: every chapter of the book, for the
+    contents, the contributors and the metadata (default: `views`); `toc_pages`: the
+    contents' page numbers when they are known before layout (a book laid out in parts)."""
     config = book.config
+    contents = views if contents is None else contents
     back_matter = [item for item, present in (
         ({"anchor": "bibliography", "title": "参考文献"}, works_html),
         ({"anchor": "contributors", "title": "執筆者紹介"}, True),
-        ({"anchor": "book-index", "title": "索引"}, index_html or with_index)) if present]
+        ({"anchor": "book-index", "title": "索引"}, book.index is not None)) if present]
+    if book.index is None:
+        sections = tuple(s for s in sections if s != "index")
     template = template_environment(book.root, book.files).get_template(kind.template)
     return finish_html(typeset_html(template.render(
-        book=config, chapters=views, edition=kind.name, version=__version__,
-        created=created_timestamp(config), book_date=japanese_date(config.date),
-        authors=list(dict.fromkeys(p.name for v in views for p in v.meta.authors)),
-        contributors=contributors(views), back_matter=back_matter, part=part,
-        bibliography_html=works_html, index_html=index_html)), kind.page(config))
+        book=config, chapters=views, contents=contents, edition=kind.name,
+        version=__version__, created=created_timestamp(config),
+        book_date=japanese_date(config.date),
+        authors=list(dict.fromkeys(p.name for v in contents for p in v.meta.authors)),
+        contributors=contributors(contents), back_matter=back_matter, sections=sections,
+        toc_pages=toc_pages, bibliography_html=works_html, index_html=index_html)),
+        kind.page(config))
 
 
 def finish_html(html: str, page) -> str:
@@ -153,12 +168,14 @@ def lay_out_book(book: Book, kind: Edition, echo: Callable[[str], None] = lambda
         # on which page every index anchor fell and where the index starts; the back (the
         # index and the colophon) is then laid out alone, its folios continuing the
         # front's, and the pages are joined. Links resolve across the join.
-        html = render_book_html(book, views, kind, works_html, part="front", with_index=True)
+        html = render_book_html(book, views, kind, works_html,
+                                sections=("opening", "back", "index"))
         html, front, messages = lay_out_checked(html, styles, book)
         anchors = anchor_pages(front)
         echo("index: setting page numbers")
         index_html = build_index_html(book.index, anchors, occurrences)
-        back_html = render_book_html(book, views, kind, works_html, index_html, part="back")
+        back_html = render_book_html(book, [], kind, works_html, index_html,
+                                     sections=("index", "colophon"), contents=views)
         first = anchors["book-index"]
         folios = Stylesheet("folios", f"@page :first {{ counter-reset: page {first} }}")
         back, more = lay_out(back_html, [*styles, folios], book.root, allowed)
@@ -179,12 +196,14 @@ def load_checked(root: Path, files: ProjectFiles | None = None) -> tuple[Book, l
 
 def build_book(root: Path, *, edition: str | Edition = "print", out_path: Path | None = None,
                echo: Callable[[str], None] = lambda _: None, cache: bool = False,
-               files: ProjectFiles | None = None) -> BuildResult:
+               files: ProjectFiles | None = None,
+               options: BuildOptions | None = None) -> BuildResult:
     """Build the whole book as `edition` into `out_path` (default: the edition's output in
     book.yaml): load, check, then the edition's writer."""
     started = time.perf_counter()
     kind = _edition(edition)
     files = files or ProjectFiles(root)
+    options = options or BuildOptions()
     if cache:  # reuse the output if no input changed since it was written (cache.py)
         from bookbuild.cache import book_target, cached_or_build
         from bookbuild.model.config import load_config
@@ -192,20 +211,22 @@ def build_book(root: Path, *, edition: str | Edition = "print", out_path: Path |
         config = load_config(files.root, files)
         target = book_target(config, out_path, kind.name)
         result = cached_or_build(config, kind.name, target, lambda: build_book(
-            root, edition=kind, out_path=target, echo=echo, files=files), echo, files)
+            root, edition=kind, out_path=target, echo=echo, files=files, options=options),
+            echo, files)
         return BuildResult(target, result.pages, time.perf_counter() - started,
                            list(result.warnings), dict(result.chapter_pages))
     book, warnings = load_checked(root, files)
     target = Path(out_path) if out_path else kind.target(book.config)
     with template_errors():
-        result = kind.write(book, kind, target, warnings, echo)
+        result = kind.write(book, kind, target, warnings, echo, options)
     result.seconds = time.perf_counter() - started
     return result
 
 
 def write_pdf_book(book: Book, kind: Edition, target: Path, warnings: list[Diagnostic],
-                   echo: Callable[[str], None]) -> BuildResult:
-    """The print or screen edition: lay the book out, write the PDF atomically."""
+                   echo: Callable[[str], None], options: BuildOptions) -> BuildResult:
+    """A PDF edition laid out as one document (the screen edition: one tagged structure
+    tree): lay the book out, write the PDF atomically."""
     laid_out = lay_out_book(book, kind, echo, warnings)
     write_atomic(target, pdf_bytes(laid_out.document, identifier_source=laid_out.html,
                                    pdf_variant=kind.pdf_variant_for(book.config)))

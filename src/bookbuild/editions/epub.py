@@ -57,7 +57,7 @@ from bookbuild.apparatus.index import (
 )
 from bookbuild.apparatus.kana import normalise_reading
 from bookbuild.book import Book
-from bookbuild.editions import BuildResult, Edition
+from bookbuild.editions import BuildOptions, BuildResult, Edition
 from bookbuild.editions.views import (
     bibliography_html,
     chapter_views,
@@ -619,7 +619,7 @@ def gather_book(book: Book, vertical: bool) -> tuple[EpubBook, list[Diagnostic]]
 
 
 def write_epub_book(book: Book, kind: Edition, target: Path, warnings: list[Diagnostic],
-                    echo: Callable[[str], None]) -> BuildResult:
+                    echo: Callable[[str], None], options: BuildOptions) -> BuildResult:
     """The EPUB edition's writer (editions.EPUB, EPUB_VERTICAL): gather, write. Its
     `pages` counts the content documents."""
     epub, queries = gather_book(book, vertical=kind.vertical)

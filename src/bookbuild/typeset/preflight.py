@@ -441,8 +441,15 @@ def verify(document, chapters, root: Path | None = None, *, only: Iterable[str] 
     """The preflight of one laid-out output: raises `BookError` listing every error (the
     caller has written nothing yet, so the previous PDF stays); returns the warnings
     (loose lines), which fail `--strict`."""
+    return verify_sources(document, sources_for(chapters, root, read), only=only,
+                          first_page=first_page)
+
+
+def verify_sources(document, sources: dict[str, Source], *,
+                   only: Iterable[str] | None = None, first_page: int = 1) -> list[Diagnostic]:
+    """`verify` with the chapters' `Source`s already read (a worker process that lays out
+    one part of the book gets them as plain data)."""
     pages = read_pages(document, first_page)
-    sources = sources_for(chapters, root, read)
     found = check_pages(pages, sources, only)
     if found:
         raise BookError(f"preflight: {len(found)} error(s) in the laid-out pages; "

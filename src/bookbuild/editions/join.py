@@ -1,0 +1,182 @@
+"""One PDF of the parts of a book laid out apart (editions/parts.py), with pikepdf (qpdf).
+
+What a reader must not see of the join: links between parts work (the contents, the
+index, a note's citation of the bibliography), the outline is the book's, every page
+has its folio, and each font is embedded once. The first part's document (the opening)
+is the book's: its metadata, its PDF/X output intent, its viewer settings.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from dataclasses import dataclass, field
+from urllib.parse import unquote
+
+# A link to an element of another part, as parts.py writes it in a part's HTML; WeasyPrint
+# keeps it as a URI, which the join turns into a link to the book's named destination.
+PART_LINK = "bookbuild-part:"
+
+
+@dataclass
+class JoinedBook:
+    pdf: bytes
+    pages: int
+    unresolved_links: list[str] = field(default_factory=list)  # ids no part holds
+
+
+@dataclass(frozen=True)
+class OutlineItem:
+    title: object  # the pikepdf String, as written
+    page: int  # 0-based page of the joined book
+    position: tuple  # /XYZ left top zoom
+    children: tuple[OutlineItem, ...]
+    closed: bool
+
+
+def join_parts(parts: list[bytes], folios: bytes, folio_pages: list[bool], *,
+               font_directories: tuple[str, ...] = ()) -> JoinedBook:
+    """The parts' pages in order, one name tree and outline, the folios laid over the
+    pages that show one, fonts shared; `folios` has one page per page of the book."""
+    import pikepdf
+
+    documents = [pikepdf.open(io.BytesIO(part)) for part in parts]
+    book = documents[0]
+    destinations: dict[str, tuple[int, list]] = {}
+    outline: list[OutlineItem] = []
+    offset = 0
+    for document in documents:
+        numbers = {page.obj.objgen: n for n, page in enumerate(document.pages)}
+        for name, (page, position) in _destinations(document, numbers).items():
+            destinations.setdefault(name, (offset + page, position))
+        outline += _outline(document, numbers, offset)
+        if document is not book:
+            with warnings.catch_warnings():  # the names are carried over above
+                warnings.simplefilter("ignore", pikepdf.exceptions.PageCopyWarning)
+                book.pages.extend(document.pages)
+        offset += len(document.pages)
+    _write_destinations(book, destinations)
+    unresolved = _link_parts(book, destinations)
+    _write_outline(book, outline)
+    _lay_folios_over(book, pikepdf.open(io.BytesIO(folios)), folio_pages)
+    if font_directories:
+        from bookbuild.editions.fontshare import share_fonts
+
+        share_fonts(book, font_directories)
+    out = io.BytesIO()
+    book.save(out, deterministic_id=True, compress_streams=True,
+              object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    return JoinedBook(out.getvalue(), len(book.pages), unresolved)
+
+
+def _destinations(document, numbers: dict) -> dict[str, tuple[int, list]]:
+    """The part's named destinations (WeasyPrint writes one flat /Names array)."""
+    names = document.Root.get("/Names", {}).get("/Dests", {}).get("/Names", [])
+    found = {}
+    for at in range(0, len(names), 2):
+        destination = names[at + 1]
+        found[str(names[at])] = (numbers[destination[0].objgen], list(destination[1:]))
+    return found
+
+
+def _write_destinations(book, destinations: dict[str, tuple[int, list]]) -> None:
+    import pikepdf
+
+    flat = pikepdf.Array()
+    # A name tree's keys are sorted (ISO 32000-1, 7.9.6), as bytes.
+    for name in sorted(destinations, key=lambda n: n.encode("utf-8")):
+        page, position = destinations[name]
+        flat.append(pikepdf.String(name))
+        flat.append(pikepdf.Array([book.pages[page].obj, *position]))
+    names = book.Root.get("/Names") or pikepdf.Dictionary()
+    names.Dests = book.make_indirect(pikepdf.Dictionary(Names=flat))
+    book.Root.Names = names
+
+
+def _link_parts(book, destinations: dict) -> list[str]:
+    """Links that went to another part go to its named destination; returns the ids no
+    part holds (their links are removed, as WeasyPrint does with a missing anchor)."""
+    import pikepdf
+
+    unresolved = []
+    for page in book.pages:
+        annotations = page.obj.get("/Annots")
+        if annotations is None:
+            continue
+        kept = pikepdf.Array()
+        for annotation in annotations:
+            action = annotation.get("/A")
+            uri = str(action.get("/URI", "")) if action is not None else ""
+            if uri.startswith(PART_LINK):
+                name = unquote(uri.removeprefix(PART_LINK))
+                if name not in destinations:
+                    unresolved.append(name)
+                    continue
+                del annotation["/A"]
+                annotation.Dest = pikepdf.String(name)
+            kept.append(annotation)
+        page.obj.Annots = kept
+    return unresolved
+
+
+def _outline(document, numbers: dict, offset: int) -> list[OutlineItem]:
+    outlines = document.Root.get("/Outlines")
+    return _outline_items(outlines.get("/First"), numbers, offset) if outlines else []
+
+
+def _outline_items(item, numbers: dict, offset: int) -> list[OutlineItem]:
+    items = []
+    while item is not None:
+        destination = item.Dest
+        items.append(OutlineItem(
+            item.Title, offset + numbers[destination[0].objgen], tuple(destination[1:]),
+            tuple(_outline_items(item.get("/First"), numbers, offset)),
+            int(item.get("/Count", 0)) < 0))
+        item = item.get("/Next")
+    return items
+
+
+def _write_outline(book, items: list[OutlineItem]) -> None:
+    import pikepdf
+
+    if not items:
+        return
+    root = book.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Outlines))
+    root.Count = _write_outline_items(book, items, root)
+    book.Root.Outlines = root
+
+
+def _write_outline_items(book, items: list[OutlineItem], parent) -> int:
+    """Writes `items` under `parent`; returns how many of them a reader sees open (the
+    /Count of ISO 32000-1, 12.3.3)."""
+    import pikepdf
+
+    written, visible = [], len(items)
+    for item in items:
+        entry = book.make_indirect(pikepdf.Dictionary(
+            Title=item.title, Parent=parent,
+            Dest=pikepdf.Array([book.pages[item.page].obj, *item.position])))
+        if item.children:
+            shown = _write_outline_items(book, list(item.children), entry)
+            entry.Count = -len(item.children) if item.closed else shown
+            visible += 0 if item.closed else shown
+        if written:
+            entry.Prev = written[-1]
+            written[-1].Next = entry
+        written.append(entry)
+    parent.First, parent.Last = written[0], written[-1]
+    return visible
+
+
+def _lay_folios_over(book, folios, folio_pages: list[bool]) -> None:
+    """Each page that shows a folio gets the folio document's page laid over it, at the
+    same place: qpdf makes a page a form bounded by its trim box, and both pages have the
+    same one."""
+    import pikepdf
+
+    if len(folios.pages) != len(book.pages):
+        raise ValueError(f"the folio document has {len(folios.pages)} pages, the book "
+                         f"{len(book.pages)}")
+    for page, folio, shown in zip(book.pages, folios.pages, folio_pages, strict=True):
+        if shown:
+            page.add_overlay(folio, pikepdf.Rectangle(*page.trimbox))

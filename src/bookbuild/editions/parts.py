@@ -1,0 +1,370 @@
+"""The print edition laid out in parts: one WeasyPrint document per chapter, in parallel.
+
+Each chapter opens on a right-hand page, so each is a page sequence of its own once we know
+where it starts — and where it starts changes only its folios. So:
+
+1. the parts — the opening (title page, contents), each chapter, the back matter
+   (bibliography, contributors), the index with the colophon — are rendered to HTML here;
+   a link to another part is written `bookbuild-part:ID`, which join.py makes a link
+   inside the book again;
+2. each part is laid out in a worker process (`--jobs`), checked by the preflight, and
+   written as a PDF without its folios; every part but the last ends on a left-hand page
+   (parts.css). Its PDF is kept under the build folder by the digest of what it is made
+   of — its HTML, the stylesheets, the files they may read, bookbuild's environment — and
+   not by where it starts: a chapter that grows by a page costs the chapters after it
+   nothing, and a chapter whose text changed is the only chapter laid out again;
+3. once the page counts are known, the contents' page numbers, the index (from the pages
+   its anchors fell on) and the folios (one small document laid over the pages) are set,
+   and join.py makes one PDF of the parts.
+
+A book laid out whole (the screen edition, tagged) is the reference this must match: the
+same pages, folios, heads, links and outline (tests/editions/test_parts.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from bookbuild.apparatus.index import build_index_html
+from bookbuild.book import Book
+from bookbuild.editions import BuildOptions, BuildResult, Edition
+from bookbuild.editions.book import (
+    allowed_folders,
+    named_sheet,
+    render_book_html,
+    stylesheets,
+)
+from bookbuild.editions.join import PART_LINK, join_parts
+from bookbuild.errors import BookError, Diagnostic
+from bookbuild.fsutil import write_atomic
+from bookbuild.typeset import preflight
+from bookbuild.typeset.engine import Stylesheet
+
+# The element that ends every part but the last (parts.css), and what marks its page.
+PART_END = '<div class="part-end" id="part-end"></div>'
+PART_END_ANCHOR = "part-end"
+# The contents are first laid out before the pages are known, with numbers this wide: the
+# real ones are no wider, so the contents take no more pages than this (checked).
+PLACEHOLDER_FOLIO = "8888"
+# Rounds of "lay the contents out with the real numbers, then count its pages again".
+MAX_PLAN_ROUNDS = 3
+CACHE_FORMAT = "1"
+
+
+@dataclass(frozen=True)
+class Part:
+    """One document of the book: what a worker needs, as plain data (it is pickled)."""
+
+    name: str  # "opening", "chapter:<id>", "back", "index", "folios"
+    html: str
+    padded: bool = True  # ends with PART_END, whose page is dropped
+    folios: bool = False  # keep its folios (only the folio document draws any)
+    sources: dict[str, preflight.Source] = field(default_factory=dict)  # its chapters
+
+
+@dataclass(frozen=True)
+class LaidOutPart:
+    """A part laid out: its PDF, its pages, the page (0-based) of each element id, which
+    pages show a folio, and what the layout and its preflight warned of."""
+
+    name: str
+    pdf: bytes
+    pages: int
+    anchors: dict[str, int]
+    folio_pages: tuple[bool, ...]
+    warnings: tuple[Diagnostic, ...]
+
+
+@dataclass(frozen=True)
+class Setting:
+    """What every part of one build is laid out with (sent to each worker once per part)."""
+
+    sheets: tuple[Stylesheet, ...]
+    root: Path
+    allowed: tuple[Path, ...]
+    pdf_variant: str | None
+
+
+# --- in the worker ------------------------------------------------------------------------
+
+
+def lay_out_part(part: Part, setting: Setting) -> LaidOutPart:
+    """Lay one part out, check it with the preflight and write its PDF (in a worker)."""
+    from bookbuild.typeset import notesplit
+    from bookbuild.typeset.engine import lay_out, pdf_bytes
+
+    html, document, messages = notesplit.lay_out(part.html, lambda h: lay_out(
+        h, list(setting.sheets), setting.root, setting.allowed))
+    warnings = list(dict.fromkeys(messages))
+    warnings += preflight.verify_sources(document, part.sources)
+    pages = document.pages
+    if part.padded:
+        if PART_END_ANCHOR not in pages[-1].anchors:
+            raise BookError(f"{part.name}: the part's end is not alone on its last page "
+                            "(parts.css: .part-end must open a right-hand page)")
+        pages = pages[:-1]
+    folio_pages = tuple(_take_folios(page) if not part.folios else True for page in pages)
+    anchors: dict[str, int] = {}
+    for number, page in enumerate(pages):
+        for anchor in page.anchors:
+            anchors.setdefault(anchor, number)
+    pdf = pdf_bytes(document.copy(pages), identifier_source=html,
+                    pdf_variant=setting.pdf_variant)
+    return LaidOutPart(part.name, pdf, len(pages), anchors, folio_pages, tuple(warnings))
+
+
+def _take_folios(page) -> bool:
+    """Remove the page's folio (a margin box showing `counter(page)`) before it is drawn;
+    True if it had one. The folio document draws it where the page finally falls."""
+    box = page._page_box  # WeasyPrint 70's laid-out page (no public API for its boxes)
+    kept = [child for child in box.children if not _is_folio(child)]
+    had_folio = len(kept) < len(box.children)
+    box.children = kept
+    return had_folio
+
+
+def _is_folio(box) -> bool:
+    if type(box).__name__ != "MarginBox":
+        return False
+    content = box.style["content"]
+    return isinstance(content, tuple) and any(
+        kind == "counter()" and value[0] == "page" for kind, value in content)
+
+
+# --- the parts cache ----------------------------------------------------------------------
+
+
+@dataclass
+class PartCache:
+    """Laid-out parts by the digest of their inputs, as `<digest>.pdf` + `<digest>.json`."""
+
+    folder: Path
+    salt: str  # the environment and the files every part may read
+    reuse: bool = True  # False: lay everything out again (`--no-cache`), and store it
+    used: set[str] = field(default_factory=set)
+
+    def key(self, part: Part, setting: Setting) -> str:
+        digest = hashlib.sha256()
+        for value in (CACHE_FORMAT, self.salt, part.name, part.html, str(part.padded),
+                      str(part.folios), str(setting.pdf_variant),
+                      *(f"{s.name}\0{s.text}" for s in setting.sheets),
+                      *(f"{s.path}\0{s.text}" for s in part.sources.values())):
+            digest.update(hashlib.sha256(value.encode()).digest())
+        return digest.hexdigest()
+
+    def get(self, key: str) -> LaidOutPart | None:
+        self.used.add(key)
+        if not self.reuse:
+            return None
+        try:
+            record = json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
+            pdf = (self.folder / f"{key}.pdf").read_bytes()
+            if hashlib.sha256(pdf).hexdigest() != record["pdf"]:
+                return None
+            return LaidOutPart(record["name"], pdf, record["pages"], record["anchors"],
+                               tuple(record["folio_pages"]),
+                               tuple(Diagnostic(**w) for w in record["warnings"]))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def put(self, key: str, part: LaidOutPart) -> None:
+        write_atomic(self.folder / f"{key}.pdf", part.pdf)
+        record = {"name": part.name, "pdf": hashlib.sha256(part.pdf).hexdigest(),
+                  "pages": part.pages, "anchors": part.anchors,
+                  "folio_pages": list(part.folio_pages),
+                  "warnings": [{**asdict(w), "path": str(w.path)} for w in part.warnings]}
+        write_atomic(self.folder / f"{key}.json", json.dumps(record, ensure_ascii=False))
+
+    def prune(self) -> None:
+        """Forget the parts this build did not use (the cache holds one book's parts)."""
+        for path in self.folder.glob("*.*"):
+            if path.name.split(".")[0] not in self.used:
+                path.unlink(missing_ok=True)
+
+
+# --- laying the parts out ----------------------------------------------------------------
+
+
+class Layouts:
+    """Lays parts out, in worker processes when there is more than one to do, taking
+    unchanged parts from the cache."""
+
+    def __init__(self, setting: Setting, cache: PartCache, jobs: int | None,
+                 echo: Callable[[str], None]):
+        self.setting, self.cache, self.echo = setting, cache, echo
+        self.jobs = jobs or os.cpu_count() or 1
+        self.pool: ProcessPoolExecutor | None = None
+        self.laid_out = 0
+
+    def __enter__(self) -> Layouts:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+
+    def lay_out(self, parts: list[Part]) -> list[LaidOutPart]:
+        keys = [self.cache.key(part, self.setting) for part in parts]
+        found = {key: self.cache.get(key) for key in keys}
+        todo = {key: part for key, part in zip(keys, parts, strict=True) if not found[key]}
+        if todo:
+            self.echo(f"laying out {len(todo)} of {len(parts)} parts"
+                      + (f" ({self.jobs} workers)" if self._parallel(todo) else ""))
+        # Longest first: the workers finish together.
+        order = sorted(todo, key=lambda key: -len(todo[key].html))
+        if self._parallel(todo):
+            futures = {key: self._pool().submit(lay_out_part, todo[key], self.setting)
+                       for key in order}
+            results = {key: future.result() for key, future in futures.items()}
+        else:
+            results = {key: lay_out_part(todo[key], self.setting) for key in order}
+        for key, result in results.items():
+            self.cache.put(key, result)
+            found[key] = result
+        self.laid_out += len(results)
+        return [found[key] for key in keys]
+
+    def _parallel(self, todo: dict) -> bool:
+        return self.jobs > 1 and len(todo) > 1
+
+    def _pool(self) -> ProcessPoolExecutor:
+        if self.pool is None:
+            import weasyprint  # noqa: F401 (imported once here, not once per worker)
+
+            self.pool = ProcessPoolExecutor(max_workers=self.jobs)
+        return self.pool
+
+
+# --- the book ------------------------------------------------------------------------------
+
+
+def link_across_parts(html: str) -> str:
+    """Links to an element id that is not in this part's HTML point to another part."""
+    ids = set(re.findall(r'\bid="([^"]+)"', html))
+    return re.sub(r'href="#([^"]+)"',
+                  lambda m: m[0] if m[1] in ids else f'href="{PART_LINK}{m[1]}"', html)
+
+
+def padded(html: str) -> str:
+    """The part's HTML with the element that ends it (parts.css)."""
+    at = html.rindex("</body>")
+    return html[:at] + PART_END + "\n" + html[at:]
+
+
+def first_folios(parts: list[LaidOutPart]) -> list[int]:
+    """Where each part starts: parts follow one another, every one but the last ends on
+    a left-hand page, so each starts on a right-hand (odd) page."""
+    starts, page = [], 1
+    for part in parts:
+        starts.append(page)
+        page += part.pages
+    return starts
+
+
+def book_anchors(parts: list[LaidOutPart], starts: list[int]) -> dict[str, int]:
+    """Each element id's page (= folio) in the joined book."""
+    anchors: dict[str, int] = {}
+    for part, start in zip(parts, starts, strict=True):
+        for anchor, page in part.anchors.items():
+            anchors.setdefault(anchor, start + page)
+    return anchors
+
+
+# "page 3", "last page (3)": the preflight counts a part's pages from 1.
+PAGE_IN_MESSAGE = re.compile(r"(\bpage \(?)(\d+)")
+
+
+def at_book_pages(warning: Diagnostic, start: int) -> Diagnostic:
+    """A part's warning with its page numbers counted in the book."""
+    message = PAGE_IN_MESSAGE.sub(lambda m: f"{m[1]}{int(m[2]) + start - 1}", warning.message)
+    return Diagnostic(warning.path, warning.line, message, warning.severity, warning.col)
+
+
+def folio_html(folio_pages: list[bool]) -> str:
+    """The folio document: one empty page per page of the book (folios.css)."""
+    pages = "".join('<div class="folio-page"></div>' if shown
+                    else '<div class="folio-page no-folio"></div>' for shown in folio_pages)
+    return f'<!DOCTYPE html>\n<html lang="ja"><body>{pages}</body></html>\n'
+
+
+def write_book_in_parts(book: Book, kind: Edition, target: Path, warnings: list[Diagnostic],
+                        echo: Callable[[str], None], options: BuildOptions) -> BuildResult:
+    """The print edition laid out in parts and joined into `target` (see the module)."""
+    from bookbuild.cache import environment_digest, files_digest, resource_files
+    from bookbuild.editions.views import bibliography_html, chapter_views
+    config = book.config
+    views, occurrences = chapter_views(book, echo=echo)
+    works_html = bibliography_html(book)
+
+    def render(chapters=(), sections=(), **more) -> str:
+        return render_book_html(book, list(chapters), kind, works_html, sections=sections,
+                                contents=views, **more)
+
+    def part(name: str, html: str, **more) -> Part:
+        return Part(name, link_across_parts(padded(html) if more.get("padded", True)
+                                            else html), **more)
+
+    sheets = tuple(stylesheets(book, kind))
+    setting = Setting(sheets + (named_sheet(book, "parts.css"),), book.root,
+                      allowed_folders(book), kind.pdf_variant_for(config))
+    folio_setting = Setting(sheets + (named_sheet(book, "folios.css"),), book.root,
+                            setting.allowed, setting.pdf_variant)
+    salt = environment_digest(config) + files_digest(resource_files(config))
+    cache = PartCache(config.path(config.output.book).parent / ".bookbuild-parts" / kind.name,
+                      salt, options.reuse_parts)
+    sources = preflight.sources_for(book.chapters, book.root, book.read_text)
+    chapters = [part(f"chapter:{view.chapter.id}", render([view]),
+                     sources={view.chapter.id: sources[view.chapter.id]}) for view in views]
+    back = part("back", render(sections=("back",)))
+    placeholders = dict.fromkeys([v.anchor for v in views]
+                                 + ["bibliography", "contributors", "book-index"],
+                                 PLACEHOLDER_FOLIO)
+
+    with Layouts(setting, cache, options.jobs, echo) as layouts:
+        opening, *body = layouts.lay_out(
+            [part("opening", render(sections=("opening",), toc_pages=placeholders)),
+             *chapters, back])
+        for _ in range(MAX_PLAN_ROUNDS):
+            starts = first_folios([opening, *body])
+            anchors = book_anchors([opening, *body], starts)
+            echo("index: setting page numbers")
+            index_html = (build_index_html(book.index, anchors, occurrences)
+                          if book.index is not None else "")
+            toc = {name: anchors.get(name, starts[-1] + body[-1].pages)
+                   for name in placeholders}
+            final_opening, index = layouts.lay_out([
+                part("opening", render(sections=("opening",), toc_pages=toc)),
+                part("index", render(sections=("index", "colophon"), index_html=index_html),
+                     padded=False)])
+            if final_opening.pages == opening.pages:
+                break
+            opening = final_opening  # the contents took fewer pages: count again
+        else:
+            raise BookError("the contents' page count does not settle; lay the book out "
+                            "whole (--jobs 1 does not help: report this)")
+        parts = [final_opening, *body, index]
+        starts = first_folios(parts)
+        folio_pages = [shown for p in parts for shown in p.folio_pages]
+        folios_layouts = Layouts(folio_setting, cache, 1, echo)
+        folios, = folios_layouts.lay_out([Part("folios", folio_html(folio_pages),
+                                               padded=False, folios=True)])
+    cache.prune()
+    echo(f"joining {len(parts)} parts")
+    joined = join_parts([p.pdf for p in parts], folios.pdf, folio_pages)
+    write_atomic(target, joined.pdf)
+    anchors = book_anchors(parts, starts)
+    found = list(warnings) + [Diagnostic("build", None, f"no anchor #{name} in the book: "
+                                         "its link was left out") for name in
+                              joined.unresolved_links] + list(dict.fromkeys(
+        at_book_pages(w, start) for p, start in zip(parts, starts, strict=True)
+        for w in p.warnings))
+    return BuildResult(target, joined.pages, 0.0, found,
+                       {v.chapter.id: (anchors[v.anchor], anchors[v.end_anchor])
+                        for v in views})
