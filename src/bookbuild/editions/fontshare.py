@@ -127,12 +127,14 @@ def _identity(stream: pikepdf.Stream) -> tuple:
     from fontTools.ttLib import TTFont
 
     try:
-        font = TTFont(io.BytesIO(stream.read_bytes()), lazy=True)
-        head = font["head"]
-        return (font["name"].getDebugName(6) or "", head.fontRevision, head.created,
-                head.modified)
+        return _font_identity(TTFont(io.BytesIO(stream.read_bytes()), lazy=True))
     except Exception:  # fontTools raises many kinds on what is not a font it reads
         return ("unreadable", stream.objgen)
+
+
+def _font_identity(font) -> tuple:
+    head = font["head"]
+    return (font["name"].getDebugName(6) or "", head.fontRevision, head.created, head.modified)
 
 
 def _stored_size(stream: pikepdf.Stream) -> int:
@@ -196,10 +198,8 @@ def _faces(path: Path, mtime: float) -> tuple[tuple[tuple, _Face], ...]:
         fonts = [TTFont(str(path), lazy=True)]
     faces = []
     for index, font in enumerate(fonts):
-        head = font["head"]
-        identity = (font["name"].getDebugName(6), head.fontRevision, head.created,
-                    head.modified)
-        faces.append((identity, _Face(path, index, font["maxp"].numGlyphs, "fvar" in font)))
+        faces.append((_font_identity(font),
+                      _Face(path, index, font["maxp"].numGlyphs, "fvar" in font)))
     return tuple(faces)
 
 
