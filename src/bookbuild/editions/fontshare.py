@@ -1,0 +1,363 @@
+"""One font program per font in a PDF joined from separately laid-out parts.
+
+Each part WeasyPrint writes embeds its own subset of the same fonts, so a book joined from
+N parts would carry its CJK fonts N times. WeasyPrint 70 subsets with HarfBuzz keeping the
+original glyph ids (RETAIN_GIDS) and shows text through Identity-H, so every part's content
+streams name glyphs by their ids in the original font. One subset of the original to the
+union of the glyphs all parts use can therefore replace every part's program unchanged:
+`share_fonts` makes it, once per font, and points each part's font descriptor at it.
+
+The subset is made exactly as WeasyPrint makes its own (same two HarfBuzz passes, flags and
+dropped tables): the same glyphs give the same bytes, which the tests check.
+
+What stays per part is small: each part's font dictionaries, /W and ToUnicode. Saved
+without object streams, those dictionaries still cost some 10 % of a chapter-sized book;
+the joiner should save with `object_stream_mode=pikepdf.ObjectStreamMode.generate` (as
+WeasyPrint writes), which brings the joined book within 4 % of the one-document build.
+"""
+
+from __future__ import annotations
+
+import ctypes.util
+import functools
+import hashlib
+import io
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pikepdf
+
+from bookbuild.typeset.fonts import FONT_SUFFIXES
+
+PROGRAM_KEYS = ("/FontFile2", "/FontFile3")  # TrueType, OpenType (CFF) font programs
+CID_FONT_TYPES = ("/CIDFontType0", "/CIDFontType2")
+# The tables WeasyPrint 70's `Font._harfbuzz_subset` drops (weasyprint/pdf/fonts.py).
+DROPPED_TABLES = (b"BASE", b"DSIG", b"EBDT", b"EBLC", b"EBSC", b"GPOS", b"GSUB", b"JSTF",
+                  b"LTSH", b"PCLT", b"SVG ")
+TAG_LENGTH = 6  # the subset tag: six capital letters and "+" before the font's name
+
+
+@dataclass
+class FontSharing:
+    """What `share_fonts` did: figures for the build's report and the tests."""
+
+    merged: list[str] = field(default_factory=list)  # PostScript names now carried once
+    # PostScript name → why its several programs were left as they were
+    left_alone: dict[str, str] = field(default_factory=dict)
+    streams_before: int = 0  # font program streams
+    streams_after: int = 0
+    bytes_before: int = 0  # their stored (compressed) bytes
+    bytes_after: int = 0
+
+
+@dataclass
+class _Program:
+    """A font program stream and the CIDFont dictionaries that use it."""
+
+    stream: pikepdf.Stream
+    key: str  # /FontFile2 or /FontFile3
+    identity: tuple  # (PostScript name, revision, created, modified) read from its `head`
+    cid_fonts: list[pikepdf.Dictionary] = field(default_factory=list)
+
+
+def share_fonts(pdf: pikepdf.Pdf, directories: tuple[str, ...], *,
+                hinting: bool = False) -> FontSharing:
+    """Make each font embedded several times in `pdf` embedded once (changes `pdf`).
+
+    Programs are grouped by the font they are subsets of (their PostScript name and the
+    `head` table's version and dates, which subsetting keeps). For each group of several,
+    the original is looked up by PostScript name in `directories` (a book's
+    `fonts.directories`), subset once to the union of the glyphs the group's CIDFonts list
+    in /W, and shared by all their descriptors. A group whose original is not found is left
+    alone and named in `FontSharing.left_alone`. `hinting` is WeasyPrint's option of that
+    name the parts were written with (WeasyPrint's and bookbuild's default: off).
+    """
+    programs = _programs(pdf)
+    sharing = FontSharing(streams_before=len(programs),
+                          bytes_before=sum(_stored_size(p.stream) for p in programs))
+    groups: dict[tuple, list[_Program]] = {}
+    for program in programs:
+        groups.setdefault((program.key, program.identity), []).append(program)
+    type0_fonts = _type0_parents(pdf)
+    kept: list[pikepdf.Stream] = []  # the programs the PDF carries afterwards
+    for (key, identity), group in groups.items():
+        name = identity[0]
+        if len(group) == 1:
+            kept.append(group[0].stream)
+            continue
+        cid_fonts = [cid_font for program in group for cid_font in program.cid_fonts]
+        reason = _unshareable(cid_fonts)
+        face = None if reason else _find_original(identity, directories)
+        if face is None:
+            sharing.left_alone[name] = reason or (
+                f"no face of this name, version and date in {', '.join(directories)}")
+            kept.extend(program.stream for program in group)
+            continue
+        glyphs = set().union(*(_widths_glyphs(cid_font) for cid_font in cid_fonts))
+        kept.append(_share(pdf, key, face, glyphs, cid_fonts, type0_fonts, hinting))
+        sharing.merged.append(name)
+    sharing.streams_after = len(kept)
+    sharing.bytes_after = sum(_stored_size(stream) for stream in kept)
+    return sharing
+
+
+def _programs(pdf: pikepdf.Pdf) -> list[_Program]:
+    """Every embedded font program of a CIDFont in `pdf`, each once, with its users."""
+    found: dict[tuple[int, int], _Program] = {}
+    for obj in pdf.objects:
+        if not (isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/Font"
+                and obj.get("/Subtype") in CID_FONT_TYPES):
+            continue
+        descriptor = obj.get("/FontDescriptor")
+        for key in PROGRAM_KEYS:
+            stream = descriptor.get(key) if descriptor is not None else None
+            if stream is None:
+                continue
+            if stream.objgen not in found:
+                found[stream.objgen] = _Program(stream, key, _identity(stream))
+            found[stream.objgen].cid_fonts.append(obj)
+    return list(found.values())
+
+
+def _identity(stream: pikepdf.Stream) -> tuple:
+    """What tells a font apart from another version of it: its PostScript name, revision
+    and dates (HarfBuzz's subsetter copies `head` as it is). A program that is no OpenType
+    font (a bare CFF, say) gets an identity of its own: it is shared with nothing."""
+    from fontTools.ttLib import TTFont
+
+    try:
+        return _font_identity(TTFont(io.BytesIO(stream.read_bytes()), lazy=True))
+    except Exception:  # fontTools raises many kinds on what is not a font it reads
+        return ("unreadable", stream.objgen)
+
+
+def _font_identity(font) -> tuple:
+    head = font["head"]
+    return (font["name"].getDebugName(6) or "", head.fontRevision, head.created, head.modified)
+
+
+def _stored_size(stream: pikepdf.Stream) -> int:
+    return len(stream.read_raw_bytes())
+
+
+def _unshareable(cid_fonts: list[pikepdf.Dictionary]) -> str | None:
+    """Why the group's glyph ids cannot be trusted to be the original font's, if so."""
+    for cid_font in cid_fonts:
+        if cid_font.get("/CIDToGIDMap", pikepdf.Name.Identity) != pikepdf.Name.Identity:
+            return "a CIDFont maps CIDs to glyphs through a CIDToGIDMap stream"
+        if "/W" not in cid_font:
+            return "a CIDFont lists no glyph widths (/W): the glyphs it uses are unknown"
+    return None
+
+
+def _widths_glyphs(cid_font: pikepdf.Dictionary) -> set[int]:
+    """The glyph ids a CIDFont's /W lists: WeasyPrint gives a width to every glyph it draws
+    (and to .notdef when a character is missing). /W holds `c [w1 w2 …]` and `c1 c2 w`."""
+    widths = list(cid_font["/W"])
+    glyphs: set[int] = set()
+    i = 0
+    while i < len(widths):
+        first = int(widths[i])
+        if isinstance(widths[i + 1], pikepdf.Array):
+            glyphs.update(range(first, first + len(widths[i + 1])))
+            i += 2
+        else:
+            glyphs.update(range(first, int(widths[i + 1]) + 1))
+            i += 3
+    return glyphs
+
+
+@dataclass(frozen=True)
+class _Face:
+    path: Path
+    index: int  # in a collection (.ttc/.otc)
+    glyph_count: int
+    variable: bool
+
+
+def _find_original(identity: tuple, directories: tuple[str, ...]) -> _Face | None:
+    """The face in `directories` the programs were cut from, if there."""
+    for directory in directories:
+        for path in sorted(Path(directory).glob("**/*")):
+            if path.suffix.lower() in FONT_SUFFIXES:
+                for face_identity, face in _faces(path, path.stat().st_mtime):
+                    if face_identity == identity and not face.variable:
+                        return face
+    return None
+
+
+@functools.cache
+def _faces(path: Path, mtime: float) -> tuple[tuple[tuple, _Face], ...]:
+    """(identity, face) of every face in a font file (cached while the file is unchanged)."""
+    from fontTools.ttLib import TTCollection, TTFont
+
+    if path.suffix.lower() in (".ttc", ".otc"):
+        fonts = TTCollection(str(path), lazy=True).fonts
+    else:
+        fonts = [TTFont(str(path), lazy=True)]
+    faces = []
+    for index, font in enumerate(fonts):
+        faces.append((_font_identity(font),
+                      _Face(path, index, font["maxp"].numGlyphs, "fvar" in font)))
+    return tuple(faces)
+
+
+def _share(pdf: pikepdf.Pdf, key: str, face: _Face, glyphs: set[int],
+           cid_fonts: list[pikepdf.Dictionary], type0_fonts: dict,
+           hinting: bool) -> pikepdf.Stream:
+    """Point every CIDFont of a group at one subset of `face` to `glyphs`; return it."""
+    # Ids past the font's last glyph stand for characters it lacks: WeasyPrint then draws
+    # them as .notdef through an Encoding CMap, and keeps .notdef's outline.
+    notdef_outline = max(glyphs) >= face.glyph_count
+    glyphs = {glyph for glyph in glyphs if glyph < face.glyph_count} | {0}
+    data = subset(face.path, face.index, glyphs, hinting=hinting, notdef_outline=notdef_outline)
+    stream = pikepdf.Stream(pdf, zlib.compress(data))
+    stream.Filter = pikepdf.Name.FlateDecode
+    if key == "/FontFile3":
+        stream.Subtype = pikepdf.Name.OpenType
+    else:
+        stream.Length1 = len(data)
+    shared = pdf.make_indirect(stream)
+    cid_set = None  # made when a descriptor has one: it must list the new program's glyphs
+    tag = _subset_tag(data)
+    for cid_font in cid_fonts:
+        descriptor = cid_font.FontDescriptor
+        descriptor[key] = shared
+        if "/CIDSet" in descriptor:
+            cid_set = cid_set or pdf.make_indirect(_cid_set(pdf, glyphs))
+            descriptor.CIDSet = cid_set
+        descriptor.FontName = _retagged(descriptor.FontName, tag)
+        cid_font.BaseFont = _retagged(cid_font.BaseFont, tag)
+        for type0 in type0_fonts.get(cid_font.objgen, ()):
+            type0.BaseFont = _retagged(type0.BaseFont, tag)
+    return shared
+
+
+def _type0_parents(pdf: pikepdf.Pdf) -> dict[tuple[int, int], list[pikepdf.Dictionary]]:
+    """The Type0 fonts of each CIDFont, whose /BaseFont carries the same subset tag."""
+    parents: dict[tuple[int, int], list[pikepdf.Dictionary]] = {}
+    for obj in pdf.objects:
+        if (isinstance(obj, pikepdf.Dictionary) and obj.get("/Subtype") == "/Type0"
+                and "/DescendantFonts" in obj):
+            for descendant in obj.DescendantFonts:
+                parents.setdefault(descendant.objgen, []).append(obj)
+    return parents
+
+
+def _subset_tag(data: bytes) -> str:
+    """Six capital letters drawn from the program's bytes: the same subset, the same tag."""
+    digest = hashlib.sha256(data).digest()
+    return "".join(chr(ord("A") + byte % 26) for byte in digest[:TAG_LENGTH])
+
+
+def _retagged(name: pikepdf.Name, tag: str) -> pikepdf.Name:
+    text = str(name)[1:]
+    if len(text) > TAG_LENGTH and text[TAG_LENGTH] == "+":
+        text = text[TAG_LENGTH + 1:]
+    return pikepdf.Name(f"/{tag}+{text}")
+
+
+def _cid_set(pdf: pikepdf.Pdf, glyphs: set[int]) -> pikepdf.Stream:
+    """A /CIDSet: one bit per CID from 0, most significant bit first, set if present."""
+    bits = bytearray((max(glyphs) + 8) // 8)
+    for glyph in glyphs:
+        bits[glyph // 8] |= 0x80 >> (glyph % 8)
+    stream = pikepdf.Stream(pdf, zlib.compress(bytes(bits)))
+    stream.Filter = pikepdf.Name.FlateDecode
+    return stream
+
+
+def subset(path: Path, index: int, glyphs: set[int], *, hinting: bool = False,
+           notdef_outline: bool = False) -> bytes:
+    """The face `index` of the font file `path` cut down to `glyphs`, keeping glyph ids, as
+    WeasyPrint 70 cuts it: with HarfBuzz when it has hb-subset, else with fontTools (for
+    a CJK face, HarfBuzz takes a tenth of a second, fontTools from 2 to over 10 s)."""
+    from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
+
+    if harfbuzz_subset is not None and harfbuzz.hb_version_atleast(4, 1, 0):
+        return _harfbuzz_subset(path, index, glyphs, hinting, notdef_outline)
+    return _fonttools_subset(path, index, glyphs, hinting, notdef_outline)
+
+
+@functools.cache
+def _harfbuzz_file_api():
+    """HarfBuzz's functions to open a font file, which WeasyPrint's bindings (it only gets
+    faces from Pango) lack: declared over its FFI, whose types they share."""
+    import cffi
+    from weasyprint.text import ffi as weasyprint_ffi
+
+    ffi = cffi.FFI()
+    ffi.include(weasyprint_ffi.ffi)
+    ffi.cdef("""
+        hb_blob_t * hb_blob_create_from_file_or_fail (const char *file_name);
+        hb_face_t * hb_face_create (hb_blob_t *blob, unsigned int index);
+    """)
+    return ffi.dlopen(ctypes.util.find_library("harfbuzz") or "libharfbuzz.so.0")
+
+
+def _harfbuzz_subset(path: Path, index: int, glyphs: set[int], hinting: bool,
+                     notdef_outline: bool) -> bytes:
+    """WeasyPrint's `Font._harfbuzz_subset`: a first pass keeps the glyphs with their ids
+    (the others are left empty), a second drops the empty ones after the last used."""
+    from weasyprint.text.ffi import ffi, harfbuzz, harfbuzz_subset
+    from weasyprint.text.fonts import get_hb_object_data
+
+    hb = _harfbuzz_file_api()
+    blob = hb.hb_blob_create_from_file_or_fail(str(path).encode())
+    if blob == ffi.NULL:
+        raise OSError(f"HarfBuzz cannot read {path}")
+    blob = ffi.gc(blob, harfbuzz.hb_blob_destroy)
+    face = ffi.gc(hb.hb_face_create(blob, index), harfbuzz.hb_face_destroy)
+    subset_input = ffi.gc(harfbuzz_subset.hb_subset_input_create_or_fail(),
+                          harfbuzz_subset.hb_subset_input_destroy)
+
+    def add(hb_set, values) -> None:
+        values = sorted(values)
+        harfbuzz.hb_set_add_sorted_array(
+            hb_set, ffi.new(f"hb_codepoint_t[{len(values)}]", values), len(values))
+
+    glyph_set = harfbuzz_subset.hb_subset_input_glyph_set(subset_input)
+    add(glyph_set, glyphs)
+    add(harfbuzz_subset.hb_subset_input_set(
+        subset_input, harfbuzz_subset.HB_SUBSET_SETS_DROP_TABLE_TAG),
+        (harfbuzz.hb_tag_from_string(tag, -1) for tag in DROPPED_TABLES))
+    flags = (harfbuzz_subset.HB_SUBSET_FLAGS_PASSTHROUGH_UNRECOGNIZED
+             | harfbuzz_subset.HB_SUBSET_FLAGS_DESUBROUTINIZE)
+    if notdef_outline:
+        flags |= harfbuzz_subset.HB_SUBSET_FLAGS_NOTDEF_OUTLINE
+    harfbuzz_subset.hb_subset_input_set_flags(
+        subset_input, flags | harfbuzz_subset.HB_SUBSET_FLAGS_RETAIN_GIDS)
+    first = ffi.gc(harfbuzz_subset.hb_subset_or_fail(face, subset_input),
+                   harfbuzz.hb_face_destroy)
+    if first == ffi.NULL:
+        raise ValueError(f"HarfBuzz cannot subset {path} (face {index})")
+
+    add(glyph_set, range(max(glyphs) + 1))  # the first pass's output has only these
+    if not hinting:
+        flags |= harfbuzz_subset.HB_SUBSET_FLAGS_NO_HINTING
+    harfbuzz_subset.hb_subset_input_set_flags(subset_input, flags)
+    second = ffi.gc(harfbuzz_subset.hb_subset_or_fail(first, subset_input),
+                    harfbuzz.hb_face_destroy)
+    if second == ffi.NULL:
+        raise ValueError(f"HarfBuzz cannot subset {path} (face {index})")
+    return get_hb_object_data(second)
+
+
+def _fonttools_subset(path: Path, index: int, glyphs: set[int], hinting: bool,
+                      notdef_outline: bool) -> bytes:
+    """WeasyPrint's `Font._fonttools_subset` (its fallback without hb-subset)."""
+    from fontTools import subset as ft_subset
+    from fontTools.ttLib import TTFont
+
+    options = ft_subset.Options(
+        retain_gids=True, passthrough_tables=True, ignore_missing_glyphs=True,
+        hinting=hinting, desubroutinize=True, notdef_outline=notdef_outline)
+    options.drop_tables += ["GSUB", "GPOS", "SVG"]
+    subsetter = ft_subset.Subsetter(options)
+    subsetter.populate(gids=sorted(glyphs))
+    font = TTFont(str(path), fontNumber=index)
+    subsetter.subset(font)
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
