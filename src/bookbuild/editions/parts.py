@@ -357,12 +357,15 @@ def write_book_in_parts(book: Book, kind: Edition, target: Path, warnings: list[
                                                padded=False, folios=True)])
     cache.prune()
     echo(f"joining {len(parts)} parts")
-    joined = join_parts([p.pdf for p in parts], folios.pdf, folio_pages)
+    joined = join_parts([p.pdf for p in parts], folios.pdf, folio_pages,
+                        font_directories=config.fonts.directories)
     write_atomic(target, joined.pdf)
     anchors = book_anchors(parts, starts)
     found = list(warnings) + [Diagnostic("build", None, f"no anchor #{name} in the book: "
                                          "its link was left out") for name in
-                              joined.unresolved_links] + list(dict.fromkeys(
+                              joined.unresolved_links] + [
+        Diagnostic("build", None, f"font {name} is embedded once per chapter: {why}")
+        for name, why in joined.fonts_not_shared.items()] + list(dict.fromkeys(
         at_book_pages(w, start) for p, start in zip(parts, starts, strict=True)
         for w in p.warnings))
     return BuildResult(target, joined.pages, 0.0, found,
