@@ -38,36 +38,49 @@ class OutlineItem:
     closed: bool
 
 
-def join_parts(parts: list[bytes], folios: bytes, folio_pages: list[bool], *,
+def join_parts(parts: list[bytes], folios: bytes, kinds: list[str], *,
                font_directories: tuple[str, ...] = ()) -> JoinedBook:
-    """The parts' pages in order, one name tree and outline, the folios laid over the
-    pages that show one, fonts shared; `folios` has one page per page of the book."""
+    """One book of the parts' pages, in order, with one name tree and outline, and fonts
+    shared. `folios` has a page for each page of the book, whose kind `kinds` says:
+    "folio" (a part's next page, with the folio page laid over it), "plain" (a part's next
+    page as it is) or "blank" (the folio document's page itself: a blank page)."""
     import pikepdf
 
-    documents = [pikepdf.open(io.BytesIO(part)) for part in parts]
-    book = documents[0]
+    book = pikepdf.new()
+    folio_document = pikepdf.open(io.BytesIO(folios))
+    if len(folio_document.pages) != len(kinds):
+        raise ValueError(f"the folio document has {len(folio_document.pages)} pages, "
+                         f"the book {len(kinds)}")
+    pages = iter(enumerate(kinds))
     destinations: dict[str, tuple[int, list]] = {}
     outline: list[OutlineItem] = []
-    offset = 0
-    for document in documents:
+    for number, part in enumerate(parts):
+        document = pikepdf.open(io.BytesIO(part))
+        if number == 0:  # the opening's document settings are the book's
+            _take_catalog(book, document)
+            version = document.pdf_version
+        offset = len(book.pages)
         numbers = {page.obj.objgen: n for n, page in enumerate(document.pages)}
         for name, (page, position) in _destinations(document, numbers).items():
             destinations.setdefault(name, (offset + page, position))
         outline += _outline(document, numbers, offset)
-        if document is not book:
-            with warnings.catch_warnings():  # the names are carried over above
-                warnings.simplefilter("ignore", pikepdf.exceptions.PageCopyWarning)
-                book.pages.extend(document.pages)
-        offset += len(document.pages)
+        for page in document.pages:
+            at, kind = next(pages)
+            _append(book, page)
+            if kind == "folio":
+                book.pages[at].add_overlay(folio_document.pages[at],
+                                           pikepdf.Rectangle(*book.pages[at].trimbox))
+        if number < len(parts) - 1 and len(document.pages) % 2:
+            at, kind = next(pages)
+            _append(book, folio_document.pages[at])
     _write_destinations(book, destinations)
     unresolved = _link_parts(book, destinations)
     _write_outline(book, outline)
-    _lay_folios_over(book, pikepdf.open(io.BytesIO(folios)), folio_pages)
     fonts = share_fonts(book, font_directories)
     out = io.BytesIO()
     # Object streams: each part brings its own font dictionaries, widths and ToUnicode
     # maps, which only compress well together (fontshare.py measured +13 % without).
-    book.save(out, deterministic_id=True, compress_streams=True,
+    book.save(out, deterministic_id=True, min_version=version, compress_streams=True,
               object_stream_mode=pikepdf.ObjectStreamMode.generate)
     return JoinedBook(out.getvalue(), len(book.pages), unresolved, fonts.left_alone)
 
@@ -171,15 +184,25 @@ def _write_outline_items(book, items: list[OutlineItem], parent) -> int:
     return visible
 
 
-def _lay_folios_over(book, folios, folio_pages: list[bool]) -> None:
-    """Each page that shows a folio gets the folio document's page laid over it, at the
-    same place: qpdf makes a page a form bounded by its trim box, and both pages have the
-    same one."""
+def _append(book, page) -> None:
     import pikepdf
 
-    if len(folios.pages) != len(book.pages):
-        raise ValueError(f"the folio document has {len(folios.pages)} pages, the book "
-                         f"{len(book.pages)}")
-    for page, folio, shown in zip(book.pages, folios.pages, folio_pages, strict=True):
-        if shown:
-            page.add_overlay(folio, pikepdf.Rectangle(*page.trimbox))
+    with warnings.catch_warnings():  # named destinations are carried over by join_parts
+        warnings.simplefilter("ignore", pikepdf.exceptions.PageCopyWarning)
+        book.pages.append(page)
+
+
+# What the book takes from its first part's catalog: how it opens, its language, its
+# metadata and, for PDF/X, its output intent. Names and outline are the join's own.
+CATALOG_KEYS = ("/Lang", "/Metadata", "/OutputIntents", "/ViewerPreferences", "/PageMode",
+                "/PageLayout", "/MarkInfo")
+
+
+def _take_catalog(book, first) -> None:
+    for key in CATALOG_KEYS:
+        if key in first.Root:
+            value = first.Root[key]
+            book.Root[key] = book.copy_foreign(
+                value if value.is_indirect else first.make_indirect(value))
+    if "/Info" in first.trailer:
+        book.docinfo = book.copy_foreign(first.trailer.Info)

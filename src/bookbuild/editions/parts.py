@@ -8,14 +8,15 @@ where it starts — and where it starts changes only its folios. So:
    a link to another part is written `bookbuild-part:ID`, which join.py makes a link
    inside the book again;
 2. each part is laid out in a worker process (`--jobs`), checked by the preflight, and
-   written as a PDF without its folios; every part but the last ends on a left-hand page
-   (parts.css). Its PDF is kept under the build folder by the digest of what it is made
-   of — its HTML, the stylesheets, the files they may read, bookbuild's environment — and
-   not by where it starts: a chapter that grows by a page costs the chapters after it
+   written as a PDF without its folios. Its PDF is kept under the build folder by the
+   digest of what it is made of — its HTML, the stylesheets, the files they may read,
+   bookbuild's environment — and not by where it starts: a chapter that grows by a page costs the chapters after it
    nothing, and a chapter whose text changed is the only chapter laid out again;
 3. once the page counts are known, the contents' page numbers, the index (from the pages
-   its anchors fell on) and the folios (one small document laid over the pages) are set,
-   and join.py makes one PDF of the parts.
+   its anchors fell on) and the folios are set. The folios are one small document with a
+   page for each page of the book (folios.css), laid over the parts' pages; its blank
+   pages are the left-hand pages left blank where a part ends on a right-hand page and
+   the next opens on the right. join.py makes one PDF of it all.
 
 A book laid out whole (the screen edition, tagged) is the reference this must match: the
 same pages, folios, heads, links and outline (tests/editions/test_parts.py).
@@ -47,9 +48,6 @@ from bookbuild.fsutil import write_atomic
 from bookbuild.typeset import preflight
 from bookbuild.typeset.engine import Stylesheet
 
-# The element that ends every part but the last (parts.css), and what marks its page.
-PART_END = '<div class="part-end" id="part-end"></div>'
-PART_END_ANCHOR = "part-end"
 # The contents are first laid out before the pages are known, with numbers this wide: the
 # real ones are no wider, so the contents take no more pages than this (checked).
 PLACEHOLDER_FOLIO = "8888"
@@ -64,7 +62,6 @@ class Part:
 
     name: str  # "opening", "chapter:<id>", "back", "index", "folios"
     html: str
-    padded: bool = True  # ends with PART_END, whose page is dropped
     folios: bool = False  # keep its folios (only the folio document draws any)
     sources: dict[str, preflight.Source] = field(default_factory=dict)  # its chapters
 
@@ -80,6 +77,7 @@ class LaidOutPart:
     anchors: dict[str, int]
     folio_pages: tuple[bool, ...]
     warnings: tuple[Diagnostic, ...]
+    errors: tuple[Diagnostic, ...] = ()  # the preflight's: the book is not written
 
 
 @dataclass(frozen=True)
@@ -103,13 +101,14 @@ def lay_out_part(part: Part, setting: Setting) -> LaidOutPart:
     html, document, messages = notesplit.lay_out(part.html, lambda h: lay_out(
         h, list(setting.sheets), setting.root, setting.allowed))
     warnings = list(dict.fromkeys(messages))
-    warnings += preflight.verify_sources(document, part.sources)
+    errors: tuple[Diagnostic, ...] = ()
+    try:
+        warnings += preflight.verify_sources(document, part.sources)
+    except BookError as failed:  # reported with every other part's, at the book's pages
+        errors = tuple(failed.diagnostics)
     pages = document.pages
-    if part.padded:
-        if PART_END_ANCHOR not in pages[-1].anchors:
-            raise BookError(f"{part.name}: the part's end is not alone on its last page "
-                            "(parts.css: .part-end must open a right-hand page)")
-        pages = pages[:-1]
+    if errors:
+        return LaidOutPart(part.name, b"", len(pages), {}, (), tuple(warnings), errors)
     folio_pages = tuple(_take_folios(page) if not part.folios else True for page in pages)
     anchors: dict[str, int] = {}
     for number, page in enumerate(pages):
@@ -152,8 +151,8 @@ class PartCache:
 
     def key(self, part: Part, setting: Setting) -> str:
         digest = hashlib.sha256()
-        for value in (CACHE_FORMAT, self.salt, part.name, part.html, str(part.padded),
-                      str(part.folios), str(setting.pdf_variant),
+        for value in (CACHE_FORMAT, self.salt, part.name, part.html, str(part.folios),
+                      str(setting.pdf_variant),
                       *(f"{s.name}\0{s.text}" for s in setting.sheets),
                       *(f"{s.path}\0{s.text}" for s in part.sources.values())):
             digest.update(hashlib.sha256(value.encode()).digest())
@@ -226,7 +225,8 @@ class Layouts:
         else:
             results = {key: lay_out_part(todo[key], self.setting) for key in order}
         for key, result in results.items():
-            self.cache.put(key, result)
+            if not result.errors:
+                self.cache.put(key, result)
             found[key] = result
         self.laid_out += len(results)
         return [found[key] for key in keys]
@@ -252,20 +252,25 @@ def link_across_parts(html: str) -> str:
                   lambda m: m[0] if m[1] in ids else f'href="{PART_LINK}{m[1]}"', html)
 
 
-def padded(html: str) -> str:
-    """The part's HTML with the element that ends it (parts.css)."""
-    at = html.rindex("</body>")
-    return html[:at] + PART_END + "\n" + html[at:]
-
-
 def first_folios(parts: list[LaidOutPart]) -> list[int]:
-    """Where each part starts: parts follow one another, every one but the last ends on
-    a left-hand page, so each starts on a right-hand (odd) page."""
+    """Where each part starts: on the right-hand (odd) page after the previous part,
+    with a blank left-hand page between them if the previous one ended on the right."""
     starts, page = [], 1
     for part in parts:
         starts.append(page)
-        page += part.pages
+        page += part.pages + part.pages % 2
     return starts
+
+
+def page_kinds(parts: list[LaidOutPart]) -> list[str]:
+    """What each page of the book is to the folio document and the join: "folio" (a
+    part's page that shows its folio), "plain" (a part's page without one) or "blank"."""
+    kinds = []
+    for number, part in enumerate(parts):
+        kinds += ["folio" if shown else "plain" for shown in part.folio_pages]
+        if part.pages % 2 and number < len(parts) - 1:
+            kinds.append("blank")
+    return kinds
 
 
 def book_anchors(parts: list[LaidOutPart], starts: list[int]) -> dict[str, int]:
@@ -287,10 +292,24 @@ def at_book_pages(warning: Diagnostic, start: int) -> Diagnostic:
     return Diagnostic(warning.path, warning.line, message, warning.severity, warning.col)
 
 
-def folio_html(folio_pages: list[bool]) -> str:
-    """The folio document: one empty page per page of the book (folios.css)."""
-    pages = "".join('<div class="folio-page"></div>' if shown
-                    else '<div class="folio-page no-folio"></div>' for shown in folio_pages)
+def stop_on_errors(parts: list[LaidOutPart]) -> None:
+    """Every part's preflight errors at once, at the book's pages; nothing is written."""
+    errors = [at_book_pages(error, start)
+              for part, start in zip(parts, first_folios(parts), strict=True)
+              for error in part.errors]
+    if errors:
+        raise BookError(f"preflight: {len(errors)} error(s) in the laid-out pages; "
+                        "nothing was written", errors)
+
+
+FOLIO_PAGES = {"folio": '<div class="folio-page"></div>',
+               "plain": '<div class="folio-page no-folio"></div>',
+               "blank": '<div class="blank-page"></div>'}
+
+
+def folio_html(kinds: list[str]) -> str:
+    """The folio document: one empty page for each page of the book (folios.css)."""
+    pages = "".join(FOLIO_PAGES[kind] for kind in kinds)
     return f'<!DOCTYPE html>\n<html lang="ja"><body>{pages}</body></html>\n'
 
 
@@ -308,12 +327,10 @@ def write_book_in_parts(book: Book, kind: Edition, target: Path, warnings: list[
                                 contents=views, **more)
 
     def part(name: str, html: str, **more) -> Part:
-        return Part(name, link_across_parts(padded(html) if more.get("padded", True)
-                                            else html), **more)
+        return Part(name, link_across_parts(html), **more)
 
     sheets = tuple(stylesheets(book, kind))
-    setting = Setting(sheets + (named_sheet(book, "parts.css"),), book.root,
-                      allowed_folders(book), kind.pdf_variant_for(config))
+    setting = Setting(sheets, book.root, allowed_folders(book), kind.pdf_variant_for(config))
     folio_setting = Setting(sheets + (named_sheet(book, "folios.css"),), book.root,
                             setting.allowed, setting.pdf_variant)
     salt = environment_digest(config) + files_digest(resource_files(config))
@@ -331,18 +348,20 @@ def write_book_in_parts(book: Book, kind: Edition, target: Path, warnings: list[
         opening, *body = layouts.lay_out(
             [part("opening", render(sections=("opening",), toc_pages=placeholders)),
              *chapters, back])
+        stop_on_errors([opening, *body])
         for _ in range(MAX_PLAN_ROUNDS):
             starts = first_folios([opening, *body])
             anchors = book_anchors([opening, *body], starts)
             echo("index: setting page numbers")
             index_html = (build_index_html(book.index, anchors, occurrences)
                           if book.index is not None else "")
-            toc = {name: anchors.get(name, starts[-1] + body[-1].pages)
-                   for name in placeholders}
+            # The index is not laid out yet: it opens the page after the back matter.
+            anchors.setdefault("book-index", starts[-1] + body[-1].pages + body[-1].pages % 2)
+            toc = {name: anchors[name] for name in placeholders if name in anchors}
             final_opening, index = layouts.lay_out([
                 part("opening", render(sections=("opening",), toc_pages=toc)),
-                part("index", render(sections=("index", "colophon"), index_html=index_html),
-                     padded=False)])
+                part("index", render(sections=("index", "colophon"), index_html=index_html))])
+            stop_on_errors([opening, *body, index])
             if final_opening.pages == opening.pages:
                 break
             opening = final_opening  # the contents took fewer pages: count again
@@ -351,13 +370,12 @@ def write_book_in_parts(book: Book, kind: Edition, target: Path, warnings: list[
                             "whole (--jobs 1 does not help: report this)")
         parts = [final_opening, *body, index]
         starts = first_folios(parts)
-        folio_pages = [shown for p in parts for shown in p.folio_pages]
+        kinds = page_kinds(parts)
         folios_layouts = Layouts(folio_setting, cache, 1, echo)
-        folios, = folios_layouts.lay_out([Part("folios", folio_html(folio_pages),
-                                               padded=False, folios=True)])
+        folios, = folios_layouts.lay_out([Part("folios", folio_html(kinds), folios=True)])
     cache.prune()
     echo(f"joining {len(parts)} parts")
-    joined = join_parts([p.pdf for p in parts], folios.pdf, folio_pages,
+    joined = join_parts([p.pdf for p in parts], folios.pdf, kinds,
                         font_directories=config.fonts.directories)
     write_atomic(target, joined.pdf)
     anchors = book_anchors(parts, starts)

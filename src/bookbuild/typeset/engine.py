@@ -9,6 +9,7 @@ lazily: it takes a second to import, and `bookbuild --help` must not pay for it.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import re
@@ -160,26 +161,44 @@ def lay_out(html: str, stylesheets: list[Stylesheet | str], root: Path,
 
     weasyfix.install()
     weasyfix_footnotes.install()  # notes stay on their call's page
-    fetcher = ProjectFetcher(allowed)
+    sheets = tuple(s if isinstance(s, Stylesheet) else Stylesheet("stylesheet", s)
+                   for s in stylesheets)
+    css, profiles, found = _parsed(sheets, root, allowed)
     collector = WarningCollector()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collector)
+    try:
+        document = weasyprint.HTML(string=html, base_url=str(root) + "/",
+                                   url_fetcher=ProjectFetcher(allowed)
+                                   ).render(stylesheets=list(css), color_profiles=profiles)
+    finally:
+        logger.removeHandler(collector)
+    return document, list(found) + collector.found
+
+
+@functools.lru_cache(maxsize=4)
+def _parsed(sheets: tuple[Stylesheet, ...], root: Path, allowed: tuple[Path, ...]):
+    """The stylesheets parsed, with the warnings each gave. Kept: a process that lays out
+    many documents with the same sheets (the parts of a book, a note split and laid out
+    again) parses them once."""
+    import weasyprint
+
+    collector = WarningCollector()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(collector)
+    fetcher = ProjectFetcher(allowed)
     try:
         # One dict for every sheet and the render: an @color-profile read by a sheet is
         # what the PDF's OutputIntent is made from.
         profiles: dict = {}
         css = []
-        for sheet in stylesheets:
-            sheet = sheet if isinstance(sheet, Stylesheet) else Stylesheet("stylesheet", sheet)
+        for sheet in sheets:
             collector.sheet = sheet.name  # CSS() parses now: its warnings are this sheet's
             css.append(weasyprint.CSS(string=sheet.text, base_url=str(root / STYLES_DIR) + "/",
                                       url_fetcher=fetcher, color_profiles=profiles))
-        collector.sheet = None
-        document = weasyprint.HTML(string=html, base_url=str(root) + "/", url_fetcher=fetcher
-                                   ).render(stylesheets=css, color_profiles=profiles)
     finally:
         logger.removeHandler(collector)
-    return document, collector.found
+    return tuple(css), profiles, tuple(collector.found)
 
 
 def pdf_bytes(document, *, identifier_source: str, pdf_variant: str | None = None) -> bytes:
