@@ -153,10 +153,17 @@ def resource_files(config: BookConfig) -> list[Path]:
     return figures + _files_under(root / STYLES_DIR) + profile
 
 
-def files_digest(paths: Iterable[Path], read: Callable[[Path], bytes] = Path.read_bytes) -> str:
-    """SHA-256 (hex) of these files' paths and contents."""
+def files_digest(paths: Iterable[Path], root: Path) -> str:
+    """SHA-256 (hex) of these files' contents and their paths below `root` (a book moved
+    to another folder keeps its digest)."""
     digest = hashlib.sha256()
-    _feed_contents(digest, "file", paths, read)
+    for path in paths:
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            data = b"\0missing"
+        _feed(digest, str(path.relative_to(root)) if path.is_relative_to(root) else str(path),
+              data)
     return digest.hexdigest()
 
 

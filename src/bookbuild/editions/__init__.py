@@ -34,6 +34,8 @@ class BuildResult:
     # chapter id → (first page, last page), 1-based physical pages (= printed folios)
     chapter_pages: dict[str, tuple[int, int]] = field(default_factory=dict)
     reused: bool = False  # the output was up to date: nothing was laid out
+    # a book laid out in parts: the parts laid out by this build (the rest were unchanged)
+    laid_out: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

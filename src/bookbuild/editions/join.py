@@ -68,8 +68,7 @@ def join_parts(parts: list[bytes], folios: bytes, kinds: list[str], *,
             at, kind = next(pages)
             _append(book, page)
             if kind == "folio":
-                book.pages[at].add_overlay(folio_document.pages[at],
-                                           pikepdf.Rectangle(*book.pages[at].trimbox))
+                _lay_over(book.pages[at], folio_document.pages[at])
         if number < len(parts) - 1 and len(document.pages) % 2:
             at, kind = next(pages)
             _append(book, folio_document.pages[at])
@@ -182,6 +181,27 @@ def _write_outline_items(book, items: list[OutlineItem], parent) -> int:
         written.append(entry)
     parent.First, parent.Last = written[0], written[-1]
     return visible
+
+
+# The folio's name in a page's resources. pikepdf's `add_overlay` draws a random one: the
+# same book would not give the same bytes twice.
+FOLIO_XOBJECT = "/bookbuildFolio"
+
+
+def _lay_over(page, folio) -> None:
+    """`folio` (a page of the folio document) drawn over `page`, as pikepdf's add_overlay
+    does but under a fixed name. qpdf makes a page a form bounded by its trim box, and both
+    pages have the same one: it lands where it was laid out."""
+    import pikepdf
+
+    form = folio.as_form_xobject()
+    name = page.add_resource(form, pikepdf.Name.XObject, name=pikepdf.Name(FOLIO_XOBJECT))
+    placement = page.calc_form_xobject_placement(form, name, pikepdf.Rectangle(*page.trimbox),
+                                                 allow_shrink=True, allow_expand=True)
+    page.contents_add(b"q\n", prepend=True)
+    page.contents_add(b"Q\n", prepend=False)
+    page.contents_add(placement, prepend=False)
+    page.contents_coalesce()
 
 
 def _append(book, page) -> None:

@@ -10,8 +10,9 @@ where it starts — and where it starts changes only its folios. So:
 2. each part is laid out in a worker process (`--jobs`), checked by the preflight, and
    written as a PDF without its folios. Its PDF is kept under the build folder by the
    digest of what it is made of — its HTML, the stylesheets, the files they may read,
-   bookbuild's environment — and not by where it starts: a chapter that grows by a page costs the chapters after it
-   nothing, and a chapter whose text changed is the only chapter laid out again;
+   bookbuild's environment — and not by where it starts: a chapter that grows by a page
+   costs the chapters after it nothing, and a chapter whose text changed is the only
+   chapter laid out again;
 3. once the page counts are known, the contents' page numbers, the index (from the pages
    its anchors fell on) and the folios are set. The folios are one small document with a
    page for each page of the book (folios.css), laid over the parts' pages; its blank
@@ -54,6 +55,7 @@ PLACEHOLDER_FOLIO = "8888"
 # Rounds of "lay the contents out with the real numbers, then count its pages again".
 MAX_PLAN_ROUNDS = 3
 CACHE_FORMAT = "1"
+MAX_NAMES_SHOWN = 6  # the build names the parts it lays out, up to this many
 
 
 @dataclass(frozen=True)
@@ -200,7 +202,7 @@ class Layouts:
         self.setting, self.cache, self.echo = setting, cache, echo
         self.jobs = jobs or os.cpu_count() or 1
         self.pool: ProcessPoolExecutor | None = None
-        self.laid_out = 0
+        self.laid_out: list[str] = []
 
     def __enter__(self) -> Layouts:
         return self
@@ -214,8 +216,10 @@ class Layouts:
         found = {key: self.cache.get(key) for key in keys}
         todo = {key: part for key, part in zip(keys, parts, strict=True) if not found[key]}
         if todo:
+            names = [part.name for part in todo.values()]
             self.echo(f"laying out {len(todo)} of {len(parts)} parts"
-                      + (f" ({self.jobs} workers)" if self._parallel(todo) else ""))
+                      + (f" ({self.jobs} workers)" if self._parallel(todo) else "")
+                      + (": " + ", ".join(names) if len(names) <= MAX_NAMES_SHOWN else ""))
         # Longest first: the workers finish together.
         order = sorted(todo, key=lambda key: -len(todo[key].html))
         if self._parallel(todo):
@@ -228,7 +232,7 @@ class Layouts:
             if not result.errors:
                 self.cache.put(key, result)
             found[key] = result
-        self.laid_out += len(results)
+        self.laid_out += [todo[key].name for key in results]
         return [found[key] for key in keys]
 
     def _parallel(self, todo: dict) -> bool:
@@ -333,7 +337,7 @@ def write_book_in_parts(book: Book, kind: Edition, target: Path, warnings: list[
     setting = Setting(sheets, book.root, allowed_folders(book), kind.pdf_variant_for(config))
     folio_setting = Setting(sheets + (named_sheet(book, "folios.css"),), book.root,
                             setting.allowed, setting.pdf_variant)
-    salt = environment_digest(config) + files_digest(resource_files(config))
+    salt = environment_digest(config) + files_digest(resource_files(config), config.root)
     cache = PartCache(config.path(config.output.book).parent / ".bookbuild-parts" / kind.name,
                       salt, options.reuse_parts)
     sources = preflight.sources_for(book.chapters, book.root, book.read_text)
@@ -388,4 +392,5 @@ def write_book_in_parts(book: Book, kind: Edition, target: Path, warnings: list[
         for w in p.warnings))
     return BuildResult(target, joined.pages, 0.0, found,
                        {v.chapter.id: (anchors[v.anchor], anchors[v.end_anchor])
-                        for v in views})
+                        for v in views},
+                       laid_out=tuple(layouts.laid_out + folios_layouts.laid_out))

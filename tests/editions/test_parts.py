@@ -1,0 +1,253 @@
+"""The print edition laid out in parts (editions/parts.py, editions/join.py).
+
+The reference is the same book laid out as one document (`write_pdf_book`): the parts'
+book must read, link and look the same, and a change must lay out only what it changes.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bookbuild.editions import PRINT, BuildOptions
+from bookbuild.editions.parts import (
+    LaidOutPart,
+    Part,
+    PartCache,
+    Setting,
+    at_book_pages,
+    first_folios,
+    folio_html,
+    link_across_parts,
+    page_kinds,
+)
+from bookbuild.errors import Diagnostic
+from readback import page_texts
+from scratch import copy_project
+
+
+def same_glyphs(texts: tuple[str, ...]) -> tuple[str, ...]:
+    """Noto CJK draws — (U+2014) and ― (U+2015) with one glyph, and a PDF maps a glyph to
+    one character: the book laid out whole reads both as the one it met first, the book in
+    parts as each part met it (there, what the manuscript says). Compared as one."""
+    return tuple(text.replace("―", "—") for text in texts)
+
+
+def laid_out(name: str, pages: int, folios: tuple[bool, ...] | None = None) -> LaidOutPart:
+    return LaidOutPart(name, b"%PDF", pages, {}, folios or (True,) * pages, ())
+
+
+# --- pure functions ----------------------------------------------------------------------
+
+
+def test_links_to_other_parts_are_marked_and_links_inside_kept():
+    html = '<p id="here"><a href="#here">a</a><a href="#ch-002">b</a><a href="x.html">c</a>'
+    assert link_across_parts(html) == ('<p id="here"><a href="#here">a</a>'
+                                       '<a href="bookbuild-part:ch-002">b</a>'
+                                       '<a href="x.html">c</a>')
+
+
+def test_each_part_opens_on_a_right_hand_page():
+    parts = [laid_out("opening", 4), laid_out("a", 7), laid_out("b", 2), laid_out("c", 3)]
+    assert first_folios(parts) == [1, 5, 13, 15]
+    assert all(start % 2 == 1 for start in first_folios(parts))
+
+
+def test_a_blank_page_follows_a_part_that_ends_on_the_right_but_not_the_last():
+    parts = [laid_out("opening", 3, (False, False, False)), laid_out("a", 2, (False, True)),
+             laid_out("index", 1)]
+    assert page_kinds(parts) == ["plain", "plain", "plain", "blank", "plain", "folio",
+                                 "folio"]
+    assert folio_html(page_kinds(parts)).count("blank-page") == 1
+
+
+def test_warnings_name_the_books_pages_not_the_parts():
+    warning = Diagnostic("chapters/a.md", 12, "the chapter's last page (3) holds a single "
+                         "line; loose line on page 2, 0.5 em")
+    moved = at_book_pages(warning, 21)
+    assert moved.message == ("the chapter's last page (23) holds a single line; loose "
+                             "line on page 22, 0.5 em")
+    assert (moved.path, moved.line) == ("chapters/a.md", 12)
+
+
+def test_the_cache_keys_by_content_and_refuses_a_changed_file(tmp_path):
+    setting = Setting((), tmp_path, (tmp_path,), None)
+    cache = PartCache(tmp_path / "parts", "env")
+    part = Part("chapter:a", "<p>一</p>")
+    key = cache.key(part, setting)
+    assert key == PartCache(tmp_path / "other", "env").key(part, setting)
+    assert key != cache.key(Part("chapter:a", "<p>二</p>"), setting)
+    assert key != PartCache(tmp_path / "parts", "env2").key(part, setting)
+    assert cache.get(key) is None
+    cache.put(key, laid_out("chapter:a", 2))
+    assert cache.get(key).pages == 2
+    (tmp_path / "parts" / f"{key}.pdf").write_bytes(b"%PDF changed")
+    assert cache.get(key) is None
+    assert PartCache(tmp_path / "parts", "env", reuse=False).get(key) is None
+
+
+def test_the_cache_forgets_parts_the_last_build_did_not_use(tmp_path):
+    setting = Setting((), tmp_path, (tmp_path,), None)
+    cache = PartCache(tmp_path / "parts", "env")
+    old, new = (cache.key(Part("chapter:a", html), setting) for html in ("old", "new"))
+    cache.put(old, laid_out("chapter:a", 2))
+    cache.put(new, laid_out("chapter:a", 2))
+    cache.used = {new}
+    cache.prune()
+    assert sorted(p.name for p in (tmp_path / "parts").iterdir()) == [f"{new}.json",
+                                                                       f"{new}.pdf"]
+
+
+# --- the book, built ----------------------------------------------------------------------
+
+
+def build(root: Path, out: Path, *, jobs: int | None = None, reuse: bool = True):
+    from bookbuild.editions.book import build_book
+
+    return build_book(root, edition=PRINT, out_path=out,
+                      options=BuildOptions(jobs=jobs, reuse_parts=reuse))
+
+
+def whole(root: Path, out: Path):
+    """The same book laid out as one document (the reference)."""
+    from bookbuild.book import load_book
+    from bookbuild.editions.book import write_pdf_book
+
+    return write_pdf_book(load_book(root), PRINT, out, [], lambda _: None, BuildOptions())
+
+
+def reading(pdf: Path) -> dict:
+    """What a reader follows: each named destination's page, each link's target page,
+    the outline (level, title, page)."""
+    import pikepdf
+
+    document = pikepdf.open(pdf)
+    number = {page.obj.objgen: n for n, page in enumerate(document.pages, start=1)}
+    names = document.Root.Names.Dests.Names
+    destinations = {str(names[i]): number[names[i + 1][0].objgen]
+                    for i in range(0, len(names), 2)}
+    links = [(n, destinations[str(a.Dest)]) for n, page in enumerate(document.pages, 1)
+             for a in page.obj.get("/Annots", []) if "/Dest" in a]
+    outline = []
+
+    def walk(item, level):
+        while item is not None:
+            outline.append((level, str(item.Title), number[item.Dest[0].objgen]))
+            walk(item.get("/First"), level + 1)
+            item = item.get("/Next")
+
+    walk(document.Root.Outlines.First, 0)
+    return {"destinations": destinations, "links": links, "outline": outline}
+
+
+def grow_first_chapter(root: Path, paragraphs: int) -> None:
+    path = sorted((root / "chapters").glob("001-*.md"))[0]
+    text = path.read_text(encoding="utf-8")
+    added = "".join(f"\n\n校正で加えた段落{n}。" + "本文の続きである。" * 30
+                    for n in range(paragraphs))
+    path.write_text(text.rstrip("\n") + added + "\n", encoding="utf-8")
+
+
+def change_a_sentence(root: Path) -> str:
+    path = sorted((root / "chapters").glob("002-*.md"))[0]
+    text = path.read_text(encoding="utf-8")
+    at = text.index("。\n", text.index("\n---\n", 4) + 200)
+    path.write_text(text[:at] + "。校正で一文を加えた" + text[at:], encoding="utf-8")
+    return path.stem
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory):
+    """A copy of the project built in parts (and as one document, for reference)."""
+    root = copy_project(tmp_path_factory.mktemp("parts") / "book")
+    parts = build(root, root / "build" / "book.pdf", jobs=2, reuse=False)
+    reference = whole(root, root / "whole.pdf")
+    return root, parts, reference
+
+
+@pytest.mark.slow
+def test_the_book_in_parts_reads_and_links_as_the_book_laid_out_whole(book):
+    root, parts, reference = book
+    assert parts.pages == reference.pages
+    assert parts.chapter_pages == reference.chapter_pages
+    assert same_glyphs(page_texts(parts.path)) == same_glyphs(page_texts(reference.path))
+    assert reading(parts.path) == reading(reference.path)
+    assert len(reading(parts.path)["links"]) > 100  # contents, index, notes
+
+
+@pytest.mark.slow
+def test_the_book_in_parts_looks_like_the_book_laid_out_whole(book, tmp_path):
+    """Every page, rendered: heads, folios, blank pages, crop marks."""
+    import subprocess
+
+    from PIL import Image, ImageChops
+
+    _, parts, reference = book
+    for name, pdf in (("parts", parts.path), ("whole", reference.path)):
+        subprocess.run(["pdftoppm", "-r", "30", "-gray", "-png", str(pdf),
+                        str(tmp_path / name)], check=True)
+    differing = [path.name for path in sorted(tmp_path.glob("whole-*.png"))
+                 if ImageChops.difference(Image.open(path), Image.open(
+                     tmp_path / path.name.replace("whole", "parts"))).getbbox()]
+    assert len(list(tmp_path.glob("parts-*.png"))) == parts.pages
+    assert differing == []
+
+
+@pytest.mark.slow
+def test_each_font_is_embedded_once_and_the_file_stays_small(book):
+    import pikepdf
+
+    _, parts, reference = book
+    programs = {}
+    for font in pikepdf.open(parts.path).objects:
+        if isinstance(font, pikepdf.Dictionary) and font.get("/Type") == "/FontDescriptor":
+            stream = font.get("/FontFile3") or font.get("/FontFile2")
+            programs.setdefault(str(font.FontName).split("+")[-1], set()).add(stream.objgen)
+    assert programs and all(len(streams) == 1 for streams in programs.values())
+    assert parts.path.stat().st_size <= 1.10 * reference.path.stat().st_size
+
+
+@pytest.mark.slow
+def test_a_rebuild_lays_out_only_the_changed_chapter_and_the_index(book, tmp_path):
+    root, parts, _ = book
+    scratch = tmp_path / "book"
+    shutil.copytree(root, scratch)
+    same = build(scratch, scratch / "build" / "book.pdf", jobs=2)
+    assert same.laid_out == ()
+    assert same.path.read_bytes() == parts.path.read_bytes()  # byte for byte
+    changed = change_a_sentence(scratch)
+    again = build(scratch, scratch / "build" / "book.pdf", jobs=2)
+    assert again.pages == parts.pages
+    assert set(again.laid_out) <= {f"chapter:{changed}", "index"}
+    assert f"chapter:{changed}" in again.laid_out
+    assert "校正で一文を加えた" in "".join(page_texts(again.path))
+
+
+@pytest.mark.slow
+def test_a_chapter_that_grows_moves_the_folios_contents_and_index_after_it(book, tmp_path):
+    root, parts, _ = book
+    scratch = tmp_path / "book"
+    shutil.copytree(root, scratch)
+    grow_first_chapter(scratch, 12)
+    grown = build(scratch, scratch / "build" / "book.pdf", jobs=2)
+    reference = whole(scratch, tmp_path / "whole.pdf")
+    assert grown.pages > parts.pages
+    # Chapters after the first were not laid out again: only their folios moved.
+    assert not [name for name in grown.laid_out
+                if name.startswith("chapter:") and "001-" not in name]
+    assert grown.chapter_pages == reference.chapter_pages
+    texts, expected = same_glyphs(page_texts(grown.path)), same_glyphs(page_texts(reference.path))
+    assert texts == expected  # folios, the contents' numbers, the index's numbers
+    contents = next(t for t in texts if "目次" in t)
+    second = list(grown.chapter_pages.values())[1][0]
+    assert re.search(rf"…\s*{second}\b", contents)
+
+
+@pytest.mark.slow
+def test_one_worker_and_two_make_the_same_bytes(book, tmp_path):
+    root, parts, _ = book
+    one = build(root, tmp_path / "one.pdf", jobs=1, reuse=False)
+    assert one.path.read_bytes() == parts.path.read_bytes()
