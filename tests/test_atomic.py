@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from bookbuild import fsutil
-from bookbuild.editions import book as build
+from bookbuild.editions import parts
 from bookbuild.editions.book import build_book
+from bookbuild.typeset import engine
 from tinybook import CHAPTER, make_book, write
 
 
@@ -38,15 +39,23 @@ def book(first_build):
     write(root / "chapters" / "one.md", CHAPTER)
 
 
+def outputs(folder: Path) -> list[str]:
+    """What the build folder holds besides the print edition's parts cache."""
+    return sorted(p.name for p in folder.iterdir() if p.name != parts.PARTS_FOLDER)
+
+
 def assert_untouched(out: Path, before: bytes) -> None:
     assert out.read_bytes() == before
-    assert sorted(p.name for p in out.parent.iterdir()) == [out.name]  # no temporary file
+    assert outputs(out.parent) == [out.name]  # no temporary file
 
 
-@pytest.mark.parametrize("stage", ["lay_out", "pdf_bytes"])
-def test_a_failing_stage_leaves_the_previous_pdf(book, monkeypatch, stage):
+# The print edition's stages: a part laid out, a part written, the parts joined. The
+# workers are forked after the patch, so they fail too.
+@pytest.mark.parametrize("module, stage", [(engine, "lay_out"), (engine, "pdf_bytes"),
+                                           (parts, "join_parts")])
+def test_a_failing_stage_leaves_the_previous_pdf(book, monkeypatch, module, stage):
     root, out, before = book
-    monkeypatch.setattr(build, stage, fail)
+    monkeypatch.setattr(module, stage, fail)
     with pytest.raises(Injected):
         build_book(root, out_path=out)
     assert_untouched(out, before)
@@ -64,7 +73,7 @@ def test_the_rebuild_without_failure_replaces_it(book):
     root, out, before = book
     build_book(root, out_path=out)
     assert out.read_bytes() != before
-    assert sorted(p.name for p in out.parent.iterdir()) == [out.name]
+    assert outputs(out.parent) == [out.name]
 
 
 def test_an_output_has_ordinary_permissions(tmp_path):

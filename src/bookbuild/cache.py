@@ -153,13 +153,14 @@ def resource_files(config: BookConfig) -> list[Path]:
     return figures + _files_under(root / STYLES_DIR) + profile
 
 
-def files_digest(paths: Iterable[Path], root: Path) -> str:
+def files_digest(paths: Iterable[Path], root: Path,
+                 read: Callable[[Path], bytes] = Path.read_bytes) -> str:
     """SHA-256 (hex) of these files' contents and their paths below `root` (a book moved
     to another folder keeps its digest)."""
     digest = hashlib.sha256()
     for path in paths:
         try:
-            data = path.read_bytes()
+            data = read(path)
         except FileNotFoundError:
             data = b"\0missing"
         _feed(digest, str(path.relative_to(root)) if path.is_relative_to(root) else str(path),

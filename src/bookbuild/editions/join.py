@@ -68,7 +68,7 @@ def join_parts(parts: list[bytes], folios: bytes, kinds: list[str], *,
             at, kind = next(pages)
             _append(book, page)
             if kind == "folio":
-                _lay_over(book.pages[at], folio_document.pages[at])
+                _lay_over(book.pages[at], folio_document.pages[at], at + 1)
         if number < len(parts) - 1 and len(document.pages) % 2:
             at, kind = next(pages)
             _append(book, folio_document.pages[at])
@@ -183,19 +183,21 @@ def _write_outline_items(book, items: list[OutlineItem], parent) -> int:
     return visible
 
 
-# The folio's name in a page's resources. pikepdf's `add_overlay` draws a random one: the
-# same book would not give the same bytes twice.
-FOLIO_XOBJECT = "/bookbuildFolio"
+# The folio's name in a page's resources, with the page's number: pikepdf's `add_overlay`
+# draws a random one (the same book would not give the same bytes twice), and the pages of
+# one part share one resource dictionary (one name for all would show one folio on all).
+FOLIO_XOBJECT = "/bookbuildFolio{page}"
 
 
-def _lay_over(page, folio) -> None:
+def _lay_over(page, folio, number: int) -> None:
     """`folio` (a page of the folio document) drawn over `page`, as pikepdf's add_overlay
-    does but under a fixed name. qpdf makes a page a form bounded by its trim box, and both
-    pages have the same one: it lands where it was laid out."""
+    does but under a name of our own. qpdf makes a page a form bounded by its trim box, and
+    both pages have the same one: it lands where it was laid out."""
     import pikepdf
 
     form = folio.as_form_xobject()
-    name = page.add_resource(form, pikepdf.Name.XObject, name=pikepdf.Name(FOLIO_XOBJECT))
+    name = page.add_resource(form, pikepdf.Name.XObject,
+                             name=pikepdf.Name(FOLIO_XOBJECT.format(page=number)))
     placement = page.calc_form_xobject_placement(form, name, pikepdf.Rectangle(*page.trimbox),
                                                  allow_shrink=True, allow_expand=True)
     page.contents_add(b"q\n", prepend=True)

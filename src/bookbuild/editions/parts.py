@@ -55,6 +55,8 @@ PLACEHOLDER_FOLIO = "8888"
 # Rounds of "lay the contents out with the real numbers, then count its pages again".
 MAX_PLAN_ROUNDS = 3
 CACHE_FORMAT = "1"
+# The parts cache, beside the print edition's output: build/.bookbuild-parts/<edition>/.
+PARTS_FOLDER = ".bookbuild-parts"
 MAX_NAMES_SHOWN = 6  # the build names the parts it lays out, up to this many
 
 
@@ -337,8 +339,9 @@ def write_book_in_parts(book: Book, kind: Edition, target: Path, warnings: list[
     setting = Setting(sheets, book.root, allowed_folders(book), kind.pdf_variant_for(config))
     folio_setting = Setting(sheets + (named_sheet(book, "folios.css"),), book.root,
                             setting.allowed, setting.pdf_variant)
-    salt = environment_digest(config) + files_digest(resource_files(config), config.root)
-    cache = PartCache(config.path(config.output.book).parent / ".bookbuild-parts" / kind.name,
+    salt = environment_digest(config) + files_digest(resource_files(config), config.root,
+                                                     book.files.read_bytes)
+    cache = PartCache(config.path(config.output.book).parent / PARTS_FOLDER / kind.name,
                       salt, options.reuse_parts)
     sources = preflight.sources_for(book.chapters, book.root, book.read_text)
     chapters = [part(f"chapter:{view.chapter.id}", render([view]),
