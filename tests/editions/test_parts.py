@@ -14,13 +14,14 @@ import pytest
 
 from bookbuild.editions import PRINT, BuildOptions
 from bookbuild.editions.parts import (
+    FOLIO_CHUNK,
     LaidOutPart,
     Part,
     PartCache,
     Setting,
     at_book_pages,
     first_folios,
-    folio_html,
+    folio_parts,
     link_across_parts,
     page_kinds,
 )
@@ -52,16 +53,25 @@ def test_links_to_other_parts_are_marked_and_links_inside_kept():
 
 def test_each_part_opens_on_a_right_hand_page():
     parts = [laid_out("opening", 4), laid_out("a", 7), laid_out("b", 2), laid_out("c", 3)]
-    assert first_folios(parts) == [1, 5, 13, 15]
+    assert first_folios(parts) == [1, 5, 13, 15, 19]  # and the next part's
     assert all(start % 2 == 1 for start in first_folios(parts))
 
 
-def test_a_blank_page_follows_a_part_that_ends_on_the_right_but_not_the_last():
+def test_a_blank_page_follows_a_part_that_ends_on_the_right():
     parts = [laid_out("opening", 3, (False, False, False)), laid_out("a", 2, (False, True)),
-             laid_out("index", 1)]
+             laid_out("b", 1)]
     assert page_kinds(parts) == ["plain", "plain", "plain", "blank", "plain", "folio",
-                                 "folio"]
-    assert folio_html(page_kinds(parts)).count("blank-page") == 1
+                                 "folio", "blank"]
+
+
+def test_folio_documents_start_on_right_hand_pages_and_skip_pages_without_folios():
+    kinds = ["plain"] * FOLIO_CHUNK + ["folio", "blank"] + ["folio"] * (FOLIO_CHUNK - 2) \
+        + ["plain"] * 3
+    documents = folio_parts(kinds)
+    assert [d.name for d in documents] == [f"folios:{FOLIO_CHUNK + 1}"]
+    assert FOLIO_CHUNK % 2 == 0 and documents[0].first_folio == FOLIO_CHUNK + 1
+    assert documents[0].html.count("blank-page") == 1
+    assert documents[0].html.count('class="folio-page"') == FOLIO_CHUNK - 1
 
 
 def test_warnings_name_the_books_pages_not_the_parts():
@@ -74,13 +84,14 @@ def test_warnings_name_the_books_pages_not_the_parts():
 
 
 def test_the_cache_keys_by_content_and_refuses_a_changed_file(tmp_path):
-    setting = Setting((), tmp_path, (tmp_path,), None)
+    setting = Setting({"book": ()}, tmp_path, (tmp_path,), None)
     cache = PartCache(tmp_path / "parts", "env")
     part = Part("chapter:a", "<p>一</p>")
     key = cache.key(part, setting)
     assert key == PartCache(tmp_path / "other", "env").key(part, setting)
     assert key != cache.key(Part("chapter:a", "<p>二</p>"), setting)
     assert key != PartCache(tmp_path / "parts", "env2").key(part, setting)
+    assert key != cache.key(Part("chapter:a", "<p>一</p>", first_folio=3), setting)
     assert cache.get(key) is None
     cache.put(key, laid_out("chapter:a", 2))
     assert cache.get(key).pages == 2
@@ -90,7 +101,7 @@ def test_the_cache_keys_by_content_and_refuses_a_changed_file(tmp_path):
 
 
 def test_the_cache_forgets_parts_the_last_build_did_not_use(tmp_path):
-    setting = Setting((), tmp_path, (tmp_path,), None)
+    setting = Setting({"book": ()}, tmp_path, (tmp_path,), None)
     cache = PartCache(tmp_path / "parts", "env")
     old, new = (cache.key(Part("chapter:a", html), setting) for html in ("old", "new"))
     cache.put(old, laid_out("chapter:a", 2))

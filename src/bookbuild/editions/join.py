@@ -38,24 +38,24 @@ class OutlineItem:
     closed: bool
 
 
-def join_parts(parts: list[bytes], folios: bytes, kinds: list[str], *,
+def join_parts(parts: list[bytes], folios: dict[int, bytes], kinds: list[str], *,
                font_directories: tuple[str, ...] = ()) -> JoinedBook:
     """One book of the parts' pages, in order, with one name tree and outline, and fonts
-    shared. `folios` has a page for each page of the book, whose kind `kinds` says:
-    "folio" (a part's next page, with the folio page laid over it), "plain" (a part's next
-    page as it is) or "blank" (the folio document's page itself: a blank page)."""
+    shared. `folios` are the folio documents by the book's page each starts on; `kinds`
+    says what each page of the book is: "folio" (a part's next page, with its page of a
+    folio document laid over it), "plain" (a part's next page as it is) or "blank" (the
+    folio document's page itself: a blank page)."""
     import pikepdf
 
     book = pikepdf.new()
-    folio_document = pikepdf.open(io.BytesIO(folios))
-    if len(folio_document.pages) != len(kinds):
-        raise ValueError(f"the folio document has {len(folio_document.pages)} pages, "
-                         f"the book {len(kinds)}")
-    pages = iter(enumerate(kinds))
+    folio_documents, folio_pages = _folio_pages(folios)
+    pages = iter(enumerate(kinds, start=1))
     destinations: dict[str, tuple[int, list]] = {}
     outline: list[OutlineItem] = []
-    for number, part in enumerate(parts):
-        document = pikepdf.open(io.BytesIO(part))
+    # Every document stays open until the book is saved: qpdf reads a copied page's
+    # streams from its document when it writes.
+    documents = [pikepdf.open(io.BytesIO(part)) for part in parts]
+    for number, document in enumerate(documents):
         if number == 0:  # the opening's document settings are the book's
             _take_catalog(book, document)
             version = document.pdf_version
@@ -68,10 +68,12 @@ def join_parts(parts: list[bytes], folios: bytes, kinds: list[str], *,
             at, kind = next(pages)
             _append(book, page)
             if kind == "folio":
-                _lay_over(book.pages[at], folio_document.pages[at], at + 1)
+                _lay_over(book.pages[at - 1], folio_pages[at], at)
         if number < len(parts) - 1 and len(document.pages) % 2:
             at, kind = next(pages)
-            _append(book, folio_document.pages[at])
+            _append(book, folio_pages[at])
+    if next(pages, None) is not None:
+        raise ValueError(f"the parts have {len(book.pages)} pages, the plan {len(kinds)}")
     _write_destinations(book, destinations)
     unresolved = _link_parts(book, destinations)
     _write_outline(book, outline)
@@ -82,6 +84,19 @@ def join_parts(parts: list[bytes], folios: bytes, kinds: list[str], *,
     book.save(out, deterministic_id=True, min_version=version, compress_streams=True,
               object_stream_mode=pikepdf.ObjectStreamMode.generate)
     return JoinedBook(out.getvalue(), len(book.pages), unresolved, fonts.left_alone)
+
+
+def _folio_pages(folios: dict[int, bytes]) -> tuple[list, dict]:
+    """The open folio documents (a page is valid while its document is open) and the
+    book's page number → its page in one of them."""
+    import pikepdf
+
+    documents, pages = [], {}
+    for first, pdf in folios.items():
+        documents.append(pikepdf.open(io.BytesIO(pdf)))
+        for number, page in enumerate(documents[-1].pages, start=first):
+            pages[number] = page
+    return documents, pages
 
 
 def _destinations(document, numbers: dict) -> dict[str, tuple[int, list]]:

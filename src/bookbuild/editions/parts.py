@@ -14,10 +14,16 @@ where it starts — and where it starts changes only its folios. So:
    costs the chapters after it nothing, and a chapter whose text changed is the only
    chapter laid out again;
 3. once the page counts are known, the contents' page numbers, the index (from the pages
-   its anchors fell on) and the folios are set. The folios are one small document with a
-   page for each page of the book (folios.css), laid over the parts' pages; its blank
-   pages are the left-hand pages left blank where a part ends on a right-hand page and
-   the next opens on the right. join.py makes one PDF of it all.
+   its anchors fell on) and the folios are set. The opening and the index set their own
+   folios (their HTML depends on the pages anyway); the chapters' and the back matter's are
+   drawn by small documents of empty pages, FOLIO_CHUNK pages each (folios.css), laid over
+   the parts' pages; their blank pages are the left-hand pages left blank where a part
+   ends on a right-hand page and the next opens on the right. join.py makes one PDF of it.
+
+The opening, the index and the folios wait for the chapters. A rebuild does not make them
+wait: it lays them out beside the chapters as the last build's page counts and anchors
+(the plan) would set them, and when the chapters come back with the same ones they are
+already done (with `--no-cache` there is no plan: everything waits its turn).
 
 A book laid out whole (the screen edition, tagged) is the reference this must match: the
 same pages, folios, heads, links and outline (tests/editions/test_parts.py).
@@ -29,9 +35,11 @@ import hashlib
 import json
 import os
 import re
+import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
+from importlib import import_module
 from pathlib import Path
 
 from bookbuild.apparatus.index import build_index_html
@@ -58,22 +66,29 @@ CACHE_FORMAT = "1"
 # The parts cache, beside the print edition's output: build/.bookbuild-parts/<edition>/.
 PARTS_FOLDER = ".bookbuild-parts"
 MAX_NAMES_SHOWN = 6  # the build names the parts it lays out, up to this many
+# Pages per folio document: even, so that each starts on a right-hand page; small enough
+# that a long book's folios are laid out in parallel, large enough to cost little each.
+FOLIO_CHUNK = 64
+PLAN_FILE = "plan.json"
 
 
 @dataclass(frozen=True)
 class Part:
     """One document of the book: what a worker needs, as plain data (it is pickled)."""
 
-    name: str  # "opening", "chapter:<id>", "back", "index", "folios"
+    name: str  # "opening", "chapter:<id>", "back", "index", "folios:<first page>"
     html: str
-    folios: bool = False  # keep its folios (only the folio document draws any)
+    # None: laid out without its folios (the folio documents draw them); else it sets its
+    # own, counting from this page
+    first_folio: int | None = None
+    sheets: str = "book"  # "book", or "folios" (folios.css after the book's sheets)
     sources: dict[str, preflight.Source] = field(default_factory=dict)  # its chapters
 
 
 @dataclass(frozen=True)
 class LaidOutPart:
     """A part laid out: its PDF, its pages, the page (0-based) of each element id, which
-    pages show a folio, and what the layout and its preflight warned of."""
+    pages show a folio it left out, and what the layout and its preflight warned of."""
 
     name: str
     pdf: bytes
@@ -86,9 +101,9 @@ class LaidOutPart:
 
 @dataclass(frozen=True)
 class Setting:
-    """What every part of one build is laid out with (sent to each worker once per part)."""
+    """What the parts of one build are laid out with."""
 
-    sheets: tuple[Stylesheet, ...]
+    sheets: dict[str, tuple[Stylesheet, ...]]  # Part.sheets → the stylesheets
     root: Path
     allowed: tuple[Path, ...]
     pdf_variant: str | None
@@ -102,8 +117,12 @@ def lay_out_part(part: Part, setting: Setting) -> LaidOutPart:
     from bookbuild.typeset import notesplit
     from bookbuild.typeset.engine import lay_out, pdf_bytes
 
+    sheets = list(setting.sheets[part.sheets])
+    if part.first_folio is not None:
+        sheets.append(Stylesheet("folios", f"@page :first {{ counter-reset: page "
+                                           f"{part.first_folio} }}"))
     html, document, messages = notesplit.lay_out(part.html, lambda h: lay_out(
-        h, list(setting.sheets), setting.root, setting.allowed))
+        h, sheets, setting.root, setting.allowed))
     warnings = list(dict.fromkeys(messages))
     errors: tuple[Diagnostic, ...] = ()
     try:
@@ -113,7 +132,8 @@ def lay_out_part(part: Part, setting: Setting) -> LaidOutPart:
     pages = document.pages
     if errors:
         return LaidOutPart(part.name, b"", len(pages), {}, (), tuple(warnings), errors)
-    folio_pages = tuple(_take_folios(page) if not part.folios else True for page in pages)
+    folio_pages = tuple(False if part.first_folio is not None else _take_folios(page)
+                        for page in pages)
     anchors: dict[str, int] = {}
     for number, page in enumerate(pages):
         for anchor in page.anchors:
@@ -123,9 +143,14 @@ def lay_out_part(part: Part, setting: Setting) -> LaidOutPart:
     return LaidOutPart(part.name, pdf, len(pages), anchors, folio_pages, tuple(warnings))
 
 
+def warm_up() -> None:
+    """Run first in each worker: import WeasyPrint while the parent renders the HTML."""
+    import weasyprint  # noqa: F401
+
+
 def _take_folios(page) -> bool:
     """Remove the page's folio (a margin box showing `counter(page)`) before it is drawn;
-    True if it had one. The folio document draws it where the page finally falls."""
+    True if it had one. A folio document draws it where the page finally falls."""
     box = page._page_box  # WeasyPrint 70's laid-out page (no public API for its boxes)
     kept = [child for child in box.children if not _is_folio(child)]
     had_folio = len(kept) < len(box.children)
@@ -146,7 +171,8 @@ def _is_folio(box) -> bool:
 
 @dataclass
 class PartCache:
-    """Laid-out parts by the digest of their inputs, as `<digest>.pdf` + `<digest>.json`."""
+    """Laid-out parts by the digest of their inputs, as `<digest>.pdf` + `<digest>.json`,
+    and the plan of the last build (each part's pages and anchors, by name)."""
 
     folder: Path
     salt: str  # the environment and the files every part may read
@@ -155,15 +181,19 @@ class PartCache:
 
     def key(self, part: Part, setting: Setting) -> str:
         digest = hashlib.sha256()
-        for value in (CACHE_FORMAT, self.salt, part.name, part.html, str(part.folios),
+        for value in (CACHE_FORMAT, self.salt, part.name, part.html, str(part.first_folio),
                       str(setting.pdf_variant),
-                      *(f"{s.name}\0{s.text}" for s in setting.sheets),
+                      *(f"{s.name}\0{s.text}" for s in setting.sheets[part.sheets]),
                       *(f"{s.path}\0{s.text}" for s in part.sources.values())):
             digest.update(hashlib.sha256(value.encode()).digest())
         return digest.hexdigest()
 
     def get(self, key: str) -> LaidOutPart | None:
         self.used.add(key)
+        return self.peek(key)
+
+    def peek(self, key: str) -> LaidOutPart | None:
+        """The part if the cache holds it (without counting it as used)."""
         if not self.reuse:
             return None
         try:
@@ -171,25 +201,46 @@ class PartCache:
             pdf = (self.folder / f"{key}.pdf").read_bytes()
             if hashlib.sha256(pdf).hexdigest() != record["pdf"]:
                 return None
-            return LaidOutPart(record["name"], pdf, record["pages"], record["anchors"],
-                               tuple(record["folio_pages"]),
-                               tuple(Diagnostic(**w) for w in record["warnings"]))
+            return _laid_out(record, pdf)
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
     def put(self, key: str, part: LaidOutPart) -> None:
         write_atomic(self.folder / f"{key}.pdf", part.pdf)
-        record = {"name": part.name, "pdf": hashlib.sha256(part.pdf).hexdigest(),
-                  "pages": part.pages, "anchors": part.anchors,
-                  "folio_pages": list(part.folio_pages),
-                  "warnings": [{**asdict(w), "path": str(w.path)} for w in part.warnings]}
+        record = {**_record(part), "pdf": hashlib.sha256(part.pdf).hexdigest()}
         write_atomic(self.folder / f"{key}.json", json.dumps(record, ensure_ascii=False))
+
+    def plan(self) -> dict[str, LaidOutPart]:
+        """The last build's parts, without their PDFs (none with `--no-cache`)."""
+        if not self.reuse:
+            return {}
+        try:
+            records = json.loads((self.folder / PLAN_FILE).read_text(encoding="utf-8"))
+            return {record["name"]: _laid_out(record, b"") for record in records}
+        except (OSError, ValueError, KeyError, TypeError):
+            return {}
+
+    def keep_plan(self, parts: list[LaidOutPart]) -> None:
+        write_atomic(self.folder / PLAN_FILE,
+                     json.dumps([_record(part) for part in parts], ensure_ascii=False))
 
     def prune(self) -> None:
         """Forget the parts this build did not use (the cache holds one book's parts)."""
         for path in self.folder.glob("*.*"):
-            if path.name.split(".")[0] not in self.used:
+            if path.name != PLAN_FILE and path.name.split(".")[0] not in self.used:
                 path.unlink(missing_ok=True)
+
+
+def _record(part: LaidOutPart) -> dict:
+    return {"name": part.name, "pages": part.pages, "anchors": part.anchors,
+            "folio_pages": list(part.folio_pages),
+            "warnings": [{**asdict(w), "path": str(w.path)} for w in part.warnings]}
+
+
+def _laid_out(record: dict, pdf: bytes) -> LaidOutPart:
+    return LaidOutPart(record["name"], pdf, record["pages"], record["anchors"],
+                       tuple(record["folio_pages"]),
+                       tuple(Diagnostic(**w) for w in record["warnings"]))
 
 
 # --- laying the parts out ----------------------------------------------------------------
@@ -207,45 +258,51 @@ class Layouts:
         self.laid_out: list[str] = []
 
     def __enter__(self) -> Layouts:
+        if self.jobs > 1:  # the workers start now, while the parent renders the HTML
+            self.pool = ProcessPoolExecutor(max_workers=self.jobs)
+            for _ in range(self.jobs):
+                self.pool.submit(warm_up)
         return self
 
     def __exit__(self, *exc) -> None:
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
 
-    def lay_out(self, parts: list[Part]) -> list[LaidOutPart]:
+    def known(self, part: Part) -> LaidOutPart | None:
+        return self.cache.peek(self.cache.key(part, self.setting))
+
+    def lay_out(self, parts: list[Part], guesses: list[Part] = ()) -> list[LaidOutPart]:
+        """`parts` laid out (or from the cache); `guesses` are laid out beside them, into
+        the cache only, for a later call to find."""
         keys = [self.cache.key(part, self.setting) for part in parts]
         found = {key: self.cache.get(key) for key in keys}
         todo = {key: part for key, part in zip(keys, parts, strict=True) if not found[key]}
         if todo:
             names = [part.name for part in todo.values()]
             self.echo(f"laying out {len(todo)} of {len(parts)} parts"
-                      + (f" ({self.jobs} workers)" if self._parallel(todo) else "")
+                      + (f" ({self.jobs} workers)" if self.pool else "")
                       + (": " + ", ".join(names) if len(names) <= MAX_NAMES_SHOWN else ""))
-        # Longest first: the workers finish together.
-        order = sorted(todo, key=lambda key: -len(todo[key].html))
-        if self._parallel(todo):
-            futures = {key: self._pool().submit(lay_out_part, todo[key], self.setting)
+        # One process has no core to spare for a guess.
+        guessed = {key: part for part in (guesses if self.pool is not None else ())
+                   if (key := self.cache.key(part, self.setting)) not in found
+                   and not self.cache.peek(key)}
+        # Longest first, guesses last: the workers finish together, and a guess never
+        # keeps a part waiting.
+        order = sorted(todo, key=lambda key: -len(todo[key].html)) + list(guessed)
+        work = {**todo, **guessed}
+        if self.pool is not None and len(order) > 1:
+            futures = {key: self.pool.submit(lay_out_part, work[key], self.setting)
                        for key in order}
             results = {key: future.result() for key, future in futures.items()}
         else:
-            results = {key: lay_out_part(todo[key], self.setting) for key in order}
+            results = {key: lay_out_part(work[key], self.setting) for key in order}
         for key, result in results.items():
             if not result.errors:
                 self.cache.put(key, result)
-            found[key] = result
-        self.laid_out += [todo[key].name for key in results]
+            if key in todo:
+                found[key] = result
+        self.laid_out += [work[key].name for key in results]
         return [found[key] for key in keys]
-
-    def _parallel(self, todo: dict) -> bool:
-        return self.jobs > 1 and len(todo) > 1
-
-    def _pool(self) -> ProcessPoolExecutor:
-        if self.pool is None:
-            import weasyprint  # noqa: F401 (imported once here, not once per worker)
-
-            self.pool = ProcessPoolExecutor(max_workers=self.jobs)
-        return self.pool
 
 
 # --- the book ------------------------------------------------------------------------------
@@ -259,30 +316,30 @@ def link_across_parts(html: str) -> str:
 
 
 def first_folios(parts: list[LaidOutPart]) -> list[int]:
-    """Where each part starts: on the right-hand (odd) page after the previous part,
-    with a blank left-hand page between them if the previous one ended on the right."""
+    """Where each part starts, and where the next would: on the right-hand (odd) page after
+    the previous part, with a blank left-hand page between if it ended on the right."""
     starts, page = [], 1
     for part in parts:
         starts.append(page)
         page += part.pages + part.pages % 2
-    return starts
+    return starts + [page]
 
 
 def page_kinds(parts: list[LaidOutPart]) -> list[str]:
-    """What each page of the book is to the folio document and the join: "folio" (a
-    part's page that shows its folio), "plain" (a part's page without one) or "blank"."""
+    """What each page up to the next part's first is to the folio documents and the join:
+    "folio" (a part's page whose folio they draw), "plain" (a part's page as it is) or
+    "blank" (a folio document's page: the blank left-hand page before the next part)."""
     kinds = []
-    for number, part in enumerate(parts):
+    for part in parts:
         kinds += ["folio" if shown else "plain" for shown in part.folio_pages]
-        if part.pages % 2 and number < len(parts) - 1:
-            kinds.append("blank")
+        kinds += ["blank"] * (part.pages % 2)
     return kinds
 
 
 def book_anchors(parts: list[LaidOutPart], starts: list[int]) -> dict[str, int]:
     """Each element id's page (= folio) in the joined book."""
     anchors: dict[str, int] = {}
-    for part, start in zip(parts, starts, strict=True):
+    for part, start in zip(parts, starts, strict=False):
         for anchor, page in part.anchors.items():
             anchors.setdefault(anchor, start + page)
     return anchors
@@ -298,11 +355,10 @@ def at_book_pages(warning: Diagnostic, start: int) -> Diagnostic:
     return Diagnostic(warning.path, warning.line, message, warning.severity, warning.col)
 
 
-def stop_on_errors(parts: list[LaidOutPart]) -> None:
+def stop_on_errors(parts: list[LaidOutPart], starts: list[int]) -> None:
     """Every part's preflight errors at once, at the book's pages; nothing is written."""
     errors = [at_book_pages(error, start)
-              for part, start in zip(parts, first_folios(parts), strict=True)
-              for error in part.errors]
+              for part, start in zip(parts, starts, strict=False) for error in part.errors]
     if errors:
         raise BookError(f"preflight: {len(errors)} error(s) in the laid-out pages; "
                         "nothing was written", errors)
@@ -313,10 +369,18 @@ FOLIO_PAGES = {"folio": '<div class="folio-page"></div>',
                "blank": '<div class="blank-page"></div>'}
 
 
-def folio_html(kinds: list[str]) -> str:
-    """The folio document: one empty page for each page of the book (folios.css)."""
-    pages = "".join(FOLIO_PAGES[kind] for kind in kinds)
-    return f'<!DOCTYPE html>\n<html lang="ja"><body>{pages}</body></html>\n'
+def folio_parts(kinds: list[str]) -> list[Part]:
+    """The folio documents for these pages of the book (folios.css): one per FOLIO_CHUNK
+    pages that holds a folio or a blank page, each counting from its first page."""
+    found = []
+    for first in range(0, len(kinds), FOLIO_CHUNK):
+        chunk = kinds[first:first + FOLIO_CHUNK]
+        if set(chunk) != {"plain"}:
+            pages = "".join(FOLIO_PAGES[kind] for kind in chunk)
+            found.append(Part(f"folios:{first + 1}", f'<!DOCTYPE html>\n<html lang="ja">'
+                              f"<body>{pages}</body></html>\n", first_folio=first + 1,
+                              sheets="folios"))
+    return found
 
 
 def write_book_in_parts(book: Book, kind: Edition, target: Path, warnings: list[Diagnostic],
@@ -324,65 +388,74 @@ def write_book_in_parts(book: Book, kind: Edition, target: Path, warnings: list[
     """The print edition laid out in parts and joined into `target` (see the module)."""
     from bookbuild.cache import environment_digest, files_digest, resource_files
     from bookbuild.editions.views import bibliography_html, chapter_views
+
     config = book.config
     views, occurrences = chapter_views(book, echo=echo)
     works_html = bibliography_html(book)
-
-    def render(chapters=(), sections=(), **more) -> str:
-        return render_book_html(book, list(chapters), kind, works_html, sections=sections,
-                                contents=views, **more)
-
-    def part(name: str, html: str, **more) -> Part:
-        return Part(name, link_across_parts(html), **more)
-
     sheets = tuple(stylesheets(book, kind))
-    setting = Setting(sheets, book.root, allowed_folders(book), kind.pdf_variant_for(config))
-    folio_setting = Setting(sheets + (named_sheet(book, "folios.css"),), book.root,
-                            setting.allowed, setting.pdf_variant)
+    setting = Setting({"book": sheets, "folios": sheets + (named_sheet(book, "folios.css"),)},
+                      book.root, allowed_folders(book), kind.pdf_variant_for(config))
     salt = environment_digest(config) + files_digest(resource_files(config), config.root,
                                                      book.files.read_bytes)
     cache = PartCache(config.path(config.output.book).parent / PARTS_FOLDER / kind.name,
                       salt, options.reuse_parts)
-    sources = preflight.sources_for(book.chapters, book.root, book.read_text)
-    chapters = [part(f"chapter:{view.chapter.id}", render([view]),
-                     sources={view.chapter.id: sources[view.chapter.id]}) for view in views]
-    back = part("back", render(sections=("back",)))
+
+    def render(chapters=(), sections=(), **more) -> str:
+        return link_across_parts(render_book_html(book, list(chapters), kind, works_html,
+                                                  sections=sections, contents=views, **more))
+
+    def finishing(opening: LaidOutPart, body: list[LaidOutPart]) -> list[Part]:
+        """The opening with the contents' page numbers, the index, and the folio documents,
+        for these page counts and anchors."""
+        starts = first_folios([opening, *body])
+        anchors = book_anchors([opening, *body], starts)
+        anchors.setdefault("book-index", starts[-1])  # the index opens after the rest
+        index_html = (build_index_html(book.index, anchors, occurrences)
+                      if book.index is not None else "")
+        toc = {name: anchors[name] for name in placeholders if name in anchors}
+        return [Part("opening", render(sections=("opening",), toc_pages=toc), first_folio=1),
+                Part("index", render(sections=("index", "colophon"), index_html=index_html),
+                     first_folio=starts[-1]),
+                *folio_parts(page_kinds([opening, *body]))]
+
     placeholders = dict.fromkeys([v.anchor for v in views]
                                  + ["bibliography", "contributors", "book-index"],
                                  PLACEHOLDER_FOLIO)
-
     with Layouts(setting, cache, options.jobs, echo) as layouts:
-        opening, *body = layouts.lay_out(
-            [part("opening", render(sections=("opening",), toc_pages=placeholders)),
-             *chapters, back])
-        stop_on_errors([opening, *body])
+        sources = preflight.sources_for(book.chapters, book.root, book.read_text)
+        first = [Part("opening", render(sections=("opening",), toc_pages=placeholders),
+                      first_folio=1),
+                 *(Part(f"chapter:{view.chapter.id}", render([view]),
+                        sources={view.chapter.id: sources[view.chapter.id]})
+                   for view in views),
+                 Part("back", render(sections=("back",)))]
+        # The join subsets fonts with WeasyPrint's HarfBuzz: imported while the workers
+        # lay out (they were forked before: a thread is never forked).
+        importing = threading.Thread(target=import_module, args=("weasyprint",), daemon=True)
+        importing.start()
+        plan = cache.plan()
+        known = [layouts.known(part) or plan.get(part.name) for part in first]
+        guesses = finishing(known[0], known[1:]) if all(known) else []
+        opening, *body = layouts.lay_out(first, guesses)
+        stop_on_errors([opening, *body], first_folios([opening, *body]))
         for _ in range(MAX_PLAN_ROUNDS):
-            starts = first_folios([opening, *body])
-            anchors = book_anchors([opening, *body], starts)
-            echo("index: setting page numbers")
-            index_html = (build_index_html(book.index, anchors, occurrences)
-                          if book.index is not None else "")
-            # The index is not laid out yet: it opens the page after the back matter.
-            anchors.setdefault("book-index", starts[-1] + body[-1].pages + body[-1].pages % 2)
-            toc = {name: anchors[name] for name in placeholders if name in anchors}
-            final_opening, index = layouts.lay_out([
-                part("opening", render(sections=("opening",), toc_pages=toc)),
-                part("index", render(sections=("index", "colophon"), index_html=index_html))])
-            stop_on_errors([opening, *body, index])
+            final_opening, index, *folios = layouts.lay_out(finishing(opening, body))
+            starts = first_folios([opening, *body, index])
+            stop_on_errors([final_opening, *body, index], starts)
             if final_opening.pages == opening.pages:
                 break
             opening = final_opening  # the contents took fewer pages: count again
         else:
-            raise BookError("the contents' page count does not settle; lay the book out "
-                            "whole (--jobs 1 does not help: report this)")
-        parts = [final_opening, *body, index]
-        starts = first_folios(parts)
-        kinds = page_kinds(parts)
-        folios_layouts = Layouts(folio_setting, cache, 1, echo)
-        folios, = folios_layouts.lay_out([Part("folios", folio_html(kinds), folios=True)])
+            raise BookError("the contents' page count does not settle; report this (the "
+                            "screen edition is laid out as one document meanwhile)")
+    importing.join()
+    parts = [final_opening, *body, index]
+    cache.keep_plan([opening, *body])
     cache.prune()
     echo(f"joining {len(parts)} parts")
-    joined = join_parts([p.pdf for p in parts], folios.pdf, kinds,
+    kinds = page_kinds([final_opening, *body]) + ["plain"] * index.pages
+    joined = join_parts([p.pdf for p in parts],
+                        {int(f.name.removeprefix("folios:")): f.pdf for f in folios}, kinds,
                         font_directories=config.fonts.directories)
     write_atomic(target, joined.pdf)
     anchors = book_anchors(parts, starts)
@@ -391,9 +464,9 @@ def write_book_in_parts(book: Book, kind: Edition, target: Path, warnings: list[
                               joined.unresolved_links] + [
         Diagnostic("build", None, f"font {name} is embedded once per chapter: {why}")
         for name, why in joined.fonts_not_shared.items()] + list(dict.fromkeys(
-        at_book_pages(w, start) for p, start in zip(parts, starts, strict=True)
-        for w in p.warnings))
+            at_book_pages(w, start) for p, start in zip(parts, starts, strict=False)
+            for w in p.warnings))
     return BuildResult(target, joined.pages, 0.0, found,
                        {v.chapter.id: (anchors[v.anchor], anchors[v.end_anchor])
                         for v in views},
-                       laid_out=tuple(layouts.laid_out + folios_layouts.laid_out))
+                       laid_out=tuple(layouts.laid_out))
