@@ -96,7 +96,7 @@ def test_the_cache_keys_by_content_and_refuses_a_changed_file(tmp_path):
     cache.put(key, laid_out("chapter:a", 2))
     assert cache.get(key).pages == 2
     (tmp_path / "parts" / f"{key}.pdf").write_bytes(b"%PDF changed")
-    assert cache.get(key) is None
+    assert PartCache(tmp_path / "parts", "env").get(key) is None  # the next build's
     assert PartCache(tmp_path / "parts", "env", reuse=False).get(key) is None
 
 

@@ -178,6 +178,7 @@ class PartCache:
     salt: str  # the environment and the files every part may read
     reuse: bool = True  # False: lay everything out again (`--no-cache`), and store it
     used: set[str] = field(default_factory=set)
+    read: dict[str, LaidOutPart | None] = field(default_factory=dict)
 
     def key(self, part: Part, setting: Setting) -> str:
         digest = hashlib.sha256()
@@ -193,9 +194,15 @@ class PartCache:
         return self.peek(key)
 
     def peek(self, key: str) -> LaidOutPart | None:
-        """The part if the cache holds it (without counting it as used)."""
+        """The part if the cache holds it (without counting it as used); each file is read
+        once per build."""
         if not self.reuse:
             return None
+        if key not in self.read:
+            self.read[key] = self._read(key)
+        return self.read[key]
+
+    def _read(self, key: str) -> LaidOutPart | None:
         try:
             record = json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
             pdf = (self.folder / f"{key}.pdf").read_bytes()
@@ -206,6 +213,7 @@ class PartCache:
             return None
 
     def put(self, key: str, part: LaidOutPart) -> None:
+        self.read[key] = part
         write_atomic(self.folder / f"{key}.pdf", part.pdf)
         record = {**_record(part), "pdf": hashlib.sha256(part.pdf).hexdigest()}
         write_atomic(self.folder / f"{key}.json", json.dumps(record, ensure_ascii=False))
