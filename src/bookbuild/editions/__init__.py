@@ -5,9 +5,10 @@ generated page sheet, which page geometry of `book.yaml` it uses, whether it ble
 crop marks, which PDF variant it is written as, and the function that writes it. The
 command line's `--edition` choices come from here; no module tests an edition's name.
 
-Writers live beside this file: `book.py` (the whole book as a PDF, print and screen),
-`epub.py` (the EPUB, horizontal and vertical), `handout.py` (A4 handouts and offprints).
-They take a loaded, checked `Book` (bookbuild.book).
+Writers live beside this file: `parts.py` (print: chapters laid out apart, in parallel,
+and joined by `join.py`), `book.py` (a PDF laid out as one document: screen), `epub.py`
+(the EPUB, horizontal and vertical), `handout.py` (A4 handouts and offprints). They take a
+loaded, checked `Book` (bookbuild.book).
 """
 
 from __future__ import annotations
