@@ -2,10 +2,11 @@
 
     .venv/bin/python benchmarks/phases.py [ROOT] [--profile N]
 
-Wraps the stages that editions/book.py calls (loading the book, the check,
-Markdown/typesetting, styles, each WeasyPrint layout pass, the index, the PDF) with timers,
-without changing editions/book.py, then builds ROOT's book (default: this project) into a
-temporary file.
+Wraps the stages that the print edition calls (loading the book, the check,
+Markdown/typesetting, styles, each part laid out, the join) with timers, without changing
+the code, then builds ROOT's book (default: this project) into a temporary file with one
+process (`--jobs 1`: the parts are laid out one after the other, so that each is timed;
+the figures add up to the CPU time, not to a parallel build's wall time).
 --profile N also prints cProfile's N most expensive functions by cumulative time; --dump FILE
 writes the whole profile (for pstats, or to compare call counts between book sizes).
 """
@@ -22,10 +23,13 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+from bookbuild.editions import BuildOptions, parts
 from bookbuild.editions import book as build
 
-STAGES = ("load_book", "require_valid", "chapter_views", "stylesheets", "render_book_html",
-          "lay_out", "build_index_html", "pdf_bytes")
+# (module, function): the stages, where the print edition looks them up when it runs.
+STAGES = ((build, "load_book"), (build, "require_valid"), (parts, "render_book_html"),
+          (parts, "stylesheets"), (parts, "build_index_html"), (parts, "lay_out_part"),
+          (parts, "join_parts"))
 
 
 def timed(name: str, function, totals: dict, counts: dict):
@@ -48,19 +52,20 @@ def main() -> int:
     args = parser.parse_args()
     totals: dict[str, float] = defaultdict(float)
     counts: dict[str, int] = defaultdict(int)
-    for name in STAGES:
-        setattr(build, name, timed(name, getattr(build, name), totals, counts))
+    for module, name in STAGES:
+        setattr(module, name, timed(name, getattr(module, name), totals, counts))
     profiler = cProfile.Profile() if args.profile or args.dump else None
     with tempfile.TemporaryDirectory() as tmp:
         started = time.perf_counter()
         if profiler:
             profiler.enable()
-        result = build.build_book(Path(args.root), out_path=Path(tmp) / "book.pdf")
+        result = build.build_book(Path(args.root), out_path=Path(tmp) / "book.pdf",
+                                  options=BuildOptions(jobs=1, reuse_parts=False))
         if profiler:
             profiler.disable()
         total = time.perf_counter() - started
     print(f"{result.pages} pages in {total:.1f} s")
-    for name in STAGES:
+    for _, name in STAGES:
         share = totals[name] / total * 100
         print(f"  {name:<20} ×{counts[name]:<2} {totals[name]:7.2f} s  {share:5.1f} %")
     print(f"  {'(the rest)':<20}    {total - sum(totals.values()):7.2f} s")

@@ -20,10 +20,9 @@ where it starts — and where it starts changes only its folios. So:
    the parts' pages; their blank pages are the left-hand pages left blank where a part
    ends on a right-hand page and the next opens on the right. join.py makes one PDF of it.
 
-The opening, the index and the folios wait for the chapters. A rebuild does not make them
-wait: it lays them out beside the chapters as the last build's page counts and anchors
-(the plan) would set them, and when the chapters come back with the same ones they are
-already done (with `--no-cache` there is no plan: everything waits its turn).
+The opening, the index and the folios wait for the chapters: the index, laid out after
+them, is what a one-chapter change costs besides that chapter when the change moves an
+index entry's page (when it does not, the index comes from the cache).
 
 A book laid out whole (the screen edition, tagged) is the reference this must match: the
 same pages, folios, heads, links and outline (tests/editions/test_parts.py).
@@ -69,7 +68,6 @@ MAX_NAMES_SHOWN = 6  # the build names the parts it lays out, up to this many
 # Pages per folio document: even, so that each starts on a right-hand page; small enough
 # that a long book's folios are laid out in parallel, large enough to cost little each.
 FOLIO_CHUNK = 64
-PLAN_FILE = "plan.json"
 
 
 @dataclass(frozen=True)
@@ -171,8 +169,7 @@ def _is_folio(box) -> bool:
 
 @dataclass
 class PartCache:
-    """Laid-out parts by the digest of their inputs, as `<digest>.pdf` + `<digest>.json`,
-    and the plan of the last build (each part's pages and anchors, by name)."""
+    """Laid-out parts by the digest of their inputs, as `<digest>.pdf` + `<digest>.json`."""
 
     folder: Path
     salt: str  # the environment and the files every part may read
@@ -218,24 +215,10 @@ class PartCache:
         record = {**_record(part), "pdf": hashlib.sha256(part.pdf).hexdigest()}
         write_atomic(self.folder / f"{key}.json", json.dumps(record, ensure_ascii=False))
 
-    def plan(self) -> dict[str, LaidOutPart]:
-        """The last build's parts, without their PDFs (none with `--no-cache`)."""
-        if not self.reuse:
-            return {}
-        try:
-            records = json.loads((self.folder / PLAN_FILE).read_text(encoding="utf-8"))
-            return {record["name"]: _laid_out(record, b"") for record in records}
-        except (OSError, ValueError, KeyError, TypeError):
-            return {}
-
-    def keep_plan(self, parts: list[LaidOutPart]) -> None:
-        write_atomic(self.folder / PLAN_FILE,
-                     json.dumps([_record(part) for part in parts], ensure_ascii=False))
-
     def prune(self) -> None:
         """Forget the parts this build did not use (the cache holds one book's parts)."""
         for path in self.folder.glob("*.*"):
-            if path.name != PLAN_FILE and path.name.split(".")[0] not in self.used:
+            if path.name.split(".")[0] not in self.used:
                 path.unlink(missing_ok=True)
 
 
@@ -276,40 +259,28 @@ class Layouts:
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
 
-    def known(self, part: Part) -> LaidOutPart | None:
-        return self.cache.peek(self.cache.key(part, self.setting))
-
-    def lay_out(self, parts: list[Part], guesses: list[Part] = ()) -> list[LaidOutPart]:
-        """`parts` laid out (or from the cache); `guesses` are laid out beside them, into
-        the cache only, for a later call to find."""
+    def lay_out(self, parts: list[Part]) -> list[LaidOutPart]:
         keys = [self.cache.key(part, self.setting) for part in parts]
         found = {key: self.cache.get(key) for key in keys}
         todo = {key: part for key, part in zip(keys, parts, strict=True) if not found[key]}
         if todo:
             names = [part.name for part in todo.values()]
             self.echo(f"laying out {len(todo)} of {len(parts)} parts"
-                      + (f" ({self.jobs} workers)" if self.pool else "")
+                      + (f" ({self.jobs} workers)" if self.pool and len(todo) > 1 else "")
                       + (": " + ", ".join(names) if len(names) <= MAX_NAMES_SHOWN else ""))
-        # One process has no core to spare for a guess.
-        guessed = {key: part for part in (guesses if self.pool is not None else ())
-                   if (key := self.cache.key(part, self.setting)) not in found
-                   and not self.cache.peek(key)}
-        # Longest first, guesses last: the workers finish together, and a guess never
-        # keeps a part waiting.
-        order = sorted(todo, key=lambda key: -len(todo[key].html)) + list(guessed)
-        work = {**todo, **guessed}
-        if self.pool is not None and len(order) > 1:
-            futures = {key: self.pool.submit(lay_out_part, work[key], self.setting)
+        # Longest first: the workers finish together.
+        order = sorted(todo, key=lambda key: -len(todo[key].html))
+        if self.pool is not None:  # its workers have WeasyPrint imported already
+            futures = {key: self.pool.submit(lay_out_part, todo[key], self.setting)
                        for key in order}
             results = {key: future.result() for key, future in futures.items()}
         else:
-            results = {key: lay_out_part(work[key], self.setting) for key in order}
+            results = {key: lay_out_part(todo[key], self.setting) for key in order}
         for key, result in results.items():
             if not result.errors:
                 self.cache.put(key, result)
-            if key in todo:
-                found[key] = result
-        self.laid_out += [work[key].name for key in results]
+            found[key] = result
+        self.laid_out += [todo[key].name for key in results]
         return [found[key] for key in keys]
 
 
@@ -441,10 +412,7 @@ def write_book_in_parts(book: Book, kind: Edition, target: Path, warnings: list[
         # lay out (they were forked before: a thread is never forked).
         importing = threading.Thread(target=import_module, args=("weasyprint",), daemon=True)
         importing.start()
-        plan = cache.plan()
-        known = [layouts.known(part) or plan.get(part.name) for part in first]
-        guesses = finishing(known[0], known[1:]) if all(known) else []
-        opening, *body = layouts.lay_out(first, guesses)
+        opening, *body = layouts.lay_out(first)
         stop_on_errors([opening, *body], first_folios([opening, *body]))
         for _ in range(MAX_PLAN_ROUNDS):
             final_opening, index, *folios = layouts.lay_out(finishing(opening, body))
@@ -458,7 +426,6 @@ def write_book_in_parts(book: Book, kind: Edition, target: Path, warnings: list[
                             "screen edition is laid out as one document meanwhile)")
     importing.join()
     parts = [final_opening, *body, index]
-    cache.keep_plan([opening, *body])
     cache.prune()
     echo(f"joining {len(parts)} parts")
     kinds = page_kinds([final_opening, *body]) + ["plain"] * index.pages
