@@ -11,9 +11,11 @@ from __future__ import annotations
 import io
 import warnings
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import unquote
 
 from bookbuild.editions.fontshare import share_fonts
+from bookbuild.fsutil import write_atomic
 
 # A link to an element of another part, as parts.py writes it in a part's HTML; WeasyPrint
 # keeps it as a URI, which the join turns into a link to the book's named destination.
@@ -22,7 +24,8 @@ PART_LINK = "bookbuild-part:"
 
 @dataclass
 class JoinedBook:
-    pdf: bytes
+    """What the join wrote."""
+
     pages: int
     unresolved_links: list[str] = field(default_factory=list)  # ids no part holds
     # fonts embedded once per part: not found in the font folders (name → why)
@@ -38,13 +41,15 @@ class OutlineItem:
     closed: bool
 
 
-def join_parts(parts: list[bytes], folios: dict[int, bytes], kinds: list[str], *,
-               font_directories: tuple[str, ...] = ()) -> JoinedBook:
-    """One book of the parts' pages, in order, with one name tree and outline, and fonts
-    shared. `folios` are the folio documents by the book's page each starts on; `kinds`
-    says what each page of the book is: "folio" (a part's next page, with its page of a
-    folio document laid over it), "plain" (a part's next page as it is) or "blank" (the
-    folio document's page itself: a blank page)."""
+def join_parts(target: Path, parts: list[Path], folios: dict[int, Path], kinds: list[str],
+               *, font_directories: tuple[str, ...] = ()) -> JoinedBook:
+    """Write to `target` (atomically) one book of the parts' pages, in order, with one name
+    tree and outline, and fonts shared. `folios` are the folio documents by the book's page
+    each starts on; `kinds` says what each page of the book is: "folio" (a part's next
+    page, with its page of a folio document laid over it), "plain" (a part's next page as
+    it is) or "blank" (the folio document's page itself: a blank page). Run in a worker
+    process by parts.py: it holds a thousand pages' objects at once, and the worker has
+    none of the book's HTML besides."""
     import pikepdf
 
     book = pikepdf.new()
@@ -54,7 +59,7 @@ def join_parts(parts: list[bytes], folios: dict[int, bytes], kinds: list[str], *
     outline: list[OutlineItem] = []
     # Every document stays open until the book is saved: qpdf reads a copied page's
     # streams from its document when it writes.
-    documents = [pikepdf.open(io.BytesIO(part)) for part in parts]
+    documents = [pikepdf.open(part) for part in parts]
     for number, document in enumerate(documents):
         if number == 0:  # the opening's document settings are the book's
             _take_catalog(book, document)
@@ -83,17 +88,18 @@ def join_parts(parts: list[bytes], folios: dict[int, bytes], kinds: list[str], *
     # maps, which only compress well together (fontshare.py measured +13 % without).
     book.save(out, deterministic_id=True, min_version=version, compress_streams=True,
               object_stream_mode=pikepdf.ObjectStreamMode.generate)
-    return JoinedBook(out.getvalue(), len(book.pages), unresolved, fonts.left_alone)
+    write_atomic(target, out.getvalue())
+    return JoinedBook(len(book.pages), unresolved, fonts.left_alone)
 
 
-def _folio_pages(folios: dict[int, bytes]) -> tuple[list, dict]:
+def _folio_pages(folios: dict[int, Path]) -> tuple[list, dict]:
     """The open folio documents (a page is valid while its document is open) and the
     book's page number → its page in one of them."""
     import pikepdf
 
     documents, pages = [], {}
     for first, pdf in folios.items():
-        documents.append(pikepdf.open(io.BytesIO(pdf)))
+        documents.append(pikepdf.open(pdf))
         for number, page in enumerate(documents[-1].pages, start=first):
             pages[number] = page
     return documents, pages

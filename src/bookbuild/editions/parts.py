@@ -34,11 +34,9 @@ import hashlib
 import json
 import os
 import re
-import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass, field
-from importlib import import_module
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from bookbuild.apparatus.index import build_index_html
@@ -95,6 +93,7 @@ class LaidOutPart:
     folio_pages: tuple[bool, ...]
     warnings: tuple[Diagnostic, ...]
     errors: tuple[Diagnostic, ...] = ()  # the preflight's: the book is not written
+    path: Path | None = None  # its PDF in the parts cache, once there
 
 
 @dataclass(frozen=True)
@@ -205,15 +204,18 @@ class PartCache:
             pdf = (self.folder / f"{key}.pdf").read_bytes()
             if hashlib.sha256(pdf).hexdigest() != record["pdf"]:
                 return None
-            return _laid_out(record, pdf)
+            return replace(_laid_out(record, pdf), path=self.folder / f"{key}.pdf")
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
-    def put(self, key: str, part: LaidOutPart) -> None:
+    def put(self, key: str, part: LaidOutPart) -> LaidOutPart:
+        """Keep `part`; returns it with its path in the cache."""
+        part = replace(part, path=self.folder / f"{key}.pdf")
         self.read[key] = part
-        write_atomic(self.folder / f"{key}.pdf", part.pdf)
+        write_atomic(part.path, part.pdf)
         record = {**_record(part), "pdf": hashlib.sha256(part.pdf).hexdigest()}
         write_atomic(self.folder / f"{key}.json", json.dumps(record, ensure_ascii=False))
+        return part
 
     def prune(self) -> None:
         """Forget the parts this build did not use (the cache holds one book's parts)."""
@@ -255,6 +257,12 @@ class Layouts:
                 self.pool.submit(warm_up)
         return self
 
+    def run(self, function, *args, **kwargs):
+        """`function(*args, **kwargs)` in a worker if there are workers, else here."""
+        if self.pool is None:
+            return function(*args, **kwargs)
+        return self.pool.submit(function, *args, **kwargs).result()
+
     def __exit__(self, *exc) -> None:
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
@@ -277,9 +285,7 @@ class Layouts:
         else:
             results = {key: lay_out_part(todo[key], self.setting) for key in order}
         for key, result in results.items():
-            if not result.errors:
-                self.cache.put(key, result)
-            found[key] = result
+            found[key] = result if result.errors else self.cache.put(key, result)
         self.laid_out += [todo[key].name for key in results]
         return [found[key] for key in keys]
 
@@ -408,10 +414,6 @@ def write_book_in_parts(book: Book, kind: Edition, target: Path, warnings: list[
                         sources={view.chapter.id: sources[view.chapter.id]})
                    for view in views),
                  Part("back", render(sections=("back",)))]
-        # The join subsets fonts with WeasyPrint's HarfBuzz: imported while the workers
-        # lay out (they were forked before: a thread is never forked).
-        importing = threading.Thread(target=import_module, args=("weasyprint",), daemon=True)
-        importing.start()
         opening, *body = layouts.lay_out(first)
         stop_on_errors([opening, *body], first_folios([opening, *body]))
         for _ in range(MAX_PLAN_ROUNDS):
@@ -424,15 +426,13 @@ def write_book_in_parts(book: Book, kind: Edition, target: Path, warnings: list[
         else:
             raise BookError("the contents' page count does not settle; report this (the "
                             "screen edition is laid out as one document meanwhile)")
-    importing.join()
-    parts = [final_opening, *body, index]
+        parts = [final_opening, *body, index]
+        echo(f"joining {len(parts)} parts")
+        kinds = page_kinds([final_opening, *body]) + ["plain"] * index.pages
+        joined = layouts.run(join_parts, target, [p.path for p in parts],
+                             {int(f.name.removeprefix("folios:")): f.path for f in folios},
+                             kinds, font_directories=config.fonts.directories)
     cache.prune()
-    echo(f"joining {len(parts)} parts")
-    kinds = page_kinds([final_opening, *body]) + ["plain"] * index.pages
-    joined = join_parts([p.pdf for p in parts],
-                        {int(f.name.removeprefix("folios:")): f.pdf for f in folios}, kinds,
-                        font_directories=config.fonts.directories)
-    write_atomic(target, joined.pdf)
     anchors = book_anchors(parts, starts)
     found = list(warnings) + [Diagnostic("build", None, f"no anchor #{name} in the book: "
                                          "its link was left out") for name in
