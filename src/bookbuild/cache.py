@@ -98,15 +98,19 @@ def _feed(digest, label: str, value: bytes) -> None:
 
 
 def _feed_contents(digest, kind: str, paths: Iterable[Path],
-                   read: Callable[[Path], bytes] = Path.read_bytes) -> None:
+                   read: Callable[[Path], bytes] = Path.read_bytes,
+                   root: Path | None = None) -> None:
+    """Each file's path (below `root` if given, so that a moved book digests the same) and
+    contents."""
     for path in paths:
+        name = path.relative_to(root) if root and path.is_relative_to(root) else path
         if path.is_symlink():  # `bookbuild check` judges where a link points: so must we
-            _feed(digest, f"link:{path}", os.readlink(path).encode())
+            _feed(digest, f"link:{name}", os.readlink(path).encode())
         try:
             data = read(path)
         except FileNotFoundError:
             data = b"\0missing"
-        _feed(digest, f"{kind}:{path}", data)
+        _feed(digest, f"{kind}:{name}", data)
 
 
 def inputs_digest(config: BookConfig, edition: str, files: ProjectFiles | None = None) -> str:
@@ -158,13 +162,7 @@ def files_digest(paths: Iterable[Path], root: Path,
     """SHA-256 (hex) of these files' contents and their paths below `root` (a book moved
     to another folder keeps its digest)."""
     digest = hashlib.sha256()
-    for path in paths:
-        try:
-            data = read(path)
-        except FileNotFoundError:
-            data = b"\0missing"
-        _feed(digest, str(path.relative_to(root)) if path.is_relative_to(root) else str(path),
-              data)
+    _feed_contents(digest, "file", paths, read, root)
     return digest.hexdigest()
 
 
