@@ -14,6 +14,7 @@ from .frontmatter import (
     read_profile,
     read_title_block,
 )
+from .fragments import join_fragments
 from .furniture import Furniture, find_furniture, unprotected
 from .headings import heading_key, heading_level
 from .layout import LayoutProfile, detect_layout
@@ -30,13 +31,14 @@ from .pages import (
 from .queries import character_queries, heading_queries
 from .quotes import is_standalone_quote
 from .report import Report
+from .site import SiteFurniture, find_site_furniture
 from .structure import Block, heading_shaped, segment
 from .tables import parse_table
 from .text import SUPERSCRIPT_DIGITS, join_lines, join_with_offsets, squeeze_spaces
 from .unflatten import unflatten
+from .vertical import describe, horizontal_forms
 
 ASCII_NUMBERING = re.compile(r"^(\d+\.) +(?=\S)")
-UNTITLED = "（無題）"  # placeholder title, always reported
 # A colophon under the text: where it first appeared (初出：…), its source (出典：…).
 COLOPHON = re.compile(r"^(初出|出典|原載|初出誌|掲載誌)\s*[：:]\s*\S")
 
@@ -106,16 +108,21 @@ def _split_tail(body: list[Line], meta: Meta) -> list[Line]:
 
 def assemble(text: str, report: Report, fixes: tuple[str, str] | None = None) -> str:
     """The chapter's Markdown; `fixes` is the editor's decisions file (name, text)."""
+    text, mapped = horizontal_forms(text)
+    report.mapped = describe(mapped)
     lines = split_lines(text)
     decisions = parse_fixes(*fixes, lines) if fixes else Fixes()
     lines, folios = unflatten(lines)
+    lines, joins = join_fragments(lines)
+    report.joined = [f"lines {first}–{last} → one line ({why})" for first, last, why in joins]
+    lines, site = find_site_furniture(lines)
     profile = detect_layout(lines)
     lines = lines if paged(lines) else infer_pages(lines)
     if paged(lines):
         lines = rejoin_split_lines(lines, profile.measure)
     report.layout = profile.name
     start = _title_block_end(lines, profile)
-    meta = read_title_block(lines[:start])
+    meta = read_title_block(lines[:start], site.title)
     body_start = _outline_end(lines, start)
     edges = page_edges(lines, body_start, profile.measure) if paged(lines) else None
     body_end, footnote_lines, style, notes = _all_notes(lines, body_start, edges)
@@ -130,6 +137,7 @@ def assemble(text: str, report: Report, fixes: tuple[str, str] | None = None) ->
         read_footer(furniture.footer, meta)
         meta.moves += [(line.no, "source (first-page footer)") for line in furniture.footer]
     _record_removals(lines, furniture, folios, start, body_start, meta, report)
+    _record_site_furniture(site, meta, report)
     body = [line for line in lines[body_start:body_end]
             if line.no not in furniture.removed and line.no not in footnote_lines]
     body = _keep_leftovers(meta, body, report)
@@ -143,10 +151,23 @@ def assemble(text: str, report: Report, fixes: tuple[str, str] | None = None) ->
         [b for b in blocks if b.kind == "heading"],
         " ".join(texts[id(b)] for b in blocks if b.kind == "paragraph"), report)
     if not meta.title:
-        meta.title = UNTITLED
-        report.warn(1, "no title block found above the first heading; the chapter's title "
-                    "is a placeholder: set `title:` in its front-matter")
+        considered = ", ".join(map(str, meta.untitled)) or "none"
+        query = (f"no line above the text is a title with evidence (lines considered: "
+                 f"{considered}); the chapter has no title: add `title:` to its front-matter "
+                 "(check and build refuse it until then)")
+        meta.queries.insert(0, query)
+        report.warn(meta.untitled[0] if meta.untitled else 1, query, "error")
     return chapter_text(meta, markdown, definitions)
+
+
+def _record_site_furniture(site: SiteFurniture, meta: Meta, report: Report) -> None:
+    """The site's furniture, listed with the chapter's other removed lines."""
+    records = [f"{line.no}: {line.text}" for line, _ in site.removed]
+    meta.furniture = records + meta.furniture
+    report.site_lines = len(records)
+    report.furniture_lines += len(records)
+    report.removed = [f"{line.no}: {line.text} ({why})" for line, why in site.removed
+                      ] + report.removed
 
 
 def _all_notes(lines: list[Line], body_start: int, edges: PageFurniture | None

@@ -35,7 +35,8 @@ def _person(person: Person) -> dict[str, str] | str:
 
 
 def front_matter(meta: Meta) -> str:
-    data: dict[str, object] = {"title": meta.title}
+    # A chapter without a title is written without the key: `check` then names the gap.
+    data: dict[str, object] = {"title": meta.title} if meta.title else {}
     if meta.subtitle:
         data["subtitle"] = meta.subtitle
     if meta.authors:

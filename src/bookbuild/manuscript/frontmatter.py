@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .headings import heading_level
 from .lines import Line
 from .text import join_lines, squeeze_spaces
 
@@ -21,6 +22,18 @@ NOT_IN_NAMES = "。、，．「」『』：:！？!?"
 PHRASE_PARTICLES = "のをがへ"
 NAME_MAX_CHARS = 12  # 鴨下ひろみ, ヴァレリー・スヒニン; longer is text, not a name
 NAME_MAX_LATIN = 40
+NAME_MAX_KANJI = 6  # 勅使河原三郎; a longer run of kanji is a term (露朝関係史研究)
+KANJI_ONLY = re.compile(r"^[\u4e00-\u9fff々]+$")
+KATAKANA_ONLY = re.compile(r"^[\u30a0-\u30ffー]+$")
+# Words that stand in an opening or on a cover sheet as labels, never as a person.
+NOT_NAMES = frozenset((
+    "目次", "著者", "著者名", "執筆者", "筆者", "編者", "訳者", "雑誌名", "誌名", "ページ", "頁",
+    "要旨", "概要", "抄録", "要約", "キーワード", "はじめに", "おわりに", "序論", "結論", "本文",
+    "論文", "論説", "特集", "資料", "書評", "報告", "研究ノート", "参考文献", "注", "註", "付記",
+    "謝辞", "巻号", "発行日", "発行年", "出版者", "所属", "目的", "方法", "結果", "考察", "表紙",
+))
+ROMAN_HEADING = re.compile(r"^[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩⅪⅫ]+[\s\u3000.．、]*\S*")
+SECTION_LABEL = re.compile(r"^第\s*[0-9０-９一二三四五六七八九十]+\s*[章節部編項]")
 TITLE_MAX_CHARS = 80
 DASHES = "─―—－-"
 TRANSLATOR = re.compile(r"[（(]\s*訳\s*[：:]\s*(.+?)\s*[）)]")
@@ -59,6 +72,7 @@ class Meta:
     furniture: list[str] = field(default_factory=list)
     moves: list[tuple[int, str]] = field(default_factory=list)  # (line, field) taken
     leftovers: list[Line] = field(default_factory=list)  # title-block lines kept in the body
+    untitled: list[int] = field(default_factory=list)  # lines considered when none is a title
 
 
 def iso_date(text: str) -> str:
@@ -83,18 +97,38 @@ def _between_latin(text: str, match: re.Match[str]) -> bool:
 
 
 def is_affiliation(text: str) -> bool:
-    return any(word in text for word in AFFILIATION_WORDS)
+    """Names an institution or a post, and is no clause of a sentence (no 、 or 。, no
+    particle but の)."""
+    return (any(word in text for word in AFFILIATION_WORDS) and not any(c in text for c in "、。")
+            and not any(c in text for c in "をがへ") and len(squeeze_spaces(text)) <= 60)
 
 
 def is_name(text: str) -> bool:
     """Could this be a person's name (spaces of the layout aside)? Never a sentence, never
-    longer than a name: this guards the author and translator fields."""
+    longer than a name, never a label, a heading, a single letter or a lone katakana word
+    (ロシア): this guards the author and translator fields."""
     name = clean_name(text)
     if not name or any(c in name for c in NOT_IN_NAMES) or is_phrase(name):
         return False
+    if any(c.isdigit() for c in name) or name in NOT_NAMES or heading_like(name):
+        return False
     if name.isascii():
-        return len(name) <= NAME_MAX_LATIN and not any(c.isdigit() for c in name)
-    return len(name) <= NAME_MAX_CHARS and not any(c.isdigit() for c in name)
+        # A Latin name has a given name and a family name, each capitalised (T, TOP: no).
+        words = name.split()
+        return (len(name) <= NAME_MAX_LATIN and len(words) >= 2
+                and all(w[:1].isupper() for w in words))
+    if len(name) < 2 or len(name) > NAME_MAX_CHARS:
+        return False
+    if KANJI_ONLY.match(name) and len(name) > NAME_MAX_KANJI:
+        return False
+    return not (KATAKANA_ONLY.match(name) and not re.search(r"[・=＝ \u3000]", text.strip()))
+
+
+def heading_like(text: str) -> bool:
+    """A section heading or a contents entry (`Ⅰ 事案`, `第2節`, `1．はじめに`)."""
+    stripped = text.strip(" \u3000")
+    return bool(heading_level(stripped) or ROMAN_HEADING.match(stripped)
+                or SECTION_LABEL.match(stripped))
 
 
 def is_title_like(text: str) -> bool:
@@ -131,7 +165,66 @@ def _split_subtitle(text: str) -> tuple[str, str]:
     return text, ""
 
 
-def read_title_block(lines: list[Line]) -> Meta:
+PAGE_MARKER = re.compile(r"^[（(]\s*\d{1,4}\s*[）)]$|^[-−–—]\s*\d{1,4}\s*[-−–—]$|^\d{1,4}$")
+DOTTED_DATE = re.compile(r"^\d{4}[./]\d{1,2}[./]\d{1,2}$")
+# How many lines after a title (and its wrapped lines) may vouch for it: the very next.
+EVIDENCE_WINDOW = 1
+
+
+def could_be_title(text: str) -> bool:
+    """Might this line be a title at all? Not a sentence, a label, a heading, a date, a
+    page marker, a single letter or a name."""
+    stripped = squeeze_spaces(text)
+    if not is_title_like(stripped) or len(stripped) < 2 or stripped in NOT_NAMES:
+        return False
+    if heading_like(stripped) or PAGE_MARKER.match(stripped) or DOTTED_DATE.match(stripped):
+        return False
+    return not (DATE.fullmatch(stripped) or DATE_LABEL.match(stripped))
+
+
+def _vouches(line: Line, for_name: bool = False) -> bool:
+    """Does this line, right under a title, show the title is one: a subtitle, a person, a
+    translator, an affiliation with its name, a date? Under a line shaped like a name
+    (題名, 三村光弘) only a subtitle or a date does: a person's line comes before theirs."""
+    text = line.text
+    if text.startswith(tuple(DASHES)) or TRANSLATOR.search(text):
+        return True
+    if DATE.search(text) and (DATE_LABEL.match(text) or DATE.fullmatch(text)):
+        return True
+    if for_name:
+        return False
+    name = text.partition(" ")[0]
+    return is_name(text) or (is_affiliation(text) and "。" not in text) or (
+        is_name(name) and is_affiliation(text))
+
+
+def title_start(filled: list[Line], metadata_title: str = "") -> int | None:
+    """Where the title stands among the opening's lines: the first line that could be a
+    title and has evidence for it — a chapter label on it, the page's own metadata naming
+    it, or a subtitle, person or date right under it (its wrapped lines aside). None when
+    no line has such evidence."""
+    wanted = squeeze_spaces(metadata_title).replace(" ", "")
+    for index, line in enumerate(filled):
+        text = squeeze_spaces(line.text).replace(" ", "")
+        if CHAPTER_LABEL.match(line.text):
+            return index
+        if not could_be_title(line.text):
+            continue
+        if wanted and (text == wanted or (len(text) >= 4 and wanted.startswith(text))):
+            return index
+        after, title = index + 1, text
+        while (after < len(filled) and _continues_title(title, filled[after].text)
+               and is_title_like(filled[after].text)
+               and not filled[after].text.startswith(tuple(DASHES))):
+            title += filled[after].text
+            after += 1
+        if any(_vouches(other, is_name(text))
+               for other in filled[after:after + EVIDENCE_WINDOW]):
+            return index
+    return None
+
+
+def read_title_block(lines: list[Line], metadata_title: str = "") -> Meta:
     """Title (with the original chapter label), subtitle, authors, translators, date.
 
     Every line goes to a named field or, when it does not look like what that field holds
@@ -141,7 +234,14 @@ def read_title_block(lines: list[Line]) -> Meta:
     meta = Meta()
     if not filled:
         return meta
-    texts = list(filled)
+    start = title_start(filled, metadata_title)
+    if start is None:
+        # No line is a title with evidence: the chapter gets none and the editor is asked.
+        meta.untitled = [line.no for line in filled]
+        meta.leftovers = filled
+        return meta
+    meta.leftovers = filled[:start]
+    texts = filled[start:]
 
     def take(field_name: str) -> Line:
         line = texts.pop(0)
@@ -172,7 +272,7 @@ def read_title_block(lines: list[Line]) -> Meta:
         while texts and not sub[-1].endswith(tuple(DASHES)) and is_title_like(texts[0].text):
             sub.append(take("subtitle").text)
         meta.subtitle = squeeze_spaces(join_lines(sub)).strip(DASHES + " ")
-    pending_affiliation = ""
+    pending: Line | None = None  # an affiliation waiting for the name it stands beside
     for line in texts:
         text = line.text
         translator = TRANSLATOR.search(text)
@@ -191,16 +291,23 @@ def read_title_block(lines: list[Line]) -> Meta:
                 meta.authors.append(Person(clean_name(name), squeeze_spaces(rest.strip())))
                 meta.moves.append((line.no, "authors"))
             else:
-                pending_affiliation = squeeze_spaces(text)
-                meta.moves.append((line.no, "affiliation"))
+                if pending is not None:
+                    meta.leftovers.append(pending)  # two affiliations and no name between
+                pending = line
         elif is_name(text):
-            meta.authors.append(Person(clean_name(text), pending_affiliation))
+            affiliation = squeeze_spaces(pending.text) if pending is not None else ""
+            if pending is not None:
+                meta.moves.append((pending.no, "affiliation"))
+            meta.authors.append(Person(clean_name(text), affiliation))
             meta.moves.append((line.no, "authors"))
-            pending_affiliation = ""
+            pending = None
         else:
             meta.leftovers.append(line)
-    if pending_affiliation and meta.authors and not meta.authors[-1].affiliation:
-        meta.authors[-1].affiliation = pending_affiliation  # the affiliation under the name
+    if pending is not None and meta.authors and not meta.authors[-1].affiliation:
+        meta.authors[-1].affiliation = squeeze_spaces(pending.text)  # under the name
+        meta.moves.append((pending.no, "affiliation"))
+    elif pending is not None:
+        meta.leftovers.append(pending)  # an affiliation beside no name stays in the text
     return meta
 
 

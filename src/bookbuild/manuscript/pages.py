@@ -69,20 +69,30 @@ def infer_pages(lines: list[Line]) -> list[Line]:
     run of lines holding only a number that counts up page by page (by one, or by two where
     only every other page has one). Each such line closes a page. Fewer than MIN_FOLIOS in
     the run: the text is left unpaged."""
+    run = folio_run(lines)
+    if run:
+        return _numbered(lines, ends=run)
+    heads = _recurring_heads(lines)
+    return _numbered(lines, starts=heads) if heads else lines
+
+
+def folio_run(lines: list[Line]) -> set[int]:
+    """Indices of the longest run of lines holding only a number that counts up page by
+    page: by one (or by two where only every other page has one), at least a page's worth
+    of lines apart. Empty when the run is shorter than MIN_FOLIOS: numbers of a sentence
+    that a text layer set apart (2019, 4, 25) rarely keep a page's pace."""
     candidates = [(i, value) for i, line in enumerate(lines)
                   if (value := _folio_value(line.text)) is not None]
     chain: dict[int, list[int]] = {}
     for k, (index, value) in enumerate(candidates):
         best: list[int] = []
-        for previous, (_, earlier) in enumerate(candidates[:k]):
-            if value - earlier in (1, 2) and len(chain[previous]) > len(best):
+        for previous, (at, earlier) in enumerate(candidates[:k]):
+            if (value - earlier in (1, 2) and index - at >= MIN_PAGE_LINES
+                    and len(chain[previous]) > len(best)):
                 best = chain[previous]
         chain[k] = [*best, index]
     run = max(chain.values(), key=len, default=[])
-    if len(run) >= MIN_FOLIOS:
-        return _numbered(lines, ends=set(run))
-    heads = _recurring_heads(lines)
-    return _numbered(lines, starts=heads) if heads else lines
+    return set(run) if len(run) >= MIN_FOLIOS else set()
 
 
 def _recurring_heads(lines: list[Line]) -> set[int]:

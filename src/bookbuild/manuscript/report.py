@@ -26,6 +26,9 @@ class Report:
     footer_lines: int = 0  # a report's first-page footer, moved to the front-matter
     moved: list[str] = field(default_factory=list)  # "line N → field" (front-matter)
     removed: list[str] = field(default_factory=list)  # "line N: text" (furniture, outline)
+    site_lines: int = 0  # a web or repository page's furniture (navigation, metadata …)
+    mapped: list[str] = field(default_factory=list)  # vertical forms mapped: "﹁ → 「 (3×)"
+    joined: list[str] = field(default_factory=list)  # "lines 3–5 → one line (why)"
     fixes_applied: int = 0  # the editor's decisions (<name>.fixes.yaml) applied
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
@@ -46,6 +49,11 @@ class Report:
             + (f"; first-page footer ({self.footer_lines} lines) → front-matter"
                if self.footer_lines else ""),
         ]
+        if self.site_lines:
+            out.append(f"  a web or repository page's furniture removed: {self.site_lines} lines")
+        if self.mapped:
+            out.append("  vertical forms mapped to horizontal: " + ", ".join(self.mapped))
+        out.extend(f"  joined {item}" for item in self.joined)
         if self.moved:
             out.append("  moved to the front-matter: " + ", ".join(self.moved))
         out.extend(f"  removed line {item}" for item in self.removed)
