@@ -6,6 +6,7 @@ import re
 
 from .emit import caption_markdown, chapter_text, escape_block_start, table_markdown
 from .fixes import Fixes, parse_fixes
+from .fragments import join_fragments
 from .frontmatter import (
     CLOSING_MARK,
     PROFILE_HEADING,
@@ -14,7 +15,6 @@ from .frontmatter import (
     read_profile,
     read_title_block,
 )
-from .fragments import join_fragments
 from .furniture import Furniture, find_furniture, unprotected
 from .headings import heading_key, heading_level
 from .layout import LayoutProfile, detect_layout

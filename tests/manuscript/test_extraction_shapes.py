@@ -1,0 +1,136 @@
+"""What other people's extractors do to a text, undone from evidence (issue 19's classes):
+numbers set apart by a text layer, site furniture, vertical forms, one letter a line,
+openings whose first line is no title, labels that are no people."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from bookbuild.manuscript import normalise
+from bookbuild.manuscript.fragments import join_fragments
+from bookbuild.manuscript.frontmatter import is_name, read_title_block, title_start
+from bookbuild.manuscript.lines import split_lines
+from bookbuild.manuscript.site import find_site_furniture, site_evidence
+from bookbuild.manuscript.vertical import horizontal_forms
+
+ARTICLE_BODY = ("ロシアと北朝鮮の関係は、二〇二三年以降急速に深まっている。本稿ではその背景を"
+                "検討する。\n両国の首脳は二度会談した。その意味は小さくない。\n")
+
+
+def _chapter(text: str) -> tuple[str, list[str]]:
+    result = normalise(text.encode(), "case.txt")
+    return result.markdown, [f"{d.severity}: {d.message}" for d in result.report.diagnostics]
+
+
+def letters(text: str) -> Counter[str]:
+    return Counter(c for c in text if c.isalnum())
+
+
+def test_numbers_a_text_layer_set_apart_are_joined_back_into_their_sentence() -> None:
+    lines, joins = join_fragments(split_lines(
+        "こうしたなか\n2019\n年末の憲法改正で、ロシアは\n4\n月に首脳会談を開いた。\n"))
+    assert [line.text for line in lines if line.text] == [
+        "こうしたなか2019年末の憲法改正で、ロシアは4月に首脳会談を開いた。"]
+    assert joins == [(1, 5, "a number inside a sentence")]
+
+
+def test_a_folio_between_two_pieces_of_a_sentence_is_not_joined() -> None:
+    # `…ロシアと` / `12` / `日本の…`: 日 opens 日本 as often as it counts days.
+    lines, joins = join_fragments(split_lines("ロシアと\n12\n日本の関係は深まった。\n"))
+    assert not joins
+    assert [line.text for line in lines if line.text] == ["ロシアと", "12", "日本の関係は深まった。"]
+
+
+def test_numbers_keeping_a_page_pace_stay_folios_even_before_a_particle() -> None:
+    page = ["本文の行です。"] * 12
+    text = "\n".join([*page, "ロシアと北朝鮮", "21", "に関して、", *page, "ロシアと北朝鮮", "22",
+                      "の言説を", *page, "ロシアと北朝鮮", "23", "次に、"]) + "\n"
+    _, joins = join_fragments(split_lines(text))
+    assert joins == []
+
+
+def test_one_letter_a_line_is_one_line() -> None:
+    lines, joins = join_fragments(split_lines("編\n集\n後\n記\n本号は特集号である。\n"))
+    assert lines[0].text == "編集後記"
+    assert joins == [(1, 4, "one letter a line (vertical setting)")]
+
+
+def test_vertical_forms_map_back_and_are_counted() -> None:
+    text, mapped = horizontal_forms("﹁露朝﹂︵二〇二三︶︱﹃研究﹄")
+    assert text == "「露朝」（二〇二三）―『研究』"
+    assert mapped["﹁"] == 1 and sum(mapped.values()) == 7
+
+
+@pytest.mark.parametrize("line, evidence", [
+    ("ホーム > 研究成果 > 論文一覧", "breadcrumb"),
+    ("ダウンロード数: 1263", "download or view counter"),
+    ("PDFダウンロード [1236KB]", "file link"),
+    ("タイトル: 露朝関係の現在", "repository metadata (key: value)"),
+    ("巻: 12", "repository metadata (key: value)"),
+    ("タグ: ロシア 北朝鮮 外交", "tag line"),
+    ("ページの先頭へ", "site navigation"),
+    ("ロシアと北朝鮮の関係は深まっている。", ""),
+    ("露朝関係の現在", ""),
+])
+def test_site_furniture_is_known_by_its_shape(line: str, evidence: str) -> None:
+    assert site_evidence(line) == evidence
+
+
+def test_site_furniture_only_at_the_edges_of_the_text() -> None:
+    lines = split_lines("巻: 12\n本文です。\n巻: 13\n本文の続きです。\nタグ: 外交\n")
+    kept, found = find_site_furniture(lines)
+    assert [line.no for line, _ in found.removed] == [1, 5]
+    assert [line.text for line in kept] == ["本文です。", "巻: 13", "本文の続きです。", ""]
+
+
+@pytest.mark.parametrize("text", ["目次", "著者", "雑誌名", "ページ", "T", "TOP", "編", "Ⅰ 事案",
+                                  "1．はじめに", "ロシア", "露朝関係史研究会議", "第2節"])
+def test_labels_headings_and_single_letters_are_no_names(text: str) -> None:
+    assert not is_name(text)
+
+
+@pytest.mark.parametrize("text", ["三村 光弘", "鴨下ひろみ", "李　　　述　森", "長 友 昭",
+                                  "ヴァレリー・スヒニン", "Barack Obama"])
+def test_names_stay_names(text: str) -> None:
+    assert is_name(text)
+
+
+def test_the_title_is_the_line_a_person_vouches_for_not_the_first_line() -> None:
+    filled = [line for line in split_lines(
+        "北朝鮮の国旗\n研究ノート\n露朝関係の現在\n佐藤 花子\n") if line.text]
+    assert title_start(filled) == 2
+
+
+def test_repository_metadata_vouches_for_the_title() -> None:
+    filled = [line for line in split_lines("露朝関係の現在\n本文が続く\n") if line.text]
+    assert title_start(filled, "露朝関係の現在") == 0
+    assert title_start(filled) is None
+
+
+def test_an_affiliation_beside_no_name_stays_in_the_text() -> None:
+    meta = read_title_block(split_lines("露朝関係の現在\n―副題―\n東京大学\n"))
+    assert meta.title == "露朝関係の現在"
+    assert [line.text for line in meta.leftovers] == ["東京大学"]
+
+
+def test_no_title_without_evidence_is_an_error_naming_the_lines() -> None:
+    markdown, messages = _chapter("ダウンロード数: 1263\n露朝関係の現在\n\n" + ARTICLE_BODY)
+    assert "\ntitle:" not in markdown.split("---")[1]
+    errors = [m for m in messages if m.startswith("error:")]
+    assert len(errors) == 1 and "lines considered: 2" in errors[0]
+    assert "露朝関係の現在" in markdown.split("---", 2)[2]  # stays in the body
+
+
+def test_a_web_page_landing_keeps_every_letter_and_finds_its_title() -> None:
+    source = ("ホーム > 研究成果 > 論文一覧\nダウンロード数: 1263\nPDFダウンロード [1236KB]\n"
+              "タイトル: 露朝関係の現在\n著者: 佐藤 花子\n巻: 12\n露朝関係の現在\n佐藤 花子\n東京大学\n"
+              + ARTICLE_BODY + "タグ: ロシア 北朝鮮 外交\n")
+    markdown, messages = _chapter(source)
+    assert "title: 露朝関係の現在" in markdown
+    assert "name: 佐藤花子" in markdown and "affiliation: 東京大学" in markdown
+    assert not [m for m in messages if m.startswith("error")]
+    # every letter of the input is in the chapter: body, front-matter or its furniture list
+    missing = letters(source) - letters(markdown)
+    assert not missing
