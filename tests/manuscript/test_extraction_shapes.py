@@ -40,7 +40,8 @@ def test_a_folio_between_two_pieces_of_a_sentence_is_not_joined() -> None:
     # `…ロシアと` / `12` / `日本の…`: 日 opens 日本 as often as it counts days.
     lines, joins = join_fragments(split_lines("ロシアと\n12\n日本の関係は深まった。\n"))
     assert not joins
-    assert [line.text for line in lines if line.text] == ["ロシアと", "12", "日本の関係は深まった。"]
+    assert [line.text for line in lines if line.text] == [
+        "ロシアと", "12", "日本の関係は深まった。"]
 
 
 def test_numbers_keeping_a_page_pace_stay_folios_even_before_a_particle() -> None:
@@ -125,7 +126,8 @@ def test_no_title_without_evidence_is_an_error_naming_the_lines() -> None:
 
 def test_a_web_page_landing_keeps_every_letter_and_finds_its_title() -> None:
     source = ("ホーム > 研究成果 > 論文一覧\nダウンロード数: 1263\nPDFダウンロード [1236KB]\n"
-              "タイトル: 露朝関係の現在\n著者: 佐藤 花子\n巻: 12\n露朝関係の現在\n佐藤 花子\n東京大学\n"
+              "タイトル: 露朝関係の現在\n著者: 佐藤 花子\n巻: 12\n"
+              "露朝関係の現在\n佐藤 花子\n東京大学\n"
               + ARTICLE_BODY + "タグ: ロシア 北朝鮮 外交\n")
     markdown, messages = _chapter(source)
     assert "title: 露朝関係の現在" in markdown
