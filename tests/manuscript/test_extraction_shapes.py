@@ -136,3 +136,13 @@ def test_a_web_page_landing_keeps_every_letter_and_finds_its_title() -> None:
     # every letter of the input is in the chapter: body, front-matter or its furniture list
     missing = letters(source) - letters(markdown)
     assert not missing
+
+
+def test_a_heading_in_one_paragraph_a_line_text_stands_alone() -> None:
+    body = ("ロシアと北朝鮮の関係は、二〇二三年以降急速に深まっている。本稿ではその背景を検討する。"
+            "そのためにまず首脳会談の経緯を振り返る。")
+    markdown, _ = _chapter(
+        f"露朝関係の現在\n佐藤 花子\n{body}\n両国の思惑\n{body}\n\n司会\n{body}\n")
+    text = markdown.split("---", 2)[2]
+    assert "\n## 両国の思惑\n" in text  # not glued to the paragraph above or below
+    assert "\n司会\n" in text  # a speaker's name stays a paragraph of its own

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from .fixes import NO_FIXES, Fixes
+from .frontmatter import is_name
 from .headings import HEADING_MAX_SHARE, HEADING_MAX_WIDTH_UNWRAPPED, heading_level
 from .layout import LayoutProfile
 from .lines import Line
@@ -19,6 +20,10 @@ ROOM_FOR_TWO = 4
 NEARLY_FULL = 0.5
 # A quotation open longer than this is a stray bracket, not a block quote: ignore it.
 MAX_QUOTE_LINES = 40  # two full-width characters, in half-width units
+# In one-paragraph-a-line text, a line no wider than this that ends no sentence stands
+# alone (20 full-width characters: a heading, not a paragraph a page cut short).
+STANDALONE_MAX_WIDTH = 40
+MIN_HEADING_CHARS = 3  # 司会, 結論: two letters are more often a label or a name
 
 
 @dataclass
@@ -50,8 +55,13 @@ def _pushed_over(before: Line, after: Line, profile: LayoutProfile) -> bool:
 
 def paragraph_breaks(before: Line, after: Line, blank: bool, profile: LayoutProfile) -> bool:
     """Does a paragraph end between `before` and `after` (`blank`: blank line(s) between)?"""
+    if ends_sentence(before.text) and stands_alone(after):
+        return True  # a heading under a paragraph's full last line
     if profile.unwrapped:
-        return ends_sentence(before.text)
+        # One paragraph a line: a paragraph goes on only where a page or a note cut it
+        # mid-sentence; a short line that stops without a sentence's end (a heading, a
+        # speaker's name) is never glued to the paragraph under it.
+        return ends_sentence(before.text) or stands_alone(before)
     if profile.indent_starts_paragraph:
         return after.indented
     if profile.trailing_space_ends_paragraph:
@@ -76,6 +86,16 @@ def paragraph_breaks(before: Line, after: Line, blank: bool, profile: LayoutProf
         spaced = profile.spaces_indent and after.raw.startswith(" ")
         return blank or roomy or spaced or _opens_paragraph(after, profile)
     return False
+
+
+def stands_alone(line: Line) -> bool:
+    """A short line that is no piece of a sentence: it ends neither on 、 nor on a particle
+    or an open bracket, and holds no 、 (a heading, a subtitle, a speaker's name)."""
+    text = line.text
+    if text[0] in "（(" and text[-1] in "）)":
+        return False  # a source in brackets closing a paragraph: （朝鮮中央テレビ集計:筆者）
+    return (width(text) <= STANDALONE_MAX_WIDTH and "、" not in text and "。" not in text
+            and text[-1] not in "のはがをにへでともや「『（(" and not ends_sentence(text))
 
 
 def heading_shaped(line: Line, profile: LayoutProfile) -> int:
@@ -137,6 +157,24 @@ def _open_quote(lines: list[Line]) -> bool:
     return text.count("「") > text.count("」")
 
 
+def promote_standalone_headings(blocks: list[Block]) -> list[Block]:
+    """A paragraph of one short line that stands alone (see `stands_alone`) between two
+    paragraphs' ends is an unnumbered heading, as web pages set their h2s; a name (a
+    speaker) stays a paragraph."""
+    for index, block in enumerate(blocks):
+        nxt = blocks[index + 1] if index + 1 < len(blocks) else None
+        before = blocks[index - 1] if index else None
+        if (block.kind == "paragraph" and len(block.lines) == 1
+                and stands_alone(block.lines[0]) and not is_name(block.lines[0].text)
+                and len(block.lines[0].text) >= MIN_HEADING_CHARS
+                and not block.lines[0].text[-1].isdigit()  # a note call: a sentence's piece
+                and nxt is not None and nxt.kind == "paragraph"
+                and (before is None or before.kind == "heading"
+                     or ends_sentence(before.lines[-1].text))):
+            block.kind, block.level = "heading", 2
+    return blocks
+
+
 def segment(lines: list[Line], profile: LayoutProfile, fixes: Fixes = NO_FIXES) -> list[Block]:
     """Group body lines into blocks."""
     rows = _table_rows(lines)
@@ -169,4 +207,4 @@ def segment(lines: list[Line], profile: LayoutProfile, fixes: Fixes = NO_FIXES) 
             current = Block("paragraph", [line])
             blocks.append(current)
         previous, blank = line, False
-    return blocks
+    return promote_standalone_headings(blocks)
