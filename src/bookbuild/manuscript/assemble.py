@@ -11,6 +11,9 @@ from .frontmatter import (
     CLOSING_MARK,
     PROFILE_HEADING,
     Meta,
+    Person,
+    clean_name,
+    is_name,
     read_footer,
     read_profile,
     read_title_block,
@@ -19,7 +22,7 @@ from .furniture import Furniture, find_furniture, unprotected
 from .headings import heading_key, heading_level
 from .layout import LayoutProfile, detect_layout
 from .lines import Line, split_lines
-from .notes import NoteStyle, NoteText, find_footnotes, find_section, link_calls
+from .notes import NoteStyle, NoteText, find_footnotes, find_section, link_calls, opens_note
 from .pages import (
     PageFurniture,
     infer_pages,
@@ -31,7 +34,7 @@ from .pages import (
 from .queries import character_queries, heading_queries
 from .quotes import is_standalone_quote
 from .report import Report
-from .site import SiteFurniture, find_site_furniture
+from .site import AUTHOR_KEYS, SUBTITLE_KEYS, TITLE_KEYS, SiteFurniture, find_site_furniture
 from .structure import Block, heading_shaped, segment
 from .tables import parse_table
 from .text import SUPERSCRIPT_DIGITS, join_lines, join_with_offsets, squeeze_spaces
@@ -40,6 +43,7 @@ from .vertical import describe, horizontal_forms
 
 ASCII_NUMBERING = re.compile(r"^(\d+\.) +(?=\S)")
 # A colophon under the text: where it first appeared (初出：…), its source (出典：…).
+AUTHOR_SEPARATORS = re.compile(r"[;；、,，/／]| {2,}|\u3000")
 COLOPHON = re.compile(r"^(初出|出典|原載|初出誌|掲載誌)\s*[：:]\s*\S")
 
 
@@ -79,6 +83,11 @@ def _notes(lines: list[Line], start: int) -> tuple[int, set[int], NoteStyle, lis
     if section:
         begin, style, notes = section
         return begin, set(), style, notes
+    for kind in ("paren", "bracket"):  # ( 1 ) … left where pages ended, without form feeds
+        if any(opens_note(line, kind) for line in lines[start:]):
+            taken, notes = find_footnotes(lines[start:], kind)
+            if notes:
+                return len(lines), taken, NoteStyle(kind), notes
     return len(lines), set(), NoteStyle("arabic"), []
 
 
@@ -160,14 +169,38 @@ def assemble(text: str, report: Report, fixes: tuple[str, str] | None = None) ->
     return chapter_text(meta, markdown, definitions)
 
 
+def _adopt_metadata(site: SiteFurniture, meta: Meta) -> dict[int, str]:
+    """A repository page may give the title, subtitle and authors only as `key: value`
+    lines: where the opening gave none, the values go to the front-matter and only the
+    keys stay listed as furniture. Returns {line: key} for those lines."""
+    adopted: dict[int, str] = {}
+    fields = ((TITLE_KEYS, "title"), (SUBTITLE_KEYS, "subtitle"), (AUTHOR_KEYS, "authors"))
+    for keys, name in fields:
+        key, value = site.given(keys)
+        line = site.key_lines.get(key)
+        if not value or line is None or getattr(meta, name):
+            continue
+        if name == "authors":
+            meta.authors = [Person(clean_name(n)) for n in AUTHOR_SEPARATORS.split(value)
+                            if is_name(n)]
+            if not meta.authors:
+                continue
+        else:
+            setattr(meta, name, squeeze_spaces(value))
+        adopted[line.no] = line.text[:line.text.index(key) + len(key) + 1]
+        meta.moves.append((line.no, name))
+    return adopted
+
+
 def _record_site_furniture(site: SiteFurniture, meta: Meta, report: Report) -> None:
     """The site's furniture, listed with the chapter's other removed lines."""
-    records = [f"{line.no}: {line.text}" for line, _ in site.removed]
+    adopted = _adopt_metadata(site, meta)
+    records = [f"{line.no}: {adopted.get(line.no, line.text)}" for line, _ in site.removed]
     meta.furniture = records + meta.furniture
     report.site_lines = len(records)
     report.furniture_lines += len(records)
-    report.removed = [f"{line.no}: {line.text} ({why})" for line, why in site.removed
-                      ] + report.removed
+    report.removed = [f"{line.no}: {adopted.get(line.no, line.text)} ({why})"
+                      for line, why in site.removed] + report.removed
 
 
 def _all_notes(lines: list[Line], body_start: int, edges: PageFurniture | None

@@ -285,6 +285,10 @@ def read_title_block(lines: list[Line], metadata_title: str = "") -> Meta:
         if DATE.search(text) and (DATE_LABEL.match(text) or DATE.fullmatch(text)):
             meta.date = iso_date(text)
             meta.moves.append((line.no, "date"))
+        elif (not meta.subtitle and text.startswith(tuple(DASHES)) and is_title_like(text)
+              and text.endswith(tuple(DASHES))):
+            meta.subtitle = squeeze_spaces(text).strip(DASHES + " ")  # under a date line
+            meta.moves.append((line.no, "subtitle"))
         elif is_affiliation(text) and SENTENCE_MARK not in text and len(text) <= 60:
             name, _, rest = text.partition(" ")
             if rest and not is_affiliation(name) and is_name(name):

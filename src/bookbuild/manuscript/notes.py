@@ -12,13 +12,19 @@ import re
 from dataclasses import dataclass
 
 from .lines import Line
-from .text import SUPERSCRIPT_DIGITS, is_wide, join_lines, squeeze_spaces
+from .text import SUPERSCRIPT_DIGITS, ends_sentence, is_wide, join_lines, squeeze_spaces
 
 NOTES_HEADING = re.compile(
     r"^[―─—\-－\s]*[【〔\[]?(注|註|脚注|注記|注釈|Notes?|NOTES?)[】〕\]]?[―─—\-－\s]*$")
 ARABIC_START = re.compile(r"^([0-9]{1,3})[ \u3000]+(\S.*)$")
 ROMAN_START = re.compile(r"^([ivxlc]{1,7})[ \u3000]+(\S.*)$")
 SUPER_START = re.compile(rf"^([{SUPERSCRIPT_DIGITS}]+)[ \u3000]*(\S.*)$")
+# Labels in brackets, as web pages ([1]) and some PDFs (( 1 )) set them; the call in the
+# text has the same shape (`…ある[1]。`, `^[1]` in a w3m dump, `…ある(1)。`).
+BRACKET_START = re.compile(r"^\[(\d{1,3})\][ \u3000]*(\S.*)$")
+PAREN_START = re.compile(r"^\([ \u3000]*(\d{1,3})[ \u3000]*\)[ \u3000]*(\S.*)$")
+STARTS = {"arabic": ARABIC_START, "roman": ROMAN_START, "superscript": SUPER_START,
+          "bracket": BRACKET_START, "paren": PAREN_START}
 # A note whose text runs over more lines than this is not a note: the section is elsewhere.
 MAX_CONTINUATION_LINES = 4
 # Footnote blocks left mid-text are made of short lines; a longer one is running text.
@@ -63,7 +69,15 @@ class NoteStyle:
     def label(self, number: int) -> str:
         return roman(number) if self.kind == "roman" else str(number)
 
+    @property
+    def bracketed(self) -> bool:
+        return self.kind in ("bracket", "paren")
+
     def call_pattern(self, number: int) -> re.Pattern[str]:
+        if self.kind == "bracket":
+            return re.compile(rf"\^?\[{number}\](?!\()")  # not a Markdown link [1](url)
+        if self.kind == "paren":
+            return re.compile(rf"\([ \u3000]*{number}[ \u3000]*\)|（{number}）")
         if self.kind == "superscript":
             mark = to_superscript(number)
             sup = SUPERSCRIPT_DIGITS
@@ -86,8 +100,11 @@ class NoteStyle:
 
 
 def _start(line: Line, style: str) -> re.Match[str] | None:
-    pattern = {"arabic": ARABIC_START, "roman": ROMAN_START, "superscript": SUPER_START}[style]
-    return pattern.match(line.text)
+    return STARTS[style].match(line.text)
+
+
+def opens_note(line: Line, style: str) -> bool:
+    return _start(line, style) is not None
 
 
 def _label_value(label: str, style: str) -> str:
@@ -108,7 +125,7 @@ def _definitions(entries: list[tuple[Line, list[Line]]], style: str) -> list[Not
 
 def find_section(lines: list[Line], start: int) -> tuple[int, NoteStyle, list[NoteText]] | None:
     """A notes section running to the end: (its first line's index, style, notes)."""
-    for style in ("arabic", "roman"):
+    for style in ("arabic", "roman", "bracket", "paren"):
         first = NoteStyle(style).label(1)
         for index in range(len(lines) - 1, start - 1, -1):
             match = _start(lines[index], style)
@@ -141,34 +158,41 @@ def _section_entries(lines: list[Line], style: NoteStyle) -> list[tuple[Line, li
     return entries
 
 
-def find_footnotes(lines: list[Line]) -> tuple[set[int], list[NoteText]]:
-    """Footnotes left where pages ended (¹ …): their line numbers and texts, in order."""
+def find_footnotes(lines: list[Line], style: str = "superscript"
+                   ) -> tuple[set[int], list[NoteText]]:
+    """Footnotes left where pages ended (¹ …, ( 1 ) …): their line numbers and texts, in
+    order. Labels must count 1, 2, 3 …: a line that opens with the wrong number is text."""
     taken: set[int] = set()
     entries: list[tuple[Line, list[Line]]] = []
     filled = [line for line in lines if not line.blank]
+    pattern = STARTS[style]
     for position, line in enumerate(filled):
-        if SUPER_START.match(line.text):
+        match = pattern.match(line.text)
+        if match and _label_value(match.group(1), style) == str(len(entries) + 1):
             entries.append((line, []))
             taken.add(line.no)
             continue
-        if entries and _belongs_to_note(filled, position, taken):
+        if entries and _belongs_to_note(filled, position, taken, style):
             entries[-1][1].append(line)
             taken.add(line.no)
-    return taken, _definitions(entries, "superscript")
+    return taken, _definitions(entries, style)
 
 
-def _belongs_to_note(filled: list[Line], position: int, taken: set[int]) -> bool:
+def _belongs_to_note(filled: list[Line], position: int, taken: set[int],
+                     style: str = "superscript") -> bool:
     """Is this line (right after a footnote) more of that note, or the text resuming?"""
     line = filled[position]
     if filled[position - 1].no not in taken:
         return False  # the text already resumed
-    if any(c in SUPERSCRIPT_DIGITS for c in line.text):
+    if style == "superscript" and any(c in SUPERSCRIPT_DIGITS for c in line.text):
         return False  # it calls a note: running text
     if not any(is_wide(c) for c in line.text):
         return True  # an URL or number list cut by the line end
+    if style != "superscript" and not ends_sentence(filled[position - 1].text):
+        return True  # the note's own sentence goes on
     ahead = filled[position:position + FOOTNOTE_BLOCK_SPAN]
     for later in ahead:
-        if SUPER_START.match(later.text):
+        if STARTS[style].match(later.text):
             return True  # another note follows: everything up to it is still notes
         if later.width > FOOTNOTE_LINE_MAX:
             return False

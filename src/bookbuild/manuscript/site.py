@@ -18,7 +18,8 @@ from .lines import Line
 from .text import squeeze_spaces
 
 METADATA_KEYS = (
-    "タイトル", "題名", "論文名", "標題", "著者", "著者名", "執筆者", "著者所属", "所属",
+    "タイトル", "題名", "論文名", "標題", "サブタイトル", "副題", "著者", "著者名", "執筆者",
+    "著者所属", "所属", "発行日", "公開日", "出版日", "キーワード", "抄録", "要旨", "概要",
     "雑誌名", "誌名", "掲載誌", "収録刊行物", "書名", "シリーズ", "巻", "号", "巻号", "ページ",
     "頁", "開始ページ", "終了ページ", "出版者", "発行者", "出版社", "出版年", "発行年",
     "言語", "本文言語", "資料種別", "資料タイプ", "種別", "NII論文ID", "NCID", "ISSN",
@@ -30,6 +31,7 @@ METADATA = re.compile(
     r"^(" + "|".join(re.escape(k) for k in sorted(METADATA_KEYS, key=len, reverse=True))
     + r")\s*[:：]\s*(.*)$")
 TITLE_KEYS = ("タイトル", "題名", "論文名", "標題", "Title")
+SUBTITLE_KEYS = ("サブタイトル", "副題")
 AUTHOR_KEYS = ("著者", "著者名", "執筆者", "Author", "Authors")
 COUNTER = re.compile(r"^(ダウンロード数|ダウンロード回数|閲覧数|アクセス数|被引用数|引用数"
                      r"|ページビュー|いいね|Downloads?|Views?)\s*[:：]?\s*[0-9０-９,，]+\s*(回|件)?$",
@@ -48,6 +50,8 @@ NAVIGATION_WORDS = frozenset((
     "ログイン", "閉じる", "本文へスキップ", "メインコンテンツへスキップ", "Skip to content",
     "このページを印刷する", "文字サイズ", "PDF", "PDFダウンロード",
 ))
+MENU_ITEM_MAX = 12  # characters: 研究所について, お問い合わせ
+MIN_MENU_ITEMS = 3
 # Navigation a page repeats between sections, recognised anywhere in the text.
 IN_TEXT_NAVIGATION = frozenset(("ページの先頭へ", "ページの先頭へ戻る", "ページトップへ",
                                 "このページの先頭へ", "先頭へ戻る"))
@@ -57,20 +61,53 @@ IN_TEXT_NAVIGATION = frozenset(("ページの先頭へ", "ページの先頭へ�
 class SiteFurniture:
     removed: list[tuple[Line, str]] = field(default_factory=list)  # (line, evidence)
     metadata: dict[str, str] = field(default_factory=dict)  # key → value, first of each
+    key_lines: dict[str, Line] = field(default_factory=dict)  # key → its `key: value` line
+    value_lines: dict[str, Line] = field(default_factory=dict)  # key → the line under `key:`
 
     @property
     def title(self) -> str:
-        return next((self.metadata[k] for k in TITLE_KEYS if k in self.metadata), "")
+        """The title the page's metadata (or its title bar) names, as evidence."""
+        return next((self.metadata[k] for k in (*TITLE_KEYS, "page title")
+                     if k in self.metadata), "")
+
+    def given(self, keys: tuple[str, ...]) -> tuple[str, str]:
+        """(key, value) of the first of `keys` the metadata gives, else ('', '')."""
+        return next(((k, self.metadata[k]) for k in keys if k in self.metadata), ("", ""))
 
     @property
     def authors(self) -> str:
         return next((self.metadata[k] for k in AUTHOR_KEYS if k in self.metadata), "")
 
 
+BULLET = re.compile(r"^(?:[•・●○■□◆◇▶▸►‣∙][ \u3000]*|[*+\-–][ \u3000]+)")
+# html2text writes links and images as Markdown: [text](url), [![alt](src)](url).
+MARKDOWN_LINK = re.compile(r"^(\[!?\[[^\]]*\]\([^)]*\)\]\([^)]*\)|!?\[[^\]]*\]\([^)]*\))$")
+PAGE_TITLE = re.compile(r"^(.+?)[ \u3000]*[|｜][ \u3000]*(.+)$")
+COPYRIGHT = re.compile(r"(©|\(c\)|Copyright|All Rights Reserved|無断転載)", re.IGNORECASE)
+IMAGE_ALT = re.compile(r"(ロゴ|画像|写真|イメージ|アイコン|バナー|サムネイル|logo)$"
+                       r"|^(画像|写真|図)[:：]|[（(][^（）()]*撮影[^（）()]*[）)]$", re.IGNORECASE)
+SHARE = re.compile(r"(で|に)(シェア|共有|送る|ツイート)(する)?$"
+                   r"|^(Facebook|Twitter|X|LINE|はてな|Pocket|note)$", re.IGNORECASE)
+# A label a repository or article page sets above the text (本文, 概要, 抄録 as a tab).
+PAGE_LABELS = frozenset(("本文", "本文を読む", "全文", "詳細", "概要", "書誌情報", "関連情報",
+                         "ファイル", "Abstract", "Full text"))
+
+
 def site_evidence(text: str) -> str:
     """Why a line at a page's edge is site furniture ('' when it is not)."""
+    text = BULLET.sub("", text)
     if text in NAVIGATION_WORDS:
         return "site navigation"
+    if MARKDOWN_LINK.match(text):
+        return "link (Markdown)"
+    if COPYRIGHT.search(text) and "。" not in text and len(text) <= 80:
+        return "copyright line"
+    if SHARE.search(text) and len(text) <= 30:
+        return "share link"
+    if text in PAGE_LABELS:
+        return "page label"
+    if IMAGE_ALT.search(text) and "。" not in text and len(text) <= 40:
+        return "image alt text or caption"
     if METADATA.match(text):
         return "repository metadata (key: value)"
     if COUNTER.match(text):
@@ -92,19 +129,65 @@ def _edges(lines: list[Line]) -> set[int]:
     return set(range(stops[0])) | set(range(stops[-1] + 1, len(lines)))
 
 
+def _menu_runs(lines: list[Line], edges: set[int]) -> set[int]:
+    """Indices of navigation menus: three or more short lines in a row at the page's edge
+    (blank lines aside), one of them a navigation word (ホーム), none a sentence's piece."""
+    found: set[int] = set()
+    run: list[int] = []
+    for index in [*sorted(edges), -1]:
+        line = lines[index] if index >= 0 else None
+        if line is not None and line.blank:
+            continue
+        text = squeeze_spaces(BULLET.sub("", line.text)) if line is not None else ""
+        if line is not None and (not run or index == _next_filled(lines, run[-1])) and (
+                0 < len(text) <= MENU_ITEM_MAX and not any(c in text for c in "、。")):
+            run.append(index)
+            continue
+        if len(run) >= MIN_MENU_ITEMS and any(
+                squeeze_spaces(BULLET.sub("", lines[i].text)) in NAVIGATION_WORDS for i in run):
+            found.update(run)
+        run = [index] if line is not None and 0 < len(text) <= MENU_ITEM_MAX and not any(
+            c in text for c in "、。") else []
+    return found
+
+
+def _next_filled(lines: list[Line], index: int) -> int:
+    return next((i for i in range(index + 1, len(lines)) if not lines[i].blank), len(lines))
+
+
 def find_site_furniture(lines: list[Line]) -> tuple[list[Line], SiteFurniture]:
     """(the lines without the site's furniture, what was removed and what it said)."""
     found = SiteFurniture()
     edges = _edges(lines)
+    menus = _menu_runs(lines, edges)
     kept: list[Line] = []
+    waiting_key = ""  # `タイトル:` alone: its value is the next line
     for index, line in enumerate(lines):
-        text = squeeze_spaces(line.text) if line.text else ""
+        text = squeeze_spaces(BULLET.sub("", line.text)) if line.text else ""
+        if waiting_key and text:
+            found.metadata.setdefault(waiting_key, text)
+            found.value_lines[waiting_key] = line
+            waiting_key = ""
         evidence = site_evidence(text) if text else ""
+        if index in menus and not evidence:
+            evidence = "navigation menu"
+        page_title = PAGE_TITLE.match(text) if index in edges and index < _first(lines) else None
+        if page_title and not evidence and "。" not in text:
+            evidence = "page title (the browser's title bar)"
+            found.metadata.setdefault("page title", page_title.group(1).strip())
         if evidence and (index in edges or text in IN_TEXT_NAVIGATION):
             found.removed.append((line, evidence))
             metadata = METADATA.match(text)
             if metadata and metadata.group(2):
                 found.metadata.setdefault(metadata.group(1), metadata.group(2).strip())
+                found.key_lines[metadata.group(1)] = line
+            elif metadata:
+                waiting_key = metadata.group(1)
             continue
         kept.append(line)
     return kept, found
+
+
+def _first(lines: list[Line]) -> int:
+    """Index of the first line holding a sentence's stop (the text's start, roughly)."""
+    return next((i for i, line in enumerate(lines) if "。" in line.text), len(lines))
