@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from .emit import caption_markdown, chapter_text, escape_block_start, table_markdown
 from .fixes import Fixes, parse_fixes
@@ -34,7 +35,14 @@ from .pages import (
 from .queries import character_queries, heading_queries
 from .quotes import is_standalone_quote
 from .report import Report
-from .site import AUTHOR_KEYS, SUBTITLE_KEYS, TITLE_KEYS, SiteFurniture, find_site_furniture
+from .site import (
+    AUTHOR_KEYS,
+    SUBTITLE_KEYS,
+    TITLE_KEYS,
+    SiteFurniture,
+    find_site_furniture,
+    markdown_headings,
+)
 from .structure import Block, heading_shaped, segment
 from .tables import parse_table
 from .text import SUPERSCRIPT_DIGITS, join_lines, join_with_offsets, squeeze_spaces
@@ -125,13 +133,16 @@ def assemble(text: str, report: Report, fixes: tuple[str, str] | None = None) ->
     lines, joins = join_fragments(lines)
     report.joined = [f"lines {first}–{last} → one line ({why})" for first, last, why in joins]
     lines, site = find_site_furniture(lines)
+    lines, marked_headings, marked_title = markdown_headings(lines)
+    if marked_headings:
+        decisions = replace(decisions, headings={**marked_headings, **decisions.headings})
     profile = detect_layout(lines)
     lines = lines if paged(lines) else infer_pages(lines)
     if paged(lines):
         lines = rejoin_split_lines(lines, profile.measure)
     report.layout = profile.name
     start = _title_block_end(lines, profile)
-    meta = read_title_block(lines[:start], site.title)
+    meta = read_title_block(lines[:start], site.title or marked_title)
     body_start = _outline_end(lines, start)
     edges = page_edges(lines, body_start, profile.measure) if paged(lines) else None
     body_end, footnote_lines, style, notes = _all_notes(lines, body_start, edges)
@@ -219,7 +230,7 @@ def _all_notes(lines: list[Line], body_start: int, edges: PageFurniture | None
 def _record_removals(lines: list[Line], furniture: Furniture, folios: list[Line], start: int,
                      body_start: int, meta: Meta, report: Report) -> None:
     """Every removed line, with its number, in the front-matter and the report."""
-    folio_records = [f"{line.no}: {line.text}" for line in folios]
+    folio_records = [f"{line.no}: {line.text}" for line in folios] + meta.glued_furniture
     meta.furniture = folio_records + _furniture_record(lines, furniture, start, body_start,
                                                        report)
     report.page_numbers += len(folios)

@@ -73,6 +73,7 @@ class Meta:
     moves: list[tuple[int, str]] = field(default_factory=list)  # (line, field) taken
     leftovers: list[Line] = field(default_factory=list)  # title-block lines kept in the body
     untitled: list[int] = field(default_factory=list)  # lines considered when none is a title
+    glued_furniture: list[str] = field(default_factory=list)  # "line: (1)" cut off a line
 
 
 def iso_date(text: str) -> str:
@@ -210,6 +211,9 @@ def title_start(filled: list[Line], metadata_title: str = "") -> int | None:
             return index
         if not could_be_title(line.text):
             continue
+        if index + 1 < len(filled) and squeeze_spaces(filled[index + 1].text) == squeeze_spaces(
+                line.text):
+            continue  # a running head right above the title it repeats
         if wanted and (text == wanted or (len(text) >= 4 and wanted.startswith(text))):
             return index
         after, title = index + 1, text
@@ -224,14 +228,41 @@ def title_start(filled: list[Line], metadata_title: str = "") -> int | None:
     return None
 
 
+GLUED_DATE = re.compile(r"^(.{2,}?)[ \u3000]*(\d{4}[./]\d{1,2}[./]\d{1,2})$")
+GLUED_MARKER = re.compile(r"^[（(]\s*\d{1,3}\s*[）)][ \u3000]*(?=\S{2})"
+                          r"|[ \u3000]*[（(]\s*\d{1,3}\s*[）)]$")
+
+
+def _unglue(filled: list[Line], meta: Meta) -> list[Line]:
+    """A date or a page marker an extractor glued onto a line of the opening
+    (`題名2021.01.13`, `(1) 題名`) is cut off: the date becomes a line of its own, the page
+    marker furniture (`meta.glued_furniture`)."""
+    out: list[Line] = []
+    for line in filled:
+        text = line.text
+        date = GLUED_DATE.match(text)
+        if date and "。" not in text and is_title_like(date.group(1)):
+            out += [Line(line.no, date.group(1), line.page),
+                    Line(line.no, date.group(2), line.page)]
+            continue
+        marker = GLUED_MARKER.search(text)
+        if marker and "。" not in text and not heading_like(text):
+            meta.glued_furniture.append(f"{line.no}: {marker.group().strip()}")
+            text = text[:marker.start()] + text[marker.end():]
+            out.append(Line(line.no, text, line.page))
+            continue
+        out.append(line)
+    return out
+
+
 def read_title_block(lines: list[Line], metadata_title: str = "") -> Meta:
     """Title (with the original chapter label), subtitle, authors, translators, date.
 
     Every line goes to a named field or, when it does not look like what that field holds
     (a sentence, a paragraph's first lines), back to the body (`meta.leftovers`) with a query:
     when unsure, the author's text stays in the body."""
-    filled = [line for line in lines if not line.blank]
     meta = Meta()
+    filled = _unglue([line for line in lines if not line.blank], meta)
     if not filled:
         return meta
     start = title_start(filled, metadata_title)

@@ -39,7 +39,7 @@ COUNTER = re.compile(r"^(ダウンロード数|ダウンロード回数|閲覧�
 FILE_LINK = re.compile(r"(PDF|pdf|ファイル|ダウンロード|本文).{0,30}[\[［(（]?\s*[0-9.,]+\s*"
                        r"[KMG]i?B\s*[\]］)）]?$|\.(pdf|PDF|docx?)$")
 TAGS = re.compile(r"^(タグ|Tags?|キーワード|Keywords?|カテゴリー?|Category|分類|関連記事"
-                  r"|関連リンク)\s*[:：]|^(#\S+[\s\u3000]*){2,}$", re.IGNORECASE)
+                  r"|関連リンク)\s*[:：]|^(#[^\s#]+[\s\u3000]*){2,}$", re.IGNORECASE)
 BREADCRUMB = re.compile(r"^[^。>＞»›≫]{1,30}([ \u3000]*[>＞»›≫][ \u3000]*[^。>＞»›≫]{1,40}){1,8}$")
 NAVIGATION_WORDS = frozenset((
     "ホーム", "トップ", "トップページ", "TOP", "HOME", "Home", "メニュー", "MENU", "Menu",
@@ -191,3 +191,21 @@ def find_site_furniture(lines: list[Line]) -> tuple[list[Line], SiteFurniture]:
 def _first(lines: list[Line]) -> int:
     """Index of the first line holding a sentence's stop (the text's start, roughly)."""
     return next((i for i, line in enumerate(lines) if "。" in line.text), len(lines))
+
+
+MARKDOWN_HEADING = re.compile(r"^(#{1,6})[ \u3000]+(\S.*)$")
+MIN_MARKDOWN_HEADINGS = 2
+
+
+def markdown_headings(lines: list[Line]) -> tuple[list[Line], dict[int, int], str]:
+    """A page converted to Markdown (html2text) marks its headings `## …`: (the lines
+    without the marks, {line: level} for the headings, the text of the one `# …`, which
+    names the title). Fewer than two such lines: a `#` is the author's and stays."""
+    marked = [(line, m) for line in lines if (m := MARKDOWN_HEADING.match(line.text))]
+    if len(marked) < MIN_MARKDOWN_HEADINGS:
+        return lines, {}, ""
+    levels = {line.no: len(m.group(1)) for line, m in marked}
+    title = next((m.group(2) for _, m in marked if len(m.group(1)) == 1), "")
+    out = [Line(line.no, MARKDOWN_HEADING.sub(r"\2", line.text), line.page)
+           if line.no in levels else line for line in lines]
+    return out, {no: level for no, level in levels.items() if level > 1}, title
