@@ -23,7 +23,16 @@ from .furniture import Furniture, find_furniture, unprotected
 from .headings import heading_key, heading_level
 from .layout import LayoutProfile, detect_layout
 from .lines import Line, split_lines
-from .notes import NoteStyle, NoteText, find_footnotes, find_section, link_calls, opens_note
+from .notes import (
+    ARABIC_START,
+    NOTES_HEADING,
+    NoteStyle,
+    NoteText,
+    find_footnotes,
+    find_section,
+    link_calls,
+    opens_note,
+)
 from .pages import (
     PageFurniture,
     infer_pages,
@@ -219,7 +228,12 @@ def _all_notes(lines: list[Line], body_start: int, edges: PageFurniture | None
     """(end of body, footnote line numbers, style, note texts): notes at the foot of the
     pages when the text kept its pages and has them, else a notes section or footnotes
     left mid-text."""
-    if edges:
+    # A notes section under its heading (―注―) is one, even if its page's foot holds it.
+    filled = [line for line in lines[body_start:] if line.text]
+    headed = any(NOTES_HEADING.match(line.text) and ARABIC_START.match(after.text)
+                 and ARABIC_START.match(after.text).group(1) == "1"
+                 for line, after in zip(filled, filled[1:], strict=False))
+    if edges and not headed:
         taken, notes = page_foot_notes(lines[body_start:], edges.removed)
         if notes:
             kind = "arabic" if notes[0].label.isdigit() else "roman"

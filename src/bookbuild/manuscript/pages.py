@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from .frontmatter import CLOSING_MARK
 from .headings import heading_level
 from .lines import Line
-from .notes import NoteText, roman
+from .notes import COUNTERS, NoteText, roman
 from .text import SUPERSCRIPT_DIGITS, ends_sentence, join_lines, squeeze_spaces
 
 # How many non-blank lines at each end of a page may be furniture.
@@ -37,9 +37,12 @@ LONG_LINE_RECURRENCE = 3
 FOLIO = re.compile(r"^[-−－–—―‐─~〜～\s]*\d{1,4}[-−－–—―‐─~〜～\s]*$")
 FOOT_NOTE = re.compile(
     rf"^(?:注\s*(\d{{1,3}})|[*＊※]\s*(\d{{1,3}})|(\d{{1,3}})\)|([{SUPERSCRIPT_DIGITS}]+)"
-    r"|注\s*([ivxlc]{1,7})(?![A-Za-z]))"
+    r"|注\s*([ivxlc]{1,7})(?![A-Za-z])"
+    r"|\(\s*(\d{1,3})\s*\)"  # ( 1 ), as a PDF's text layer gives a bracketed label
+    # 1 「…」: a superscript label that lost its size; not `1 月 23 日` (spaced counters)
+    rf"|(\d{{1,3}})(?=[ \u3000]+[^\s0-9{COUNTERS}]))"
     r"[\s\u3000:：]*(.*)$")
-TEXT = 6  # the group holding the note's text
+TEXT = 8  # the group holding the note's text
 # Page numbers needed, counting up, before a text without form feeds is read as paged.
 MIN_FOLIOS = 3
 # Recurring lines closer than this are not page furniture (a page holds more lines).
@@ -189,7 +192,8 @@ def page_edges(lines: list[Line], body_start: int, measure: float) -> PageFurnit
 
 
 def _label(match: re.Match[str]) -> str:
-    arabic = match.group(1) or match.group(2) or match.group(3)
+    arabic = (match.group(1) or match.group(2) or match.group(3) or match.group(6)
+              or match.group(7))
     if arabic:
         return str(int(arabic))
     if match.group(5):
