@@ -40,9 +40,11 @@ FOOT_NOTE = re.compile(
     r"|注\s*([ivxlc]{1,7})(?![A-Za-z])"
     r"|\(\s*(\d{1,3})\s*\)"  # ( 1 ), as a PDF's text layer gives a bracketed label
     # 1 「…」: a superscript label that lost its size; not `1 月 23 日` (spaced counters)
-    rf"|(\d{{1,3}})(?=[ \u3000]+[^\s0-9{COUNTERS}]))"
+    rf"|(\d{{1,3}})(?=[ \u3000]+[^\s0-9{COUNTERS}])"
+    r"|(\d{1,3})$)"  # a label alone on its line, its text on the next (pdftotext)
     r"[\s\u3000:：]*(.*)$")
-TEXT = 8  # the group holding the note's text
+LONE_LABEL = 8  # the group of a label alone on its line: tried only when nothing else fits
+TEXT = 9  # the group holding the note's text
 # Page numbers needed, counting up, before a text without form feeds is read as paged.
 MIN_FOLIOS = 3
 # Recurring lines closer than this are not page furniture (a page holds more lines).
@@ -174,11 +176,16 @@ def page_edges(lines: list[Line], body_start: int, measure: float) -> PageFurnit
         texts.update({line.text for line in edge})
     needed = max(MIN_RECURRENCE, len(pages) // 3)
     first_no = lines[body_start].no if body_start < len(lines) else 0
+    # Where the folios count pages, a number outside their run (a note's label alone on
+    # its line: `2` / `ロシアNOW …`) is no folio.
+    values = [v for i in folio_run(lines) if (v := _folio_value(lines[i].text)) is not None]
     for page in pages.values():
         for line in _edges(page):
             if line.no < first_no:
                 continue
-            folio = bool(FOLIO.match(line.text))
+            folio = bool(FOLIO.match(line.text)) and not (
+                values and line.text.isdigit()
+                and not min(values) - 2 <= int(line.text) <= max(values) + 2)
             if not folio and (keys[_key(line.text)] < needed or FOOT_NOTE.match(line.text)):
                 continue  # a note's label recurs (注#) but is no running head
             if not may_be_furniture(line, measure, texts[line.text]):
@@ -193,7 +200,7 @@ def page_edges(lines: list[Line], body_start: int, measure: float) -> PageFurnit
 
 def _label(match: re.Match[str]) -> str:
     arabic = (match.group(1) or match.group(2) or match.group(3) or match.group(6)
-              or match.group(7))
+              or match.group(7) or match.group(8))
     if arabic:
         return str(int(arabic))
     if match.group(5):
@@ -201,18 +208,30 @@ def _label(match: re.Match[str]) -> str:
     return str(int("".join(str(SUPERSCRIPT_DIGITS.index(c)) for c in match.group(4))))
 
 
+def _foot_note(text: str, lone: bool) -> re.Match[str] | None:
+    match = FOOT_NOTE.match(text)
+    return match if match and (lone or match.group(LONE_LABEL) is None) else None
+
+
 def page_foot_notes(lines: list[Line], removed: set[int]) -> tuple[set[int], list[NoteText]]:
     """Notes at the foot of the pages: (their line numbers, their texts in order). Empty
-    unless the labels found number 1, 2, 3 … without a gap."""
+    unless the labels found number 1, 2, 3 … without a gap. A label alone on its line
+    (`2` / `ロシアNOW …`) is read as one only when the notes do not number without it."""
+    found = _page_foot_notes(lines, removed, lone=False)
+    return found if found[1] else _page_foot_notes(lines, removed, lone=True)
+
+
+def _page_foot_notes(lines: list[Line], removed: set[int], lone: bool
+                     ) -> tuple[set[int], list[NoteText]]:
     taken: set[int] = set()
     notes: list[NoteText] = []
     for page in by_page([line for line in lines if line.no not in removed]).values():
-        start = _foot_start(page)
+        start = _foot_start(page, lone)
         if start is None:
             continue
         entries: list[tuple[Line, re.Match[str], list[str]]] = []
         for line in page[start:]:
-            match = FOOT_NOTE.match(line.text)
+            match = _foot_note(line.text, lone)
             if match and (not entries or _ordinal(_label(match)) == len(notes) + len(entries) + 1):
                 entries.append((line, match, []))
             else:
@@ -233,19 +252,19 @@ def _ordinal(label: str) -> int:
     return next((n for n in range(1, 400) if roman(n) == label), 0)
 
 
-def _foot_start(page: list[Line]) -> int | None:
+def _foot_start(page: list[Line], lone: bool = False) -> int | None:
     """Where the page's foot block starts: the first of its last lines that opens a note,
     such that every note label after it follows in sequence."""
     limit = int(len(page) * MAX_FOOT_SHARE)
     best = None
     for index in range(len(page) - 1, max(len(page) - 1 - limit, 0) - 1, -1):
-        match = FOOT_NOTE.match(page[index].text)
+        match = _foot_note(page[index].text, lone)
         if match and match.group(TEXT) is not None:
             best = index
     if best is None:
         return None
     # The block must be a sequence: later labels in it count up by one.
-    labels = [_ordinal(_label(m)) for m in (FOOT_NOTE.match(line.text) for line in page[best:])
+    labels = [_ordinal(_label(m)) for m in (_foot_note(line.text, lone) for line in page[best:])
               if m]
     if labels != list(range(labels[0], labels[0] + len(labels))):
         return None
