@@ -9,11 +9,11 @@ from collections import Counter
 import pytest
 
 from bookbuild.manuscript import normalise
+from bookbuild.manuscript.forms import ordinary_forms
 from bookbuild.manuscript.fragments import join_fragments
 from bookbuild.manuscript.frontmatter import is_name, read_title_block, title_start
 from bookbuild.manuscript.lines import split_lines
 from bookbuild.manuscript.site import find_site_furniture, site_evidence
-from bookbuild.manuscript.vertical import horizontal_forms
 
 ARTICLE_BODY = ("ロシアと北朝鮮の関係は、二〇二三年以降急速に深まっている。本稿ではその背景を"
                 "検討する。\n両国の首脳は二度会談した。その意味は小さくない。\n")
@@ -59,9 +59,15 @@ def test_one_letter_a_line_is_one_line() -> None:
 
 
 def test_vertical_forms_map_back_and_are_counted() -> None:
-    text, mapped = horizontal_forms("﹁露朝﹂︵二〇二三︶︱﹃研究﹄")
+    text, mapped = ordinary_forms("﹁露朝﹂︵二〇二三︶︱﹃研究﹄")
     assert text == "「露朝」（二〇二三）―『研究』"
     assert mapped["﹁"] == 1 and sum(mapped.values()) == 7
+
+
+def test_kangxi_radicals_read_off_a_font_map_back_to_kanji() -> None:
+    text, mapped = ordinary_forms("⽇本の能⼒は⽉に")
+    assert text == "日本の能力は月に"
+    assert sum(mapped.values()) == 3
 
 
 @pytest.mark.parametrize("line, evidence", [

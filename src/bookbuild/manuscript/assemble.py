@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from .emit import caption_markdown, chapter_text, escape_block_start, table_markdown
 from .fixes import Fixes, parse_fixes
+from .forms import describe, ordinary_forms
 from .fragments import join_fragments
 from .frontmatter import (
     CLOSING_MARK,
@@ -56,7 +57,6 @@ from .structure import Block, heading_shaped, segment
 from .tables import parse_table
 from .text import SUPERSCRIPT_DIGITS, join_lines, join_with_offsets, squeeze_spaces
 from .unflatten import unflatten
-from .vertical import describe, horizontal_forms
 
 ASCII_NUMBERING = re.compile(r"^(\d+\.) +(?=\S)")
 # A colophon under the text: where it first appeared (初出：…), its source (出典：…).
@@ -134,7 +134,7 @@ def _split_tail(body: list[Line], meta: Meta) -> list[Line]:
 
 def assemble(text: str, report: Report, fixes: tuple[str, str] | None = None) -> str:
     """The chapter's Markdown; `fixes` is the editor's decisions file (name, text)."""
-    text, mapped = horizontal_forms(text)
+    text, mapped = ordinary_forms(text)
     report.mapped = describe(mapped)
     lines = split_lines(text)
     decisions = parse_fixes(*fixes, lines) if fixes else Fixes()

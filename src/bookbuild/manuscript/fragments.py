@@ -30,6 +30,7 @@ NOT_OPENING = "、。，．）」』】〉》”’ーぁぃぅぇぉっゃゅ�
 PARTICLES = "のはがをにへでとやもか"
 NUMBER_ONLY = re.compile(r"^[0-9０-９][0-9０-９,.，．]*$")
 LATIN_FRAGMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.,%\-/]*$")
+CALL_FRAGMENT = re.compile(r"^[(（\[][0-9]{1,3}[)）\]]$")
 # A Latin fragment this long is a word or a code (ICBM, SS-20), not a paragraph.
 MAX_FRAGMENT = 16
 
@@ -45,10 +46,12 @@ def in_sentence_number(previous: Line | None, line: Line, following: Line | None
     if previous is None or following is None or previous.blank or following.blank:
         return False
     text = line.text
+    if ends_sentence(previous.text):
+        return False
+    if CALL_FRAGMENT.match(text):
+        return True  # a note call between two pieces of a sentence
     if not (NUMBER_ONLY.match(text) or (LATIN_FRAGMENT.match(text) and len(text)
                                          <= MAX_FRAGMENT and not text.isdigit())):
-        return False
-    if ends_sentence(previous.text):
         return False
     return _goes_on(following.text)
 
@@ -87,6 +90,7 @@ def join_fragments(lines: list[Line]) -> tuple[list[Line], list[tuple[int, int, 
             continue
         following = lines[index + 1] if index + 1 < len(lines) else None
         previous = out[-1] if out else None
+
         if (previous is not None and index not in folios
                 and in_sentence_number(previous, line, following)):
             assert following is not None

@@ -52,7 +52,8 @@ class Report:
         if self.site_lines:
             out.append(f"  a web or repository page's furniture removed: {self.site_lines} lines")
         if self.mapped:
-            out.append("  vertical forms mapped to horizontal: " + ", ".join(self.mapped))
+            out.append("  look-alike forms mapped back (vertical forms, radicals): "
+                       + ", ".join(self.mapped))
         out.extend(f"  joined {item}" for item in self.joined)
         if self.moved:
             out.append("  moved to the front-matter: " + ", ".join(self.moved))
