@@ -30,6 +30,16 @@ from .pages import (
 from .queries import character_queries, heading_queries
 from .quotes import is_standalone_quote
 from .report import Report
+from .role_decisions import (
+    apply_front_matter_roles,
+    body_lines_as_paragraphs,
+    record_editor_furniture,
+    take_decided_lines,
+    title_block_lines,
+    with_kept_lines,
+    without_kept_lines,
+)
+from .roles import Reading, line_roles
 from .structure import Block, heading_shaped, segment
 from .tables import parse_table
 from .text import SUPERSCRIPT_DIGITS, join_lines, join_with_offsets, squeeze_spaces
@@ -113,9 +123,11 @@ def assemble(text: str, report: Report, fixes: tuple[str, str] | None = None) ->
     lines = lines if paged(lines) else infer_pages(lines)
     if paged(lines):
         lines = rejoin_split_lines(lines, profile.measure)
+    lines, taken = take_decided_lines(lines, decisions)  # review: the editor's roles
     report.layout = profile.name
     start = _title_block_end(lines, profile)
-    meta = read_title_block(lines[:start])
+    meta = read_title_block(title_block_lines(lines[:start], decisions))  # review
+    apply_front_matter_roles(meta, taken, decisions, lines[:start])  # review
     body_start = _outline_end(lines, start)
     edges = page_edges(lines, body_start, profile.measure) if paged(lines) else None
     body_end, footnote_lines, style, notes = _all_notes(lines, body_start, edges)
@@ -124,18 +136,20 @@ def assemble(text: str, report: Report, fixes: tuple[str, str] | None = None) ->
         furniture.removed |= edges.removed
         furniture.page_numbers += edges.folios
         furniture.running_heads += edges.running_heads
-    furniture.removed -= decisions.not_furniture
+    furniture.removed -= decisions.kept_in_text  # review: with `role: body`
     _protect(lines[:body_end], furniture, profile.measure, lines[:start], meta, report)
     if furniture.footer:
         read_footer(furniture.footer, meta)
         meta.moves += [(line.no, "source (first-page footer)") for line in furniture.footer]
     _record_removals(lines, furniture, folios, start, body_start, meta, report)
+    record_editor_furniture(meta, report, taken, decisions)  # review
     body = [line for line in lines[body_start:body_end]
             if line.no not in furniture.removed and line.no not in footnote_lines]
     body = _keep_leftovers(meta, body, report)
-    body = _split_tail(body, meta)
+    body = _split_tail(without_kept_lines(body, decisions), meta)  # review
+    body = with_kept_lines(body, lines, body_end, footnote_lines, decisions, report)  # review
     report.moved = [f"line {no} → {field}" for no, field in meta.moves]
-    blocks = segment(body, profile, decisions)
+    blocks = body_lines_as_paragraphs(segment(body, profile, decisions), decisions)  # review
     report.fixes_applied = _fixes_count(decisions)
     texts, definitions = _attach_notes(blocks, notes, style, report)
     markdown = [_block_markdown(block, texts.get(id(block), ""), report) for block in blocks]
@@ -146,6 +160,10 @@ def assemble(text: str, report: Report, fixes: tuple[str, str] | None = None) ->
         meta.title = UNTITLED
         report.warn(1, "no title block found above the first heading; the chapter's title "
                     "is a placeholder: set `title:` in its front-matter")
+    # review: what every source line became (roles.py), for the review page
+    report.roles = line_roles(text, Reading(lines, start, body_start, body_end, folios, furniture,
+                                            footnote_lines, notes, blocks, texts, meta, decisions,
+                                            taken.furniture))
     return chapter_text(meta, markdown, definitions)
 
 
@@ -197,8 +215,7 @@ def _keep_leftovers(meta: Meta, body: list[Line], report: Report) -> list[Line]:
 
 
 def _fixes_count(fixes: Fixes) -> int:
-    return (len(fixes.ends_after) + len(fixes.continues_after) + len(fixes.headings)
-            + len(fixes.not_furniture))
+    return fixes.count
 
 
 def _furniture_record(lines: list[Line], furniture: Furniture, start: int, body_start: int,

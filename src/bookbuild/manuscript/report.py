@@ -28,6 +28,7 @@ class Report:
     removed: list[str] = field(default_factory=list)  # "line N: text" (furniture, outline)
     fixes_applied: int = 0  # the editor's decisions (<name>.fixes.yaml) applied
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    roles: list = field(default_factory=list)  # one `roles.LineRole` per source line
 
     def warn(self, line: int | None, message: str, severity: str = "warning") -> None:
         self.diagnostics.append(Diagnostic(self.source, line, message, severity))
