@@ -232,7 +232,7 @@ def _absorbed(found: Reading, source: list[Line], parts: dict[int, list[LineRole
     for line in source:
         if line.no in kept:
             last = line.no
-        elif not line.blank and last in parts:
+        elif not line.blank and line.no not in parts and last in parts:
             parts[line.no] = [replace(part, no=line.no, text=line.text, joins=True,
                                       detail=f"rejoined to line {last} (extraction split one "
                                       f"printed line); {part.detail}")
