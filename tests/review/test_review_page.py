@@ -82,3 +82,16 @@ def test_the_cli_writes_the_page_under_the_root(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert (root / "build" / "review" / f"{NAME}.html").is_file()
     assert f"wrote {root.resolve() / 'build' / 'review' / NAME}.html" in result.output
+
+
+def test_each_source_gets_its_own_page(tmp_path: Path) -> None:
+    root = make_review_book(tmp_path / "book")
+    other = root / "chapters" / "sources" / "other.txt"
+    other.write_text(ESSAY.replace("ロシアの外交戦略", "別の題"), encoding="utf-8")
+    result = CliRunner().invoke(main, [
+        "normalise", str(root / "chapters" / "sources" / f"{NAME}.txt"), str(other),
+        "--out", str(root / "chapters"), "--force", "--root", str(root)])
+    assert result.exit_code == 0, result.output
+    pages = root / "build" / "review"
+    assert "別の題" in (pages / "other.html").read_text("utf-8")
+    assert "別の題" not in (pages / f"{NAME}.html").read_text("utf-8")

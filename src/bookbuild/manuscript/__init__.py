@@ -74,5 +74,6 @@ def normalise_files(sources: list[Path], out_dir: Path, *, force: bool = False,
         if review_root is not None:
             from ..review.files import write_review  # the review imports this package
 
-            echo(f"  wrote {write_review(review_root, Path(source), result, target)}")
+            page = write_review(review_root, Path(result.report.source), result, target)
+            echo(f"  wrote {page}")
     return [target for target, _ in results]

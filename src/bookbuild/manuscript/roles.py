@@ -98,7 +98,7 @@ def line_roles(text: str, found: Reading) -> list[LineRole]:
     _front_matter(found, put)
     _furniture(found, source, put)
     _notes(found, put)
-    _blocks(found, put)
+    _blocks(found, {line.no for line in source if not line.blank}, put)
     _absorbed(found, source, parts)
     return [_one(line, parts.get(line.no, [])) for line in source]
 
@@ -170,7 +170,7 @@ def _notes(found: Reading, put) -> None:
             put(line.no, "note-text", label=current, detail=f"note {current}, continued")
 
 
-def _blocks(found: Reading, put) -> None:
+def _blocks(found: Reading, filled: set[int], put) -> None:
     paragraph = 0
     leftovers = {line.no for line in found.meta.leftovers}
     for block in found.blocks:
@@ -189,11 +189,23 @@ def _blocks(found: Reading, put) -> None:
         what = "quotation" if is_standalone_quote(text) else "paragraph"
         for index, line in enumerate(lines):
             last = index == len(lines) - 1
-            detail = f"{what} {paragraph}" + (", joins the line before" if index else "")
+            detail = f"{what} {paragraph}" + _joined(lines, index, filled)
             if line.no in leftovers:
                 detail += "; stood in the title block (see the query)"
             put(line.no, "body", paragraph=paragraph, joins=bool(index), ends_paragraph=last,
                 calls=calls[index], detail=detail, evidence=_editor(found, line.no))
+
+
+def _joined(lines: list[Line], index: int, filled: set[int]) -> str:
+    """How a paragraph's line joins the one before it in the paragraph: the line above
+    (blank lines aside), or one further up, across lines taken out (a page break's
+    furniture, a footnote)."""
+    if not index:
+        return ""
+    before, here = lines[index - 1].no, lines[index].no
+    if not any(no in filled for no in range(before + 1, here)):
+        return ", joins the line before"
+    return f", joins line {before} (across the lines taken out between)"
 
 
 def _editor(found: Reading, no: int) -> str:
