@@ -46,11 +46,14 @@ def make_review_book(root: Path) -> Path:
     normalise` does (with the review page). Returns `root`."""
     from bookbuild.manuscript import normalise_files
     from bookbuild.new import new_book
+    from bookbuild.review.files import write_review
 
     new_book(root, title="試験の本")
     source = root / "chapters" / "sources" / f"{NAME}.txt"
     source.write_text(ESSAY, encoding="utf-8")
-    normalise_files([source], root / "chapters", echo=lambda _: None, review_root=root)
+    normalise_files([source], root / "chapters", echo=lambda _: None,
+                    written=lambda source, result, chapter: write_review(root, source, result,
+                                                                         chapter))
     return root
 
 

@@ -38,8 +38,12 @@ def normalise(sources: tuple[Path, ...], out_dir: Path, force: bool, root: Path)
     """Turn raw manuscripts (SOURCES) into Markdown chapters under --out, and a review page
     for each into build/review/ (under --root)."""
     from bookbuild.manuscript import normalise_files
+    from bookbuild.review.files import write_review
 
-    normalise_files(list(sources), out_dir, force=force, echo=click.echo, review_root=root)
+    def review_page(source: Path, result, chapter: Path) -> None:
+        click.echo(f"  wrote {write_review(root, source, result, chapter)}")
+
+    normalise_files(list(sources), out_dir, force=force, echo=click.echo, written=review_page)
 
 
 @main.command()

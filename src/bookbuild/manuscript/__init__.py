@@ -48,10 +48,11 @@ def _check_contract(markdown: str, source_name: str) -> None:
 
 def normalise_files(sources: list[Path], out_dir: Path, *, force: bool = False,
                     echo: Callable[[str], None] = print,
-                    review_root: Path | None = None) -> list[Path]:
+                    written: Callable[[Path, Normalised, Path], None] | None = None
+                    ) -> list[Path]:
     """Normalise every source into `out_dir/<id>.md`; refuse to overwrite without `force`.
-    With `review_root` (the book's folder), each source's review page goes to its
-    `build/review/<name>.html` (see `bookbuild.review`)."""
+    `written(source, result, chapter)` is called after each chapter is written (the CLI
+    writes the review page there: `bookbuild.review.files.write_review`)."""
     results: list[tuple[Path, Normalised]] = []
     for source in sources:
         try:
@@ -71,9 +72,6 @@ def normalise_files(sources: list[Path], out_dir: Path, *, force: bool = False,
         for line in result.report.lines():
             echo(line)
         echo(f"  wrote {target}")
-        if review_root is not None:
-            from ..review.files import write_review  # the review imports this package
-
-            page = write_review(review_root, Path(result.report.source), result, target)
-            echo(f"  wrote {page}")
+        if written is not None:
+            written(Path(result.report.source), result, target)
     return [target for target, _ in results]
