@@ -96,3 +96,19 @@ def test_a_refused_change_shows_the_error_and_changes_nothing(served, page) -> N
     page.wait_for_selector("#status.error")
     assert "edited by hand" in page.locator("#status").inner_text()
     assert snapshot(root) == before
+
+
+def test_arrow_keys_on_a_role_menu_wait_for_enter(served, page) -> None:
+    server, root = served
+    page.goto(f"{server.url}review/{NAME}")
+    select = page.locator("#L9 select")
+    select.focus()
+    page.keyboard.press("ArrowDown")  # body → furniture: not sent yet
+    assert "press Enter" in page.locator("#status").inner_text()
+    assert not (root / "chapters" / "sources" / f"{NAME}.fixes.yaml").exists()
+    page.keyboard.press("Enter")
+    page.wait_for_selector('#L9[data-role="furniture"]')
+    assert _fixes(root) == [{"role": "furniture", "line": 9, "text": line(9)}]
+    assert "ここでは" not in _chapter(root).split("---\n", 2)[2]
+    # The reloaded page puts the keyboard back on the line it left.
+    assert page.evaluate("document.activeElement.closest('tr').id") == "L9"

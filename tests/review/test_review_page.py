@@ -95,3 +95,8 @@ def test_each_source_gets_its_own_page(tmp_path: Path) -> None:
     pages = root / "build" / "review"
     assert "別の題" in (pages / "other.html").read_text("utf-8")
     assert "別の題" not in (pages / f"{NAME}.html").read_text("utf-8")
+
+
+def test_a_line_with_a_query_links_back_to_it() -> None:
+    rows = _rows(_page())
+    assert 'href="#Q1"' in rows[13] and "flag-query" in rows[13]
