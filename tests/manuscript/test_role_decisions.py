@@ -118,3 +118,15 @@ def test_a_new_decision_replaces_the_old_one_on_its_line_and_keeps_the_rest() ->
     assert _normalised(toggled).report.fixes_applied == 2
     cleared = with_decision(toggled, FIXES, None, ("role", 4))
     assert "role:" not in cleared
+
+
+def test_a_title_never_runs_on_across_a_line_the_editor_decided() -> None:
+    text = ("北朝鮮とロシアが急接近、\n\n「戦略的信頼関係」に透ける両国の温度差\n\n"
+            "鴨下ひろみ 甲南女子大学准教授\n\n1．はじめに\n本文である。\n")
+    decisions = "- role: subtitle\n  line: 3\n  text: 「戦略的信頼関係」に透ける両国の温度差\n"
+    result = normalise(text.encode("utf-8"), "report.txt", (FIXES, decisions))
+    front = yaml.safe_load(split_front_matter(result.markdown, Path("x"))[0])
+    assert front["title"] == "北朝鮮とロシアが急接近、"
+    assert front["subtitle"] == "「戦略的信頼関係」に透ける両国の温度差"
+    assert front["authors"] == [{"name": "鴨下ひろみ", "affiliation": "甲南女子大学准教授"}]
+    assert [r.role for r in result.report.roles[:5:2]] == ["title", "subtitle", "person"]

@@ -12,7 +12,6 @@ from .frontmatter import (
     Meta,
     read_footer,
     read_profile,
-    read_title_block,
 )
 from .furniture import Furniture, find_furniture, unprotected
 from .headings import heading_key, heading_level
@@ -33,9 +32,9 @@ from .report import Report
 from .role_decisions import (
     apply_front_matter_roles,
     body_lines_as_paragraphs,
+    read_title_block_around,
     record_editor_furniture,
     take_decided_lines,
-    title_block_lines,
     with_kept_lines,
     without_kept_lines,
 )
@@ -126,7 +125,7 @@ def assemble(text: str, report: Report, fixes: tuple[str, str] | None = None) ->
     lines, taken = take_decided_lines(lines, decisions)  # review: the editor's roles
     report.layout = profile.name
     start = _title_block_end(lines, profile)
-    meta = read_title_block(title_block_lines(lines[:start], decisions))  # review
+    meta = read_title_block_around(lines[:start], decisions)  # review: was read_title_block
     apply_front_matter_roles(meta, taken, decisions, lines[:start])  # review
     body_start = _outline_end(lines, start)
     edges = page_edges(lines, body_start, profile.measure) if paged(lines) else None

@@ -4,7 +4,8 @@ Each function is one hook in `assemble`, in the order the stages run:
 
 1. `take_decided_lines`: lines the editor made front-matter or furniture leave the flow
    before any stage reads it (no stage may take them for something else);
-2. `title_block_lines`: lines the editor kept in the text are not read as the title block;
+2. `read_title_block_around`: lines the editor kept in the text are not read as the title
+   block, and no title runs on across a line the editor decided;
 3. `apply_front_matter_roles`: the decided lines become their fields; lines the normaliser
    had read as the field the editor replaced go back to the body (with the usual query);
 4. `record_editor_furniture`: the removed lines are listed as furniture (evidence: editor);
@@ -19,13 +20,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .fixes import FRONT_MATTER_ROLES, Fixes
-from .frontmatter import Meta, Person, clean_name
+from .frontmatter import Meta, Person, clean_name, read_title_block
 from .lines import Line
 from .report import Report
 from .structure import Block
 from .text import join_lines, squeeze_spaces
 
 KEPT_ROLES = ("body", "heading")
+# Stands for the title when the lines after an editor's line are read again: a kanji that no
+# line continues (a title ending in 、 or an open bracket would).
+TITLE_STOP = "題"
 # The fields an editor's role replaces, with the moves that filled them before.
 REPLACED_MOVES = {"title": ("title", "source.label"), "subtitle": ("subtitle",)}
 
@@ -54,10 +58,44 @@ def take_decided_lines(lines: list[Line], decisions: Fixes) -> tuple[list[Line],
     return kept, taken
 
 
-def title_block_lines(lines: list[Line], decisions: Fixes) -> list[Line]:
-    """The title block without the lines the editor kept in the text."""
+def read_title_block_around(lines: list[Line], decisions: Fixes) -> Meta:
+    """`read_title_block` of the title block without the lines the editor kept in the text
+    (front-matter lines already left the flow), such that a title or subtitle never runs
+    on across a line the editor decided: the lines it would run onto are read again as
+    what follows a title (names, affiliations, a date) or go back to the text."""
     kept = decisions.lines_with_role(*KEPT_ROLES)
-    return [line for line in lines if line.no not in kept]
+    lines = [line for line in lines if line.no not in kept]
+    meta = read_title_block(lines)
+    run_on = _run_on(meta, set(decisions.roles))
+    if run_on is None:
+        return meta
+    head = read_title_block([line for line in lines if line.no < run_on])
+    tail = read_title_block([Line(0, TITLE_STOP), *[line for line in lines if line.no >= run_on]])
+    _merge_tail(head, tail, lines)
+    return head
+
+
+def _run_on(meta: Meta, decided: set[int]) -> int | None:
+    """The first line a title or subtitle ran onto across a decided line, if any."""
+    for field_name in ("title", "subtitle"):
+        numbers = sorted(no for no, name in meta.moves if name == field_name)
+        for before, after in zip(numbers, numbers[1:], strict=False):
+            if any(before < no < after for no in decided):
+                return after
+    return None
+
+
+def _merge_tail(head: Meta, tail: Meta, lines: list[Line]) -> None:
+    """What `tail` (read after TITLE_STOP) found, added to `head`; what it read as a title
+    or subtitle goes back to the text (a leftover, with the usual query)."""
+    back = {no for no, name in tail.moves if no and name in ("title", "subtitle", "source.label")}
+    head.authors += tail.authors
+    head.translators += tail.translators
+    head.date = head.date or tail.date
+    head.moves += [(no, name) for no, name in tail.moves if no and no not in back]
+    back_lines = [line for line in lines if line.no in back]
+    head.leftovers = sorted([*head.leftovers, *tail.leftovers, *back_lines],
+                            key=lambda line: line.no)
 
 
 def apply_front_matter_roles(meta: Meta, taken: TakenLines, decisions: Fixes,
@@ -127,12 +165,14 @@ def record_editor_furniture(meta: Meta, report: Report, taken: TakenLines,
                             decisions: Fixes) -> None:
     """The removed lines in the front-matter's list and the report; a line the editor kept
     is no longer listed as removed."""
-    kept = decisions.kept_in_text
-    meta.furniture = [item for item in meta.furniture
-                      if int(item.split(":", 1)[0]) not in kept]
-    report.removed = [item for item in report.removed if int(item.split(":", 1)[0]) not in kept]
+    kept = decisions.lines_with_role(*KEPT_ROLES)
+    if kept:
+        meta.furniture = [item for item in meta.furniture
+                          if int(item.split(":", 1)[0]) not in kept]
+        report.removed = [item for item in report.removed
+                          if int(item.split(":", 1)[0]) not in kept]
     records = [f"{line.no}: {line.text}" for line in taken.furniture]
-    meta.furniture = sorted(meta.furniture + records, key=lambda r: int(r.split(":", 1)[0]))
+    meta.furniture += records
     report.removed += records
     report.furniture_lines += len(records)
 

@@ -127,8 +127,7 @@ def _front_matter(found: Reading, put) -> None:
         kind = ""
         if "source (first-page footer)" in names:
             kind = "footer"
-            evidence = ("footer: the first page's footer (the block around its page number "
-                        "names the publication), moved to the front-matter")
+            evidence = "footer: the first page's footer (it names the publication)"
         put(no, FIELD_ROLES.get(names[0], "source-meta"), detail=" + ".join(names),
             evidence=evidence, kind=kind)
 
