@@ -132,3 +132,13 @@ def test_an_unknown_name_is_refused_before_serving(tmp_path: Path) -> None:
     root = make_review_book(tmp_path / "book")
     with pytest.raises(BookError, match="no manuscript nosuch"):
         ReviewServer(root, ["nosuch"])
+
+
+def test_the_command_refuses_an_unknown_name(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from bookbuild.cli import main
+
+    root = make_review_book(tmp_path / "book")
+    result = CliRunner().invoke(main, ["review", "nosuch", "--root", str(root)])
+    assert result.exit_code != 0 and "no manuscript nosuch" in result.output
