@@ -98,6 +98,17 @@ BAD = {
     "not JSON": ("POST", f"/decide/{NAME}", b"line=4", {"Content-Type": "text/plain"}, 415),
     "wrong method": ("GET", f"/decide/{NAME}", None, {}, 405),
     "delete": ("DELETE", f"/decide/{NAME}", None, {}, 405),
+    "put": ("PUT", f"/decide/{NAME}", {"line": 4, "text": line(4), "role": "body"}, {}, 405),
+    "post to the page": ("POST", f"/review/{NAME}", {"line": 4, "text": line(4),
+                                                      "role": "body"}, {}, 405),
+    "empty body": ("POST", f"/decide/{NAME}", b"", {}, 400),
+    "too large": ("POST", f"/decide/{NAME}", b"{" + b" " * 70_000 + b"}", {}, 413),
+    "blank line": ("POST", f"/decide/{NAME}", {"line": 3, "text": "", "role": "body"}, {}, 400),
+    "both role and paragraph": ("POST", f"/decide/{NAME}", {"line": 7, "text": line(7),
+                                                             "role": "body",
+                                                             "paragraph": "ends"}, {}, 400),
+    "unknown paragraph choice": ("POST", f"/decide/{NAME}", {"line": 7, "text": line(7),
+                                                              "paragraph": "maybe"}, {}, 400),
     "another site's page": ("POST", f"/decide/{NAME}", {"line": 4, "text": line(4),
                                                          "role": "body"},
                             {"Origin": "http://example.com"}, 403),
@@ -114,6 +125,19 @@ def test_a_bad_request_gets_a_4xx_and_changes_nothing(served, case) -> None:
     assert status == expected, answer
     if isinstance(answer, dict):
         assert answer["error"]
+    assert snapshot(root) == before
+
+
+def test_a_broken_fixes_file_is_a_clear_answer_on_the_page_and_on_a_decision(served) -> None:
+    server, root = served
+    fixes = root / "chapters" / "sources" / f"{NAME}.fixes.yaml"
+    fixes.write_text("- paragraph_ends_after: 7\n  text: another text\n", "utf-8")
+    before = snapshot(root)
+    status, page = request(server, "GET", f"/review/{NAME}")
+    assert status == 422 and "fixes.yaml" in page and "<html" in page
+    status, answer = request(server, "POST", f"/decide/{NAME}",
+                             {"line": 4, "text": line(4), "role": "body"})
+    assert status == 422 and "decision 1" in answer["error"]
     assert snapshot(root) == before
 
 

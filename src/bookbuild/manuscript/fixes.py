@@ -30,6 +30,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import yaml
+
 from ..errors import BookError
 from ..yamlsource import load_yaml
 from .lines import Line
@@ -207,6 +209,4 @@ def _speaks_of(entry: object) -> tuple[str, int] | None:
 
 
 def _dump_item(entry: object) -> str:
-    import yaml
-
     return yaml.safe_dump([entry], allow_unicode=True, sort_keys=False, width=10_000)

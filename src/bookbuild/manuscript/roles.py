@@ -60,7 +60,6 @@ class LineRole:
     label: str = ""  # note-text: the note's label
     calls: tuple[str, ...] = ()  # body: the labels of the note calls on this line
     kind: str = ""  # furniture: folio, running head, outline, footer, editor
-    links: tuple[int, ...] = ()  # the lines it points to (call ↔ note text)
 
     @property
     def family(self) -> str:

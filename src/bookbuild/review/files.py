@@ -18,13 +18,12 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from ..errors import BookError
 from ..fsutil import write_atomic
 from ..manuscript import Normalised, normalise
 from ..manuscript.fixes import SUFFIX, fixes_path, load_fixes
 from ..model.chapter import chapter_id_for, split_front_matter
+from ..yamlsource import load_yaml
 from .page import render_page
 
 REVIEW_DIR = Path("build") / "review"
@@ -44,11 +43,12 @@ def inside(root: Path, path: Path) -> Path:
 def chapters_dir(root: Path) -> Path:
     """The book's chapters folder (`chapters_dir` in book.yaml, default `chapters`)."""
     folder = "chapters"
+    path = root / "book.yaml"
     try:
-        data = yaml.safe_load((root / "book.yaml").read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"), path).data
         if isinstance(data, dict) and isinstance(data.get("chapters_dir"), str):
             folder = data["chapters_dir"]
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+    except (OSError, UnicodeDecodeError, BookError):
         pass  # `bookbuild check` reports a bad book.yaml; the default folder serves here
     return inside(root, root / folder)
 

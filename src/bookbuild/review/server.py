@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable
+from html import escape
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -93,7 +94,7 @@ class ReviewHandler(BaseHTTPRequestHandler):
     def do_PUT(self) -> None:  # noqa: N802
         self._answer(self._not_allowed)
 
-    do_DELETE = do_PATCH = do_PUT  # noqa: N815
+    do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = do_PUT  # noqa: N815
 
     def _answer(self, handle: Callable[[str], tuple[HTTPStatus, str, bytes]]) -> None:
         try:
@@ -103,9 +104,14 @@ class ReviewHandler(BaseHTTPRequestHandler):
         except Refused as refusal:
             status, kind, body = refusal.status, "application/json", _json(
                 {"error": str(refusal)})
-        except BookError as error:
+        except BookError as error:  # the source or its fixes file cannot be read
             status, kind, body = HTTPStatus.UNPROCESSABLE_ENTITY, "application/json", _json(
                 {"error": error.message})
+        except Exception as error:  # answered, rather than a dropped connection
+            status, kind, body = HTTPStatus.INTERNAL_SERVER_ERROR, "application/json", _json(
+                {"error": f"{type(error).__name__}: {error}"})
+        if self.command == "GET" and kind == "application/json":
+            kind, body = "text/html", _error_page(status, json.loads(body)["error"])
         self.send_response(status)
         self.send_header("Content-Type", f"{kind}; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
@@ -115,7 +121,8 @@ class ReviewHandler(BaseHTTPRequestHandler):
         if status == HTTPStatus.METHOD_NOT_ALLOWED:
             self.send_header("Allow", "GET" if not path_is_decision(self.path) else "POST")
         self.end_headers()
-        self.wfile.write(body)
+        if self.command != "HEAD":  # a HEAD answer has headers only
+            self.wfile.write(body)
 
     def _check_host(self) -> None:
         port = self.server.server_address[1]
@@ -183,9 +190,14 @@ def _json(data: dict) -> bytes:
     return json.dumps(data, ensure_ascii=False).encode("utf-8")
 
 
-def _index(server: ReviewServer) -> str:
-    from html import escape
+def _error_page(status: HTTPStatus, message: str) -> bytes:
+    return (f'<!DOCTYPE html><html lang="ja"><head><meta charset="utf-8"><title>{status.value} '
+            f'{escape(status.phrase)}</title></head><body><h1>{status.value} '
+            f'{escape(status.phrase)}</h1><p>{escape(message)}</p><p><a href="/">the '
+            "manuscripts</a></p></body></html>").encode()
 
+
+def _index(server: ReviewServer) -> str:
     items = "".join(f'<li><a href="/review/{quote(name)}">{escape(name)}</a></li>'
                     for name in server.names)
     return ('<!DOCTYPE html><html lang="ja"><head><meta charset="utf-8"><title>review</title>'
