@@ -71,3 +71,14 @@ def test_every_line_of_the_manuscripts_is_placed(source: Path) -> None:
     assert unplaced == []
     removed = {int(item.split(":")[0]) for item in report.removed}
     assert {r.no for r in report.roles if r.role == "furniture"} == removed
+
+
+def test_the_evidence_of_a_paged_text_names_page_recurrence_and_counting_run() -> None:
+    source = Path(__file__).parents[1] / "corpus" / "pages-footnotes-formfeed" / "000.txt"
+    roles = normalise(source.read_bytes(), source.name).report.roles
+    folio, head = roles[38], roles[39]  # lines 39 and 40: the foot of page 1, head of page 2
+    assert (folio.kind, head.kind) == ("folio", "running head")
+    assert "the last line of page 1" in folio.evidence
+    assert "number 1 of 10 in a run counting up 5…14" in folio.evidence
+    assert "recurs word for word (digits aside) on 4 other line(s)" in head.evidence
+    assert "the first line of page 2" in head.evidence

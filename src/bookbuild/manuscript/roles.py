@@ -289,10 +289,7 @@ class _Evidence:
         if self.pages:
             page = self.pages.get(line.page, [])
             if line in page:
-                at = page.index(line)
-                edge = (f"line {at + 1} of page {line.page + 1}" if at < len(page) / 2
-                        else f"line {len(page) - at} from the foot of page {line.page + 1}")
-                return edge
+                return _place_on_page(page.index(line), len(page), line.page + 1)
         near = self._nearest_folio(line)
         return f"beside the page number on line {near}" if near else ""
 
@@ -313,6 +310,17 @@ class _Evidence:
         place = [no for no, _ in run].index(line.no) + 1
         return (f"number {place} of {len(run)} in a run counting up "
                 f"{run[0][1]}…{run[-1][1]}")
+
+
+def _place_on_page(at: int, lines: int, page: int) -> str:
+    """`at` (0-based, among the page's `lines` non-blank lines) in words."""
+    if at == 0:
+        return f"the first line of page {page}"
+    if at == lines - 1:
+        return f"the last line of page {page}"
+    if at < lines / 2:
+        return f"line {at + 1} of page {page}"
+    return f"line {lines - at} from the foot of page {page}"
 
 
 def _counting_run(values: list[tuple[int, int | None]], no: int) -> list[tuple[int, int]]:
