@@ -190,6 +190,7 @@ def _blocks(found: Reading, filled: set[int], put) -> None:
             detail = f"{what} {paragraph}" + _joined(lines, index, filled)
             if line.no in leftovers:
                 detail += "; stood in the title block (see the query)"
+            detail += _paragraph_decision(found.decisions, line.no)
             put(line.no, "body", paragraph=paragraph, joins=bool(index), ends_paragraph=last,
                 calls=calls[index], detail=detail, evidence=_editor(found, line.no))
 
@@ -204,6 +205,14 @@ def _joined(lines: list[Line], index: int, filled: set[int]) -> str:
     if not any(no in filled for no in range(before + 1, here)):
         return ", joins the line before"
     return f", joins line {before} (across the lines taken out between)"
+
+
+def _paragraph_decision(decisions: Fixes, no: int) -> str:
+    if no in decisions.ends_after:
+        return "; the editor ends the paragraph here"
+    if no in decisions.continues_after:
+        return "; the editor joins the next line to it"
+    return ""
 
 
 def _editor(found: Reading, no: int) -> str:
