@@ -95,7 +95,7 @@ def line_roles(text: str, found: Reading) -> list[LineRole]:
             parts.setdefault(no, []).append(LineRole(no, source[no - 1].text, role, **details))
 
     _front_matter(found, put)
-    _furniture(found, source, put)
+    _furniture(found, put)
     _notes(found, put)
     _blocks(found, {line.no for line in source if not line.blank}, put)
     _absorbed(found, source, parts)
@@ -131,7 +131,7 @@ def _front_matter(found: Reading, put) -> None:
             evidence=evidence, kind=kind)
 
 
-def _furniture(found: Reading, source: list[Line], put) -> None:
+def _furniture(found: Reading, put) -> None:
     taken = {no for no, _ in found.meta.moves}
     for line in found.folios:
         put(line.no, "furniture", kind="folio", detail=f"page number {line.text}",
@@ -145,7 +145,7 @@ def _furniture(found: Reading, source: list[Line], put) -> None:
     for line in outline:
         put(line.no, "furniture", kind="outline", detail="table of contents",
             evidence="outline: an entry at the top that recurs as a heading below")
-    explain = _Evidence(found, source)
+    explain = _Evidence(found)
     for line in found.lines:
         if line.no in found.furniture.removed and line.no not in taken and not line.blank:
             kind, why = explain.of(line)
@@ -262,7 +262,7 @@ class _Evidence:
     """Why a removed line is furniture, from the features the stages read: its place on
     its page, how often its text recurs (digits aside), its place in a run of page numbers."""
 
-    def __init__(self, found: Reading, source: list[Line]) -> None:
+    def __init__(self, found: Reading) -> None:
         self.lines = found.lines
         self.pages = by_page(found.lines) if found.lines and found.lines[-1].page >= 2 else {}
         self.keys = Counter(_key(line.text) for line in found.lines if not line.blank)
@@ -272,8 +272,7 @@ class _Evidence:
         self.index = {line.no: i for i, line in enumerate(found.lines)}
 
     def of(self, line: Line) -> tuple[str, str]:
-        value = _folio(line.text)
-        if value is not None:
+        if _folio(line.text) is not None:
             return "folio", "; ".join(filter(None, [
                 "a page number alone on its line", self._place(line), self._run(line)]))
         why = [self._recurrence(line), self._place(line)]
