@@ -101,6 +101,8 @@ def _merge_tail(head: Meta, tail: Meta, lines: list[Line]) -> None:
 def apply_front_matter_roles(meta: Meta, taken: TakenLines, decisions: Fixes,
                              title_block: list[Line]) -> None:
     """Each decided line into its field (see the module's docstring)."""
+    if not taken.front_matter:
+        return
     by_role: dict[str, list[Line]] = {}
     for line in taken.front_matter:
         by_role.setdefault(decisions.roles[line.no], []).append(line)
