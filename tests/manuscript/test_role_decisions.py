@@ -4,6 +4,7 @@ furniture."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -11,9 +12,9 @@ import yaml
 
 from bookbuild.errors import BookError
 from bookbuild.manuscript import normalise
-from bookbuild.manuscript.fixes import with_decision
+from bookbuild.manuscript.fixes import ROLES, with_decision
 from bookbuild.model.chapter import split_front_matter
-from reviewbook import ESSAY, line
+from reviewbook import ESSAY, LINES, line
 
 FIXES = "chapters/sources/essay.fixes.yaml"
 
@@ -130,3 +131,31 @@ def test_a_title_never_runs_on_across_a_line_the_editor_decided() -> None:
     assert front["subtitle"] == "「戦略的信頼関係」に透ける両国の温度差"
     assert front["authors"] == [{"name": "鴨下ひろみ", "affiliation": "甲南女子大学准教授"}]
     assert [r.role for r in result.report.roles[:5:2]] == ["title", "subtitle", "person"]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_any_role_on_any_line_loses_no_text_and_is_taken(role: str) -> None:
+    """Every line of the essay given `role` by the editor: the line becomes that (but a
+    line of the notes stays a note, with a warning, and an affiliation with no author to
+    attach it to stays in the text, with a query), and every other line's text is still in
+    the chapter unless it is furniture (or the notes' heading 注, dropped as ever)."""
+    def solid(text: str) -> str:  # calls become [^1], dashes leave the subtitle
+        return re.sub(r"[\s\u3000─−\d\[\]^]", "", text)
+
+    for number in range(1, len(LINES) + 1):
+        if not line(number):
+            continue
+        result = _normalised(_role(number, role))
+        got = result.report.roles[number - 1]
+        if number >= 21 and role in ("body", "heading"):
+            assert got.role == "note-text"
+            assert any(d.line == number and "not applied" in d.message
+                       for d in result.report.diagnostics)
+        elif number == 4 and role == "affiliation":
+            assert got.role == "body" and any(d.line == 4 for d in result.report.diagnostics)
+        else:
+            assert got.role == role, (number, got)
+        chapter = solid(result.markdown)
+        for other in result.report.roles:
+            if other.role != "furniture" and other.text not in ("", "注"):
+                assert solid(other.text) in chapter, (number, role, other)

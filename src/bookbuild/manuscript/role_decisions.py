@@ -150,9 +150,8 @@ def _add_affiliation(meta: Meta, line: Line) -> None:
     """The affiliation of the author on the nearest line above (else below)."""
     text = squeeze_spaces(line.text)
     numbers = _authors_lines(meta)
-    if not meta.authors:
-        meta.queries.append(f"line {line.no}: the editor marked '{text[:40]}' as an "
-                            "affiliation, but the chapter names no author: set it by hand")
+    if not meta.authors:  # nobody to attach it to: it stays in the text (with a query)
+        meta.leftovers = sorted([*meta.leftovers, line], key=lambda kept: kept.no)
         return
     if len(numbers) != len(meta.authors):
         person = meta.authors[-1]
