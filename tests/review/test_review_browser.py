@@ -23,7 +23,7 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 def served(tmp_path: Path) -> Iterator[tuple[ReviewServer, Path]]:
     root = make_review_book(tmp_path / "book")
     server = ReviewServer(root)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     yield server, root
     server.shutdown()

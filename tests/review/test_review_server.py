@@ -21,7 +21,7 @@ from reviewbook import NAME, line, make_review_book, snapshot
 def served(tmp_path: Path) -> Iterator[tuple[ReviewServer, Path]]:
     root = make_review_book(tmp_path / "book")
     server = ReviewServer(root)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     yield server, root
     server.shutdown()
@@ -166,3 +166,29 @@ def test_the_command_refuses_an_unknown_name(tmp_path: Path) -> None:
     root = make_review_book(tmp_path / "book")
     result = CliRunner().invoke(main, ["review", "nosuch", "--root", str(root)])
     assert result.exit_code != 0 and "no manuscript nosuch" in result.output
+
+
+def test_files_linked_from_outside_the_book_are_refused(tmp_path: Path) -> None:
+    root = make_review_book(tmp_path / "book")
+    outside = tmp_path / "secret.txt"
+    outside.write_text("見せない\n", "utf-8")
+    (root / "chapters" / "sources" / "linked.txt").symlink_to(outside)
+    with pytest.raises(BookError, match="outside the book"):
+        ReviewServer(root, ["linked"])
+    # A fixes file linked outside: the decision is refused, nothing written anywhere.
+    (root / "chapters" / "sources" / "linked.txt").unlink()
+    target = tmp_path / "elsewhere.yaml"
+    target.write_text("", "utf-8")
+    (root / "chapters" / "sources" / f"{NAME}.fixes.yaml").symlink_to(target)
+    server = ReviewServer(root, [NAME])
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        before = snapshot(root)
+        status, answer = request(server, "POST", f"/decide/{NAME}",
+                                 {"line": 4, "text": line(4), "role": "body"})
+        assert status == 422 and "outside the book" in answer["error"]
+        assert snapshot(root) == before and target.read_text("utf-8") == ""
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -61,11 +61,11 @@ class Manuscript:
 
     @property
     def fixes(self) -> Path:
-        return fixes_path(self.source)
+        return inside(self.root, fixes_path(self.source))
 
     @property
     def chapter(self) -> Path:
-        return chapters_dir(self.root) / f"{chapter_id_for(self.source)}.md"
+        return inside(self.root, chapters_dir(self.root) / f"{chapter_id_for(self.source)}.md")
 
     @property
     def page(self) -> Path:
