@@ -264,6 +264,8 @@ def serve(root: Path, names: list[str], port: int, echo: Callable[[str], None]) 
     """Serve until interrupted (Ctrl-C)."""
     server = ReviewServer(root, names, port, log=echo)
     echo(f"reviewing {len(server.names)} manuscript(s) at {server.url} (Ctrl-C to stop)")
+    for name in server.names:
+        echo(f"  {server.url}review/{quote(name)}")
     try:
         server.serve_forever()
     except KeyboardInterrupt:
