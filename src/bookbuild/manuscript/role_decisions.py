@@ -140,8 +140,8 @@ def _authors_lines(meta: Meta) -> list[int]:
 def _add_person(meta: Meta, line: Line) -> None:
     """An author, placed among the others by line."""
     numbers = _authors_lines(meta)
-    at = sum(1 for no in numbers if no < line.no) if len(numbers) == len(meta.authors) else len(
-        meta.authors)
+    in_line_order = len(numbers) == len(meta.authors)  # each author from a line of its own
+    at = sum(1 for no in numbers if no < line.no) if in_line_order else len(meta.authors)
     meta.authors.insert(at, Person(clean_name(line.text)))
     meta.moves.append((line.no, "authors"))
 
@@ -179,6 +179,8 @@ def record_editor_furniture(meta: Meta, report: Report, taken: TakenLines,
 
 
 def without_kept_lines(body: list[Line], decisions: Fixes) -> list[Line]:
+    """`body` without the lines the editor kept in the text (`with_kept_lines` puts them
+    back after the tail's readings)."""
     kept = decisions.lines_with_role(*KEPT_ROLES)
     return [line for line in body if line.no not in kept] if kept else body
 
