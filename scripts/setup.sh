@@ -11,7 +11,9 @@ cd "$(dirname "$0")/.."
 # libgs-common: a CMYK ICC profile, for the test of PDF/X-4 output (none is bundled).
 # epubcheck: the tests validate both EPUB editions with it (run as `java -jar
 #   /usr/share/java/epubcheck.jar`: its /usr/bin link needs binfmt_misc, absent in containers).
-# chromium: the tests lay the EPUB's pages out headless to check the vertical edition.
+# chromium: the tests lay the EPUB's pages out headless to check the vertical edition,
+#   and click the review page (`bookbuild review`) through Playwright (the dev extra),
+#   which drives this chromium: no browser of Playwright's own is downloaded.
 DEBIAN_PACKAGES=(fonts-noto-cjk libharfbuzz-subset0 poppler-utils pandoc libgs-common
                  epubcheck chromium)
 

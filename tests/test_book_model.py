@@ -276,6 +276,7 @@ def test_install_new_normalise_build_in_a_fresh_environment(tmp_path):
     source = book / "chapters" / "sources" / "essay.txt"
     shutil.copy(PROJECT / "chapters" / "sources" / "002_8fde553add317366.txt", source)
     run("normalise", "chapters/sources/essay.txt", cwd=book)
+    assert 'data-role="title"' in (book / "build" / "review" / "essay.html").read_text("utf-8")
     run("build", cwd=book)
     pdf = book / "build" / "book.pdf"
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,

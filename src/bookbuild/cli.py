@@ -33,11 +33,31 @@ def main() -> None:
 @click.option("--out", "out_dir", default=Path("chapters"), show_default=True,
               type=click.Path(file_okay=False, path_type=Path), help="Folder for the chapters.")
 @click.option("--force", is_flag=True, help="Overwrite chapters that already exist.")
-def normalise(sources: tuple[Path, ...], out_dir: Path, force: bool) -> None:
-    """Turn raw manuscripts (SOURCES) into Markdown chapters under --out."""
+@root_option
+def normalise(sources: tuple[Path, ...], out_dir: Path, force: bool, root: Path) -> None:
+    """Turn raw manuscripts (SOURCES) into Markdown chapters under --out, and a review page
+    for each into build/review/ (under --root)."""
     from bookbuild.manuscript import normalise_files
+    from bookbuild.review.files import write_review
 
-    normalise_files(list(sources), out_dir, force=force, echo=click.echo)
+    def review_page(source: Path, result, chapter: Path) -> None:
+        click.echo(f"  wrote {write_review(root, source, result, chapter)}")
+
+    normalise_files(list(sources), out_dir, force=force, echo=click.echo, written=review_page)
+
+
+@main.command()
+@click.argument("names", nargs=-1)
+@root_option
+@click.option("--port", default=0, type=click.IntRange(0, 65535),
+              help="Port on 127.0.0.1 [default: a free one].")
+def review(names: tuple[str, ...], root: Path, port: int) -> None:
+    """Serve the review pages of NAMES (sources' stems; default: every source in
+    chapters/sources/) on 127.0.0.1: change what a line became, and the decision goes to
+    <name>.fixes.yaml and the chapter is normalised again."""
+    from bookbuild.review.server import serve
+
+    serve(root, list(names), port, click.echo)
 
 
 @main.command()

@@ -18,3 +18,11 @@ def source(request: pytest.FixtureRequest) -> Path:
 
 def source_path(prefix: str) -> Path:
     return next(p for p in SOURCES if p.name.startswith(prefix))
+
+
+@pytest.fixture(autouse=True)
+def _run_in_a_scratch_folder(tmp_path_factory: pytest.TempPathFactory,
+                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """`bookbuild normalise` writes each review page under --root, by default the current
+    folder: run every test from a scratch folder, so that none lands in the checkout."""
+    monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))

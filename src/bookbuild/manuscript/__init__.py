@@ -50,8 +50,12 @@ def _check_contract(markdown: str, source_name: str) -> None:
 
 
 def normalise_files(sources: list[Path], out_dir: Path, *, force: bool = False,
-                    echo: Callable[[str], None] = print) -> list[Path]:
-    """Normalise every source into `out_dir/<id>.md`; refuse to overwrite without `force`."""
+                    echo: Callable[[str], None] = print,
+                    written: Callable[[Path, Normalised, Path], None] | None = None
+                    ) -> list[Path]:
+    """Normalise every source into `out_dir/<id>.md`; refuse to overwrite without `force`.
+    `written(source, result, chapter)` is called after each chapter is written (the CLI
+    writes the review page there: `bookbuild.review.files.write_review`)."""
     results: list[tuple[Path, Normalised]] = []
     for source in sources:
         try:
@@ -71,4 +75,6 @@ def normalise_files(sources: list[Path], out_dir: Path, *, force: bool = False,
         for line in result.report.lines():
             echo(line)
         echo(f"  wrote {target}")
+        if written is not None:
+            written(Path(result.report.source), result, target)
     return [target for target, _ in results]

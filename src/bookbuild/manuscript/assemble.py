@@ -18,7 +18,6 @@ from .frontmatter import (
     is_name,
     read_footer,
     read_profile,
-    read_title_block,
 )
 from .furniture import Furniture, find_furniture, unprotected
 from .headings import heading_key, heading_level
@@ -45,6 +44,16 @@ from .pages import (
 from .queries import character_queries, heading_queries
 from .quotes import is_standalone_quote
 from .report import Report
+from .role_decisions import (
+    apply_front_matter_roles,
+    body_lines_as_paragraphs,
+    read_title_block_around,
+    record_editor_furniture,
+    take_decided_lines,
+    with_kept_lines,
+    without_kept_lines,
+)
+from .roles import Reading, line_roles
 from .site import (
     AUTHOR_KEYS,
     SUBTITLE_KEYS,
@@ -149,9 +158,11 @@ def assemble(text: str, report: Report, fixes: tuple[str, str] | None = None) ->
     lines = lines if paged(lines) else infer_pages(lines)
     if paged(lines):
         lines = rejoin_split_lines(lines, profile.measure)
+    lines, taken = take_decided_lines(lines, decisions)  # review: the editor's roles
     report.layout = profile.name
     start = _title_block_end(lines, profile)
-    meta = read_title_block(lines[:start], site.title or marked_title)
+    meta = read_title_block_around(lines[:start], decisions, site.title or marked_title)
+    apply_front_matter_roles(meta, taken, decisions, lines[:start])  # review
     body_start = _outline_end(lines, start)
     edges = page_edges(lines, body_start, profile.measure) if paged(lines) else None
     body_end, footnote_lines, style, notes = _all_notes(lines, body_start, edges)
@@ -160,19 +171,21 @@ def assemble(text: str, report: Report, fixes: tuple[str, str] | None = None) ->
         furniture.removed |= edges.removed
         furniture.page_numbers += edges.folios
         furniture.running_heads += edges.running_heads
-    furniture.removed -= decisions.not_furniture
+    furniture.removed -= decisions.kept_in_text  # review: with `role: body`
     _protect(lines[:body_end], furniture, profile.measure, lines[:start], meta, report)
     if furniture.footer:
         read_footer(furniture.footer, meta)
         meta.moves += [(line.no, "source (first-page footer)") for line in furniture.footer]
     _record_removals(lines, furniture, folios, start, body_start, meta, report)
     _record_site_furniture(site, meta, report)
+    record_editor_furniture(meta, report, taken, decisions)  # review
     body = [line for line in lines[body_start:body_end]
             if line.no not in furniture.removed and line.no not in footnote_lines]
     body = _keep_leftovers(meta, body, report)
-    body = _split_tail(body, meta)
+    body = _split_tail(without_kept_lines(body, decisions), meta)  # review
+    body = with_kept_lines(body, lines, body_end, footnote_lines, decisions, report)  # review
     report.moved = [f"line {no} → {field}" for no, field in meta.moves]
-    blocks = segment(body, profile, decisions)
+    blocks = body_lines_as_paragraphs(segment(body, profile, decisions), decisions)  # review
     report.fixes_applied = _fixes_count(decisions)
     texts, definitions = _attach_notes(blocks, notes, style, report)
     markdown = [_block_markdown(block, texts.get(id(block), ""), report) for block in blocks]
@@ -186,6 +199,10 @@ def assemble(text: str, report: Report, fixes: tuple[str, str] | None = None) ->
                  "(check and build refuse it until then)")
         meta.queries.insert(0, query)
         report.warn(meta.untitled[0] if meta.untitled else 1, query, "error")
+    # review: what every source line became (roles.py), for the review page
+    report.roles = line_roles(text, Reading(lines, start, body_start, body_end, folios, furniture,
+                                            footnote_lines, notes, blocks, texts, meta, decisions,
+                                            taken.furniture))
     return chapter_text(meta, markdown, definitions)
 
 
@@ -276,8 +293,7 @@ def _keep_leftovers(meta: Meta, body: list[Line], report: Report) -> list[Line]:
 
 
 def _fixes_count(fixes: Fixes) -> int:
-    return (len(fixes.ends_after) + len(fixes.continues_after) + len(fixes.headings)
-            + len(fixes.not_furniture))
+    return fixes.count
 
 
 def _furniture_record(lines: list[Line], furniture: Furniture, start: int, body_start: int,

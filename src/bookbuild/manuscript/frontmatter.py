@@ -207,7 +207,7 @@ def title_start(filled: list[Line], metadata_title: str = "") -> int | None:
     wanted = squeeze_spaces(metadata_title).replace(" ", "")
     for index, line in enumerate(filled):
         text = squeeze_spaces(line.text).replace(" ", "")
-        if CHAPTER_LABEL.match(line.text):
+        if CHAPTER_LABEL.match(line.text) or (wanted and text == wanted):
             return index
         if not could_be_title(line.text):
             continue
@@ -255,7 +255,8 @@ def _unglue(filled: list[Line], meta: Meta) -> list[Line]:
     return out
 
 
-def read_title_block(lines: list[Line], metadata_title: str = "") -> Meta:
+def read_title_block(lines: list[Line], metadata_title: str = "", editor_decided: bool = False
+                     ) -> Meta:
     """Title (with the original chapter label), subtitle, authors, translators, date.
 
     Every line goes to a named field or, when it does not look like what that field holds
@@ -266,6 +267,10 @@ def read_title_block(lines: list[Line], metadata_title: str = "") -> Meta:
     if not filled:
         return meta
     start = title_start(filled, metadata_title)
+    if start is None and editor_decided:
+        # The editor placed lines of this opening (a subtitle, a person): that is the
+        # evidence; the first line that could be a title is the one above them.
+        start = next((i for i, line in enumerate(filled) if could_be_title(line.text)), None)
     if start is None:
         # No line is a title with evidence: the chapter gets none and the editor is asked.
         meta.untitled = [line.no for line in filled]

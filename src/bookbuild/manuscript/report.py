@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..errors import Diagnostic
+from .roles import LineRole
 
 
 @dataclass
@@ -31,6 +32,7 @@ class Report:
     joined: list[str] = field(default_factory=list)  # "lines 3–5 → one line (why)"
     fixes_applied: int = 0  # the editor's decisions (<name>.fixes.yaml) applied
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    roles: list[LineRole] = field(default_factory=list)  # one per source line (roles.py)
 
     def warn(self, line: int | None, message: str, severity: str = "warning") -> None:
         self.diagnostics.append(Diagnostic(self.source, line, message, severity))
