@@ -25,6 +25,8 @@ from pathlib import Path
 
 import yaml
 
+from bookbuild.model.chapter import MISSING_NOTE_TEXT
+
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "tests" / "corpus"
 CALL = re.compile(r"\[\^([^\]]+)\]")
@@ -147,6 +149,8 @@ def chapter_letters(markdown: str) -> str:
     """Every letter of a chapter file: body, note texts and labels, the front-matter's values
     (title block, people, source, closing, furniture) but not its keys, date or queries."""
     _, front, body = markdown.split("---\n", 2)
+    # A call whose text is missing gets the model's placeholder: not the author's letters.
+    body = re.sub(rf"(?m)^\[\^[^\]]+\]: {re.escape(MISSING_NOTE_TEXT)}$", "", body)
     meta = yaml.safe_load(front) or {}
     values = []
     for key, value in meta.items():
@@ -166,23 +170,29 @@ def _values(data: object) -> list[str]:
     return [str(data)]
 
 
-def letter_balance(raw: str, markdown: str, furniture: list[str]) -> tuple[int, int]:
+def letter_difference(raw: str, markdown: str, furniture: list[str]) -> tuple[str, str]:
     """(letters of the input neither in the chapter nor in the listed furniture, letters of
-    the chapter not in the input), counted as multisets: a letter moved to the front-matter
-    is neither lost nor added."""
+    the chapter not in the input), sorted, counted as multisets: a letter moved to the
+    front-matter is neither lost nor added."""
     given = Counter(all_letters(raw))
     kept = Counter(chapter_letters(markdown))
     lost = given - kept - Counter(all_letters("\n".join(furniture)))
     added = kept - given
-    return sum(lost.values()), sum(added.values())
+    return "".join(sorted(lost.elements())), "".join(sorted(added.elements()))
+
+
+def letter_balance(raw: str, markdown: str, furniture: list[str]) -> tuple[int, int]:
+    lost, added = letter_difference(raw, markdown, furniture)
+    return len(lost), len(added)
 
 
 TITLE_QUERY = re.compile(r"title|タイトル|表題|題名", re.IGNORECASE)
 
 
 def title_verdict(truth: Doc, markdown: str) -> str:
-    """right; asked (not right, but a query about the title); wrong (not right, no query).
-    Where the text holds no title, right is no title and a query."""
+    """right; asked-none (no title, and a query about it); asked-wrong (a wrong title, and a
+    query about the title block); wrong (a wrong title or none, and no query). Where the text
+    holds no title (`title_evidenced` false), right is no title and a query."""
     _, front, _ = markdown.split("---\n", 2)
     meta = yaml.safe_load(front) or {}
     title, subtitle = str(meta.get("title") or ""), str(meta.get("subtitle") or "")
@@ -191,7 +201,11 @@ def title_verdict(truth: Doc, markdown: str) -> str:
         right = (title, subtitle) == (truth.title, truth.subtitle)
     else:
         right = not title and asked
-    return "right" if right else "asked" if asked else "wrong"
+    if right:
+        return "right"
+    if not asked:
+        return "wrong"
+    return "asked-wrong" if title else "asked-none"
 
 
 def _squeezed(people: dict[str, str]) -> dict[str, str]:
@@ -207,7 +221,7 @@ class Score:
     title_ok: bool  # title block: title, subtitle and people
     paragraphs_exact: int
     paragraphs: int
-    title: str = ""  # right | asked | wrong (title and subtitle only)
+    title: str = ""  # title_verdict: right | wrong | asked-none | asked-wrong
     people_ok: bool = True  # authors, translators (and their affiliations where known)
 
     @property
