@@ -196,7 +196,7 @@ def web_layout(source: Source, page: str) -> Layout:
                  f"ホーム > 研究レポート > {doc.title}", *SHARE, options["copyright"]]
     if doc.notes:
         furniture.append("注")
-    if page == "article":
+    if page in ("article", "header-title"):
         furniture += ["2021.01.13", tags, "会議の様子（筆者撮影）"]
         furniture += ["訳"] * len(doc.translators)  # the label of （訳：name）
     else:
@@ -468,6 +468,13 @@ FAMILIES = [
     Family("web-article-trafilatura", chapter_sources, lambda s: web_layout(s, "article"),
            trafilatura_text, "the same page; trafilatura.extract (main text only)", pdf=False,
            lossy=True),
+    Family("web-title-in-header-trafilatura", chapter_sources,
+           lambda s: web_layout(s, "header-title"), trafilatura_text,
+           "the same article with its title in the site's page header; trafilatura.extract "
+           "(the title is not in the text: title_evidenced false)", pdf=False, lossy=True),
+    Family("web-texts-bs4", written_sources, lambda s: web_layout(s, "article"), bs4_text,
+           "the texts written for the corpus (round table with speakers' names, notice, "
+           "review…) as web articles; BeautifulSoup get_text()", pdf=False),
     Family("repo-landing-bs4", chapter_sources, lambda s: web_layout(s, "landing"), bs4_text,
            "a repository landing page (`key: value` record, download counter, file link, "
            "full text); BeautifulSoup get_text()", pdf=False),
@@ -483,9 +490,13 @@ def truth_for(source: Source, text: str, furniture: list[str], family: Family) -
     doc = Doc(**{**source.doc.__dict__})
     have = all_letters(text)
     opening = have[:400]
+    # The text without its blocks and notes: a title is not evidenced by a heading holding it.
+    outside = have
+    for part in [b[2] for b in doc.blocks] + [n[1] for n in doc.notes]:
+        outside = outside.replace(all_letters(part), "", 1)
 
-    def held(value: str) -> bool:  # in the text as it stands
-        return all_letters(value) in have
+    def held(value: str) -> bool:  # in the text as it stands, outside the blocks
+        return all_letters(value) in outside
 
     def in_opening(value: str) -> bool:  # letter-spaced names may come a letter a line
         found = 0
@@ -498,13 +509,15 @@ def truth_for(source: Source, text: str, furniture: list[str], family: Family) -
     doc.title_evidenced = held(doc.title)
     if not held(doc.subtitle):
         doc.subtitle = ""
+    if not family.pdf:  # the web pages do not print a bulletin's section label
+        doc.label = ""
     doc.authors = [a for a in doc.authors if in_opening(a)]
     doc.translators = [t for t in doc.translators if in_opening(t)]
     doc.affiliations = {k: v for k, v in doc.affiliations.items()
                         if k in doc.authors and held(v)}
     if family.lossy:  # the extractor keeps what it takes for the main text
-        doc.blocks = [block for block in doc.blocks if held(block[2])]
-        doc.notes = [note for note in doc.notes if held(note[1])]
+        doc.blocks = [block for block in doc.blocks if all_letters(block[2]) in have]
+        doc.notes = [note for note in doc.notes if all_letters(note[1]) in have]
     doc.made_by = family.made_by
     # A Markdown link's target (html2text) sits between the letters of the line it is on.
     runs = all_letters(re.sub(r"\]\([^)]*\)", "]", text))
