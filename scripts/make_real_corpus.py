@@ -410,7 +410,7 @@ def _vertical(source: Source) -> Layout:
 
 
 def _single_mixed_fonts(source: Source) -> Layout:
-    return print_layout(source, "single", calls="sup", notes="chu", fonts=MIXED_FONTS,
+    return print_layout(source, "single", calls="sup-paren", notes="chu", fonts=MIXED_FONTS,
                         contents=True)
 
 
@@ -438,7 +438,8 @@ FAMILIES = [
            "the same pages; pdfminer.six, LAParams(detect_vertical=True) (pdf2txt.py -V): "
            "vertical lines, presentation forms", running_heads=True),
     Family("pdfjs-textlayer", chapter_sources, _single_mixed_fonts, pdfjs_text,
-           "A5 one column, Latin and digits in DejaVu; pdf.js text layer (one item a line)",
+           "A5 one column, Latin and digits in DejaVu, calls `(1)`, notes `注1`; pdf.js text "
+           "layer (one item a line)",
            running_heads=True),
     Family("footnotes-no-formfeed-pypdf", chapter_sources,
            lambda s: paged_layout(s, head_with_folio=True, calls="sup-paren",

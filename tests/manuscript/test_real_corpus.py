@@ -13,6 +13,7 @@ Print the whole table with `scripts/normalise_corpus.py`.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 
 import pytest
@@ -71,6 +72,7 @@ def _ids(case: Case) -> str:
     return f"{case.family}/{case.name}"
 
 
+@functools.cache  # each case is normalised once for both checks
 def _score(case: Case):
     raw = case.raw.read_bytes()
     markdown = normalise(raw, case.raw.name).markdown
