@@ -146,12 +146,13 @@ def contents_lines(doc: Doc) -> list[str]:
 
 def print_layout(source: Source, layout: str, *, calls: str, notes: str, fonts: str = CJK_FONTS,
                  contents: bool = False, spaced_names: bool = False, page_mark: str = "",
-                 folio: tuple[str, str] = ("", "")) -> Layout:
+                 folio: tuple[str, str] = ("", ""), title_left: bool = False) -> Layout:
     doc = source.doc
     options = dict(layout=layout, doc=doc, fonts=fonts, spaced_names=spaced_names,
                    calls=call_renderer(calls), note_label=NOTE_LABELS[notes],
                    notes_heading="注", running_head=doc.title if layout != "bulletin" else VOLUME,
                    folio_before=folio[0], folio_after=folio[1], page_mark=page_mark,
+                   title_left=title_left,
                    contents=contents_lines(doc) if contents else [])
     furniture = ["注"] if doc.notes else []
     furniture += ["訳"] * len(doc.translators)  # the label of （訳：name）
@@ -414,8 +415,9 @@ def _single_mixed_fonts(source: Source) -> Layout:
                         contents=True)
 
 
-def _bulletin(source: Source) -> Layout:
-    layout = print_layout(source, "bulletin", calls="sup", notes="plain", spaced_names=True)
+def _bulletin(source: Source, title_left: bool = False) -> Layout:
+    layout = print_layout(source, "bulletin", calls="sup", notes="plain", spaced_names=True,
+                          title_left=title_left)
     layout.furniture.append(source.doc.label)
     return layout
 
@@ -456,6 +458,10 @@ FAMILIES = [
     Family("bulletin-vertical-title-pypdf", written_sources, _bulletin, pypdf_text,
            "texts written for the corpus: A5, title and section label set vertically beside "
            "a horizontal body; pypdf", running_heads=True),
+    Family("bulletin-vertical-title-pdftotext", written_sources,
+           lambda s: _bulletin(s, title_left=True), pdftotext(),
+           "the same texts with the vertical title and label at the left of the page; "
+           "pdftotext (title and label a letter a line, first)", running_heads=True),
     Family("web-nav-w3m", chapter_sources, lambda s: web_layout(s, "article"), w3m_text,
            "a web article (logo alt, navigation, breadcrumbs, date, tags, photo alt, notes, "
            "share links, footer); w3m -dump", pdf=False),
@@ -476,6 +482,9 @@ FAMILIES = [
     Family("web-texts-bs4", written_sources, lambda s: web_layout(s, "article"), bs4_text,
            "the texts written for the corpus (round table with speakers' names, notice, "
            "review…) as web articles; BeautifulSoup get_text()", pdf=False),
+    Family("repo-record-w3m", chapter_sources, lambda s: web_layout(s, "record"), w3m_text,
+           "a repository's bare record view (download counter first, `key: value` record, "
+           "file link, full text; no site header); w3m -dump", pdf=False),
     Family("repo-landing-bs4", chapter_sources, lambda s: web_layout(s, "landing"), bs4_text,
            "a repository landing page (`key: value` record, download counter, file link, "
            "full text); BeautifulSoup get_text()", pdf=False),

@@ -25,7 +25,7 @@ from tests.manuscript.corpus import Case, Score, cases, letter_difference, score
 
 from bookbuild.manuscript import normalise  # noqa: E402
 
-COLUMNS = (f"{'family':34} {'cases':>5} {'lost':>6} {'added':>6} {'notes':>9} "
+COLUMNS = (f"{'family':36} {'cases':>5} {'lost':>6} {'added':>6} {'notes':>9} "
            f"{'title ok/wrong/none+q/wrong+q':>29} {'people':>7} {'paras exact':>12} {'whole':>6}")
 
 
@@ -83,7 +83,7 @@ def _row(name: str, results: list[Score | None]) -> str:
     titles = "/".join(str(sum(r.title == verdict for r in done))
                       for verdict in ("right", "wrong", "asked-none", "asked-wrong"))
     crashed = len(results) - len(done)
-    return (f"{name:34} {len(results):>5} {sum(r.letters_lost for r in done):>6} "
+    return (f"{name:36} {len(results):>5} {sum(r.letters_lost for r in done):>6} "
             f"{sum(r.letters_added for r in done):>6} "
             f"{f'{sum(r.notes_ok for r in done)}/{sum(r.notes for r in done)}':>9} "
             f"{titles:>29} {f'{sum(r.people_ok for r in done)}/{len(results)}':>7} "
