@@ -25,6 +25,8 @@ from pathlib import Path
 
 import yaml
 
+from bookbuild.model.chapter import MISSING_NOTE_TEXT
+
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "tests" / "corpus"
 CALL = re.compile(r"\[\^([^\]]+)\]")
@@ -40,9 +42,18 @@ class Doc:
     translators: list[str] = field(default_factory=list)
     blocks: list[list] = field(default_factory=list)  # [kind, level, text]; kind h|p|q
     notes: list[list[str]] = field(default_factory=list)  # [label, text]
+    # The real-extractor families (scripts/make_real_corpus.py) also say:
+    affiliations: dict[str, str] = field(default_factory=dict)  # author → affiliation
+    furniture: list[str] = field(default_factory=list)  # page/site lines that may be removed
+    title_evidenced: bool = True  # false: the text holds no title; a normaliser should ask
+    made_by: str = ""  # layout and extractor; empty for the synthetic families
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self), ensure_ascii=False, indent=1)
+        data = asdict(self)
+        if not self.made_by:  # a synthetic family's truth keeps its old shape
+            for name in ("affiliations", "furniture", "title_evidenced", "made_by"):
+                data.pop(name)
+        return json.dumps(data, ensure_ascii=False, indent=1)
 
     @classmethod
     def from_json(cls, text: str) -> Doc:
@@ -60,7 +71,9 @@ def read_chapter(markdown: str) -> Doc:
     doc = Doc(title=str(meta.get("title", "")), subtitle=str(meta.get("subtitle", "")),
               label=str((meta.get("source") or {}).get("label", "")),
               authors=[_name(p) for p in meta.get("authors") or []],
-              translators=[_name(p) for p in meta.get("translators") or []])
+              translators=[_name(p) for p in meta.get("translators") or []],
+              affiliations={p["name"]: p["affiliation"] for p in meta.get("authors") or []
+                            if isinstance(p, dict) and p.get("affiliation")})
     for chunk in body.strip("\n").split("\n\n"):
         lines = chunk.split("\n")
         if all(DEFINITION.match(line) for line in lines):
@@ -116,15 +129,100 @@ def _block_key(block: list) -> str:
     return re.sub(r"\s+", "", block[2]) if block[0] == "h" else block[2]
 
 
+# CJK Radicals Supplement letters some PDFs' ToUnicode maps give for ordinary kanji (NFKC
+# leaves them as they are; Unicode's EquivalentUnifiedIdeograph.txt pairs them).
+RADICALS = str.maketrans("⺟⺠⺹⻄⻑⻘⻝⻤⻩⻲⻯", "母民耂西長青食鬼黄亀竜")
+
+
+def all_letters(text: str) -> str:
+    """Letters and digits (after NFKC: vertical presentation forms, Kangxi and supplementary
+    radicals read as their ordinary characters), note labels counted as the digits they are."""
+    text = unicodedata.normalize("NFKC", CALL.sub(r"\1", text).translate(RADICALS))
+    return "".join(c for c in text if unicodedata.category(c)[0] in "LN")
+
+
+FRONT_KEYS_NOT_COUNTED = ("lang", "date", "queries")  # derived or the normaliser's own words
+LISTED_LINE = re.compile(r"^\d+: ")  # the line number before a furniture entry
+
+
+def chapter_letters(markdown: str) -> str:
+    """Every letter of a chapter file: body, note texts and labels, the front-matter's values
+    (title block, people, source, closing, furniture) but not its keys, date or queries."""
+    _, front, body = markdown.split("---\n", 2)
+    # A call whose text is missing gets the model's placeholder: not the author's letters.
+    body = re.sub(rf"(?m)^\[\^[^\]]+\]: {re.escape(MISSING_NOTE_TEXT)}$", "", body)
+    meta = yaml.safe_load(front) or {}
+    values = []
+    for key, value in meta.items():
+        if key in FRONT_KEYS_NOT_COUNTED:
+            continue
+        if key == "furniture":
+            value = [LISTED_LINE.sub("", str(line)) for line in value]
+        values += _values(value)
+    return all_letters("\n".join(values) + "\n" + body)
+
+
+def _values(data: object) -> list[str]:
+    if isinstance(data, dict):
+        return [v for value in data.values() for v in _values(value)]
+    if isinstance(data, list):
+        return [v for value in data for v in _values(value)]
+    return [str(data)]
+
+
+def letter_difference(raw: str, markdown: str, furniture: list[str]) -> tuple[str, str]:
+    """(letters of the input neither in the chapter nor in the listed furniture, letters of
+    the chapter not in the input), sorted, counted as multisets: a letter moved to the
+    front-matter is neither lost nor added."""
+    given = Counter(all_letters(raw))
+    kept = Counter(chapter_letters(markdown))
+    lost = given - kept - Counter(all_letters("\n".join(furniture)))
+    added = kept - given
+    return "".join(sorted(lost.elements())), "".join(sorted(added.elements()))
+
+
+def letter_balance(raw: str, markdown: str, furniture: list[str]) -> tuple[int, int]:
+    lost, added = letter_difference(raw, markdown, furniture)
+    return len(lost), len(added)
+
+
+TITLE_QUERY = re.compile(r"title|タイトル|表題|題名", re.IGNORECASE)
+
+
+def title_verdict(truth: Doc, markdown: str) -> str:
+    """right; asked-none (no title, and a query about it); asked-wrong (a wrong title, and a
+    query about the title block); wrong (a wrong title or none, and no query). Where the text
+    holds no title (`title_evidenced` false), right is no title and a query."""
+    _, front, _ = markdown.split("---\n", 2)
+    meta = yaml.safe_load(front) or {}
+    title, subtitle = str(meta.get("title") or ""), str(meta.get("subtitle") or "")
+    asked = any(TITLE_QUERY.search(str(q)) for q in meta.get("queries") or [])
+    if truth.title_evidenced:
+        right = (title, subtitle) == (truth.title, truth.subtitle)
+    else:
+        right = not title and asked
+    if right:
+        return "right"
+    if not asked:
+        return "wrong"
+    return "asked-wrong" if title else "asked-none"
+
+
+def _squeezed(people: dict[str, str]) -> dict[str, str]:
+    return {_names([k])[0]: _names([v])[0] for k, v in people.items()}
+
+
 @dataclass
 class Score:
     letters_lost: int
     letters_added: int
     notes_ok: int
     notes: int
-    title_ok: bool
+    title_ok: bool  # title block: title, subtitle and people
     paragraphs_exact: int
     paragraphs: int
+    title: str = ""  # title_verdict: right | wrong | asked-none | asked-wrong
+    people_ok: bool = True  # authors, translators (and their affiliations where known)
 
     @property
     def whole(self) -> bool:
@@ -136,26 +234,35 @@ def _names(names: list[str]) -> list[str]:
     return [re.sub(r"[\s\u3000]+", "", n) for n in names]
 
 
-def score(truth: Doc, markdown: str) -> Score:
+def score(truth: Doc, markdown: str, raw: str | None = None) -> Score:
+    """The chapter against its truth. Letters: for the synthetic families, the running text
+    and notes against the truth's; for the real-extractor ones (`raw` given), the input's
+    letters against the whole chapter file's and the listed furniture (`letter_balance`)."""
     got = read_chapter(markdown)
-    running = _diff("".join(letters(b[2]) for b in truth.blocks),
-                    "".join(letters(b[2]) for b in got.blocks))
-    in_notes = _diff("".join(letters(t) for _, t in truth.notes),
-                     "".join(letters(t) for _, t in got.notes))
+    if truth.made_by and raw is not None:
+        lost, added = letter_balance(raw, markdown, truth.furniture)
+    else:
+        running = _diff("".join(letters(b[2]) for b in truth.blocks),
+                        "".join(letters(b[2]) for b in got.blocks))
+        in_notes = _diff("".join(letters(t) for _, t in truth.notes),
+                         "".join(letters(t) for _, t in got.notes))
+        lost, added = running[0] + in_notes[0], running[1] + in_notes[1]
     got_texts = {label: letters(text) for label, text in got.notes}
     got_calls = _calls(got)
     want_calls = _calls(truth)
     notes_ok = sum(1 for label, text in truth.notes
                    if got_texts.get(label) == letters(text)
                    and label in got_calls and got_calls[label] == want_calls.get(label))
-    title_ok = (truth.title == got.title and truth.subtitle == got.subtitle
-                and _names(truth.authors) == _names(got.authors)
-                and _names(truth.translators) == _names(got.translators))
+    verdict = title_verdict(truth, markdown)
+    people_ok = (_names(truth.authors) == _names(got.authors)
+                 and _names(truth.translators) == _names(got.translators)
+                 and (not truth.made_by
+                      or _squeezed(truth.affiliations) == _squeezed(got.affiliations)))
     want = Counter(_block_key(b) for b in truth.blocks)
     have = Counter(_block_key(b) for b in got.blocks)
     exact = sum((want & have).values())
-    return Score(running[0] + in_notes[0], running[1] + in_notes[1], notes_ok,
-                 len(truth.notes), title_ok, exact, len(truth.blocks))
+    return Score(lost, added, notes_ok, len(truth.notes), verdict == "right" and people_ok,
+                 exact, len(truth.blocks), verdict, people_ok)
 
 
 # --- the corpus on disk --------------------------------------------------------------------
