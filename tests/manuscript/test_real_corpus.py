@@ -41,23 +41,7 @@ PEOPLE_DROPPED = ("2: of two people each with an affiliation in parentheses, one
 RADICALS = ("6: the subtitle comes back with Kangxi radicals (⽇ for 日: Noto CJK's Type 3 "
             "ToUnicode in Chromium's PDF) where the truth has the ordinary kanji")
 
-KNOWN_FAILING: dict[str, str] = {
-    "bulletin-vertical-title-pypdf/roundtable:letters": AFFILIATION_DROPPED,
-    "web-nav-html2text/004:letters": AFFILIATION_DROPPED,
-    "web-texts-bs4/roundtable:letters": PEOPLE_DROPPED,
-    **{f"web-title-in-header-trafilatura/{name}:title": DATE_AS_TITLE
-       for name in ("000", "001", "002", "003", "004")},
-    **{f"{family}/{name}:title": RUNNING_HEAD_GLUED
-       for family in ("chromium-2col-pdftotext", "chromium-2col-pdftotext-layout",
-                      "chromium-2col-pdfminer-noflow")
-       for name in ("000", "001", "002", "003", "004")
-       if (family, name) != ("chromium-2col-pdftotext", "001")},
-    **{f"footnotes-no-formfeed-pypdf/{name}:title": FOLIO_GLUED
-       for name in ("000", "002", "003", "004")},
-    "footnotes-nopgbrk-pdftotext/003:title": TITLE_WRAPPED,
-    "chromium-vertical-pdfminer/000:title": RADICALS,
-    "chromium-vertical-pdfminer/002:title": RADICALS,
-}
+KNOWN_FAILING: dict[str, str] = {}
 
 CHECKS = ("letters", "title")
 
