@@ -26,15 +26,10 @@ REAL = [case for case in cases() if case.doc().made_by]
 
 # Why each fails today, by issue 19's class. ":letters": letters lost or added; ":title": a
 # wrong title (or none) and no query.
-COLUMNS_READ_ACROSS = ("7: two columns read across: a note's label and the text of the other "
-                       "column run into one note, and its call is linked twice")
 VERTICAL_HEAD = ("6: a vertical running head, one short line a column, is listed as furniture "
                  "while the same letters stay in the title and the text")
 
 KNOWN_FAILING: dict[str, str] = {
-    "chromium-2col-pdftotext/000:letters": COLUMNS_READ_ACROSS,
-    "chromium-2col-pdftotext/002:letters": COLUMNS_READ_ACROSS,
-    "chromium-2col-pdftotext-layout/000:letters": COLUMNS_READ_ACROSS,
     "chromium-vertical-pdfminer/003:letters": VERTICAL_HEAD,
 }
 

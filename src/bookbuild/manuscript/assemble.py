@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from .columns import read_columns_down
 from .emit import caption_markdown, chapter_text, escape_block_start, table_markdown
 from .fixes import Fixes, parse_fixes
 from .forms import describe, ordinary_forms
@@ -147,9 +148,13 @@ def assemble(text: str, report: Report, fixes: tuple[str, str] | None = None) ->
     report.mapped = describe(mapped)
     lines = split_lines(text)
     decisions = parse_fixes(*fixes, lines) if fixes else Fixes()
+    lines, column_pages = read_columns_down(lines)
+    if column_pages:
+        report.joined.append(f"{len(column_pages)} pages of two columns side by side read "
+                             "column by column")
     lines, folios = unflatten(lines)
     lines, joins = join_fragments(lines)
-    report.joined = [f"lines {first}–{last} → one line ({why})" for first, last, why in joins]
+    report.joined += [f"lines {first}–{last} → one line ({why})" for first, last, why in joins]
     lines, site = find_site_furniture(lines)
     lines, marked_headings, marked_title = markdown_headings(lines)
     if marked_headings:

@@ -231,6 +231,8 @@ def _page_foot_notes(lines: list[Line], removed: set[int], lone: bool
             continue
         entries: list[tuple[Line, re.Match[str], list[str]]] = []
         for line in page[start:]:
+            if _folio_value(line.text) is not None and not line.text.isdigit():
+                continue  # the page's folio (— 46 —) under its notes: furniture, not a note
             match = _foot_note(line.text, lone)
             if match and (not entries or _ordinal(_label(match)) == len(notes) + len(entries) + 1):
                 entries.append((line, match, []))
