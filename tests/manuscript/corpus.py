@@ -147,7 +147,8 @@ LISTED_LINE = re.compile(r"^\d+: ")  # the line number before a furniture entry
 
 def chapter_letters(markdown: str) -> str:
     """Every letter of a chapter file: body, note texts and labels, the front-matter's values
-    (title block, people, source, closing, furniture) but not its keys, date or queries."""
+    (title block, people, source, closing, furniture, labels) but not its keys, date or
+    queries."""
     _, front, body = markdown.split("---\n", 2)
     # A call whose text is missing gets the model's placeholder: not the author's letters.
     body = re.sub(rf"(?m)^\[\^[^\]]+\]: {re.escape(MISSING_NOTE_TEXT)}$", "", body)
@@ -156,7 +157,7 @@ def chapter_letters(markdown: str) -> str:
     for key, value in meta.items():
         if key in FRONT_KEYS_NOT_COUNTED:
             continue
-        if key == "furniture":
+        if key in ("furniture", "labels"):
             value = [LISTED_LINE.sub("", str(line)) for line in value]
         values += _values(value)
     return all_letters("\n".join(values) + "\n" + body)

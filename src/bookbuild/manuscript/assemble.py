@@ -122,6 +122,7 @@ def _split_tail(body: list[Line], meta: Meta) -> list[Line]:
     """Take the author profile and the closing mark off the end of the body."""
     for index, line in enumerate(body):
         if PROFILE_HEADING.match(line.text):
+            meta.labels.append(f"{line.no}: {line.text}")
             read_profile(body[index:], meta)
             meta.moves += [(item.no, "authors (profile)") for item in body[index:]
                            if not item.blank]
@@ -171,6 +172,9 @@ def assemble(text: str, report: Report, fixes: tuple[str, str] | None = None) ->
     body_start = _outline_end(lines, start)
     edges = page_edges(lines, body_start, profile.measure) if paged(lines) else None
     body_end, footnote_lines, style, notes = _all_notes(lines, body_start, edges)
+    if body_end < len(lines) and NOTES_HEADING.match(lines[body_end].text):
+        meta.labels.append(f"{lines[body_end].no}: {lines[body_end].text}")
+    meta.labels += [f"{note.line}: {note.marker}" for note in notes if note.marker]
     furniture = find_furniture(lines[:body_end], body_start, profile.measure)
     if edges:
         furniture.removed |= edges.removed
@@ -197,6 +201,7 @@ def assemble(text: str, report: Report, fixes: tuple[str, str] | None = None) ->
     meta.queries += character_queries(body, report) + heading_queries(
         [b for b in blocks if b.kind == "heading"],
         " ".join(texts[id(b)] for b in blocks if b.kind == "paragraph"), report)
+    report.labels = list(meta.labels)
     if not meta.title:
         considered = ", ".join(map(str, meta.untitled)) or "none"
         query = (f"no line above the text is a title with evidence (lines considered: "

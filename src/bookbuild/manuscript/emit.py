@@ -54,6 +54,8 @@ def front_matter(meta: Meta) -> str:
         data["queries"] = list(meta.queries)
     if meta.furniture:
         data["furniture"] = list(meta.furniture)
+    if meta.labels:
+        data["labels"] = list(meta.labels)
     text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10_000,
                           default_flow_style=False)
     return f"---\n{text}---\n"

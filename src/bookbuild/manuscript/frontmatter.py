@@ -74,6 +74,10 @@ class Meta:
     leftovers: list[Line] = field(default_factory=list)  # title-block lines kept in the body
     untitled: list[int] = field(default_factory=list)  # lines considered when none is a title
     glued_furniture: list[str] = field(default_factory=list)  # "line: (1)" cut off a line
+    # Labels that say what a line is and are not kept with it (（訳：）, 掲載日：, the notes'
+    # heading 注), and a name repeated in a profile: listed in the front-matter's `labels`,
+    # so that no letter of the source vanishes.
+    labels: list[str] = field(default_factory=list)
 
 
 def iso_date(text: str) -> str:
@@ -314,6 +318,8 @@ def read_title_block(lines: list[Line], metadata_title: str = "", editor_decided
         translator = TRANSLATOR.search(text)
         if translator and is_name(translator.group(1)):
             meta.translators.append(Person(clean_name(translator.group(1))))
+            label = translator.group(0).replace(translator.group(1), "")
+            meta.labels.append(f"{line.no}: {squeeze_spaces(label)}")  # （訳：）
             text = (text[:translator.start()] + text[translator.end():]).strip(" \u3000")
             meta.moves.append((line.no, "translators"))
             if not text:
@@ -321,6 +327,8 @@ def read_title_block(lines: list[Line], metadata_title: str = "", editor_decided
         if DATE.search(text) and (DATE_LABEL.match(text) or DATE.fullmatch(text)):
             meta.date = iso_date(text)
             meta.moves.append((line.no, "date"))
+            # The line as written (掲載日：2024年7月12日): the front-matter's date is ISO.
+            meta.labels.append(f"{line.no}: {squeeze_spaces(text)}")
         elif (not meta.subtitle and text.startswith(tuple(DASHES)) and is_title_like(text)
               and text.endswith(tuple(DASHES))):
             meta.subtitle = squeeze_spaces(text).strip(DASHES + " ")  # under a date line
@@ -356,16 +364,21 @@ def read_profile(lines: list[Line], meta: Meta) -> None:
     texts = [line.text for line in lines if not line.blank][1:]  # without its heading
     if not texts:
         return
+    filled = [line for line in lines if not line.blank][1:]
     reading = READING.match(texts[0])
     name = clean_name(reading.group(1) if reading else texts[0])
     person = next((p for p in meta.authors if p.name == name), None)
     if person is None:
         person = Person(name)
         meta.authors.append(person)
+    else:  # the name again, under the text: the author's, kept once
+        meta.labels.append(f"{filled[0].no}: {reading.group(1) if reading else texts[0]}")
     if reading:
         person.reading = reading.group(2).strip()
-    for text in texts[1:]:
+    for line, text in zip(filled[1:], texts[1:], strict=True):
         if is_affiliation(text) and len(text) < 40 and "。" not in text:
+            if person.affiliation:
+                meta.labels.append(f"{line.no}: {text}")  # the affiliation again, kept once
             person.affiliation = person.affiliation or squeeze_spaces(text)
         else:
             person.bio = (person.bio + squeeze_spaces(text)) if person.bio else squeeze_spaces(text)
@@ -384,6 +397,8 @@ def read_footer(lines: list[Line], meta: Meta) -> None:
                 meta.source["project"] = project
             if not meta.date:
                 meta.date = iso_date(text)
+            if written := DATE.search(text[number.end():]):
+                meta.labels.append(f"{line.no}: {written.group()}")  # the date as written
         elif len(text) > STATEMENT_MIN_CHARS or "。" in text or (
                 statement and not statement[-1].endswith("。")):
             statement.append(text)

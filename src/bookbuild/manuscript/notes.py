@@ -58,6 +58,7 @@ class NoteText:
     label: str  # the manuscript's own label: "1", "i" (superscripts become digits)
     text: str
     line: int
+    marker: str = ""  # what the label was written with besides its number: 注, *, ※
 
 
 @dataclass(frozen=True)

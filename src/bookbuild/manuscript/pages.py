@@ -241,7 +241,8 @@ def _page_foot_notes(lines: list[Line], removed: set[int], lone: bool
             taken.add(line.no)
         for head, match, rest in entries:
             text = join_lines([match.group(TEXT), *rest])
-            notes.append(NoteText(_label(match), squeeze_spaces(text), head.no))
+            marker = re.sub(r"[\d\s\u3000:：()（）]", "", head.text[:match.start(TEXT)])
+            notes.append(NoteText(_label(match), squeeze_spaces(text), head.no, marker))
     if [_ordinal(note.label) for note in notes] != list(range(1, len(notes) + 1)):
         return set(), []
     return taken, notes

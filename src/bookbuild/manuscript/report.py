@@ -30,6 +30,7 @@ class Report:
     site_lines: int = 0  # a web or repository page's furniture (navigation, metadata …)
     mapped: list[str] = field(default_factory=list)  # vertical forms mapped: "﹁ → 「 (3×)"
     joined: list[str] = field(default_factory=list)  # "lines 3–5 → one line (why)"
+    labels: list[str] = field(default_factory=list)  # "line: 注": labels not kept with a line
     fixes_applied: int = 0  # the editor's decisions (<name>.fixes.yaml) applied
     diagnostics: list[Diagnostic] = field(default_factory=list)
     roles: list[LineRole] = field(default_factory=list)  # one per source line (roles.py)
@@ -57,6 +58,7 @@ class Report:
             out.append("  look-alike forms mapped back (vertical forms, radicals): "
                        + ", ".join(self.mapped))
         out.extend(f"  joined {item}" for item in self.joined)
+        out.extend(f"  label taken off line {item}" for item in self.labels)
         if self.moved:
             out.append("  moved to the front-matter: " + ", ".join(self.moved))
         out.extend(f"  removed line {item}" for item in self.removed)

@@ -122,7 +122,8 @@ def parse_meta(data: object, path: Path) -> ChapterMeta:
     """Validate front-matter data and turn it into `ChapterMeta`."""
     if not isinstance(data, dict):
         raise BookError(f"{path}: front-matter must be a YAML mapping (key: value lines)")
-    allowed = {f for f in ChapterMeta.__dataclass_fields__} | {"queries", "furniture"}
+    # The normaliser's record of what it took out: furniture lines and labels (not content).
+    allowed = {f for f in ChapterMeta.__dataclass_fields__} | {"queries", "furniture", "labels"}
     unknown = set(data) - allowed
     if unknown:
         raise BookError(f"{path}: front-matter: unknown field(s) {sorted(unknown)}; "
