@@ -40,10 +40,20 @@ def normalise(sources: tuple[Path, ...], out_dir: Path, force: bool, root: Path)
     from bookbuild.manuscript import normalise_files
     from bookbuild.review.files import write_review
 
+    needs_editor: list[str] = []
+
     def review_page(source: Path, result, chapter: Path) -> None:
         click.echo(f"  wrote {write_review(root, source, result, chapter)}")
+        if any(d.severity == "error" for d in result.report.diagnostics):
+            needs_editor.append(str(chapter))
 
     normalise_files(list(sources), out_dir, force=force, echo=click.echo, written=review_page)
+    if needs_editor:
+        # Written, so the editor can finish them; but a script must not take them as done.
+        click.echo(f"{len(needs_editor)} chapter(s) need the editor before they can be built "
+                   f"(see the errors above and their review pages): {', '.join(needs_editor)}",
+                   err=True)
+        raise click.exceptions.Exit(1)
 
 
 @main.command()
