@@ -24,6 +24,8 @@ PLACEHOLDER_PRINTED = {f"{family}/004" for family in
                        ("pdf-default", "pdf-b5-default", "pdf-layout", "pdf-raw")}
 # Where a chapter holds more than its source (a letter said twice), by issue 19's class.
 ADDED = {
+    "cover-sheet-pdftotext/004": "5: the next page's folio (3) is read into the note above "
+                                 "it, and a note's label comes twice",
     "chromium-vertical-pdfminer/003": "6: a vertical running head, one letter-group a column, "
                                       "is both furniture and the title",
 }

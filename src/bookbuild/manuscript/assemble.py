@@ -154,9 +154,9 @@ def assemble(text: str, report: Report, fixes: tuple[str, str] | None = None) ->
         report.joined.append(f"{len(column_pages)} pages of two columns side by side read "
                              "column by column")
     lines, folios = unflatten(lines)
+    lines, site = find_site_furniture(lines)
     lines, joins = join_fragments(lines)
     report.joined += [f"lines {first}–{last} → one line ({why})" for first, last, why in joins]
-    lines, site = find_site_furniture(lines)
     lines, marked_headings, marked_title = markdown_headings(lines)
     if marked_headings:
         decisions = replace(decisions, headings={**marked_headings, **decisions.headings})
@@ -167,7 +167,10 @@ def assemble(text: str, report: Report, fixes: tuple[str, str] | None = None) ->
     lines, taken = take_decided_lines(lines, decisions)  # review: the editor's roles
     report.layout = profile.name
     start = _title_block_end(lines, profile)
-    meta = read_title_block_around(lines[:start], decisions, site.title or marked_title)
+    # Lines under the title block that say no sentence (running heads repeat the title).
+    later = frozenset(squeeze_spaces(line.text).replace(" ", "") for line in lines[start:]
+                      if line.text and "。" not in line.text)
+    meta = read_title_block_around(lines[:start], decisions, site.title or marked_title, later)
     apply_front_matter_roles(meta, taken, decisions, lines[:start])  # review
     body_start = _outline_end(lines, start)
     edges = page_edges(lines, body_start, profile.measure) if paged(lines) else None
@@ -263,7 +266,9 @@ def _all_notes(lines: list[Line], body_start: int, edges: PageFurniture | None
     if edges and not headed:
         taken, notes = page_foot_notes(lines[body_start:], edges.removed)
         if notes:
-            kind = "arabic" if notes[0].label.isdigit() else "roman"
+            first = next(line.text for line in lines if line.no == notes[0].line)
+            kind = ("roman" if not notes[0].label.isdigit()
+                    else "paren" if first.startswith("(") else "arabic")
             return len(lines), taken, NoteStyle(kind), notes
     return _notes(lines, body_start)
 

@@ -81,9 +81,12 @@ def join_fragments(lines: list[Line]) -> tuple[list[Line], list[tuple[int, int, 
         line = lines[index]
         run = index
         while run < len(lines) and not lines[run].blank and _single_letter(lines[run]):
-            run += 1
-        if run - index >= 2:
-            piece = lines[index:run]
+            # …letters set apart by blank lines too (兵 / / 頭 / / 慎 / / 治), one at most
+            spaced = (run + 2 < len(lines) and lines[run + 1].blank
+                      and not lines[run + 2].blank and _single_letter(lines[run + 2]))
+            run += 2 if spaced else 1
+        if sum(1 for line in lines[index:run] if not line.blank) >= 2:
+            piece = [line for line in lines[index:run] if not line.blank]
             out.append(Line(line.no, "".join(p.text for p in piece), line.page))
             joins.append((line.no, piece[-1].no, "one letter a line (vertical setting)"))
             index = run

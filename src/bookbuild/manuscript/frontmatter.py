@@ -141,12 +141,12 @@ def is_title_like(text: str) -> bool:
     return SENTENCE_MARK not in text and len(squeeze_spaces(text)) <= TITLE_MAX_CHARS
 
 
-def _continues_title(title: str, following: str) -> bool:
+def _continues_title(title: str, following: str, later: frozenset[str] = frozenset()) -> bool:
     """Does the title, wrapped by the layout, go on in `following`? When it ends on 、,
     leaves a bracket open, or the next line opens with what cannot open a word or a name
     (hiragana, a closing bracket, a small kana)."""
-    if title.endswith("、"):
-        return True
+    if title.endswith("、") or squeeze_spaces(title + following).replace(" ", "") in later:
+        return True  # …or the two lines are one line elsewhere (a running head: …与える影響)
     opened = sum(title.count(c) for c in "「『（(") - sum(title.count(c) for c in "」』）)")
     if opened > 0:
         return True
@@ -203,7 +203,8 @@ def _vouches(line: Line, for_name: bool = False) -> bool:
         is_name(name) and is_affiliation(text))
 
 
-def title_start(filled: list[Line], metadata_title: str = "") -> int | None:
+def title_start(filled: list[Line], metadata_title: str = "",
+                later: frozenset[str] = frozenset()) -> int | None:
     """Where the title stands among the opening's lines: the first line that could be a
     title and has evidence for it — a chapter label on it, the page's own metadata naming
     it, or a subtitle, person or date right under it (its wrapped lines aside). None when
@@ -221,7 +222,7 @@ def title_start(filled: list[Line], metadata_title: str = "") -> int | None:
         if wanted and (text == wanted or (len(text) >= 4 and wanted.startswith(text))):
             return index
         after, title = index + 1, text
-        while (after < len(filled) and _continues_title(title, filled[after].text)
+        while (after < len(filled) and _continues_title(title, filled[after].text, later)
                and is_title_like(filled[after].text)
                and not filled[after].text.startswith(tuple(DASHES))):
             title += filled[after].text
@@ -249,6 +250,9 @@ def _unglue(filled: list[Line], meta: Meta) -> list[Line]:
             out += [Line(line.no, date.group(1), line.page),
                     Line(line.no, date.group(2), line.page)]
             continue
+        if PAGE_MARKER.match(text) and not text.isdigit():
+            meta.glued_furniture.append(f"{line.no}: {text}")  # (1) alone: a page marker
+            continue
         marker = GLUED_MARKER.search(text)
         if marker and "。" not in text and not heading_like(text):
             meta.glued_furniture.append(f"{line.no}: {marker.group().strip()}")
@@ -259,8 +263,8 @@ def _unglue(filled: list[Line], meta: Meta) -> list[Line]:
     return out
 
 
-def read_title_block(lines: list[Line], metadata_title: str = "", editor_decided: bool = False
-                     ) -> Meta:
+def read_title_block(lines: list[Line], metadata_title: str = "", editor_decided: bool = False,
+                     later: frozenset[str] = frozenset()) -> Meta:
     """Title (with the original chapter label), subtitle, authors, translators, date.
 
     Every line goes to a named field or, when it does not look like what that field holds
@@ -270,7 +274,7 @@ def read_title_block(lines: list[Line], metadata_title: str = "", editor_decided
     filled = _unglue([line for line in lines if not line.blank], meta)
     if not filled:
         return meta
-    start = title_start(filled, metadata_title)
+    start = title_start(filled, metadata_title, later)
     if start is None and editor_decided:
         # The editor placed lines of this opening (a subtitle, a person): that is the
         # evidence; the first line that could be a title is the one above them.
@@ -280,7 +284,11 @@ def read_title_block(lines: list[Line], metadata_title: str = "", editor_decided
         meta.untitled = [line.no for line in filled]
         meta.leftovers = filled
         return meta
-    meta.leftovers = filled[:start]
+    title_key = squeeze_spaces(filled[start].text)
+    # Above the title, the title again is the page's running head: furniture, not text.
+    heads = [line for line in filled[:start] if squeeze_spaces(line.text) == title_key]
+    meta.glued_furniture += [f"{line.no}: {line.text}" for line in heads]
+    meta.leftovers = [line for line in filled[:start] if line not in heads]
     texts = filled[start:]
 
     def take(field_name: str) -> Line:
@@ -301,7 +309,7 @@ def read_title_block(lines: list[Line], metadata_title: str = "", editor_decided
         first = take("title").text
     first, inline_subtitle = _split_subtitle(first)
     title = [first]
-    while (texts and _continues_title("".join(title), texts[0].text)
+    while (texts and _continues_title("".join(title), texts[0].text, later)
            and not texts[0].text.startswith(tuple(DASHES)) and is_title_like(texts[0].text)):
         title.append(take("title").text)
     meta.title = squeeze_spaces(join_lines(title))

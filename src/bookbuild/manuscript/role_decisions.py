@@ -58,8 +58,8 @@ def take_decided_lines(lines: list[Line], decisions: Fixes) -> tuple[list[Line],
     return kept, taken
 
 
-def read_title_block_around(lines: list[Line], decisions: Fixes, metadata_title: str = ""
-                            ) -> Meta:
+def read_title_block_around(lines: list[Line], decisions: Fixes, metadata_title: str = "",
+                            later: frozenset[str] = frozenset()) -> Meta:
     """`read_title_block` of the title block without the lines the editor kept in the text
     (front-matter lines already left the flow), such that a title or subtitle never runs
     on across a line the editor decided: the lines it would run onto are read again as
@@ -69,7 +69,7 @@ def read_title_block_around(lines: list[Line], decisions: Fixes, metadata_title:
     # Lines of this opening that the editor placed in the front-matter vouch for a title.
     placed = decisions.lines_with_role(*FRONT_MATTER_ROLES)
     decided = bool(lines) and any(lines[0].no <= no <= lines[-1].no + 1 for no in placed)
-    meta = read_title_block(lines, metadata_title, decided)
+    meta = read_title_block(lines, metadata_title, decided, later)
     run_on = _run_on(meta, set(decisions.roles))
     if run_on is None:
         return meta

@@ -50,6 +50,8 @@ NAVIGATION_WORDS = frozenset((
     "ログイン", "閉じる", "本文へスキップ", "メインコンテンツへスキップ", "Skip to content",
     "このページを印刷する", "文字サイズ", "PDF", "PDFダウンロード",
 ))
+MIN_COVER_PAIRS = 3
+REPOSITORY_NAME = re.compile(r"(リポジトリ|リポジトリー|Repository|レポジトリ)$", re.IGNORECASE)
 MENU_ITEM_MAX = 12  # characters: 研究所について, お問い合わせ
 MIN_MENU_ITEMS = 3
 # Navigation a page repeats between sections, recognised anywhere in the text.
@@ -106,6 +108,8 @@ def site_evidence(text: str) -> str:
         return "share link"
     if text in PAGE_LABELS:
         return "page label"
+    if REPOSITORY_NAME.search(text) and len(text) <= 40:
+        return "repository name"
     if IMAGE_ALT.search(text) and "。" not in text and len(text) <= 40:
         return "image alt text or caption"
     if METADATA.match(text):
@@ -155,11 +159,36 @@ def _next_filled(lines: list[Line], index: int) -> int:
     return next((i for i in range(index + 1, len(lines)) if not lines[i].blank), len(lines))
 
 
+def _cover_sheet(lines: list[Line], edges: set[int]) -> dict[int, str]:
+    """A repository's cover sheet set as a table: a key alone on its line (タイトル, 著者,
+    雑誌名) and its value on the next. {index: key} of the keys and values, when the top
+    holds at least MIN_COVER_PAIRS of them."""
+    filled = [i for i in sorted(edges) if not lines[i].blank and i < _first(lines)]
+    pairs: dict[int, str] = {}
+    keys = 0
+    for position, here in enumerate(filled):
+        key = squeeze_spaces(lines[here].text)
+        if key not in METADATA_KEYS:
+            continue
+        keys += 1
+        pairs[here] = key
+        # its value: the next line, and the one after it where the next key follows that
+        # (a long title wrapped); the last key's value is one line
+        value = filled[position + 1:position + 4]
+        texts = [squeeze_spaces(lines[i].text) for i in value]
+        if texts and texts[0] not in METADATA_KEYS:
+            pairs[value[0]] = key
+            if len(texts) == 3 and texts[1] not in METADATA_KEYS and texts[2] in METADATA_KEYS:
+                pairs[value[1]] = key
+    return pairs if keys >= MIN_COVER_PAIRS else {}
+
+
 def find_site_furniture(lines: list[Line]) -> tuple[list[Line], SiteFurniture]:
     """(the lines without the site's furniture, what was removed and what it said)."""
     found = SiteFurniture()
     edges = _edges(lines)
     menus = _menu_runs(lines, edges)
+    cover = _cover_sheet(lines, edges)
     kept: list[Line] = []
     waiting_key = ""  # `タイトル:` alone: its value is the next line
     for index, line in enumerate(lines):
@@ -171,6 +200,10 @@ def find_site_furniture(lines: list[Line]) -> tuple[list[Line], SiteFurniture]:
         evidence = site_evidence(text) if text else ""
         if index in menus and not evidence:
             evidence = "navigation menu"
+        if index in cover:
+            evidence = "repository cover sheet (key, value)"
+            if squeeze_spaces(line.text) != cover[index]:
+                found.metadata.setdefault(cover[index], squeeze_spaces(line.text))
         page_title = PAGE_TITLE.match(text) if index in edges and index < _first(lines) else None
         if page_title and not evidence and "。" not in text:
             evidence = "page title (the browser's title bar)"
