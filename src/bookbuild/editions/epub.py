@@ -19,7 +19,7 @@ What changes from the print edition's HTML (`chapter_xhtml`):
   note) where the term occurs, and is labelled with that paragraph's number in its
   chapter (第2章 3、15、注4);
 - a table's caption paragraph becomes its `<caption>`; the table sits in `div.table-wrap`
-  (kept horizontal in the vertical edition);
+  (kept horizontal in the vertical edition); an empty header cell becomes a data cell;
 - vertical edition: runs of one or two digits are wrapped in `span.tcy` (縦中横); longer
   numbers and Latin words are left to rotate (text-orientation: mixed).
 No spans are added for 和欧間 or punctuation spacing: `text-autospace` and
@@ -326,6 +326,16 @@ def _caption_tables(root: ET.Element) -> None:
             wrap.append(child)
 
 
+def _empty_header_cells(root: ET.Element) -> None:
+    """A header cell with no text heads nothing (the corner of a table, or the second
+    column under a year that covers two, as a Markdown table writes them): it becomes a
+    data cell, so that assistive technology announces no empty header. What is printed
+    stays the same."""
+    for cell in root.iter("th"):
+        if not "".join(cell.itertext()).strip():
+            cell.tag = "td"
+
+
 def chapter_xhtml(chapter: EpubChapter, file_name: str, vertical: bool = False) -> ChapterXhtml:
     """One chapter's HTML → its XHTML body and notes, and where each index anchor fell."""
     root = parse_fragment(chapter.html)
@@ -342,6 +352,7 @@ def chapter_xhtml(chapter: EpubChapter, file_name: str, vertical: bool = False) 
         # of the call forbids the break before it. No span, and the text around is untouched.
         call.text = WORD_JOINER + (call.text or "")
     _caption_tables(root)
+    _empty_header_cells(root)
     numbers = {element: n for n, element in enumerate(
         (e for e in root.iter() if e.tag in TEXT_BLOCKS), start=1)}
     locators: dict[str, Locator] = {}
