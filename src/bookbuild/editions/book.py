@@ -184,7 +184,8 @@ def lay_out_book(book: Book, kind: Edition, echo: Callable[[str], None] = lambda
     # The same CSS warning comes from both parts: say it once.
     warnings += list(dict.fromkeys(messages))
     # Preflight: every letter on the page, inside the text area, or stop (nothing written).
-    warnings += preflight.verify(document, book.chapters, book.root, read=book.read_text)
+    warnings += preflight.verify(document, book.chapters, book.root, read=book.read_text,
+                                 min_glyphs=book.config.proof.min_last_line)
     return LaidOutBook(book, kind, html, document, views, warnings)
 
 

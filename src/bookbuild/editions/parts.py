@@ -52,6 +52,7 @@ from bookbuild.editions.book import (
 from bookbuild.editions.join import PART_LINK, join_parts
 from bookbuild.errors import BookError, Diagnostic
 from bookbuild.fsutil import write_atomic
+from bookbuild.model.config import Proof
 from bookbuild.typeset import preflight
 from bookbuild.typeset.engine import Stylesheet
 
@@ -105,6 +106,7 @@ class Setting:
     root: Path
     allowed: tuple[Path, ...]
     pdf_variant: str | None
+    proof: Proof = field(default_factory=Proof)  # book.yaml's proof settings
 
 
 # --- in the worker ------------------------------------------------------------------------
@@ -124,7 +126,8 @@ def lay_out_part(part: Part, setting: Setting) -> LaidOutPart:
     warnings = list(dict.fromkeys(messages))
     errors: tuple[Diagnostic, ...] = ()
     try:
-        warnings += preflight.verify_sources(document, part.sources)
+        warnings += preflight.verify_sources(document, part.sources,
+                                             min_glyphs=setting.proof.min_last_line)
     except BookError as failed:  # reported with every other part's, at the book's pages
         errors = tuple(failed.diagnostics)
     pages = document.pages
@@ -180,7 +183,7 @@ class PartCache:
     def key(self, part: Part, setting: Setting) -> str:
         digest = hashlib.sha256()
         for value in (CACHE_FORMAT, self.salt, part.name, part.html, str(part.first_folio),
-                      str(setting.pdf_variant),
+                      str(setting.pdf_variant), repr(setting.proof),
                       *(f"{s.name}\0{s.text}" for s in setting.sheets[part.sheets]),
                       *(f"{s.path}\0{s.text}" for s in part.sources.values())):
             digest.update(hashlib.sha256(value.encode()).digest())
@@ -386,7 +389,8 @@ def write_book_in_parts(book: Book, kind: Edition, target: Path, warnings: list[
     works_html = bibliography_html(book)
     sheets = tuple(stylesheets(book, kind))
     setting = Setting({"book": sheets, "folios": sheets + (named_sheet(book, "folios.css"),)},
-                      book.root, allowed_folders(book), kind.pdf_variant_for(config))
+                      book.root, allowed_folders(book), kind.pdf_variant_for(config),
+                      config.proof)
     salt = environment_digest(config) + files_digest(resource_files(config), config.root,
                                                      book.files.read_bytes)
     cache = PartCache(config.path(config.output.book).parent / PARTS_FOLDER / kind.name,
