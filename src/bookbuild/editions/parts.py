@@ -45,6 +45,7 @@ from bookbuild.book import Book
 from bookbuild.editions import BuildOptions, BuildResult, Edition
 from bookbuild.editions.book import (
     allowed_folders,
+    mend_short_lines,
     named_sheet,
     render_book_html,
     stylesheets,
@@ -121,8 +122,12 @@ def lay_out_part(part: Part, setting: Setting) -> LaidOutPart:
     if part.first_folio is not None:
         sheets.append(Stylesheet("folios", f"@page :first {{ counter-reset: page "
                                            f"{part.first_folio} }}"))
-    html, document, messages = notesplit.lay_out(part.html, lambda h: lay_out(
-        h, sheets, setting.root, setting.allowed))
+    def lay_out_html(h: str):
+        return notesplit.lay_out(h, lambda h: lay_out(h, sheets, setting.root,
+                                                      setting.allowed))
+
+    html, document, messages = mend_short_lines(lay_out_html(part.html), lay_out_html,
+                                                setting.proof)
     warnings = list(dict.fromkeys(messages))
     errors: tuple[Diagnostic, ...] = ()
     try:
