@@ -239,6 +239,17 @@ def test_the_package_follows_the_guide_and_carries_its_metadata(book, monkeypatc
     assert chapter.get("{http://www.w3.org/XML/1998/namespace}lang") == "ja"
 
 
+def test_every_creator_has_a_file_as_proposed_or_given(tmp_path):
+    """Without a reading in the book, the analyser's proposal files the creator (and
+    `bookbuild check` asks the editor to confirm it: tests/apparatus/test_people.py)."""
+    root = make_book(tmp_path / "book", book_yaml=BOOK_YAML + "editors:\n  - 編集部\n")
+    metadata = opf(read_epub(build(root).path)).find("opf:metadata", NS)
+    file_as = {creator.text: metadata.find(
+        f"opf:meta[@refines='#{creator.get('id')}'][@property='file-as']", NS).text
+        for creator in metadata.iterfind("dc:creator", NS)}
+    assert file_as == {"編集部": "ヘンシュウブ", "山田花子": "ヤマダ ハナコ"}
+
+
 def test_the_identifier_is_stable_and_the_editions_differ(book, tmp_path):
     first = opf(read_epub(build(book, out=tmp_path / "a.epub").path))
     again = opf(read_epub(build(book, out=tmp_path / "b.epub").path))
@@ -407,7 +418,7 @@ def test_epubcheck_finds_no_error_and_no_warning(real_epubs, edition):
 @pytest.mark.slow
 @pytest.mark.parametrize("vertical", [False, True])
 def test_epubcheck_passes_a_book_without_bibliography_index_or_publisher(tmp_path, vertical):
-    root = make_book(tmp_path / "book")  # no reading either: no file-as
+    root = make_book(tmp_path / "book")  # no reading either: the analyser's file-as
     assert_epubcheck_clean(build(root, vertical=vertical).path)
 
 

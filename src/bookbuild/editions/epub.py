@@ -56,6 +56,7 @@ from bookbuild.apparatus.index import (
     entry_sort_key,
 )
 from bookbuild.apparatus.kana import normalise_reading
+from bookbuild.apparatus.people import book_people
 from bookbuild.book import Book
 from bookbuild.editions import BuildOptions, BuildResult, Edition
 from bookbuild.editions.views import (
@@ -575,40 +576,16 @@ def write_epub(book: EpubBook, templates: jinja2.BaseLoader, stylesheet: bytes,
 
 # ── from the loaded book ────────────────────────────────────────────────────────────────
 
-def _readings(people: Iterable[Person], bibliography, index) -> dict[str, str]:
-    """name → reading, from what the book already keeps: the front-matter's `reading`,
-    then the `yomi` of a work whose first author is that name, then the index's 人名."""
-    found: dict[str, str] = {}
-    if index is not None:
-        found.update({e.term: e.reading for e in index.entries if e.kind == "人名"
-                      and e.reading})
-    if bibliography is not None:
-        for work in bibliography.works:
-            if work.authors and work.yomi:
-                first = work.authors[0]
-                found.setdefault(first.literal or first.family + first.given, work.yomi)
-    found.update({p.name: p.reading for p in people if p.reading})
-    return found
-
-
 def gather_book(book: Book, vertical: bool) -> tuple[EpubBook, list[Diagnostic]]:
     """The EPUB's `EpubBook` from the loaded book (the same views as the print edition),
-    and the questions for the editor it raises (creators without a reading)."""
+    and the questions for the editor it raises (none: a creator's reading proposed by the
+    analyser is `bookbuild check`'s question, asked before every build)."""
     config = book.config
     views, occurrences = chapter_views(book)
-    people = [p for v in views for p in (*v.meta.authors, *v.meta.translators)]
     bibliography = book.citations.bibliography if book.citations else None
-    readings = _readings(people, bibliography, book.index)
-    roles = [(name, "edt") for name in config.editors]
-    roles += [(p.name, "aut") for v in views for p in v.meta.authors]
-    roles += [(p.name, "trl") for v in views for p in v.meta.translators]
-    creators: dict[str, Creator] = {}
-    for name, role in roles:
-        creators.setdefault(name, Creator(name, role, readings.get(name, "")))
-    queries = [Diagnostic(Path("book.yaml"), None, f"EPUB: no reading for {c.name}: "
-                          "its file-as is left out; give the reading in the chapter's "
-                          "front-matter (`reading:`) or the index (人名)", "query")
-               for c in creators.values() if not c.reading]
+    creators = {p.name: Creator(p.name, p.role, p.reading) for p in book_people(
+        config.editors, [v.chapter for v in views], bibliography, book.index)}
+    queries: list[Diagnostic] = []
     epub = EpubBook(
         title=config.title, subtitle=config.subtitle, title_reading=config.epub.title_reading,
         identifier=config.epub.identifier or stable_identifier(
