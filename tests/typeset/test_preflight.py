@@ -348,7 +348,7 @@ def test_a_paragraph_ending_on_two_glyphs_is_named_with_page_chapter_and_text():
                   sources={"one": source})
     assert [str(d) for d in found] == [
         "chapters/one.md:4: warning: short last line on page 6 (2 of at least 3 glyphs): "
-        "“た2。” ends “…本文の段落が続き実施された。”"]
+        "“た2。” ends “本文の段落が続き実施された。”"]
 
 
 def test_three_glyphs_a_single_line_and_a_table_cell_are_not_short():
