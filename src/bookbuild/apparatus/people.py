@@ -59,16 +59,17 @@ def _front_matter_line(path: Path, text: str, name: str) -> int | None:
 
 def book_people(editors: Iterable[str], chapters, bibliography=None, index=None,
                 read=None) -> list[PersonReading]:
-    """Every person once, in book order (editors, then each chapter's authors and
-    translators), with a reading: the book's, else the analyser's proposal."""
+    """Every person once: the editors, the authors, the translators, each in book order,
+    with a reading: the book's, else the analyser's proposal."""
     chapters = list(chapters)
     people = [p for c in chapters for p in (*c.meta.authors, *c.meta.translators)]
     readings = known_readings(people, bibliography, index)
     found: dict[str, PersonReading] = {}
     for name in editors:
         found.setdefault(name, PersonReading(name, "edt", readings.get(name, "")))
-    for chapter in chapters:
-        for role, group in (("aut", chapter.meta.authors), ("trl", chapter.meta.translators)):
+    for role in ("aut", "trl"):  # every author, then every translator
+        for chapter in chapters:
+            group = chapter.meta.authors if role == "aut" else chapter.meta.translators
             for person in group:
                 if person.name in found:
                     continue
