@@ -12,10 +12,13 @@ cd "$(dirname "$0")/.."
 # epubcheck: the tests validate both EPUB editions with it (run as `java -jar
 #   /usr/share/java/epubcheck.jar`: its /usr/bin link needs binfmt_misc, absent in containers).
 # chromium: the tests lay the EPUB's pages out headless to check the vertical edition,
-#   and click the review page (`bookbuild review`) through Playwright (the dev extra),
-#   which drives this chromium: no browser of Playwright's own is downloaded.
+#   Ace by DAISY runs in it, and the tests click the review page (`bookbuild review`)
+#   through Playwright (the dev extra), which drives this chromium: no browser of
+#   Playwright's own is downloaded.
+# npm (only where no npm is installed): installs Ace by DAISY for the EPUB tests, below.
 DEBIAN_PACKAGES=(fonts-noto-cjk libharfbuzz-subset0 poppler-utils pandoc libgs-common
                  epubcheck chromium)
+command -v npm >/dev/null || DEBIAN_PACKAGES+=(npm)
 
 missing=()
 for package in "${DEBIAN_PACKAGES[@]}"; do
@@ -44,4 +47,18 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   echo "setup: installing the Python packages into .venv"
   .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[dev]'
   touch "$stamp"
+fi
+
+# Ace by DAISY, the EPUB accessibility checker the EPUB tests run on both editions: pinned,
+# from npm into .tools/ace (git-ignored), without Puppeteer's own browser: it drives
+# Debian's chromium (PUPPETEER_EXECUTABLE_PATH, set by the tests). Needs Node.js >= 20.
+ACE_VERSION=1.4.6
+ace_dir=.tools/ace
+if ! grep -qs "\"version\": \"$ACE_VERSION\"" "$ace_dir/node_modules/@daisy/ace-cli/package.json"; then
+  echo "setup: installing Ace by DAISY $ACE_VERSION into $ace_dir"
+  mkdir -p "$ace_dir"
+  [ -f "$ace_dir/package.json" ] || echo '{"private": true}' >"$ace_dir/package.json"
+  PUPPETEER_SKIP_DOWNLOAD=1 PUPPETEER_SKIP_CHROMIUM_DOWNLOAD=1 \
+    npm install --prefix "$ace_dir" --no-audit --no-fund --save-exact --loglevel=error \
+    "@daisy/ace-cli@$ACE_VERSION" >/dev/null
 fi

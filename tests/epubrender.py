@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -15,6 +16,9 @@ from pathlib import Path
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 EPUBCHECK_JAR = Path("/usr/share/java/epubcheck.jar")  # Debian's epubcheck (4.2)
+# Ace by DAISY, installed by scripts/setup.sh from npm into the project's .tools/ace.
+ACE_VERSION = "1.4.6"
+ACE = Path(__file__).resolve().parents[1] / ".tools" / "ace" / "node_modules" / ".bin" / "ace-cli"
 
 # A reading system shows one screen of the document at a time; headless Chromium paints
 # only part of a very wide vertical-rl root. The body becomes a screen-sized box, scrolled
@@ -118,3 +122,21 @@ def lines_of(chars: list, vertical: bool) -> list[list]:
         else:
             lines.append([char])
     return lines
+
+
+def ace(epub: Path, out: Path) -> dict:
+    """Ace by DAISY's report on `epub` (its JSON), run in Debian's chromium."""
+    assert ACE.is_file(), f"scripts/setup.sh installs Ace by DAISY {ACE_VERSION} into .tools/ace"
+    assert CHROMIUM, "scripts/setup.sh installs Debian's chromium"
+    env = {**os.environ, "PUPPETEER_EXECUTABLE_PATH": CHROMIUM, "PUPPETEER_SKIP_DOWNLOAD": "1"}
+    subprocess.run([str(ACE), "--silent", "--force", "--outdir", str(out), str(epub)],
+                   env=env, capture_output=True, text=True, timeout=600, check=True)
+    return json.loads((out / "report.json").read_text(encoding="utf-8"))
+
+
+def ace_violations(report: dict) -> list[str]:
+    """Every violation of an Ace report: `document: rule (impact): the element`."""
+    return [f"{document['earl:testSubject']['url']}: {found['earl:test']['dct:title']} "
+            f"({found['earl:test']['earl:impact']}): {found['earl:result'].get('html', '')}"
+            for document in report.get("assertions", ())
+            for found in document.get("assertions", ())]

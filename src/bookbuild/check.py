@@ -14,7 +14,9 @@ outside the book, bytes and encodings, front-matter, bibliography, index), then:
 - images and CSS `url()`/`@import` that the renderer's `ProjectFetcher` would refuse (the
   network, files outside styles/ and chapters/): warnings, the build leaves them out;
 - citation keys without a bibliography, index entries never found in the text, characters
-  the fonts lack: the owning modules' own checks.
+  the fonts lack: the owning modules' own checks;
+- people (editors, authors, translators) without a reading: the analyser's proposal, which
+  the EPUB files them under, as a question with where to confirm it (apparatus.people).
 
 Errors stop every output (`require_valid`: build, handout, offprint); warnings are reported
 with it.
@@ -32,6 +34,7 @@ import jinja2
 
 from bookbuild.apparatus.citations import KEY_GROUP, KEY_IN_GROUP
 from bookbuild.apparatus.index import index_check
+from bookbuild.apparatus.people import book_people, reading_queries
 from bookbuild.book import Book, diagnostics_of, outside_paths
 from bookbuild.errors import BookError, Diagnostic
 from bookbuild.model.chapter import MISSING_NOTE_TEXT, Chapter
@@ -76,6 +79,10 @@ def check_book(book: Book) -> list[Diagnostic]:
         found += citation_problems(config, book)
         found += index_problems(book)
         found += font_problems(config, list(book.chapters))
+        found += reading_queries(book_people(
+            config.editors, book.chapters,
+            book.citations.bibliography if book.citations else None, book.index,
+            book.read_text))
     return sort_diagnostics(_relative(d, root) for d in found)
 
 

@@ -32,9 +32,12 @@ from bookbuild.editions.epub import (
 from bookbuild.errors import BookError
 from bookbuild.model.config import load_config
 from epubrender import (
+    ACE_VERSION,
     CHROMIUM,
     EPUBCHECK_JAR,
     _chromium,
+    ace,
+    ace_violations,
     lines_of,
     measure,
     screenshot,
@@ -220,9 +223,10 @@ def test_the_package_follows_the_guide_and_carries_its_metadata(book, monkeypatc
         f"opf:meta[@refines='#{creator.get('id')}']", NS)}
     assert refines["file-as"] == "ヤマダ ハナコ" and refines["role"] == "aut"
     for prop in ("schema:accessMode", "schema:accessibilityFeature",
-                 "schema:accessibilityHazard", "schema:accessibilitySummary",
-                 "dcterms:conformsTo"):
+                 "schema:accessibilityHazard", "schema:accessibilitySummary"):
         assert meta(package, prop), prop
+    # no conformance claimed: an automatic checker is not a review against WCAG
+    assert not meta(package, "dcterms:conformsTo") and not meta(package, "a11y:certifiedBy")
     # one XHTML per chapter, in the spine after the title page and contents
     spine = [i.get("idref") for i in package.iterfind("opf:spine/opf:itemref", NS)]
     assert spine[:3] == ["p-titlepage", "p-toc", "p-001"]
@@ -233,6 +237,17 @@ def test_the_package_follows_the_guide_and_carries_its_metadata(book, monkeypatc
     chapter = xhtml(files, "p-001.xhtml")
     assert chapter.get("class") == "hltr"
     assert chapter.get("{http://www.w3.org/XML/1998/namespace}lang") == "ja"
+
+
+def test_every_creator_has_a_file_as_proposed_or_given(tmp_path):
+    """Without a reading in the book, the analyser's proposal files the creator (and
+    `bookbuild check` asks the editor to confirm it: tests/apparatus/test_people.py)."""
+    root = make_book(tmp_path / "book", book_yaml=BOOK_YAML + "editors:\n  - 編集部\n")
+    metadata = opf(read_epub(build(root).path)).find("opf:metadata", NS)
+    file_as = {creator.text: metadata.find(
+        f"opf:meta[@refines='#{creator.get('id')}'][@property='file-as']", NS).text
+        for creator in metadata.iterfind("dc:creator", NS)}
+    assert file_as == {"編集部": "ヘンシュウブ", "山田花子": "ヤマダ ハナコ"}
 
 
 def test_the_identifier_is_stable_and_the_editions_differ(book, tmp_path):
@@ -403,8 +418,60 @@ def test_epubcheck_finds_no_error_and_no_warning(real_epubs, edition):
 @pytest.mark.slow
 @pytest.mark.parametrize("vertical", [False, True])
 def test_epubcheck_passes_a_book_without_bibliography_index_or_publisher(tmp_path, vertical):
-    root = make_book(tmp_path / "book")  # no reading either: no file-as
+    root = make_book(tmp_path / "book")  # no reading either: the analyser's file-as
     assert_epubcheck_clean(build(root, vertical=vertical).path)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("edition", ["epub", "epub-vertical"])
+def test_ace_by_daisy_finds_no_violation(real_epubs, edition, tmp_path):
+    """Ace by DAISY (the EPUB accessibility checker) on the real book: no violation (its
+    table has empty header cells, its colophon an epub:type that needs its ARIA role), and
+    the package claims no conformance that no one has checked."""
+    report = ace(real_epubs[edition], tmp_path / "ace")
+    assert report["earl:assertedBy"]["doap:release"]["doap:revision"] == ACE_VERSION
+    assert ace_violations(report) == []
+    assert report["earl:result"]["earl:outcome"] == "pass"
+    metadata = report["earl:testSubject"]["metadata"]
+    assert metadata["schema:accessModeSufficient"] == "textual"
+    assert "dcterms:conformsTo" not in metadata and "a11y:certifiedBy" not in metadata
+
+
+def test_empty_header_cells_become_data_cells_and_the_text_stays():
+    chapter = EpubChapter(1, "c", "章", "<table><thead><tr><th></th><th>2019年</th><th> </th>"
+                          "</tr></thead><tbody><tr><td>回数</td><td>4</td><td>56</td></tr>"
+                          "</tbody></table>")
+    table = next(parse_fragment(chapter_xhtml(chapter, "t.xhtml").body).iter("table"))
+    head = [cell.tag for cell in table.find("thead/tr")]
+    assert head == ["td", "th", "td"]
+    assert "".join(table.itertext()) == "2019年 回数456"
+
+
+def test_the_colophon_has_the_aria_role_of_its_epub_type(book):
+    colophon = xhtml(read_epub(build(book).path), "p-colophon.xhtml")
+    section = next(e for e in colophon.iter() if e.get(EPUB_TYPE) == "colophon")
+    assert section.get("role") == "doc-colophon"
+
+
+@pytest.mark.slow
+def test_the_vertical_index_does_not_underline_its_upright_numbers(real_epubs):
+    """In Chromium: the index's locators are underlined in the horizontal edition, not in
+    the vertical one, where an underline is a short bar beside each upright number."""
+    script = ("<script>//<![CDATA[\nvar a = document.querySelector('a.ix-page');"
+              "document.documentElement.setAttribute('data-measure', JSON.stringify("
+              "[a.textContent, getComputedStyle(a).textDecorationLine]));\n//]]></script>")
+    found = {}
+    for edition in ("epub", "epub-vertical"):
+        document = real_epubs[edition].parent / edition / "item" / "xhtml" / "p-index.xhtml"
+        page = document.with_name("p-index.decoration.xhtml")
+        page.write_text(document.read_text(encoding="utf-8").replace("</body>",
+                                                                     script + "</body>"),
+                        encoding="utf-8")
+        dom = _chromium(page.as_uri(), "--window-size=600,800", "--dump-dom")
+        found[edition] = json.loads(html.unescape(re.search(r'data-measure="([^"]*)"',
+                                                            dom).group(1)))
+    assert found["epub"][1] == "underline"
+    assert found["epub-vertical"][1] == "none"
 
 
 def _chapter_documents(real_epubs, edition: str) -> list[Path]:

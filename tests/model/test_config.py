@@ -38,3 +38,29 @@ def test_malformed_yaml_names_the_line(tmp_path):
     with pytest.raises(BookError) as caught:
         parse_config("title: 本\n  chapters: [a\n", tmp_path / "book.yaml", tmp_path)
     assert "book.yaml:2:" in caught.value.message
+
+
+def test_the_proofs_minimum_last_line_is_typed_and_checked(tmp_path):
+    root = make_root(tmp_path, "a")
+    config = parse_config("title: 本\nchapters: [a]\n", root / "book.yaml", root)
+    assert config.proof.min_last_line == 3 and config.proof.fix_short_last_lines is True
+    config = parse_config("title: 本\nchapters: [a]\nproof:\n  min_last_line: 4\n"
+                          "  fix_short_last_lines: false\n", root / "book.yaml", root)
+    assert config.proof.min_last_line == 4 and config.proof.fix_short_last_lines is False
+    for bad in ("0", "2.5", "three", "true"):
+        with pytest.raises(BookError) as caught:
+            parse_config(f"title: 本\nchapters: [a]\nproof:\n  min_last_line: {bad}\n",
+                         root / "book.yaml", root)
+        assert "book.yaml:4:3: error: proof.min_last_line: expected a whole number > 0" \
+            in caught.value.message
+
+
+def test_the_skeleton_shows_every_proof_setting():
+    from dataclasses import fields
+
+    from bookbuild.model.config import Proof
+    from bookbuild.new import SKELETON
+
+    text = (SKELETON / "book.yaml").read_text(encoding="utf-8")
+    for field in fields(Proof):
+        assert f"#   {field.name}: " in text, field.name

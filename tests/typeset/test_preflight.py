@@ -323,3 +323,80 @@ def squeeze(text: str) -> str:
     layer gives ― for both; a limit of WeasyPrint's ToUnicode map, not a split line.)"""
     return "".join(c for c in text.replace("\u2014", "\u2015")
                    if not c.isspace() and c not in "\u00ad\u200b")
+
+
+# --- the proof's lines -------------------------------------------------------------------
+
+
+def line_run(text: str, line: int, *, block=1, tag="p", page=1, y=None, call=False,
+             stream="chapter:one") -> preflight.Run:
+    y = 10.0 * line if y is None else y
+    return preflight.Run(page, stream, text, (0, y, 10 * len(text), y + 9), AREA, 10.0, 0.0,
+                         line, "", block, tag, call)
+
+
+def proof(runs, generated=(), min_glyphs=3, sources=None):
+    pages = preflight.Pages(list(runs), {})
+    pages.generated = list(generated)
+    return preflight.proof_lines(pages, sources, min_glyphs)
+
+
+def test_a_paragraph_ending_on_two_glyphs_is_named_with_page_chapter_and_text():
+    source = preflight.Source("chapters/one.md", "---\n---\n\n本文の段落が続き実施された。\n", {})
+    found = proof([line_run("本文の段落が続き実施され", 1, page=6), line_run("た", 2, page=6),
+                   line_run("2", 2, page=6, call=True), line_run("。", 2, page=6)],
+                  sources={"one": source})
+    assert [str(d) for d in found] == [
+        "chapters/one.md:4: warning: short last line on page 6 (2 of at least 3 glyphs): "
+        "“た2。” ends “本文の段落が続き実施された。”"]
+
+
+def test_three_glyphs_a_single_line_and_a_table_cell_are_not_short():
+    assert proof([line_run("本文の段落", 1), line_run("した。", 2),
+                  line_run("た。", 3, block=2),  # a paragraph of one line
+                  line_run("本文", 4, block=3, tag="td"), line_run("9", 5, block=3, tag="td")]
+                 ) == []
+    # book.yaml's proof.min_last_line: 4 marks the three
+    assert len(proof([line_run("本文の段落", 1), line_run("した。", 2)], min_glyphs=4)) == 1
+
+
+def test_a_heading_and_a_note_ending_short_are_named_too():
+    found = proof([line_run("（１）朝鮮半島政", 1, tag="h3"), line_run("策", 2, tag="h3"),
+                   line_run("注1　アクセ", 3, block=2, tag="span.note",
+                            stream="note:one-note-1"),
+                   line_run("ス。", 4, block=2, tag="span.note", stream="note:one-note-1")])
+    assert [d.message.split(":")[0] for d in found] == ["short last line on page 1 (1 of at "
+                                                        "least 3 glyphs)"] * 1 + [
+        "short last line on page 1 (2 of at least 3 glyphs)"]
+
+
+def test_a_closing_dash_alone_on_a_line_is_punctuation_only_and_short():
+    found = proof([line_run("露朝関係の現状と展望", 1, tag="p.chapter-subtitle")],
+                  generated=[line_run("― ", 1, tag="p.chapter-subtitle"),
+                             line_run("―", 2, tag="p.chapter-subtitle")])
+    messages = [d.message for d in found]
+    assert "a line of punctuation only on page 1: “―”" in messages
+    assert any(m.startswith("short last line on page 1 (1 of") for m in messages)
+
+
+def test_a_heading_at_the_foot_of_a_page_with_its_text_overleaf():
+    runs = [line_run("前の段落", 1, y=10), line_run("見出し", 2, block=2, tag="h2", y=80),
+            line_run("本文", 3, block=3, page=2, y=10)]
+    (found,) = proof(runs)
+    assert found.message == "heading at the foot of page 1, its text overleaf: “見出し”"
+    # with a line of its text below it on the page, it is not alone
+    runs.insert(2, line_run("本文の一行目", 5, block=3, y=90))
+    assert proof(runs) == []
+
+
+def test_the_proof_reads_the_laid_out_lines_and_note_calls_are_not_glyphs():
+    import weasyprint
+
+    style = 'style="width: 10em; font: 10px \'Noto Serif CJK JP\'"'
+    html = ('<html lang="ja"><body><section class="chapter" id="ch-one">'
+            f'<p {style}>あいうえおかきくけこさ<sup>1</sup>。</p>'
+            f'<p {style}>あいうえおかきくけこさしす。</p>'
+            "</section></body></html>")
+    pages = preflight.read_pages(weasyprint.HTML(string=html).render())
+    found = preflight.short_last_lines(pages, 3)
+    assert [(s.text, s.count, s.tag) for s in found] == [("さ1。", 2, "p")]

@@ -27,7 +27,7 @@ from bookbuild.editions.views import (
 from bookbuild.errors import Diagnostic
 from bookbuild.fsutil import write_atomic
 from bookbuild.project import STYLES_DIR, THEME_DIR, ProjectFiles, style_path
-from bookbuild.typeset import notesplit, preflight
+from bookbuild.typeset import notesplit, preflight, shortlines
 from bookbuild.typeset.breaks import add_break_opportunities
 from bookbuild.typeset.engine import (
     Stylesheet,
@@ -129,9 +129,23 @@ def finish_html(html: str, page) -> str:
 
 
 def lay_out_checked(html: str, styles: list[Stylesheet], book: Book):
-    """Lay `html` out, continuing long notes overleaf (notesplit): (html, document, warnings)."""
-    return notesplit.lay_out(html, lambda h: lay_out(h, styles, book.root,
-                                                     allowed_folders(book)))
+    """Lay `html` out, continuing long notes overleaf (notesplit) and mending short last
+    lines (shortlines, if book.yaml's proof asks): (html, document, warnings)."""
+    def lay_out_html(h: str):
+        return notesplit.lay_out(h, lambda h: lay_out(h, styles, book.root,
+                                                      allowed_folders(book)))
+
+    return mend_short_lines(lay_out_html(html), lay_out_html, book.config.proof)
+
+
+def mend_short_lines(laid_out: tuple, lay_out_html, proof) -> tuple:
+    """`shortlines.mend` on a layout (html, document, messages), when `proof` (book.yaml's
+    `proof` settings) asks for it."""
+    if not proof.fix_short_last_lines:
+        return laid_out
+    html, document, messages, _ = shortlines.mend(*laid_out, lay_out_html,
+                                                  proof.min_last_line)
+    return html, document, messages
 
 
 @dataclass(frozen=True)
@@ -184,7 +198,8 @@ def lay_out_book(book: Book, kind: Edition, echo: Callable[[str], None] = lambda
     # The same CSS warning comes from both parts: say it once.
     warnings += list(dict.fromkeys(messages))
     # Preflight: every letter on the page, inside the text area, or stop (nothing written).
-    warnings += preflight.verify(document, book.chapters, book.root, read=book.read_text)
+    warnings += preflight.verify(document, book.chapters, book.root, read=book.read_text,
+                                 min_glyphs=book.config.proof.min_last_line)
     return LaidOutBook(book, kind, html, document, views, warnings)
 
 

@@ -19,7 +19,7 @@ What changes from the print edition's HTML (`chapter_xhtml`):
   note) where the term occurs, and is labelled with that paragraph's number in its
   chapter (第2章 3、15、注4);
 - a table's caption paragraph becomes its `<caption>`; the table sits in `div.table-wrap`
-  (kept horizontal in the vertical edition);
+  (kept horizontal in the vertical edition); an empty header cell becomes a data cell;
 - vertical edition: runs of one or two digits are wrapped in `span.tcy` (縦中横); longer
   numbers and Latin words are left to rotate (text-orientation: mixed).
 No spans are added for 和欧間 or punctuation spacing: `text-autospace` and
@@ -56,6 +56,7 @@ from bookbuild.apparatus.index import (
     entry_sort_key,
 )
 from bookbuild.apparatus.kana import normalise_reading
+from bookbuild.apparatus.people import book_people
 from bookbuild.book import Book
 from bookbuild.editions import BuildOptions, BuildResult, Edition
 from bookbuild.editions.views import (
@@ -326,6 +327,16 @@ def _caption_tables(root: ET.Element) -> None:
             wrap.append(child)
 
 
+def _empty_header_cells(root: ET.Element) -> None:
+    """A header cell with no text heads nothing (the corner of a table, or the second
+    column under a year that covers two, as a Markdown table writes them): it becomes a
+    data cell, so that assistive technology announces no empty header. What is printed
+    stays the same."""
+    for cell in root.iter("th"):
+        if not "".join(cell.itertext()).strip():
+            cell.tag = "td"
+
+
 def chapter_xhtml(chapter: EpubChapter, file_name: str, vertical: bool = False) -> ChapterXhtml:
     """One chapter's HTML → its XHTML body and notes, and where each index anchor fell."""
     root = parse_fragment(chapter.html)
@@ -342,6 +353,7 @@ def chapter_xhtml(chapter: EpubChapter, file_name: str, vertical: bool = False) 
         # of the call forbids the break before it. No span, and the text around is untouched.
         call.text = WORD_JOINER + (call.text or "")
     _caption_tables(root)
+    _empty_header_cells(root)
     numbers = {element: n for n, element in enumerate(
         (e for e in root.iter() if e.tag in TEXT_BLOCKS), start=1)}
     locators: dict[str, Locator] = {}
@@ -564,40 +576,16 @@ def write_epub(book: EpubBook, templates: jinja2.BaseLoader, stylesheet: bytes,
 
 # ── from the loaded book ────────────────────────────────────────────────────────────────
 
-def _readings(people: Iterable[Person], bibliography, index) -> dict[str, str]:
-    """name → reading, from what the book already keeps: the front-matter's `reading`,
-    then the `yomi` of a work whose first author is that name, then the index's 人名."""
-    found: dict[str, str] = {}
-    if index is not None:
-        found.update({e.term: e.reading for e in index.entries if e.kind == "人名"
-                      and e.reading})
-    if bibliography is not None:
-        for work in bibliography.works:
-            if work.authors and work.yomi:
-                first = work.authors[0]
-                found.setdefault(first.literal or first.family + first.given, work.yomi)
-    found.update({p.name: p.reading for p in people if p.reading})
-    return found
-
-
 def gather_book(book: Book, vertical: bool) -> tuple[EpubBook, list[Diagnostic]]:
     """The EPUB's `EpubBook` from the loaded book (the same views as the print edition),
-    and the questions for the editor it raises (creators without a reading)."""
+    and the questions for the editor it raises (none: a creator's reading proposed by the
+    analyser is `bookbuild check`'s question, asked before every build)."""
     config = book.config
     views, occurrences = chapter_views(book)
-    people = [p for v in views for p in (*v.meta.authors, *v.meta.translators)]
     bibliography = book.citations.bibliography if book.citations else None
-    readings = _readings(people, bibliography, book.index)
-    roles = [(name, "edt") for name in config.editors]
-    roles += [(p.name, "aut") for v in views for p in v.meta.authors]
-    roles += [(p.name, "trl") for v in views for p in v.meta.translators]
-    creators: dict[str, Creator] = {}
-    for name, role in roles:
-        creators.setdefault(name, Creator(name, role, readings.get(name, "")))
-    queries = [Diagnostic(Path("book.yaml"), None, f"EPUB: no reading for {c.name}: "
-                          "its file-as is left out; give the reading in the chapter's "
-                          "front-matter (`reading:`) or the index (人名)", "query")
-               for c in creators.values() if not c.reading]
+    creators = {p.name: Creator(p.name, p.role, p.reading) for p in book_people(
+        config.editors, [v.chapter for v in views], bibliography, book.index)}
+    queries: list[Diagnostic] = []
     epub = EpubBook(
         title=config.title, subtitle=config.subtitle, title_reading=config.epub.title_reading,
         identifier=config.epub.identifier or stable_identifier(

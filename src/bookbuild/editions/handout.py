@@ -84,7 +84,8 @@ def handout_of(book: Book, chapter_id: str, out_dir: Path | None = None,
     html, document, messages = lay_out_checked(html, stylesheets(book, HANDOUT), book)
     # Preflight: every letter on the page, inside the text area, or stop (nothing written).
     messages += preflight.verify(document, [book.chapter(chapter_id)], book.root,
-                                 read=book.read_text)
+                                 read=book.read_text,
+                                 min_glyphs=config.proof.min_last_line)
     target = (Path(out_dir) if out_dir else config.path(config.output.handouts)) / \
         f"{chapter_id}.pdf"
     write_atomic(target, pdf_bytes(document, identifier_source=html,

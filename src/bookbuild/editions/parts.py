@@ -45,6 +45,7 @@ from bookbuild.book import Book
 from bookbuild.editions import BuildOptions, BuildResult, Edition
 from bookbuild.editions.book import (
     allowed_folders,
+    mend_short_lines,
     named_sheet,
     render_book_html,
     stylesheets,
@@ -52,6 +53,7 @@ from bookbuild.editions.book import (
 from bookbuild.editions.join import PART_LINK, join_parts
 from bookbuild.errors import BookError, Diagnostic
 from bookbuild.fsutil import write_atomic
+from bookbuild.model.config import Proof
 from bookbuild.typeset import preflight
 from bookbuild.typeset.engine import Stylesheet
 
@@ -105,6 +107,7 @@ class Setting:
     root: Path
     allowed: tuple[Path, ...]
     pdf_variant: str | None
+    proof: Proof = field(default_factory=Proof)  # book.yaml's proof settings
 
 
 # --- in the worker ------------------------------------------------------------------------
@@ -119,12 +122,17 @@ def lay_out_part(part: Part, setting: Setting) -> LaidOutPart:
     if part.first_folio is not None:
         sheets.append(Stylesheet("folios", f"@page :first {{ counter-reset: page "
                                            f"{part.first_folio} }}"))
-    html, document, messages = notesplit.lay_out(part.html, lambda h: lay_out(
-        h, sheets, setting.root, setting.allowed))
+    def lay_out_html(h: str):
+        return notesplit.lay_out(h, lambda h: lay_out(h, sheets, setting.root,
+                                                      setting.allowed))
+
+    html, document, messages = mend_short_lines(lay_out_html(part.html), lay_out_html,
+                                                setting.proof)
     warnings = list(dict.fromkeys(messages))
     errors: tuple[Diagnostic, ...] = ()
     try:
-        warnings += preflight.verify_sources(document, part.sources)
+        warnings += preflight.verify_sources(document, part.sources,
+                                             min_glyphs=setting.proof.min_last_line)
     except BookError as failed:  # reported with every other part's, at the book's pages
         errors = tuple(failed.diagnostics)
     pages = document.pages
@@ -180,7 +188,7 @@ class PartCache:
     def key(self, part: Part, setting: Setting) -> str:
         digest = hashlib.sha256()
         for value in (CACHE_FORMAT, self.salt, part.name, part.html, str(part.first_folio),
-                      str(setting.pdf_variant),
+                      str(setting.pdf_variant), repr(setting.proof),
                       *(f"{s.name}\0{s.text}" for s in setting.sheets[part.sheets]),
                       *(f"{s.path}\0{s.text}" for s in part.sources.values())):
             digest.update(hashlib.sha256(value.encode()).digest())
@@ -386,7 +394,8 @@ def write_book_in_parts(book: Book, kind: Edition, target: Path, warnings: list[
     works_html = bibliography_html(book)
     sheets = tuple(stylesheets(book, kind))
     setting = Setting({"book": sheets, "folios": sheets + (named_sheet(book, "folios.css"),)},
-                      book.root, allowed_folders(book), kind.pdf_variant_for(config))
+                      book.root, allowed_folders(book), kind.pdf_variant_for(config),
+                      config.proof)
     salt = environment_digest(config) + files_digest(resource_files(config), config.root,
                                                      book.files.read_bytes)
     cache = PartCache(config.path(config.output.book).parent / PARTS_FOLDER / kind.name,

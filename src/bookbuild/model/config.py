@@ -89,6 +89,19 @@ class Limits:
 
 
 @dataclass(frozen=True)
+class Proof:
+    """What the preflight of every PDF holds the laid-out lines to (warnings, `--strict`
+    fails on them), and what the layout mends by itself."""
+
+    # A paragraph's (or note's) last line holds at least this many glyphs, punctuation
+    # included: fewer (た。, 策) is a line a proofreader marks.
+    min_last_line: int = 3
+    # Set such a paragraph again with its last line pulled up (追い込み) or a character
+    # pushed down onto it (追い出し), within the justification's limits.
+    fix_short_last_lines: bool = True
+
+
+@dataclass(frozen=True)
 class EpubSettings:
     """The EPUB edition (`bookbuild build --edition epub`, bookbuild.epub)."""
 
@@ -118,6 +131,7 @@ class BookConfig:
     cmyk_profile: str = ""  # path to an ICC profile; enables PDF/X-4 with an OutputIntent
     colophon: tuple[tuple[str, str], ...] = ()  # extra (label, value) rows for the 奥付
     epub: EpubSettings = field(default_factory=EpubSettings)
+    proof: Proof = field(default_factory=Proof)
 
     def path(self, relative: str) -> Path:
         return self.root / relative
@@ -131,7 +145,7 @@ class BookConfig:
 
 
 SECTIONS = {"page": PageGeometry, "fonts": Fonts, "handout": Handout, "output": Output,
-            "limits": Limits, "epub": EpubSettings}
+            "limits": Limits, "epub": EpubSettings, "proof": Proof}
 
 
 def _line_index(node: yaml.Node, prefix: str = "") -> dict[str, tuple[int, int]]:

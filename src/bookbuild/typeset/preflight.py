@@ -7,8 +7,11 @@ written (book, both editions, handouts, offprints):
   on the pages, in order (`letters` below: what `tests/readback.py` calls letters);
 * no text is laid out outside the page's text area (the content box: running heads and
   folios live in margin boxes and are not text of the flow; crop marks are not text);
-* with `--strict` (warnings): lines justified looser than a quarter em per gap, and a
-  chapter whose last page holds a single line.
+* with `--strict` (warnings): lines justified looser than a quarter em per gap, a
+  chapter whose last page holds a single line, and the proof's lines (`proof_lines`): a
+  paragraph or note whose last line holds fewer glyphs than book.yaml's
+  `proof.min_last_line` (punctuation counts), a line of punctuation only, a heading at the
+  foot of a page or column with its text overleaf.
 
 It works on plain data: `read_pages` turns a `weasyprint.Document` into `Run`s (one per
 laid-out text box: its text, page, box and the stream it belongs to), and the checks are
@@ -26,7 +29,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from bookbuild.errors import BookError, Diagnostic
@@ -79,6 +82,9 @@ class Run:
     spacing: float = 0.0  # justification added per gap, CSS px
     line: int = 0  # an id shared by the runs of one line box
     part: str = ""  # for a note: the id of its element (a split note has several)
+    block: int = 0  # an id shared by the lines of one block element (a paragraph)
+    tag: str = ""  # that block's element: its tag, and its classes after dots (p.closing)
+    call: bool = False  # a note call's text (raised, small): not a glyph of the line
 
     @property
     def inside(self) -> bool:
@@ -106,6 +112,10 @@ class Pages:
     note_chrome: dict[int, float] = field(default_factory=dict)  # page → the area's rule,
     # padding and margin above and below its notes (CSS px)
     anchors: dict[str, tuple[int, float]] = field(default_factory=dict)  # id → (page, y)
+    # ::before/::after text (a subtitle's dashes): not the author's, but set on the lines
+    generated: list[Run] = field(default_factory=list)
+    elements: dict[int, object] = field(default_factory=dict)  # Run.block → its element
+    roots: list = field(default_factory=list)  # the laid-out DOMs' root elements
 
 
 # --- reading WeasyPrint's boxes ----------------------------------------------------------
@@ -159,11 +169,36 @@ def _expected_streams(root, dom: int, streams: dict[str, Stream]) -> None:
         visit(child, f"other:body@{dom}")
 
 
+@dataclass
+class _Reading:
+    """What `read_pages` gathers while it walks the boxes."""
+
+    pages: Pages
+    line: int = 0  # line boxes numbered through the document: a run's line is unique
+    blocks: dict[int, int] = field(default_factory=dict)  # id(element) → its number: a
+    # paragraph over two pages is one block
+
+
+@dataclass(frozen=True)
+class _Where:
+    """Where a box lies: its page, stream, text area, DOM, note part and block."""
+
+    page: int
+    stream: str
+    area: Area
+    dom: int
+    part: str = ""
+    block: int = 0
+    tag: str = ""
+    call: bool = False  # inside a note call (sup): no glyph of its line
+    generated: bool = False  # ::before/::after content
+
+
 def read_pages(document, first_page: int = 1) -> Pages:
     """Every text box of `document`'s pages, with the streams of the DOMs they came from."""
     pages = Pages()
+    reading = _Reading(pages)
     roots: dict[int, object] = {}
-    line = [0]  # line boxes numbered through the document: a run's line is unique
     for number, page in enumerate(document.pages, start=first_page):
         for name, position in page.anchors.items():  # (x, y, …) of each element id
             pages.anchors.setdefault(name, (number, position[1]))
@@ -181,15 +216,16 @@ def read_pages(document, first_page: int = 1) -> Pages:
             if type(child).__name__ == "MarginBox":
                 # Running heads and folios are set outside the text area on purpose; they
                 # must stay on the trimmed page.
-                _collect(child, number, "margin", trim, pages.runs, line, 0, "")
+                _collect(child, _Where(number, "margin", trim, 0), reading)
                 continue
             if child.element is not None and child.element.tag == "html":
                 roots.setdefault(id(child.element), child.element)
             dom = list(roots).index(id(child.element)) if id(child.element) in roots else 0
-            _collect(child, number, f"other:body@{dom}", area, pages.runs, line, dom, "")
+            _collect(child, _Where(number, f"other:body@{dom}", area, dom), reading)
     for dom, root in enumerate(roots.values()):
         body = root.find("body")
         _expected_streams(body if body is not None else root, dom, pages.streams)
+    pages.roots = list(roots.values())
     return pages
 
 
@@ -197,30 +233,46 @@ def _number(value) -> float:
     return float(value) if isinstance(value, int | float) else float("inf")
 
 
-def _collect(box, page: int, stream: str, area: Area, runs: list[Run], line: list[int],
-             dom: int, part: str) -> None:
+def _block_tag(element) -> str:
+    return ".".join([element.tag, *sorted(_classes(element))])
+
+
+def _collect(box, where: _Where, reading: _Reading) -> None:
     tag = box.element_tag or ""
-    if tag.endswith(GENERATED) and stream != "margin":
-        return  # generated content (leaders, page numbers, markers): not the author's text
+    if tag.endswith(GENERATED) and where.stream != "margin":
+        if not tag.endswith(("::before", "::after")):
+            return  # generated content (leaders, page numbers, markers): not the author's
+        where = replace(where, generated=True)  # set on the line (a subtitle's dashes)
     if box.element is not None:
-        own = _keyed(stream_key(box.element), dom) if box.element_tag == box.element.tag \
-            and stream != "margin" else None
-        stream = own or stream
+        own = _keyed(stream_key(box.element), where.dom) \
+            if box.element_tag == box.element.tag and where.stream != "margin" else None
+        if own:
+            where = replace(where, stream=own)
         if own and own.startswith("note:"):
-            part = box.element.get("id") or part
+            where = replace(where, part=box.element.get("id") or where.part)
+        if box.element.tag == "sup" or "note-call" in _classes(box.element):
+            where = replace(where, call=True)
     kind = type(box).__name__
     if kind == "LineBox":
-        line[0] += 1
+        reading.line += 1
+    elif box.element is not None and any(type(c).__name__ == "LineBox"
+                                         for c in getattr(box, "children", ())):
+        number = reading.blocks.setdefault(id(box.element), len(reading.blocks) + 1)
+        reading.pages.elements.setdefault(number, box.element)
+        where = replace(where, block=number, tag=_block_tag(box.element), call=False)
     if kind == "TextBox" and box.element is not None and box.element.tag == "img":
         return  # an image's alt text, shown where the image could not be: not the text
     if kind == "TextBox":
         x0, y0 = box.position_x, box.position_y
-        runs.append(Run(page, stream, box.text, (x0, y0, x0 + box.width, y0 + box.height),
-                        area, box.style["font_size"],
-                        getattr(box, "justification_spacing", 0) or 0, line[0], part))
+        run = Run(where.page, where.stream, box.text, (x0, y0, x0 + box.width,
+                                                       y0 + box.height),
+                  where.area, box.style["font_size"],
+                  getattr(box, "justification_spacing", 0) or 0, reading.line, where.part,
+                  where.block, where.tag, where.call)
+        (reading.pages.generated if where.generated else reading.pages.runs).append(run)
         return
     for child in getattr(box, "children", ()):
-        _collect(child, page, stream, area, runs, line, dom, part)
+        _collect(child, where, reading)
 
 
 # --- the checks --------------------------------------------------------------------------
@@ -418,6 +470,147 @@ def lonely_last_lines(pages: Pages, sources: dict[str, Source] | None = None
     return found
 
 
+# --- proof: lines a proofreader marks (warnings) -------------------------------------------
+
+# The blocks whose last line is held to `min_glyphs`: the running text of chapters (its
+# paragraphs, list items), its headings, the chapter's title and subtitle, and the notes.
+# Not table cells, nor a line set flush right (a closing date, the byline).
+PROOF_BLOCKS = ("p", "li", "dd", "h1", "h2", "h3", "h4", "h5", "h6")  # and a note's block
+NOT_PROOFED = ("closing", "chapter-source", "chapter-number", "chapter-author",
+               "chapter-translator", "chapter-byline", "affiliation")
+HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+
+
+def glyphs(text: str) -> int:
+    """The glyphs a line prints: every character but spaces and invisible format
+    characters (a word joiner); punctuation counts."""
+    return sum(1 for c in text if not c.isspace() and unicodedata.category(c) != "Cf")
+
+
+def line_glyphs(runs: Iterable[Run]) -> int:
+    """The glyphs of a line's runs, a note call's (raised, small) left out."""
+    return sum(glyphs(r.text) for r in runs if not r.call)
+
+
+def _only_punctuation(text: str) -> bool:
+    shown = [c for c in text if not c.isspace() and unicodedata.category(c) != "Cf"]
+    return bool(shown) and all(unicodedata.category(c)[0] in "PS" for c in shown)
+
+
+@dataclass(frozen=True)
+class ShortLine:
+    """A paragraph (or heading) whose last line holds fewer glyphs than the book allows."""
+
+    stream: str
+    block: int  # Run.block of the paragraph
+    tag: str  # Run.tag
+    page: int
+    text: str  # the last line
+    count: int  # its glyphs
+    paragraph: str  # the paragraph's text (all its lines)
+
+
+def _lines_of(runs: Iterable[Run]) -> dict[int, list[Run]]:
+    lines: dict[int, list[Run]] = {}
+    for run in runs:
+        lines.setdefault(run.line, []).append(run)
+    return lines
+
+
+def _proofed(run: Run) -> bool:
+    tag, *classes = run.tag.split(".")
+    if not run.stream.startswith(("chapter:", "note:")) or set(classes) & set(NOT_PROOFED):
+        return False
+    return tag in PROOF_BLOCKS or (tag in ("span", "div")
+                                   and bool({"note", "footnote"} & set(classes)))
+
+
+def short_last_lines(pages: Pages, min_glyphs: int) -> list[ShortLine]:
+    """Paragraphs and headings of two lines or more whose last line holds fewer than
+    `min_glyphs` glyphs (generated dashes around a subtitle count), in document order."""
+    by_block: dict[tuple[str, int], list[Run]] = {}
+    for run in sorted(pages.runs + pages.generated, key=lambda r: r.line):
+        if run.block and _proofed(run):
+            by_block.setdefault((run.stream, run.block), []).append(run)
+    found = []
+    for (stream, block), runs in by_block.items():
+        lines = _lines_of(r for r in runs if glyphs(r.text))
+        if len(lines) < 2:
+            continue
+        last = lines[max(lines)]
+        count = line_glyphs(last)
+        if count < min_glyphs:
+            found.append(ShortLine(stream, block, runs[0].tag, last[0].page,
+                                   "".join(r.text for r in last).strip(), count,
+                                   "".join(r.text for r in runs if not r.call)))
+    return found
+
+
+def proof_lines(pages: Pages, sources: dict[str, Source] | None = None,
+                min_glyphs: int = 3) -> list[Diagnostic]:
+    """Warnings for what a proofreader marks on the pages: a paragraph ending on a line of
+    fewer than `min_glyphs` glyphs, a line of punctuation only, a heading left at the foot
+    of a page (or column) with its text overleaf. Each names the chapter file and line,
+    the page and the text."""
+    sources = sources or {}
+    found = []
+
+    def where(stream: str, text: str) -> tuple[Path | str, int | None]:
+        source, _ = _source_for(stream, pages.streams.get(stream, Stream(stream)), sources,
+                                pages)
+        if source is None:
+            return "output", None
+        return source.path, _line_of(source, "", letters(text)[-8:])
+
+    for short in short_last_lines(pages, min_glyphs):
+        path, line = where(short.stream, short.paragraph)
+        found.append(Diagnostic(path, line, (
+            f"short last line on page {short.page} ({short.count} of at least "
+            f"{min_glyphs} glyphs): “{short.text}” ends “{_tail(short.paragraph)}”")))
+    for runs in _lines_of(r for r in sorted(pages.runs + pages.generated,
+                                            key=lambda r: r.line)
+                          if r.stream != "margin").values():
+        text = "".join(r.text for r in runs if not r.call)
+        if _only_punctuation(text):
+            path, line = where(runs[0].stream, text)
+            found.append(Diagnostic(path, line, f"a line of punctuation only on page "
+                                                f"{runs[0].page}: “{text.strip()}”"))
+    found += _headings_at_foot(pages, where)
+    return found
+
+
+def _tail(text: str, keep: int = 16) -> str:
+    text = "".join(c for c in text if not c.isspace() and unicodedata.category(c) != "Cf")
+    return text if len(text) <= keep else "…" + text[-keep:]
+
+
+def _headings_at_foot(pages: Pages, where) -> list[Diagnostic]:
+    """A heading whose last line is the lowest line of the text in its column, while its
+    chapter goes on on a later page."""
+    flow = [r for r in pages.runs if r.stream.startswith(("chapter:", "other:"))
+            and r.text.strip()]
+    last_page = {}
+    for run in flow:
+        last_page[run.stream] = max(last_page.get(run.stream, 0), run.page)
+    found = []
+    for number, runs in _lines_of(r for r in flow if r.tag.split(".")[0]
+                                  in HEADING_TAGS).items():
+        head = runs[0]
+        bottom = max(r.box[3] for r in runs)
+        x0, x1 = min(r.box[0] for r in runs), max(r.box[2] for r in runs)
+        below = [r for r in flow if r.page == head.page and r.line != number
+                 and r.box[1] >= bottom - TOLERANCE_PX and r.box[0] < x1 and r.box[2] > x0]
+        if below or last_page[head.stream] <= head.page:
+            continue
+        if any(r.block == head.block and r.line > number for r in flow):
+            continue  # not the heading's last line
+        text = "".join(r.text for r in runs).strip()
+        path, line = where(head.stream, text)
+        found.append(Diagnostic(path, line, f"heading at the foot of page {head.page}, its "
+                                            f"text overleaf: “{_shorten(text)}”"))
+    return found
+
+
 def sources_for(chapters, root: Path | None = None,
                 read: Callable[[Path], str] | None = None) -> dict[str, Source]:
     """`Source`s of loaded chapters (`chapter.Chapter`), keyed by chapter id; paths are
@@ -436,17 +629,18 @@ def sources_for(chapters, root: Path | None = None,
 
 
 def verify(document, chapters, root: Path | None = None, *, only: Iterable[str] | None = None,
-           first_page: int = 1, read: Callable[[Path], str] | None = None
-           ) -> list[Diagnostic]:
+           first_page: int = 1, read: Callable[[Path], str] | None = None,
+           min_glyphs: int = 3) -> list[Diagnostic]:
     """The preflight of one laid-out output: raises `BookError` listing every error (the
     caller has written nothing yet, so the previous PDF stays); returns the warnings
-    (loose lines), which fail `--strict`."""
+    (lonely and loose lines, the proof's lines: `proof_lines`), which fail `--strict`."""
     return verify_sources(document, sources_for(chapters, root, read), only=only,
-                          first_page=first_page)
+                          first_page=first_page, min_glyphs=min_glyphs)
 
 
 def verify_sources(document, sources: dict[str, Source], *,
-                   only: Iterable[str] | None = None, first_page: int = 1) -> list[Diagnostic]:
+                   only: Iterable[str] | None = None, first_page: int = 1,
+                   min_glyphs: int = 3) -> list[Diagnostic]:
     """`verify` with the chapters' `Source`s already read (a worker process that lays out
     one part of the book gets them as plain data)."""
     pages = read_pages(document, first_page)
@@ -454,4 +648,5 @@ def verify_sources(document, sources: dict[str, Source], *,
     if found:
         raise BookError(f"preflight: {len(found)} error(s) in the laid-out pages; "
                         "nothing was written", found)
-    return lonely_last_lines(pages, sources) + loose_lines(pages, sources)
+    return (lonely_last_lines(pages, sources) + loose_lines(pages, sources)
+            + proof_lines(pages, sources, min_glyphs))
