@@ -215,7 +215,7 @@ def assemble(text: str, report: Report, fixes: tuple[str, str] | None = None) ->
     # review: what every source line became (roles.py), for the review page
     report.roles = line_roles(text, Reading(lines, start, body_start, body_end, folios, furniture,
                                             footnote_lines, notes, blocks, texts, meta, decisions,
-                                            taken.furniture))
+                                            taken.furniture, site.removed))
     return chapter_text(meta, markdown, definitions)
 
 

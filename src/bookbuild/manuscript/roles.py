@@ -83,6 +83,7 @@ class Reading:
     meta: Meta
     decisions: Fixes
     editor_furniture: list[Line] = field(default_factory=list)
+    site_furniture: list[tuple[Line, str]] = field(default_factory=list)  # (line, evidence)
 
 
 def line_roles(text: str, found: Reading) -> list[LineRole]:
@@ -136,6 +137,13 @@ def _furniture(found: Reading, put) -> None:
     for line in found.folios:
         put(line.no, "furniture", kind="folio", detail=f"page number {line.text}",
             evidence="folio: a number at the head of a flattened opening")
+    for line, why in found.site_furniture:
+        put(line.no, "furniture", kind="site", detail=why,
+            evidence=f"site: {why}, where a web or repository page sets it")
+    for record in found.meta.glued_furniture:
+        number, _, text = record.partition(": ")
+        put(int(number), "furniture", kind="page marker", detail=f"{text} taken off",
+            evidence="page marker: a page's number or running head in the opening")
     for line in found.editor_furniture:
         put(line.no, "furniture", kind="editor", detail="removed by the editor",
             evidence="editor: the editor's decision (fixes.yaml)")
