@@ -5,10 +5,12 @@ openings whose first line is no title, labels that are no people."""
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
 from bookbuild.manuscript import normalise
+from bookbuild.manuscript.columns import read_columns_down
 from bookbuild.manuscript.forms import ordinary_forms
 from bookbuild.manuscript.fragments import join_fragments
 from bookbuild.manuscript.frontmatter import is_name, read_title_block, title_start
@@ -152,3 +154,31 @@ def test_a_heading_in_one_paragraph_a_line_text_stands_alone() -> None:
     text = markdown.split("---", 2)[2]
     assert "\n## 両国の思惑\n" in text  # not glued to the paragraph above or below
     assert "\n司会\n" in text  # a speaker's name stays a paragraph of its own
+
+
+def _paths(family: str) -> list[Path]:
+    return sorted((Path(__file__).parents[1] / "corpus" / family).glob("*.txt"))
+
+
+@pytest.mark.parametrize("path", _paths("chromium-2col-pdfminer-noflow"), ids=lambda p: p.stem)
+def test_two_columns_read_across_are_queried(path: Path) -> None:
+    _, messages = _chapter(path.read_text(encoding="utf-8"))
+    assert any("two columns read across" in m for m in messages)
+
+
+@pytest.mark.parametrize("path", sorted((Path(__file__).parents[2] / "chapters" / "sources")
+                                        .glob("*.txt")), ids=lambda p: p.stem[:3])
+def test_a_text_in_one_column_is_not_taken_for_columns_read_across(path: Path) -> None:
+    raw = path.read_bytes()
+    messages = [d.message for d in normalise(raw, path.name).report.diagnostics]
+    assert not any("two columns read across" in m for m in messages)
+
+
+def test_two_columns_side_by_side_are_read_down() -> None:
+    left = [f"左の段の{n}行目はここまで続いて" for n in "一二"] + ["左の段の三行目で終わる。"]
+    right = [f"右の段の{n}行目はここまで続いて" for n in "一二"] + ["右の段の三行目で終わる。"]
+    lines = split_lines("\n".join(f"{a}          {b}" for a, b in zip(left * 3, right * 3,
+                                                                    strict=True)) + "\n")
+    read, pages = read_columns_down(lines)
+    assert pages == [0]
+    assert [line.text for line in read if line.text] == left * 3 + right * 3

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from .columns import read_columns_down
+from .columns import read_across, read_columns_down
 from .emit import caption_markdown, chapter_text, escape_block_start, table_markdown
 from .fixes import Fixes, parse_fixes
 from .forms import describe, ordinary_forms
@@ -193,6 +193,14 @@ def assemble(text: str, report: Report, fixes: tuple[str, str] | None = None) ->
     record_editor_furniture(meta, report, taken, decisions)  # review
     body = [line for line in lines[body_start:body_end]
             if line.no not in furniture.removed and line.no not in footnote_lines]
+    if not profile.unwrapped and (across := read_across(body)):
+        first = next((line.no for line in body if not line.blank), 1)
+        query = (f"lines {first}–{body[-1].no if body else first}: only {across[0]} of "
+                 f"{across[1]} line ends run on as running text does: the lines look like two "
+                 "columns read across (left and right alternating); check their order against "
+                 "the original before using this chapter")
+        meta.queries.append(query)
+        report.warn(first, query, "query")
     body = _keep_leftovers(meta, body, report)
     body = _split_tail(without_kept_lines(body, decisions), meta)  # review
     body = with_kept_lines(body, lines, body_end, footnote_lines, decisions, report)  # review
