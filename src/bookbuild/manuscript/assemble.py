@@ -36,6 +36,7 @@ from .notes import (
 )
 from .pages import (
     PageFurniture,
+    headed_folio,
     infer_pages,
     page_edges,
     page_foot_notes,
@@ -168,8 +169,7 @@ def assemble(text: str, report: Report, fixes: tuple[str, str] | None = None) ->
     report.layout = profile.name
     start = _title_block_end(lines, profile)
     # Lines under the title block that say no sentence (running heads repeat the title).
-    later = frozenset(squeeze_spaces(line.text).replace(" ", "") for line in lines[start:]
-                      if line.text and "。" not in line.text)
+    later = _running_heads(lines[start:])
     meta = read_title_block_around(lines[:start], decisions, site.title or marked_title, later)
     apply_front_matter_roles(meta, taken, decisions, lines[:start])  # review
     body_start = _outline_end(lines, start)
@@ -225,6 +225,18 @@ def assemble(text: str, report: Report, fixes: tuple[str, str] | None = None) ->
                                             footnote_lines, notes, blocks, texts, meta, decisions,
                                             taken.furniture, site.removed))
     return chapter_text(meta, markdown, definitions)
+
+
+def _running_heads(lines: list[Line]) -> frozenset[str]:
+    """Lines that say no sentence, and the heads set beside a page number (`…影響 47`),
+    spaces aside: where a title wrapped in the opening may stand whole."""
+    heads: set[str] = set()
+    for line in lines:
+        if line.text and "。" not in line.text:
+            heads.add(line.text)
+            if headed := headed_folio(line.text):
+                heads.add(headed[1])
+    return frozenset(squeeze_spaces(head).replace(" ", "") for head in heads)
 
 
 def _adopt_metadata(site: SiteFurniture, meta: Meta) -> dict[int, str]:

@@ -37,10 +37,18 @@ def _odd(char: str) -> bool:
     return "\uff61" <= char <= "\uff9f"  # half-width katakana: Shift_JIS bytes read as EUC-JP
 
 
+# The typographic spaces a PDF's text layer gives for its gaps and indents (en, em, thin,
+# no-break …): a space of the layout, never the author's; read as the ASCII space that every
+# later stage knows (the ideographic space U+3000 stays: it opens paragraphs).
+LAYOUT_SPACES = str.maketrans({c: " " for c in "\t\u00a0\u2000\u2001\u2002\u2003\u2004"
+                               "\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f"})
+
+
 def _tidy(text: str) -> str:
-    """LF line ends, tabs as spaces (a tab is extraction's column gap, never content)."""
+    """LF line ends, tabs and typographic spaces as spaces (extraction's gaps, never
+    content)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text.replace("\t", " ")
+    return text.translate(LAYOUT_SPACES)
 
 
 def decode(raw: bytes, source_name: str) -> Decoded:

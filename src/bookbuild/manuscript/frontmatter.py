@@ -250,7 +250,7 @@ def _unglue(filled: list[Line], meta: Meta) -> list[Line]:
             out += [Line(line.no, date.group(1), line.page),
                     Line(line.no, date.group(2), line.page)]
             continue
-        if PAGE_MARKER.match(text) and not text.isdigit():
+        if PAGE_MARKER.match(text) and (not text.isdigit() or not out):  # 45 atop page 1
             meta.glued_furniture.append(f"{line.no}: {text}")  # (1) alone: a page marker
             continue
         marker = GLUED_MARKER.search(text)

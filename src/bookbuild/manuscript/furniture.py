@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from .headings import heading_level
 from .lines import Line
+from .pages import headed_folio
 from .text import ends_sentence
 
 # May surround a page number: − 17 −, ̶ 76 ̶, and － 17 － (the − of a Shift_JIS file).
@@ -188,8 +189,8 @@ def removable(line: Line, measure: float, recurs: bool, recurs_exactly: bool) ->
     """The invariant that protects the author's text: a line may be removed as furniture
     only if it is a page number, or recurs and is no sentence; a line wider than half the
     measure only if it recurs word for word (spaces and dashes aside)."""
-    if _page_number_text(line.text):
-        return True
+    if _page_number_text(line.text) or headed_folio(line.text):
+        return True  # (a page number with its running head: only a run of them is taken)
     if SENTENCE_MARK in line.text or ends_sentence(line.text):
         return False
     if line.width > measure / 2:

@@ -45,6 +45,8 @@ FOOT_NOTE = re.compile(
     r"[\s\u3000:：]*(.*)$")
 LONE_LABEL = 8  # the group of a label alone on its line: tried only when nothing else fits
 TEXT = 9  # the group holding the note's text
+HEADED_FOLIO = re.compile(r"^(?:(\d{1,4})\s+(\S.{0,40})|(\S.{0,40}?)\s+(\d{1,4}))$")
+OPENING_LINES = 8  # a running head names the text: its title stands in the first lines
 # Page numbers needed, counting up, before a text without form feeds is read as paged.
 MIN_FOLIOS = 3
 # Recurring lines closer than this are not page furniture (a page holds more lines).
@@ -81,13 +83,36 @@ def infer_pages(lines: list[Line]) -> list[Line]:
     return _numbered(lines, starts=heads) if heads else lines
 
 
+def headed_folio(text: str) -> tuple[int, str] | None:
+    """(number, head) of a folio set on one line with its running head, as pypdf reads a
+    page's head: `46 北東アジア研究 第12巻第3号`, `ロシアの対北朝鮮認識 47`."""
+    match = HEADED_FOLIO.match(text)
+    if not match or "。" in text or heading_level(text):
+        return None
+    number = match.group(1) or match.group(4)
+    head = match.group(2) or match.group(3)
+    return int(number), squeeze_spaces(head)
+
+
 def folio_run(lines: list[Line]) -> set[int]:
     """Indices of the longest run of lines holding only a number that counts up page by
     page: by one (or by two where only every other page has one), at least a page's worth
     of lines apart. Empty when the run is shorter than MIN_FOLIOS: numbers of a sentence
-    that a text layer set apart (2019, 4, 25) rarely keep a page's pace."""
-    candidates = [(i, value) for i, line in enumerate(lines)
-                  if (value := _folio_value(line.text)) is not None]
+    that a text layer set apart (2019, 4, 25) rarely keep a page's pace. A number set
+    with a running head on its line counts too when the head recurs or names the text
+    (the opening's lines), all but one of the run explained so."""
+    opening = squeeze_spaces("".join(line.text for line in lines[:OPENING_LINES]))
+    heads = Counter(h[1] for line in lines if (h := headed_folio(line.text)))
+    candidates: list[tuple[int, int]] = []
+    explained: set[int] = set()
+    for i, line in enumerate(lines):
+        if (value := _folio_value(line.text)) is not None:
+            candidates.append((i, value))
+            explained.add(i)
+        elif headed := headed_folio(line.text):
+            candidates.append((i, headed[0]))
+            if heads[headed[1]] >= 2 or headed[1] in opening:
+                explained.add(i)
     chain: dict[int, list[int]] = {}
     for k, (index, value) in enumerate(candidates):
         best: list[int] = []
@@ -97,7 +122,9 @@ def folio_run(lines: list[Line]) -> set[int]:
                 best = chain[previous]
         chain[k] = [*best, index]
     run = max(chain.values(), key=len, default=[])
-    return set(run) if len(run) >= MIN_FOLIOS else set()
+    if len(run) < MIN_FOLIOS or len([i for i in run if i not in explained]) > 1:
+        return set()
+    return set(run)
 
 
 def _recurring_heads(lines: list[Line]) -> set[int]:
@@ -178,12 +205,14 @@ def page_edges(lines: list[Line], body_start: int, measure: float) -> PageFurnit
     first_no = lines[body_start].no if body_start < len(lines) else 0
     # Where the folios count pages, a number outside their run (a note's label alone on
     # its line: `2` / `ロシアNOW …`) is no folio.
-    values = [v for i in folio_run(lines) if (v := _folio_value(lines[i].text)) is not None]
+    run = folio_run(lines)
+    run_lines = {lines[i].no for i in run}
+    values = [v for i in run if (v := _folio_value(lines[i].text)) is not None]
     for page in pages.values():
         for line in _edges(page):
             if line.no < first_no:
                 continue
-            folio = bool(FOLIO.match(line.text)) and not (
+            folio = line.no in run_lines or bool(FOLIO.match(line.text)) and not (
                 values and line.text.isdigit()
                 and not min(values) - 2 <= int(line.text) <= max(values) + 2)
             if not folio and (keys[_key(line.text)] < needed or FOOT_NOTE.match(line.text)):
