@@ -40,7 +40,8 @@ TRANSLATOR = re.compile(r"[（(]\s*訳\s*[：:]\s*(.+?)\s*[）)]")
 DATE = re.compile(r"(\d{4})\s*[年/.]\s*(\d{1,2})\s*[月/.]\s*(\d{1,2})\s*日?")
 DATE_LABEL = re.compile(r"^(掲載日|発行日|公開日|刊行日|日付)\s*[：:]\s*")
 # Words that mark a line (or the tail of a name line) as an affiliation, not a name.
-AFFILIATION_WORDS = ("大学", "研究所", "研究員", "教授", "准教授", "講師", "センター", "財団")
+AFFILIATION_WORDS = ("大学", "研究所", "研究員", "教授", "准教授", "講師", "センター", "財団",
+                     "委員", "記者", "所長", "室長", "部長", "主任", "客員", "院生", "研究科")
 PROFILE_HEADING = re.compile(
     r"^[<＜〈【［\[]?\s*(執筆者|著者|筆者)?(プロフィール|紹介)\s*[>＞〉】］\]]?$")
 READING = re.compile(r"^(.+?)\s*[（(]([\u3041-\u309f\s\u3000]+)[）)]$")
@@ -48,6 +49,7 @@ PUBLISHER_WORDS = ("法人", "研究所", "出版", "書店", "新聞社", "学�
 # A footer line this long is running prose (a disclaimer), not a name or a number.
 STATEMENT_MIN_CHARS = 30
 SERIES_NUMBER = re.compile(r"(\S*\d+\s*号)")
+NAME_WITH_POST = re.compile(r"^([^（(）)]{2,20})[（(]([^（()）。、]{2,40})[）)]$")
 CLOSING_MARK = re.compile(r"^[（(][^（）()]*了[）)]$")
 
 
@@ -323,6 +325,12 @@ def read_title_block(lines: list[Line], metadata_title: str = "", editor_decided
     pending: Line | None = None  # an affiliation waiting for the name it stands beside
     for line in texts:
         text = line.text
+        bracketed = NAME_WITH_POST.match(squeeze_spaces(text))
+        if bracketed and is_name(bracketed.group(1)) and not TRANSLATOR.search(text):
+            # 鴨下ひろみ（甲南女子大学准教授）: the name, its post in brackets
+            meta.authors.append(Person(clean_name(bracketed.group(1)), bracketed.group(2)))
+            meta.moves.append((line.no, "authors"))
+            continue
         translator = TRANSLATOR.search(text)
         if translator and is_name(translator.group(1)):
             meta.translators.append(Person(clean_name(translator.group(1))))

@@ -21,7 +21,7 @@ ROMAN_START = re.compile(r"^([ivxlc]{1,7})[ \u3000]+(\S.*)$")
 SUPER_START = re.compile(rf"^([{SUPERSCRIPT_DIGITS}]+)[ \u3000]*(\S.*)$")
 # Labels in brackets, as web pages ([1]) and some PDFs (( 1 )) set them; the call in the
 # text has the same shape (`…ある[1]。`, `^[1]` in a w3m dump, `…ある(1)。`).
-BRACKET_START = re.compile(r"^\[(\d{1,3})\][ \u3000]*(\S.*)$")
+BRACKET_START = re.compile(r"^\[(\d{1,3})\][ \u3000]*(\S.*)?$")  # its text may be below
 PAREN_START = re.compile(r"^\([ \u3000]*(\d{1,3})[ \u3000]*\)[ \u3000]*(\S.*)$")
 STARTS = {"arabic": ARABIC_START, "roman": ROMAN_START, "superscript": SUPER_START,
           "bracket": BRACKET_START, "paren": PAREN_START}
@@ -119,7 +119,7 @@ def _definitions(entries: list[tuple[Line, list[Line]]], style: str) -> list[Not
     for head, continuation in entries:
         match = _start(head, style)
         assert match is not None
-        text = join_lines([match.group(2)] + [line.text for line in continuation])
+        text = join_lines([match.group(2) or ""] + [line.text for line in continuation])
         notes.append(NoteText(_label_value(match.group(1), style), squeeze_spaces(text), head.no))
     return notes
 
