@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from .lines import Line
-from .text import squeeze_spaces
+from .text import squeeze_spaces, width
 
 METADATA_KEYS = (
     "タイトル", "題名", "論文名", "標題", "サブタイトル", "副題", "著者", "著者名", "執筆者",
@@ -51,6 +51,8 @@ NAVIGATION_WORDS = frozenset((
     "このページを印刷する", "文字サイズ", "PDF", "PDFダウンロード",
 ))
 MIN_COVER_PAIRS = 3
+WRAPPED_ON = "のはがをにへでとやもか、。）」』"  # no line of its own starts so
+WRAP_WIDTH = 60  # half-width units: a line this long may have been wrapped by the dump
 REPOSITORY_NAME = re.compile(r"(リポジトリ|リポジトリー|Repository|レポジトリ)$", re.IGNORECASE)
 MENU_ITEM_MAX = 12  # characters: 研究所について, お問い合わせ
 MIN_MENU_ITEMS = 3
@@ -208,6 +210,10 @@ def find_site_furniture(lines: list[Line]) -> tuple[list[Line], SiteFurniture]:
         if page_title and not evidence and "。" not in text:
             evidence = "page title (the browser's title bar)"
             found.metadata.setdefault("page title", page_title.group(1).strip())
+        wrapped = (index and found.removed and found.removed[-1][0] is lines[index - 1]
+                   and width(lines[index - 1].text) >= WRAP_WIDTH and text[:1] in WRAPPED_ON)
+        if wrapped and not evidence:  # a breadcrumb wrapped by the dump: `…両国` / `の温度差`
+            evidence = found.removed[-1][1] + " (its wrapped end)"
         if evidence and (index in edges or text in IN_TEXT_NAVIGATION):
             found.removed.append((line, evidence))
             metadata = METADATA.match(text)
