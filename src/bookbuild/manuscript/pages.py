@@ -186,6 +186,8 @@ def may_be_furniture(line: Line, measure: float, exact_recurrences: int) -> bool
     wider than half the measure only when its exact text recurs on several pages."""
     if "。" in line.text or ends_sentence(line.text):
         return False
+    if len(line.text) == 1 and not line.text.isdigit():
+        return False  # one kanji a text layer set apart (一, 行): no running head is one letter
     return line.width <= measure / 2 or exact_recurrences >= LONG_LINE_RECURRENCE
 
 
