@@ -20,7 +20,7 @@ from .frontmatter import (
     read_footer,
     read_profile,
 )
-from .furniture import Furniture, find_furniture, unprotected
+from .furniture import Furniture, find_furniture, title_in_pieces, unprotected
 from .headings import heading_key, heading_level
 from .layout import LayoutProfile, detect_layout
 from .lines import Line, split_lines
@@ -183,6 +183,10 @@ def assemble(text: str, report: Report, fixes: tuple[str, str] | None = None) ->
         furniture.removed |= edges.removed
         furniture.page_numbers += edges.folios
         furniture.running_heads += edges.running_heads
+    if meta.title:
+        heads = title_in_pieces(lines[body_start:body_end], meta.title)
+        furniture.removed |= heads
+        furniture.running_heads += len(heads)
     furniture.removed -= decisions.kept_in_text  # review: with `role: body`
     _protect(lines[:body_end], furniture, profile.measure, lines[:start], meta, report)
     if furniture.footer:

@@ -221,3 +221,15 @@ def _recurs(line: Line, others: list[Line], title_key: str) -> tuple[bool, bool]
         if min(len(key), len(okey)) >= MIN_REPEAT_CHARS and (key in okey or okey in key):
             partly = True
     return partly, False
+
+
+def title_in_pieces(lines: list[Line], title: str) -> set[int]:
+    """A running head that repeats the title cut in two (a vertical page's head set in two
+    short columns: `ロシアの対北` / `朝鮮認識`): pairs of lines that together read as the
+    title, found at least twice. Their line numbers."""
+    want = _key(title)
+    filled = [line for line in lines if not line.blank]
+    pairs = [(a, b) for a, b in zip(filled, filled[1:], strict=False)
+             if len(want) >= MIN_REPEAT_CHARS and _key(a.text) and _key(b.text)
+             and _key(a.text) + _key(b.text) == want]
+    return {line.no for pair in pairs for line in pair} if len(pairs) >= 2 else set()
