@@ -20,6 +20,10 @@ UNWRAPPED_MEDIAN_WIDTH = 150
 INDENT_SHARE = 0.1
 TRAILING_SHARE = 0.15
 BLANK_SHARE = 0.6
+# A text layer's items: this share of the lines hold no more than ITEM_CHARS characters (the
+# five manuscripts and the print edition's extractions: 0.01–0.10; pdf.js: 0.7).
+ITEMS_SHARE = 0.4
+ITEM_CHARS = 4
 # Leading spaces mark paragraphs only when this many lines have them, this share of them
 # after a sentence's end.
 MIN_SPACE_INDENTS = 20
@@ -34,9 +38,14 @@ class LayoutProfile:
     trailing_space_ends_paragraph: bool  # a paragraph's last line ends with a space
     blank_lines_are_noise: bool  # a blank line follows (nearly) every line
     spaces_indent: bool = False  # leading spaces open paragraphs (pdftotext -layout)
+    # A text layer's items, one a line (pdf.js): a line ends wherever the font changes
+    # (digits, a glyph from another font), so short lines say nothing of paragraphs.
+    items: bool = False
 
     @property
     def name(self) -> str:
+        if self.items:
+            return "a text layer's items, one a line"
         if self.unwrapped:
             return "one paragraph per line"
         if self.indent_starts_paragraph:
@@ -68,6 +77,8 @@ def detect_layout(lines: list[Line]) -> LayoutProfile:
         trailing_space_ends_paragraph=trailing_ends,
         blank_lines_are_noise=followed_by_blank / len(filled) >= BLANK_SHARE,
         spaces_indent=spaces_open_paragraphs(filled),
+        items=sum(1 for line in filled if len(line.text) <= ITEM_CHARS) >= ITEMS_SHARE * len(
+            filled),
     )
 
 

@@ -55,6 +55,12 @@ def _pushed_over(before: Line, after: Line, profile: LayoutProfile) -> bool:
 
 def paragraph_breaks(before: Line, after: Line, blank: bool, profile: LayoutProfile) -> bool:
     """Does a paragraph end between `before` and `after` (`blank`: blank line(s) between)?"""
+    if profile.items:
+        # A sentence's end at an item's end, the next item opening with a letter of the
+        # text's own font (not a digit or Latin, which a font change splits off): a line
+        # ended there, and in running text that is a paragraph's end.
+        return blank or (ends_sentence(before.text) and is_wide(after.text[0])
+                         and not after.text[0].isdigit())
     if ends_sentence(before.text) and stands_alone(after):
         return True  # a heading under a paragraph's full last line
     if profile.unwrapped:
