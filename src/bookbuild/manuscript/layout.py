@@ -20,7 +20,8 @@ UNWRAPPED_MEDIAN_WIDTH = 150
 INDENT_SHARE = 0.1
 TRAILING_SHARE = 0.15
 BLANK_SHARE = 0.6
-# A text layer's items: this share of the lines hold no more than ITEM_CHARS characters (the
+# A text layer's items: this share of the lines hold no more than ITEM_CHARS characters and
+# end no sentence (the
 # five manuscripts and the print edition's extractions: 0.01–0.10; pdf.js: 0.7).
 ITEMS_SHARE = 0.4
 ITEM_CHARS = 4
@@ -77,8 +78,8 @@ def detect_layout(lines: list[Line]) -> LayoutProfile:
         trailing_space_ends_paragraph=trailing_ends,
         blank_lines_are_noise=followed_by_blank / len(filled) >= BLANK_SHARE,
         spaces_indent=spaces_open_paragraphs(filled),
-        items=sum(1 for line in filled if len(line.text) <= ITEM_CHARS) >= ITEMS_SHARE * len(
-            filled),
+        items=sum(1 for line in filled if len(line.text) <= ITEM_CHARS
+                  and not ends_sentence(line.text)) >= ITEMS_SHARE * len(filled),
     )
 
 
