@@ -159,15 +159,16 @@ def chapter_letters(markdown: str) -> str:
             continue
         if key in ("furniture", "labels"):
             value = [LISTED_LINE.sub("", str(line)) for line in value]
-        values += _values(value)
+        values += values_of(value)
     return all_letters("\n".join(values) + "\n" + body)
 
 
-def _values(data: object) -> list[str]:
+def values_of(data: object) -> list[str]:
+    """Every leaf value of a YAML structure, as text."""
     if isinstance(data, dict):
-        return [v for value in data.values() for v in _values(value)]
+        return [v for value in data.values() for v in values_of(value)]
     if isinstance(data, list):
-        return [v for value in data for v in _values(value)]
+        return [v for value in data for v in values_of(value)]
     return [str(data)]
 
 

@@ -25,6 +25,7 @@ import yaml
 from bookbuild.model.chapter import MISSING_NOTE_TEXT, chapter_id_for, split_front_matter
 
 from .conftest import ROOT, source_path
+from .corpus import values_of
 
 TOKEN = re.compile(
     r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆ヶ]"  # kanji, one by one
@@ -142,12 +143,6 @@ def test_no_punctuation_is_added_or_lost(prefix: str) -> None:
     assert _punctuation("\n".join(cleaned)) == _punctuation(source_text)
 
 
-def _values(data: object) -> list[str]:
-    if isinstance(data, dict):
-        return [v for value in data.values() for v in _values(value)]
-    if isinstance(data, list):
-        return [v for value in data for v in _values(value)]
-    return [str(data)]
 
 
 @pytest.mark.parametrize("prefix", sorted(EXPECT))
@@ -155,7 +150,7 @@ def test_what_the_manuscript_says_about_itself_is_in_the_front_matter(prefix: st
     expect = EXPECT[prefix]
     meta, _, lines = _chapter(prefix)
     content = {k: v for k, v in meta.items() if k not in ("queries", "furniture", "date", "lang")}
-    have = set(tokens(" ".join(_values(content))))
+    have = set(tokens(" ".join(values_of(content))))
     dates = []
     for number in sorted(expect.front):
         text = lines[number - 1]

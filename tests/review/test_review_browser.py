@@ -6,28 +6,14 @@ chapter changes, and the page reloads showing it."""
 from __future__ import annotations
 
 import shutil
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import yaml
 
-from bookbuild.review.server import ReviewServer
-from reviewbook import NAME, line, make_review_book, snapshot
+from reviewbook import NAME, line, snapshot
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[ReviewServer, Path]]:
-    root = make_review_book(tmp_path / "book")
-    server = ReviewServer(root)
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    yield server, root
-    server.shutdown()
-    server.server_close()
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,6 @@ from __future__ import annotations
 import http.client
 import json
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,17 +14,6 @@ import yaml
 from bookbuild.errors import BookError
 from bookbuild.review.server import ReviewServer
 from reviewbook import NAME, line, make_review_book, snapshot
-
-
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[ReviewServer, Path]]:
-    root = make_review_book(tmp_path / "book")
-    server = ReviewServer(root)
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    yield server, root
-    server.shutdown()
-    server.server_close()
 
 
 def request(server: ReviewServer, method: str, path: str, body: object = None,
