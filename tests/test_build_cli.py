@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from click.testing import CliRunner
-from test_print_production import one_chapter_book
 
 from bookbuild.cli import main
+from scratch import one_chapter_book
 
 
 def add_to_first_chapter(root, text: str) -> str:

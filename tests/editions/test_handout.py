@@ -6,13 +6,12 @@ import re
 
 import pypdf
 import pytest
-from test_book_pdf import body_without_notes
 
 from bookbuild.editions.handout import build_handouts, build_offprints, select_chapters
 from bookbuild.errors import BookError
 from bookbuild.model.chapter import load_chapter
 from bookbuild.model.config import load_config
-from readback import calls_and_notes, is_subsequence, letters, page_texts
+from readback import body_without_notes, calls_and_notes, is_subsequence, letters, page_texts
 
 A4 = (595.28, 841.89)
 
