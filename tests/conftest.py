@@ -16,7 +16,7 @@ def project_root() -> Path:
 @pytest.fixture(scope="session")
 def built_book(tmp_path_factory):
     """The real book, built once per test session into a temporary folder."""
-    from bookbuild.editions.book import build_book
+    from bookbuild.build import build_book
 
     out = tmp_path_factory.mktemp("book") / "book.pdf"
     return build_book(PROJECT, edition="print", out_path=out)

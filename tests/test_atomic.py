@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from bookbuild import fsutil
+from bookbuild.build import build_book
 from bookbuild.editions import BuildOptions, parts
-from bookbuild.editions.book import build_book
 from bookbuild.typeset import engine
 from tinybook import CHAPTER, make_book, write
 

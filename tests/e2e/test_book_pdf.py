@@ -123,7 +123,7 @@ def test_document_metadata_and_outline(built_book, chapters, config):
 
 
 def test_screen_edition_has_no_bleed_and_is_tagged(project_root, tmp_path):
-    from bookbuild.editions.book import build_book
+    from bookbuild.build import build_book
 
     result = build_book(project_root, edition="screen", out_path=tmp_path / "screen.pdf")
     reader = pypdf.PdfReader(result.path)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from bookbuild.editions.book import build_book
+from bookbuild.build import build_book
 from bookbuild.errors import BookError
 from bookbuild.model.config import parse_config
 from scratch import one_chapter_book

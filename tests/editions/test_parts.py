@@ -116,7 +116,7 @@ def test_the_cache_forgets_parts_the_last_build_did_not_use(tmp_path):
 
 
 def build(root: Path, out: Path, *, jobs: int | None = None, reuse: bool = True):
-    from bookbuild.editions.book import build_book
+    from bookbuild.build import build_book
 
     return build_book(root, edition=PRINT, out_path=out,
                       options=BuildOptions(jobs=jobs, reuse_parts=reuse))

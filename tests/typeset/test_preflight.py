@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from bookbuild.build import build_book
 from bookbuild.cli import main
-from bookbuild.editions.book import build_book
 from bookbuild.editions.handout import build_handout
 from bookbuild.errors import BookError
 from bookbuild.typeset import notesplit, preflight
@@ -289,8 +289,9 @@ def test_every_printed_line_of_the_book_is_one_line_of_its_text_layer(tmp_path):
     a word hyphenated at a line end to the next line.)"""
     import subprocess
 
+    from bookbuild.check import load_checked
     from bookbuild.editions import PRINT
-    from bookbuild.editions.book import lay_out_book, load_checked
+    from bookbuild.editions.book import lay_out_book
     from bookbuild.typeset.engine import pdf_bytes
 
     book = lay_out_book(load_checked(PROJECT)[0], PRINT)

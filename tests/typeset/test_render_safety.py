@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from bookbuild.editions.book import build_book
+from bookbuild.build import build_book
 from bookbuild.typeset import engine as render
 from bookbuild.typeset.engine import ProjectFetcher, RefusedFetch
 from readback import page_texts
