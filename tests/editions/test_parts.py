@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -28,6 +30,7 @@ from bookbuild.editions.parts import (
 from bookbuild.errors import Diagnostic
 from readback import letters, page_texts
 from scratch import copy_project
+from tinybook import make_book
 
 
 def same_glyphs(texts: tuple[str, ...]) -> tuple[str, ...]:
@@ -265,3 +268,20 @@ def test_one_worker_and_two_make_the_same_bytes(book, tmp_path):
     root, parts, _ = book
     one = build(root, tmp_path / "one.pdf", jobs=1, reuse=False)
     assert one.path.read_bytes() == parts.path.read_bytes()
+
+
+@pytest.mark.slow
+def test_a_script_without_a_main_guard_builds_in_parts(tmp_path):
+    """The join's own process does not run the caller's script again (multiprocessing's
+    spawn did: the build died with BrokenProcessPool)."""
+    root = make_book(tmp_path / "book")
+    script = tmp_path / "build_it.py"
+    script.write_text("from bookbuild.build import build_book\n"
+                      "from bookbuild.outputs import BuildOptions\n\n"
+                      f"build_book({str(root)!r}, out_path={str(tmp_path / 'out.pdf')!r},\n"
+                      "           options=BuildOptions(jobs=2))\n"
+                      "print('built')\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "built\n"  # once: the script ran in no other process
+    assert (tmp_path / "out.pdf").stat().st_size > 0
