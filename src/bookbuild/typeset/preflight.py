@@ -162,7 +162,7 @@ def _expected_streams(root, dom: int, streams: dict[str, Stream]) -> None:
 def read_pages(document, first_page: int = 1) -> Pages:
     """Every text box of `document`'s pages, with the streams of the DOMs they came from."""
     pages = Pages()
-    roots: dict[int, object] = {}
+    roots: dict = {}  # id → each DOM's root element (WeasyPrint's, untyped)
     line = [0]  # line boxes numbered through the document: a run's line is unique
     for number, page in enumerate(document.pages, start=first_page):
         for name, position in page.anchors.items():  # (x, y, …) of each element id
