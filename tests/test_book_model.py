@@ -154,6 +154,7 @@ def test_a_book_style_overrides_the_default_file_by_file(tmp_path):
     assert style_path(book, "base.css") == THEME_DIR / "base.css"
 
 
+@pytest.mark.slow
 def test_a_css_warning_names_the_sheet_line_and_column(tmp_path):
     book = make_book(tmp_path / "b")
     write(book / "styles" / "custom.css", "p {\n  colr: red;\n}\n")
@@ -163,6 +164,7 @@ def test_a_css_warning_names_the_sheet_line_and_column(tmp_path):
                for line in result.output.splitlines()), result.output
 
 
+@pytest.mark.slow
 def test_a_book_without_styles_builds_with_the_default_theme(tmp_path):
     book = make_book(tmp_path / "b")
     shutil.rmtree(book / "styles")

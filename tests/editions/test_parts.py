@@ -29,7 +29,6 @@ from bookbuild.editions.parts import (
 )
 from bookbuild.errors import Diagnostic
 from readback import letters, page_texts
-from scratch import copy_project
 from tinybook import make_book
 
 
@@ -173,13 +172,13 @@ def change_a_sentence(root: Path) -> str:
     return path.stem
 
 
-@pytest.fixture(scope="module")
-def book(tmp_path_factory):
-    """A copy of the project built in parts (and as one document, for reference)."""
-    root = copy_project(tmp_path_factory.mktemp("parts") / "book")
-    parts = build(root, root / "build" / "book.pdf", jobs=2, reuse=False)
-    reference = whole(root, root / "whole.pdf")
-    return root, parts, reference
+@pytest.fixture
+def book(built_project, print_laid_out_whole):
+    """A copy of the project built in parts (and laid out as one document, for reference):
+    the session's, shared with the end-to-end tests (conftest.py). Tests copy it to change
+    it."""
+    root, parts = built_project
+    return root, parts, print_laid_out_whole[0]
 
 
 @pytest.mark.slow
@@ -266,7 +265,9 @@ def test_a_chapter_that_grows_moves_the_folios_contents_and_index_after_it(book,
 @pytest.mark.slow
 def test_one_worker_and_two_make_the_same_bytes(book, tmp_path):
     root, parts, _ = book
-    one = build(root, tmp_path / "one.pdf", jobs=1, reuse=False)
+    scratch = tmp_path / "book"  # the build writes its parts cache beside the book
+    shutil.copytree(root, scratch)
+    one = build(scratch, tmp_path / "one.pdf", jobs=1, reuse=False)
     assert one.path.read_bytes() == parts.path.read_bytes()
 
 
