@@ -123,7 +123,9 @@ def pytest_runtest_call(item: pytest.Item):
 # sets something up once for the module (a build, a layout) run in one worker, so that it is
 # made once; every other test goes to whichever worker is free.
 @pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not config.pluginmanager.hasplugin("xdist"):
+        return  # run without it (-p no:xdist): no worker to choose
     for item in items:
         info = getattr(item, "_fixtureinfo", None)
         scopes = {definition.scope for definitions in
