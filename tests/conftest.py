@@ -117,19 +117,3 @@ def pytest_runtest_setup(item: pytest.Item):
 def pytest_runtest_call(item: pytest.Item):
     with _layout_refused_unless_slow(item):
         return (yield)
-
-
-# Under pytest-xdist (`make test`: -n auto --dist loadgroup), the tests of a module that
-# sets something up once for the module (a build, a layout) run in one worker, so that it is
-# made once; every other test goes to whichever worker is free.
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if not config.pluginmanager.hasplugin("xdist"):
-        return  # run without it (-p no:xdist): no worker to choose
-    for item in items:
-        info = getattr(item, "_fixtureinfo", None)
-        scopes = {definition.scope for definitions in
-                  (info.name2fixturedefs.values() if info else ())
-                  for definition in definitions}
-        if scopes & {"module", "class", "package"}:
-            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
