@@ -23,8 +23,8 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+from bookbuild import build
 from bookbuild.editions import BuildOptions, parts
-from bookbuild.editions import book as build
 
 # (module, function): the stages, where the print edition looks them up when it runs.
 STAGES = ((build, "load_book"), (build, "require_valid"), (parts, "render_book_html"),

@@ -16,7 +16,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from bookbuild.editions import book as build
+from bookbuild import build
 from bookbuild.editions import handout
 from bookbuild.model.config import load_config
 from bookbuild.typeset import notesplit, preflight

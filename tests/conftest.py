@@ -1,11 +1,22 @@
 """Fixtures shared by every test folder (helpers to import live in scratch.py, tinybook.py
-and readback.py: a conftest is not a module to import)."""
+and readback.py: a conftest is not a module to import), and the rule that keeps
+`pytest -m "not slow"` quick: a test that lays out a document is marked slow."""
 
+import fcntl
+import os
+import pickle
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
-from scratch import PROJECT
+from bookbuild.outputs import BuildOptions, BuildResult
+from bookbuild.typeset.preflight import Pages
+from scratch import PROJECT, copy_project
+
+T = TypeVar("T")
 
 
 @pytest.fixture(scope="session")
@@ -13,10 +24,96 @@ def project_root() -> Path:
     return PROJECT
 
 
-@pytest.fixture(scope="session")
-def built_book(tmp_path_factory):
-    """The real book, built once per test session into a temporary folder."""
-    from bookbuild.editions.book import build_book
+def _once_per_run(tmp_path_factory: pytest.TempPathFactory, name: str,
+                  make: Callable[[Path], T]) -> T:
+    """`make(folder)` once per test run, not once per pytest-xdist worker: the first
+    worker to ask makes it (under a lock) and leaves its result pickled for the others."""
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):  # each worker's basetemp is in the run's
+        shared = shared.parent
+    result = shared / f"{name}.pickle"
+    with open(shared / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not result.exists():
+            result.write_bytes(pickle.dumps(make(shared / name)))
+        return pickle.loads(result.read_bytes())
 
-    out = tmp_path_factory.mktemp("book") / "book.pdf"
-    return build_book(PROJECT, edition="print", out_path=out)
+
+@pytest.fixture(scope="session")
+def built_project(tmp_path_factory) -> tuple[Path, BuildResult]:
+    """A copy of this project with its print edition built in parts (build/book.pdf, the
+    parts cache beside it), once per test run. Tests only read it: one that changes the
+    book or builds it again copies the folder first."""
+
+    def build(folder: Path) -> tuple[Path, BuildResult]:
+        from bookbuild.build import build_book
+
+        root = copy_project(folder / "book")
+        return root, build_book(root, edition="print", out_path=root / "build" / "book.pdf",
+                                options=BuildOptions(jobs=2, reuse_parts=False))
+
+    return _once_per_run(tmp_path_factory, "built_project", build)
+
+
+@pytest.fixture(scope="session")
+def built_book(built_project) -> BuildResult:
+    """The real book's print edition, built once per test run."""
+    return built_project[1]
+
+
+@pytest.fixture(scope="session")
+def print_laid_out_whole(tmp_path_factory, built_project) -> tuple[BuildResult, Pages]:
+    """The same book's print edition laid out as one document (what the book in parts is
+    held to), as its PDF and what the preflight reads of its pages, once per test run."""
+    root, _ = built_project
+
+    def lay_out(folder: Path) -> tuple[BuildResult, Pages]:
+        from bookbuild.check import load_checked
+        from bookbuild.editions import PRINT
+        from bookbuild.editions.book import lay_out_book
+        from bookbuild.typeset.engine import pdf_bytes
+        from bookbuild.typeset.preflight import read_pages
+
+        laid_out = lay_out_book(load_checked(root)[0], PRINT)
+        folder.mkdir()
+        pdf = folder / "whole.pdf"
+        pdf.write_bytes(pdf_bytes(laid_out.document, identifier_source=laid_out.html,
+                                  pdf_variant=PRINT.pdf_variant_for(laid_out.config)))
+        result = BuildResult(pdf, len(laid_out.document.pages), 0.0, laid_out.warnings,
+                             laid_out.chapter_pages)
+        return result, read_pages(laid_out.document)
+
+    return _once_per_run(tmp_path_factory, "print_laid_out_whole", lay_out)
+
+
+# Laying out takes seconds where everything else takes milliseconds. While a test that is
+# not marked slow runs (the set-up of its fixtures included), WeasyPrint's layout fails it,
+# so that a new test that lays out cannot slip into the quick loop unmarked.
+
+
+@contextmanager
+def _layout_refused_unless_slow(item: pytest.Item) -> Iterator[None]:
+    if item.get_closest_marker("slow"):
+        yield
+        return
+    import weasyprint
+
+    def refuse(*args, **kwargs):
+        pytest.fail(f"{item.nodeid} lays out a document with WeasyPrint: mark it "
+                    "@pytest.mark.slow (tests/conftest.py)", pytrace=False)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(weasyprint.HTML, "render", refuse)
+        yield
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item):
+    with _layout_refused_unless_slow(item):
+        return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item):
+    with _layout_refused_unless_slow(item):
+        return (yield)

@@ -8,6 +8,8 @@ import unicodedata
 from functools import cache
 from pathlib import Path
 
+from bookbuild.model.chapter import NOTE_CALL, NOTE_DEFINITION
+
 
 def letters(text: str) -> str:
     """Only the letters and digits of `text` (kanji, kana, hangul, Cyrillic, Latin, digits):
@@ -68,3 +70,10 @@ def calls_and_notes(pdf: Path, pages: range, body_size: float) -> dict[int, tupl
                     notes.append(match.group(1))
             found[number] = (calls, notes)
     return found
+
+
+def body_without_notes(body: str) -> str:
+    """The running text as a reader meets it: calls become their labels, definitions go."""
+    lines = [line for line in body.split("\n") if not NOTE_DEFINITION.match(line)
+             and not re.fullmatch(r"\{:[^}]*\}", line.strip())]
+    return NOTE_CALL.sub(lambda m: m.group(1), "\n".join(lines))

@@ -26,3 +26,14 @@ def copy_project(destination: Path, *, chapters: bool = True) -> Path:
                         ignore=shutil.ignore_patterns("sources"))
     shutil.copy(PROJECT / "book.yaml", destination / "book.yaml")
     return destination
+
+
+def one_chapter_book(tmp_path: Path, extra: str) -> Path:
+    """A scratch copy of the project with only its first chapter, `extra` added to book.yaml."""
+    root = copy_project(tmp_path)
+    config = (root / "book.yaml").read_text(encoding="utf-8")
+    chapters = [line for line in config.split("\n") if line.startswith("  - 0")]
+    for line in chapters[1:]:
+        config = config.replace(line + "\n", "")
+    (root / "book.yaml").write_text(config + extra, encoding="utf-8")
+    return root

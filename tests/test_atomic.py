@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from bookbuild import fsutil
+from bookbuild.build import build_book
 from bookbuild.editions import BuildOptions, parts
-from bookbuild.editions.book import build_book
 from bookbuild.typeset import engine
 from tinybook import CHAPTER, make_book, write
 
@@ -53,6 +53,7 @@ def assert_untouched(out: Path, before: bytes) -> None:
 # workers are forked after the patch, so they fail too.
 @pytest.mark.parametrize("module, stage", [(engine, "lay_out"), (engine, "pdf_bytes"),
                                            (parts, "join_parts")])
+@pytest.mark.slow
 def test_a_failing_stage_leaves_the_previous_pdf(book, monkeypatch, module, stage):
     root, out, before = book
     monkeypatch.setattr(module, stage, fail)
@@ -61,6 +62,7 @@ def test_a_failing_stage_leaves_the_previous_pdf(book, monkeypatch, module, stag
     assert_untouched(out, before)
 
 
+@pytest.mark.slow
 def test_a_write_that_fails_half_way_leaves_the_previous_pdf(book, monkeypatch):
     root, out, before = book
     monkeypatch.setattr(fsutil.os, "fsync", fail)  # after the bytes went to the temp file
@@ -71,6 +73,7 @@ def test_a_write_that_fails_half_way_leaves_the_previous_pdf(book, monkeypatch):
     assert_untouched(out, before)
 
 
+@pytest.mark.slow
 def test_the_rebuild_without_failure_replaces_it(book):
     root, out, before = book
     build_book(root, out_path=out)

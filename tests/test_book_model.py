@@ -154,6 +154,7 @@ def test_a_book_style_overrides_the_default_file_by_file(tmp_path):
     assert style_path(book, "base.css") == THEME_DIR / "base.css"
 
 
+@pytest.mark.slow
 def test_a_css_warning_names_the_sheet_line_and_column(tmp_path):
     book = make_book(tmp_path / "b")
     write(book / "styles" / "custom.css", "p {\n  colr: red;\n}\n")
@@ -163,6 +164,7 @@ def test_a_css_warning_names_the_sheet_line_and_column(tmp_path):
                for line in result.output.splitlines()), result.output
 
 
+@pytest.mark.slow
 def test_a_book_without_styles_builds_with_the_default_theme(tmp_path):
     book = make_book(tmp_path / "b")
     shutil.rmtree(book / "styles")
@@ -197,26 +199,45 @@ def _imports(path: Path) -> set[str]:
     return found
 
 
-def test_no_import_circle_between_modules_deferred_imports_included():
+def _import_graph(unit_of=lambda name: name) -> dict[str, set[str]]:
+    """Who imports whom among the package's modules, deferred imports included; with
+    `unit_of`, between the units the modules belong to (edges inside a unit left out)."""
     modules = {".".join(p.relative_to(SRC.parent).with_suffix("").parts).removesuffix(
         ".__init__"): p for p in SRC.rglob("*.py")}
-    graph = {name: {m for m in _imports(path) if m in modules and m != name}
-             for name, path in modules.items()}
-    # A package's __init__ is imported with any of its modules; the layer rule is between
-    # modules, so edges to a package mean its __init__ only.
-    state: dict[str, int] = {}
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        targets = {unit_of(m) for m in _imports(path) if m in modules}
+        graph.setdefault(unit_of(name), set()).update(targets - {unit_of(name)})
+    return graph
+
+
+def _assert_no_circle(graph: dict[str, set[str]]) -> None:
+    state: dict[str, int] = {}  # 1: on the current trail, 2: done
 
     def visit(name: str, trail: list[str]) -> None:
         state[name] = 1
-        for target in graph[name]:
+        for target in sorted(graph.get(name, ())):
             assert state.get(target) != 1, " → ".join(trail + [name, target])
             if target not in state:
                 visit(target, trail + [name])
         state[name] = 2
 
-    for name in graph:
+    for name in sorted(graph):
         if name not in state:
             visit(name, [])
+
+
+def test_no_import_circle_between_modules_deferred_imports_included():
+    # A package's __init__ is imported with any of its modules; the layer rule is between
+    # modules, so edges to a package mean its __init__ only.
+    _assert_no_circle(_import_graph())
+
+
+def test_no_import_circle_between_units_deferred_imports_included():
+    """The layers: a sub-package (editions, typeset, …) or a top-level module (cache,
+    check, …) is one unit, and no unit imports one that imports it back, not even inside
+    a function: bookbuild.build sits above editions/ and the cache, which never call up."""
+    _assert_no_circle(_import_graph(lambda name: ".".join(name.split(".")[:2])))
 
 
 def test_every_module_says_what_it_owns():

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from click.testing import CliRunner
-from test_print_production import one_chapter_book
 
 from bookbuild.cli import main
+from scratch import one_chapter_book
 
 
 def add_to_first_chapter(root, text: str) -> str:
@@ -16,6 +17,7 @@ def add_to_first_chapter(root, text: str) -> str:
     return chapter.name
 
 
+@pytest.mark.slow
 def test_a_warning_names_file_and_line_and_strict_fails(tmp_path):
     root = one_chapter_book(tmp_path, "index: ''\n")
     name = add_to_first_chapter(root, "字形のない文字\u0336です。")

@@ -160,7 +160,7 @@ def pdf_text(path: Path) -> str:
 
 @pytest.mark.slow
 def test_a_changed_chapter_is_laid_out_again(tmp_path, frozen_code):
-    from bookbuild.editions.book import build_book
+    from bookbuild.build import build_book
 
     root = make_book(tmp_path / "book")
     out = tmp_path / "out" / "book.pdf"
@@ -185,7 +185,7 @@ def test_a_changed_chapter_is_laid_out_again(tmp_path, frozen_code):
 def test_a_changed_style_is_laid_out_again(tmp_path, frozen_code):
     """A changed style must show in the PDF. (It adds text: a style that hid the chapter's
     text would now stop the build, as the preflight finds the text missing.)"""
-    from bookbuild.editions.book import build_book
+    from bookbuild.build import build_book
 
     root = make_book(tmp_path / "book")
     out = tmp_path / "book.pdf"

@@ -67,6 +67,21 @@ class Book:
         return [c.id for c in self.chapters].index(chapter_id) + 1
 
 
+@dataclass(frozen=True)
+class CheckedBook(Book):
+    """A `Book` that `bookbuild check` found no error in (`check.load_checked`): its
+    book.yaml was read, so `config` is never None. What every output's writer takes."""
+
+    config: BookConfig
+
+    @classmethod
+    def of(cls, book: Book) -> CheckedBook:
+        if book.config is None:  # the check reports an unreadable book.yaml as an error
+            raise BookError(f"{CONFIG_NAME} could not be read; run `bookbuild check`")
+        return cls(book.root, book.files, book.config, book.chapters, book.citations,
+                   book.index, book.diagnostics)
+
+
 def load_book(root: Path, files: ProjectFiles | None = None) -> Book:
     """Read and resolve the book at `root`; every problem found goes into `diagnostics`."""
     root = Path(root).resolve()

@@ -17,16 +17,14 @@ import hashlib
 import json
 import os
 import sys
-import time
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, replace
+from dataclasses import asdict
 from pathlib import Path
 
-from bookbuild.editions import BuildResult
-from bookbuild.editions import edition as declared  # light: a table; writers load when used
 from bookbuild.errors import Diagnostic
 from bookbuild.fsutil import write_atomic
-from bookbuild.model.config import BookConfig, load_config
+from bookbuild.model.config import BookConfig
+from bookbuild.outputs import BuildResult
 from bookbuild.project import SOURCES_DIR, STYLES_DIR, ProjectFiles, theme_files
 
 SIDECAR_SUFFIX = ".digest.json"
@@ -201,26 +199,6 @@ def store(target: Path, digest: str, result) -> None:
               "pages": result.pages, "chapter_pages": result.chapter_pages,
               "warnings": warnings}
     write_atomic(sidecar_path(target), json.dumps(record, ensure_ascii=False, indent=1))
-
-
-def book_target(config: BookConfig, out_path: Path | None, edition: str = "print") -> Path:
-    """Where `edition` of the book is written: `--out`, else its `output.*` setting."""
-    return Path(out_path) if out_path else declared(edition).target(config)
-
-
-def up_to_date(root: Path, edition: str, out_path: Path | None = None,
-               echo: Callable[[str], None] = lambda _: None,
-               files: ProjectFiles | None = None) -> BuildResult | None:
-    """The report of the book's last build if its PDF is current, else None."""
-    started = time.perf_counter()
-    files = files or ProjectFiles(root)
-    config = load_config(files.root, files)
-    target = book_target(config, out_path, edition)
-    found = lookup(target, inputs_digest(config, edition, files))
-    if found is None:
-        return None
-    echo(f"{target}: up to date (no input changed; --no-cache to rebuild anyway)")
-    return replace(found, seconds=time.perf_counter() - started)
 
 
 def cached_or_build(config: BookConfig, edition: str, target: Path, build: Callable,

@@ -35,7 +35,7 @@ import jinja2
 from bookbuild.apparatus.citations import KEY_GROUP, KEY_IN_GROUP
 from bookbuild.apparatus.index import index_check
 from bookbuild.apparatus.people import book_people, reading_queries
-from bookbuild.book import Book, diagnostics_of, outside_paths
+from bookbuild.book import Book, CheckedBook, diagnostics_of, load_book, outside_paths
 from bookbuild.errors import BookError, Diagnostic
 from bookbuild.model.chapter import MISSING_NOTE_TEXT, Chapter
 from bookbuild.model.config import BookConfig
@@ -94,6 +94,15 @@ def require_valid(book: Book) -> list[Diagnostic]:
         raise BookError(f"{len(errors)} error(s) found by `bookbuild check`; nothing was "
                         "written", errors)
     return found
+
+
+def load_checked(root: Path,
+                 files: ProjectFiles | None = None) -> tuple[CheckedBook, list[Diagnostic]]:
+    """Load the book and run `bookbuild check` on it: errors stop here (nothing written);
+    the book and the warnings come back, for every output to report."""
+    book = load_book(root, files)
+    warnings = require_valid(book)
+    return CheckedBook.of(book), warnings
 
 
 def sort_diagnostics(found: Iterable[Diagnostic]) -> list[Diagnostic]:

@@ -106,9 +106,10 @@ def build(edition: str, vertical: bool | None, out_path: Path | None, strict: bo
 
 def _build_once(name: str, out_path: Path | None, strict: bool, root: Path,
                 no_cache: bool, vertical: bool | None = None, jobs: int | None = None) -> None:
-    from bookbuild.cache import up_to_date  # light: answers before WeasyPrint is imported
-    from bookbuild.editions import BuildOptions, with_direction
+    from bookbuild.build import up_to_date  # light: answers before WeasyPrint is imported
+    from bookbuild.editions import with_direction
     from bookbuild.model.config import load_config
+    from bookbuild.outputs import BuildOptions
     from bookbuild.project import ProjectFiles
 
     files = ProjectFiles(root)  # every file read once, by the cache and the build alike
@@ -118,7 +119,7 @@ def _build_once(name: str, out_path: Path | None, strict: bool, root: Path,
     result = None if no_cache else up_to_date(root, edition, out_path, echo=click.echo,
                                               files=files)
     if result is None:
-        from bookbuild.editions.book import build_book
+        from bookbuild.build import build_book
 
         result = build_book(root, edition=edition, out_path=out_path, echo=click.echo,
                             cache=not no_cache, files=files,
@@ -257,9 +258,11 @@ def bib_check(chapters: tuple[Path, ...], bib_path: Path | None, root: Path,
     from bookbuild.model.chapter import load_chapter
     from bookbuild.model.config import load_config
 
-    config = load_config(root) if not chapters or bib_path is None else None
-    paths = list(chapters) or [config.chapter_path(i) for i in config.chapters]
-    bib_path = bib_path or config.path(config.bibliography)
+    paths = list(chapters)
+    if not paths or bib_path is None:  # book.yaml names what the command line does not
+        config = load_config(root)
+        paths = paths or [config.chapter_path(i) for i in config.chapters]
+        bib_path = bib_path or config.path(config.bibliography)
     bibliography = load_bibliography(bib_path)
     citations = resolve_citations([load_chapter(p) for p in paths], bibliography)
     for diagnostic in citations.diagnostics:
@@ -280,9 +283,11 @@ def _index_inputs(files: tuple[Path, ...], index_path: Path | None, root: Path):
     from bookbuild.apparatus.index import chapter_texts, load_index
     from bookbuild.model.config import load_config
 
-    config = load_config(root) if not files or index_path is None else None
-    paths = list(files) or [config.chapter_path(i) for i in config.chapters]
-    index_path = index_path or config.path(config.index)
+    paths = list(files)
+    if not paths or index_path is None:  # book.yaml names what the command line does not
+        config = load_config(root)
+        paths = paths or [config.chapter_path(i) for i in config.chapters]
+        index_path = index_path or config.path(config.index)
     return load_index(index_path), chapter_texts(paths)
 
 

@@ -420,6 +420,7 @@ def pdf_page_texts(document) -> list[str]:
         return [page.extract_text() or "" for page in pdf.pages]
 
 
+@pytest.mark.slow
 def test_anchors_land_on_the_pages_where_the_terms_are_printed():
     from bookbuild.apparatus.index import anchor_pages_from_document
 
@@ -443,6 +444,7 @@ def test_anchors_land_on_the_pages_where_the_terms_are_printed():
     assert anchored == printed
 
 
+@pytest.mark.slow
 def test_the_index_set_in_a_second_pass_lists_the_printed_pages():
     from bookbuild.apparatus.index import anchor_pages_from_document
 

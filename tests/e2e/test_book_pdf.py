@@ -8,9 +8,9 @@ import pdfplumber
 import pypdf
 import pytest
 
-from bookbuild.model.chapter import NOTE_CALL, NOTE_DEFINITION, load_chapter
+from bookbuild.model.chapter import load_chapter
 from bookbuild.model.config import load_config
-from readback import calls_and_notes, is_subsequence, letters, page_texts
+from readback import body_without_notes, calls_and_notes, is_subsequence, letters, page_texts
 
 MM = 72 / 25.4
 
@@ -23,13 +23,6 @@ def config(project_root):
 @pytest.fixture(scope="module")
 def chapters(config):
     return [load_chapter(config.chapter_path(cid)) for cid in config.chapters]
-
-
-def body_without_notes(body: str) -> str:
-    """The running text as a reader meets it: calls become their labels, definitions go."""
-    lines = [line for line in body.split("\n") if not NOTE_DEFINITION.match(line)
-             and not re.fullmatch(r"\{:[^}]*\}", line.strip())]
-    return NOTE_CALL.sub(lambda m: m.group(1), "\n".join(lines))
 
 
 def chapter_letters(built_book, chapter_id: str) -> str:
@@ -130,7 +123,7 @@ def test_document_metadata_and_outline(built_book, chapters, config):
 
 
 def test_screen_edition_has_no_bleed_and_is_tagged(project_root, tmp_path):
-    from bookbuild.editions.book import build_book
+    from bookbuild.build import build_book
 
     result = build_book(project_root, edition="screen", out_path=tmp_path / "screen.pdf")
     reader = pypdf.PdfReader(result.path)

@@ -7,23 +7,13 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from bookbuild.editions.book import build_book
+from bookbuild.build import build_book
 from bookbuild.errors import BookError
 from bookbuild.model.config import parse_config
-from scratch import copy_project
+from scratch import one_chapter_book
 
 # Ghostscript's CMYK profile (Debian libgs-common, installed by scripts/setup.sh for tests).
 PROFILE = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")
-
-
-def one_chapter_book(tmp_path: Path, extra: str) -> Path:
-    root = copy_project(tmp_path)
-    config = (root / "book.yaml").read_text(encoding="utf-8")
-    chapters = [line for line in config.split("\n") if line.startswith("  - 0")]
-    for line in chapters[1:]:
-        config = config.replace(line + "\n", "")
-    (root / "book.yaml").write_text(config + extra, encoding="utf-8")
-    return root
 
 
 def test_a_configured_cmyk_profile_gives_pdf_x4_with_an_output_intent(tmp_path):

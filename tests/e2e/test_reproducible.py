@@ -11,10 +11,10 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from bookbuild.editions.book import build_book
+from bookbuild.build import build_book
 from tinybook import CHAPTER, make_book, write
 
-BUILD = ("import sys; from bookbuild.editions.book import build_book; "
+BUILD = ("import sys; from bookbuild.build import build_book; "
          "build_book(sys.argv[1], out_path=sys.argv[2])")
 
 

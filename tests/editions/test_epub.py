@@ -18,8 +18,8 @@ import pytest
 from click.testing import CliRunner
 
 from bookbuild import cache
+from bookbuild.build import build_book
 from bookbuild.cli import main
-from bookbuild.editions.book import build_book
 from bookbuild.editions.epub import (
     EpubChapter,
     chapter_xhtml,
@@ -282,7 +282,7 @@ def test_the_vertical_edition_turns_pages_right_to_left(book):
 
 def test_two_builds_in_two_processes_are_byte_identical(book, tmp_path):
     """Different hash seeds: nothing may depend on set or dict order."""
-    script = ("import sys; from bookbuild.editions.book import build_book; "
+    script = ("import sys; from bookbuild.build import build_book; "
               "build_book(sys.argv[1], edition='epub-vertical', out_path=sys.argv[2])")
     outputs = []
     for seed in ("1", "2"):

@@ -6,13 +6,12 @@ import re
 
 import pypdf
 import pytest
-from test_book_pdf import body_without_notes
 
 from bookbuild.editions.handout import build_handouts, build_offprints, select_chapters
 from bookbuild.errors import BookError
 from bookbuild.model.chapter import load_chapter
 from bookbuild.model.config import load_config
-from readback import calls_and_notes, is_subsequence, letters, page_texts
+from readback import body_without_notes, calls_and_notes, is_subsequence, letters, page_texts
 
 A4 = (595.28, 841.89)
 
@@ -30,6 +29,7 @@ def handouts(project_root, config, tmp_path_factory):
     return {r.chapter_id: r for r in results}
 
 
+@pytest.mark.slow
 def test_every_letter_of_the_chapter_is_in_its_handout(handouts, config):
     for chapter_id, result in handouts.items():
         chapter = load_chapter(config.chapter_path(chapter_id))
@@ -40,6 +40,7 @@ def test_every_letter_of_the_chapter_is_in_its_handout(handouts, config):
             assert letters(note.text) in on_pages
 
 
+@pytest.mark.slow
 def test_handouts_are_a4_with_the_front_matter_in_the_header(handouts, config):
     for chapter_id, result in handouts.items():
         reader = pypdf.PdfReader(result.path)
@@ -55,6 +56,7 @@ def test_handouts_are_a4_with_the_front_matter_in_the_header(handouts, config):
         assert "テスト講義第1回" in flat
 
 
+@pytest.mark.slow
 def test_footer_counts_pages_n_of_total(handouts):
     for result in handouts.values():
         texts = page_texts(result.path, layout=True)
@@ -62,6 +64,7 @@ def test_footer_counts_pages_n_of_total(handouts):
             assert re.search(rf"\b{number}\s*/\s*{len(texts)}\b", text), (result.path, number)
 
 
+@pytest.mark.slow
 def test_notes_sit_on_the_page_of_their_call(handouts, config):
     for result in handouts.values():
         pages = calls_and_notes(result.path, range(1, result.pages + 1),
@@ -70,6 +73,7 @@ def test_notes_sit_on_the_page_of_their_call(handouts, config):
             assert sorted(calls) == sorted(notes), f"{result.path} page {page}"
 
 
+@pytest.mark.slow
 def test_a_handout_lists_only_its_chapters_works(handouts):
     chapter_002 = "".join(page_texts(handouts["002-8fde553add317366"].path))
     chapter_001 = "".join(page_texts(handouts["001-8557f27db671f59e"].path))
@@ -84,6 +88,7 @@ def test_unknown_chapter_ids_are_an_error_listing_the_known(config):
     assert all(cid in caught.value.message for cid in config.chapters)
 
 
+@pytest.mark.slow
 def test_offprints_equal_the_books_pages(project_root, config, built_book, tmp_path):
     ids = [config.chapters[0], config.chapters[-1]]
     results = build_offprints(project_root, ids, out_dir=tmp_path, echo=lambda _: None)

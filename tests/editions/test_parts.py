@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -27,7 +29,7 @@ from bookbuild.editions.parts import (
 )
 from bookbuild.errors import Diagnostic
 from readback import letters, page_texts
-from scratch import copy_project
+from tinybook import make_book
 
 
 def same_glyphs(texts: tuple[str, ...]) -> tuple[str, ...]:
@@ -116,7 +118,7 @@ def test_the_cache_forgets_parts_the_last_build_did_not_use(tmp_path):
 
 
 def build(root: Path, out: Path, *, jobs: int | None = None, reuse: bool = True):
-    from bookbuild.editions.book import build_book
+    from bookbuild.build import build_book
 
     return build_book(root, edition=PRINT, out_path=out,
                       options=BuildOptions(jobs=jobs, reuse_parts=reuse))
@@ -170,13 +172,13 @@ def change_a_sentence(root: Path) -> str:
     return path.stem
 
 
-@pytest.fixture(scope="module")
-def book(tmp_path_factory):
-    """A copy of the project built in parts (and as one document, for reference)."""
-    root = copy_project(tmp_path_factory.mktemp("parts") / "book")
-    parts = build(root, root / "build" / "book.pdf", jobs=2, reuse=False)
-    reference = whole(root, root / "whole.pdf")
-    return root, parts, reference
+@pytest.fixture
+def book(built_project, print_laid_out_whole):
+    """A copy of the project built in parts (and laid out as one document, for reference):
+    the session's, shared with the end-to-end tests (conftest.py). Tests copy it to change
+    it."""
+    root, parts = built_project
+    return root, parts, print_laid_out_whole[0]
 
 
 @pytest.mark.slow
@@ -263,5 +265,24 @@ def test_a_chapter_that_grows_moves_the_folios_contents_and_index_after_it(book,
 @pytest.mark.slow
 def test_one_worker_and_two_make_the_same_bytes(book, tmp_path):
     root, parts, _ = book
-    one = build(root, tmp_path / "one.pdf", jobs=1, reuse=False)
+    scratch = tmp_path / "book"  # the build writes its parts cache beside the book
+    shutil.copytree(root, scratch)
+    one = build(scratch, tmp_path / "one.pdf", jobs=1, reuse=False)
     assert one.path.read_bytes() == parts.path.read_bytes()
+
+
+@pytest.mark.slow
+def test_a_script_without_a_main_guard_builds_in_parts(tmp_path):
+    """The join's own process does not run the caller's script again (multiprocessing's
+    spawn did: the build died with BrokenProcessPool)."""
+    root = make_book(tmp_path / "book")
+    script = tmp_path / "build_it.py"
+    script.write_text("from bookbuild.build import build_book\n"
+                      "from bookbuild.outputs import BuildOptions\n\n"
+                      f"build_book({str(root)!r}, out_path={str(tmp_path / 'out.pdf')!r},\n"
+                      "           options=BuildOptions(jobs=2))\n"
+                      "print('built')\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "built\n"  # once: the script ran in no other process
+    assert (tmp_path / "out.pdf").stat().st_size > 0

@@ -87,6 +87,7 @@ def misplaced(html: str, count: int,
             for n in range(1, count + 1) if first.get(f"note-{n}") != first[f"call-{n}"]]
 
 
+@pytest.mark.slow
 def test_a_note_sits_under_its_call_whatever_the_page_margin():
     # WeasyPrint 70 said the footnote area overflowed when its last note's bottom passed the
     # area's bottom by 3e-13 px of rounding, which some page geometries give (measured on
@@ -108,6 +109,7 @@ def test_a_note_sits_under_its_call_whatever_the_page_margin():
     assert astray == {}
 
 
+@pytest.mark.slow
 def test_notes_stay_with_their_calls_across_page_breaks():
     # Paragraphs of one to four lines, notes of one to six lines, pushed down a third of a
     # line at a time so that calls fall on every line of the pages, the last one included.
@@ -123,6 +125,7 @@ def test_notes_stay_with_their_calls_across_page_breaks():
     assert astray == {}
 
 
+@pytest.mark.slow
 def test_several_notes_in_one_paragraph_stay_with_their_calls():
     astray = {}
     for shift in range(9):
@@ -136,6 +139,7 @@ def test_several_notes_in_one_paragraph_stay_with_their_calls():
     assert astray == {}
 
 
+@pytest.mark.slow
 def test_a_note_called_near_the_page_foot_goes_overleaf_with_its_call():
     # A long note called lower and lower on the first page: while it fits below its call it
     # stays there; once it cannot, the line with the call must go to the next page with it,
@@ -153,6 +157,7 @@ def test_a_note_called_near_the_page_foot_goes_overleaf_with_its_call():
     assert call_pages == {0, 1}, "the calls did not reach the foot of the first page"
 
 
+@pytest.mark.slow
 def test_notes_already_set_stay_when_a_line_is_kept_for_orphans():
     # A page already holding notes, then a paragraph whose second line overflows: breaking
     # before it would leave one line (orphans: 2), and WeasyPrint 70 gave the page's notes
@@ -169,6 +174,7 @@ def test_notes_already_set_stay_when_a_line_is_kept_for_orphans():
     assert astray == {}
 
 
+@pytest.mark.slow
 def test_install_is_idempotent_and_done_by_lay_out():
     pages_of(document([paragraph(BODY)]))
     from weasyprint.layout import block

@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from bookbuild.build import build_book
 from bookbuild.cli import main
-from bookbuild.editions.book import build_book
 from bookbuild.editions.handout import build_handout
 from bookbuild.errors import BookError
 from bookbuild.typeset import notesplit, preflight
 from readback import is_subsequence, letters, page_texts
-from tinybook import PROJECT, make_book
+from tinybook import make_book
 
 SENTENCE = "これは長い注の文であり、ロシアと北朝鮮の関係について詳しく説明する"
 LONG_NOTE = "".join(f"{SENTENCE}{i}。" for i in range(1, 171))  # ~5 pages of notes
@@ -48,6 +48,7 @@ def long_book(tmp_path_factory):
     return result
 
 
+@pytest.mark.slow
 def test_a_five_page_note_continues_on_the_following_pages(long_book):
     texts = page_texts(long_book.path)
     ok, matched = is_subsequence(letters(LONG_NOTE), letters("".join(texts)))
@@ -56,6 +57,7 @@ def test_a_five_page_note_continues_on_the_following_pages(long_book):
     assert len(holding) >= 5 and holding == list(range(holding[0], holding[-1] + 1))
 
 
+@pytest.mark.slow
 def test_a_long_note_starts_on_the_page_of_its_call(long_book):
     texts = [letters(text) for text in page_texts(long_book.path)]
     call = next(n for n, text in enumerate(texts) if "露朝関係は動いたbig" in text)
@@ -63,12 +65,14 @@ def test_a_long_note_starts_on_the_page_of_its_call(long_book):
     assert note == call
 
 
+@pytest.mark.slow
 def test_the_url_table_and_digits_are_printed_whole(long_book):
     text = letters("".join(page_texts(long_book.path)))
     for needle in (URL, WIDE_TABLE, "1234567890" * 30):
         assert is_subsequence(letters(needle), text)[0]
 
 
+@pytest.mark.slow
 def test_the_text_before_a_long_url_or_digit_run_is_not_spread(long_book):
     loose = [w.message for w in long_book.warnings if "loose line" in w.message]
     assert not loose
@@ -86,6 +90,7 @@ def test_break_opportunities_only_in_urls_and_digit_runs_of_justified_text():
     assert out.replace("<wbr>", "") == html
 
 
+@pytest.mark.slow
 def test_no_glyph_outside_the_trim_box(long_book):
     import pdfplumber
 
@@ -97,6 +102,7 @@ def test_no_glyph_outside_the_trim_box(long_book):
             assert not outside, (page.page_number, "".join(outside))
 
 
+@pytest.mark.slow
 def test_a_long_note_at_the_very_end_keeps_its_last_pages(tmp_path):
     root = make_book(tmp_path / "end", chapter=chapter("最後の文である[^big]。",
                                                        f"[^big]: {LONG_NOTE}"))
@@ -104,6 +110,7 @@ def test_a_long_note_at_the_very_end_keeps_its_last_pages(tmp_path):
     assert is_subsequence(letters(LONG_NOTE), letters("".join(page_texts(result.path))))[0]
 
 
+@pytest.mark.slow
 def test_text_outside_the_text_area_stops_the_build_and_keeps_the_old_pdf(tmp_path):
     root = make_book(tmp_path / "wide")
     out = root / "book.pdf"
@@ -119,6 +126,7 @@ def test_text_outside_the_text_area_stops_the_build_and_keeps_the_old_pdf(tmp_pa
     assert out.read_bytes() == b"previous"
 
 
+@pytest.mark.slow
 def test_handouts_and_offprints_run_the_preflight_too(tmp_path):
     from bookbuild.editions.handout import build_offprints
 
@@ -130,6 +138,7 @@ def test_handouts_and_offprints_run_the_preflight_too(tmp_path):
     assert not (tmp_path / "handouts").exists() and not (tmp_path / "offprints").exists()
 
 
+@pytest.mark.slow
 def test_headings_never_end_a_page(tmp_path):
     # Headings after paragraphs of 1 to 24 lines: some fall at every position on a page.
     blocks = []
@@ -158,6 +167,7 @@ def endings_book(root: Path) -> Path:
     return root
 
 
+@pytest.mark.slow
 def test_a_chapters_last_page_never_holds_a_single_line(tmp_path):
     root = endings_book(tmp_path / "ends")
     result = build_book(root, out_path=root / "book.pdf")
@@ -171,6 +181,7 @@ def test_a_chapters_last_page_never_holds_a_single_line(tmp_path):
     assert [w for w in result.warnings if "single line" in w.message]
 
 
+@pytest.mark.slow
 def test_a_handout_carries_the_authors_profile(tmp_path):
     bio = "東京大学で国際関係論を学ぶ。専門はロシア外交。"
     root = make_book(tmp_path / "ho", chapter=chapter("本文である。", bio=bio))
@@ -251,6 +262,7 @@ def test_the_loosest_lines_are_listed_first_and_counted():
     assert found[3].message == "10 more loose line(s)"  # 0.3 … 1.5 em: 13 over a quarter em
 
 
+@pytest.mark.slow
 def test_a_long_note_in_a_handout_continues_too(tmp_path):
     note = LONG_NOTE * 2  # an A4 page holds about twice as much
     root = make_book(tmp_path / "ho", chapter=chapter("本文である[^big]。\n\n" + PARAGRAPH,
@@ -259,6 +271,7 @@ def test_a_long_note_in_a_handout_continues_too(tmp_path):
     assert is_subsequence(letters(note), letters("".join(page_texts(result.path))))[0]
 
 
+@pytest.mark.slow
 def test_first_letters_count_and_generated_text_does_not():
     import weasyprint
 
@@ -281,7 +294,8 @@ def test_a_wide_table_is_set_smaller_and_a_narrow_one_is_left_alone():
 
 
 @pytest.mark.slow
-def test_every_printed_line_of_the_book_is_one_line_of_its_text_layer(tmp_path):
+@pytest.mark.slow
+def test_every_printed_line_of_the_book_is_one_line_of_its_text_layer(print_laid_out_whole):
     """Each line WeasyPrint laid out in a chapter or note is found whole on one line of
     `pdftotext -raw`, and each line of running text on one line of the default mode:
     nothing split it in the text layer. (The default mode reads the notes' labels, 注1,
@@ -289,14 +303,8 @@ def test_every_printed_line_of_the_book_is_one_line_of_its_text_layer(tmp_path):
     a word hyphenated at a line end to the next line.)"""
     import subprocess
 
-    from bookbuild.editions import PRINT
-    from bookbuild.editions.book import lay_out_book, load_checked
-    from bookbuild.typeset.engine import pdf_bytes
-
-    book = lay_out_book(load_checked(PROJECT)[0], PRINT)
-    pdf = tmp_path / "book.pdf"
-    pdf.write_bytes(pdf_bytes(book.document, identifier_source=book.html))
-    pages = preflight.read_pages(book.document)
+    whole, pages = print_laid_out_whole  # the print edition laid out as one document
+    pdf = whole.path
     printed: dict[tuple[int, int], str] = {}
     body = set()
     for run in pages.runs:

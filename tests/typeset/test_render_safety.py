@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from bookbuild.editions.book import build_book
+from bookbuild.build import build_book
 from bookbuild.typeset import engine as render
 from bookbuild.typeset.engine import ProjectFetcher, RefusedFetch
 from readback import page_texts
@@ -105,6 +105,7 @@ def pdf_text(path: Path) -> str:
     return "".join(page_texts(path))
 
 
+@pytest.mark.slow
 def test_no_outside_content_reaches_the_pdf(project, tmp_path):
     plant_outside_references(project, tmp_path / "outside")
     result = build_book(project, out_path=tmp_path / "book.pdf")
@@ -116,6 +117,7 @@ def test_no_outside_content_reaches_the_pdf(project, tmp_path):
     assert refusals, "the check should report the refused references as warnings"
 
 
+@pytest.mark.slow
 def test_control_without_the_fetcher_the_marker_would_be_printed(project, tmp_path,
                                                                  monkeypatch):
     from weasyprint.urls import URLFetcher
@@ -128,6 +130,7 @@ def test_control_without_the_fetcher_the_marker_would_be_printed(project, tmp_pa
     assert SVG_MARKER in text
 
 
+@pytest.mark.slow
 def test_an_image_under_chapters_is_printed(project, tmp_path):
     marker = "INSIDESVGMARKER"
     write(project / "chapters" / "figure.svg", '<svg xmlns="http://www.w3.org/2000/svg" '
@@ -138,6 +141,7 @@ def test_an_image_under_chapters_is_printed(project, tmp_path):
     assert not [w for w in result.warnings if "refused" in w.message]
 
 
+@pytest.mark.slow
 def test_html_in_front_matter_is_printed_as_text(project, tmp_path):
     plant_outside_references(project, tmp_path / "outside")
     svg = tmp_path / "outside" / "secret.svg"

@@ -462,6 +462,7 @@ def page(request) -> Page:
     return Page(blocks, body, notes, right_edge(request.param), pdf)
 
 
+@pytest.mark.slow
 def test_page_text_is_the_source_text(page):
     assert "".join(line.text for line in page.body) == squeeze("".join(b.body for b in
                                                                       page.blocks))
@@ -473,6 +474,7 @@ def test_page_text_is_the_source_text(page):
     assert [note for note in expected if squeeze(note) not in notes] == []
 
 
+@pytest.mark.slow
 def test_pdftotext_reads_the_source_text_in_order(page):
     """What a reader copies out: poppler's text has the body in order, and every note."""
     out = subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=page.pdf,
@@ -488,6 +490,7 @@ def test_pdftotext_reads_the_source_text_in_order(page):
         sum(len(line.calls) for line in page.body)  # the calls' digits
 
 
+@pytest.mark.slow
 def test_corpus_has_what_the_rules_are_about(page):
     text = "".join(b.body for b in page.blocks)
     assert "Sergei\nLavrov" in text and "2016年 4月" in text and re.search(r"\d年\d+月", text)
@@ -495,6 +498,7 @@ def test_corpus_has_what_the_rules_are_about(page):
     assert sum(1 for b in page.blocks for note in b.notes if "http" in note) >= 5
 
 
+@pytest.mark.slow
 def test_every_full_line_is_flush_with_the_right_edge(page):
     full = [line for line in page.body if not line.is_last]
     ragged = [(round(line_end(line, page.right) - page.right, 2), line.text) for line in full
@@ -503,6 +507,7 @@ def test_every_full_line_is_flush_with_the_right_edge(page):
     assert ragged == []
 
 
+@pytest.mark.slow
 def test_every_line_starts_at_the_left_edge_or_its_indent(page):
     def left(line: Line) -> float:
         quote = page.blocks[line.block].tag == "blockquote"
@@ -513,6 +518,7 @@ def test_every_line_starts_at_the_left_edge_or_its_indent(page):
     assert off == []
 
 
+@pytest.mark.slow
 def test_no_line_starts_or_ends_against_the_line_breaking_rules(page):
     lines = page.body + page.notes
     assert [line.text for line in lines if line.chars[0]["text"] in NO_LINE_START] == []
@@ -527,6 +533,7 @@ def _neighbours(page: Page):
                 yield a, b
 
 
+@pytest.mark.slow
 def test_japanese_and_latin_are_a_quarter_em_apart(page):
     gaps = [((b["x0"] - a["x1"]) / EM, a["text"] + b["text"]) for a, b in _neighbours(page)
             if (KANA_KANJI_RE.match(a["text"]) and WESTERN_START_RE.match(b["text"]))
@@ -535,6 +542,7 @@ def test_japanese_and_latin_are_a_quarter_em_apart(page):
     assert [(round(gap, 3), pair) for gap, pair in gaps if abs(gap - 0.25) > 0.1] == []
 
 
+@pytest.mark.slow
 def test_punctuation_pairs_are_half_an_em_apart(page):
     pairs = [((b["x0"] - a["x0"]) / EM, a["text"] + b["text"]) for a, b in _neighbours(page)
              if (a["text"] in CLOSING and b["text"] in CLOSING + OPENING)
@@ -543,6 +551,7 @@ def test_punctuation_pairs_are_half_an_em_apart(page):
     assert [(round(step, 3), pair) for step, pair in pairs if abs(step - 0.5) > 0.05] == []
 
 
+@pytest.mark.slow
 def test_latin_words_at_line_edges_have_no_gap_there(page):
     """The 和欧間 padding is dropped at a line's start or end (checked above through the
     edges); here: the corpus does put Latin words there, so those checks saw the case."""

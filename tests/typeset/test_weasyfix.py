@@ -120,6 +120,7 @@ def render_lines(paragraphs: list[str]) -> list[list[tuple[str, list[dict]]]]:
     return result
 
 
+@pytest.mark.slow
 def test_a_compressed_mark_at_a_line_end_takes_its_full_width_back_when_it_fits():
     # 8 kana + 」 (compressed, half) + 「 would fit, but 「 may not end a line and い does
     # not fit: the line ends with 」, which is set full width again (9 em), and the
@@ -130,6 +131,7 @@ def test_a_compressed_mark_at_a_line_end_takes_its_full_width_back_when_it_fits(
     assert chars[-1]["x1"] == pytest.approx(RIGHT, abs=0.3)
 
 
+@pytest.mark.slow
 def test_a_compressed_mark_stays_half_width_at_a_line_end_without_room():
     # 9 kana + 。」 compressed fill exactly 10 em: the marks keep their half widths and the
     # last glyph's blank half lies past the edge (its ink ends at the edge).
@@ -140,6 +142,7 @@ def test_a_compressed_mark_stays_half_width_at_a_line_end_without_room():
     assert chars[-1]["x0"] - chars[-2]["x0"] == pytest.approx(EM / 2, abs=0.05)
 
 
+@pytest.mark.slow
 def test_no_quarter_em_at_line_edges_and_lines_stay_flush():
     # Latin words after 0..9 kana: somewhere the word starts a line, somewhere it ends one.
     paragraphs = ["あ" * k + "Lavrov" + "い" * (12 - k) + "AB" + "う" * 8 for k in range(10)]
@@ -167,6 +170,7 @@ def test_no_quarter_em_at_line_edges_and_lines_stay_flush():
     assert starts >= 1 and ends >= 1
 
 
+@pytest.mark.slow
 def test_a_line_of_japanese_alone_is_spread_evenly():
     [lines] = render_lines(["あ" * 9 + "「" + "い" * 9])
     _, chars = lines[0]  # 9 kana, 「 cannot end the line: 9 characters spread over 10 em
@@ -176,6 +180,7 @@ def test_a_line_of_japanese_alone_is_spread_evenly():
     assert chars[-1]["x1"] == pytest.approx(RIGHT, abs=0.3)
 
 
+@pytest.mark.slow
 def test_a_note_call_never_starts_a_line():
     # Ten kana fill the line; the note's call and 。 after them would start the next line
     # if the call could part from the kana before it.

@@ -108,7 +108,7 @@ def propose_for_note(chapter: Chapter, note: Note) -> list[dict]:
         base["language"] = language
     entries = []
     for url in urls or [""]:
-        entry = {"id": _proposed_id(note, chapter, url)}
+        entry: dict = {"id": _proposed_id(note, chapter, url)}
         entry["type"] = ("webpage" if url else "article-journal" if journal
                          else "chapter" if titles and books else "book" if books
                          else "article-newspaper")

@@ -142,9 +142,9 @@ def _squeeze(text: str) -> str:
     return re.sub(r"[ \n]+", "", text)
 
 
-def _line_marks(node: yaml.Node) -> list[tuple[int, dict[str, int], list]]:
+def _line_marks(node: yaml.Node | None) -> list[tuple[int, dict[str, int], list]]:
     """For each top-level item: (line, {key: line}, [(sub line, {key: line})…])."""
-    marks = []
+    marks: list[tuple[int, dict[str, int], list]] = []
     if not isinstance(node, yaml.SequenceNode):
         return marks
     for item in node.value:

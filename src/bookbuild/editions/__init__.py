@@ -8,43 +8,23 @@ command line's `--edition` choices come from here; no module tests an edition's 
 Writers live beside this file: `parts.py` (print: chapters laid out apart, in parallel,
 and joined by `join.py`), `book.py` (a PDF laid out as one document: screen), `epub.py`
 (the EPUB, horizontal and vertical), `handout.py` (A4 handouts and offprints). They take a
-loaded, checked `Book` (bookbuild.book).
+loaded, checked `Book` (bookbuild.book); `bookbuild.build` runs them (`build_book`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
 
-from bookbuild.errors import BookError, Diagnostic
+from bookbuild.errors import BookError
+
+# The writers' signature; defined low (outputs.py), where the cache finds them too.
+from bookbuild.outputs import BuildOptions, BuildResult  # noqa: F401
 
 BOOK_SHEETS = ("base.css", "typeset.css", "bibliography.css", "book.css", "index.css",
                "custom.css")
 HANDOUT_SHEETS = ("base.css", "typeset.css", "bibliography.css", "handout.css", "custom.css")
-
-
-@dataclass
-class BuildResult:
-    """What building one edition of the book reports (also when the cache served it)."""
-
-    path: Path
-    pages: int  # pages of a PDF, content documents of an EPUB
-    seconds: float
-    warnings: list[Diagnostic] = field(default_factory=list)
-    # chapter id → (first page, last page), 1-based physical pages (= printed folios)
-    chapter_pages: dict[str, tuple[int, int]] = field(default_factory=dict)
-    reused: bool = False  # the output was up to date: nothing was laid out
-    # a book laid out in parts: the parts laid out by this build (the rest were unchanged)
-    laid_out: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class BuildOptions:
-    """How a writer may work (the command line's `build --jobs`, `--no-cache`)."""
-
-    jobs: int | None = None  # worker processes for a book laid out in parts (None: all cores)
-    reuse_parts: bool = True  # take unchanged laid-out parts from the parts cache
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""The book build: a checked `Book` → HTML → laid-out pages → build/book.pdf.
+"""A PDF edition laid out as one document: a checked `Book` → HTML → laid-out pages → PDF
+(bookbuild.build runs it; parts.py and handout.py share its HTML and stylesheets).
 
 Two phases, as in MkDocs and Pelican: read and render everything first, write last, so
 that a failure half-way leaves the previous PDF untouched.
@@ -6,16 +7,15 @@ that a failure half-way leaves the previous PDF untouched.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from bookbuild import __version__
 from bookbuild.apparatus.index import build_index_html
-from bookbuild.book import Book, load_book
-from bookbuild.check import require_valid
-from bookbuild.editions import BuildOptions, BuildResult, Edition, edition
+from bookbuild.book import CheckedBook
+from bookbuild.editions import BuildOptions, BuildResult, Edition
 from bookbuild.editions.views import (
     ChapterView,
     bibliography_html,
@@ -26,7 +26,7 @@ from bookbuild.editions.views import (
 )
 from bookbuild.errors import Diagnostic
 from bookbuild.fsutil import write_atomic
-from bookbuild.project import STYLES_DIR, THEME_DIR, ProjectFiles, style_path
+from bookbuild.project import STYLES_DIR, THEME_DIR, style_path
 from bookbuild.typeset import notesplit, preflight, shortlines
 from bookbuild.typeset.breaks import add_break_opportunities
 from bookbuild.typeset.engine import (
@@ -34,7 +34,6 @@ from bookbuild.typeset.engine import (
     lay_out,
     pdf_bytes,
     template_environment,
-    template_errors,
 )
 from bookbuild.typeset.japanese import typeset_html
 from bookbuild.typeset.widetables import shrink_wide_tables
@@ -56,7 +55,7 @@ def chapter_page_ranges(views: list[ChapterView],
             for view in views}
 
 
-def stylesheets(book: Book, kind: Edition) -> list[Stylesheet]:
+def stylesheets(book: CheckedBook, kind: Edition) -> list[Stylesheet]:
     """The generated page sheet for the edition's geometry, then its named sheets, each
     from the book's styles/ or the default theme."""
     config = book.config
@@ -69,20 +68,20 @@ def stylesheets(book: Book, kind: Edition) -> list[Stylesheet]:
     return sheets + [named_sheet(book, name) for name in kind.stylesheets]
 
 
-def named_sheet(book: Book, name: str) -> Stylesheet:
+def named_sheet(book: CheckedBook, name: str) -> Stylesheet:
     """A stylesheet of the book's styles/, else of the default theme."""
     return Stylesheet(_sheet_name(book, name),
                       book.files.read_text(style_path(book.root, name), "stylesheet"))
 
 
-def _sheet_name(book: Book, name: str) -> str:
+def _sheet_name(book: CheckedBook, name: str) -> str:
     """How an editor finds the sheet: `styles/x.css`, or the default theme's."""
     if (book.root / STYLES_DIR / name).is_file():
         return f"{STYLES_DIR}/{name}"
     return f"{THEME_DIR}/{name} (default theme; `bookbuild styles --copy` to edit)"
 
 
-def allowed_folders(book: Book) -> tuple[Path, ...]:
+def allowed_folders(book: CheckedBook) -> tuple[Path, ...]:
     """What the renderer may read: styles/, chapters/, the default theme, the ICC profile."""
     config = book.config
     return (book.root / STYLES_DIR, book.root / config.chapters_dir, THEME_DIR) + (
@@ -93,7 +92,7 @@ def allowed_folders(book: Book) -> tuple[Path, ...]:
 SECTIONS = ("opening", "back", "index", "colophon")
 
 
-def render_book_html(book: Book, views: list[ChapterView], kind: Edition,
+def render_book_html(book: CheckedBook, views: list[ChapterView], kind: Edition,
                      works_html: str = "", index_html: str = "", *,
                      sections: tuple[str, ...] = SECTIONS,
                      contents: list[ChapterView] | None = None,
@@ -128,7 +127,7 @@ def finish_html(html: str, page) -> str:
     return shrink_wide_tables(add_break_opportunities(html), page.chars_per_line)
 
 
-def lay_out_checked(html: str, styles: list[Stylesheet], book: Book):
+def lay_out_checked(html: str, styles: list[Stylesheet], book: CheckedBook):
     """Lay `html` out, continuing long notes overleaf (notesplit) and mending short last
     lines (shortlines, if book.yaml's proof asks): (html, document, warnings)."""
     def lay_out_html(h: str):
@@ -150,10 +149,10 @@ def mend_short_lines(laid_out: tuple, lay_out_html, proof) -> tuple:
 
 @dataclass(frozen=True)
 class LaidOutBook:
-    book: Book
+    book: CheckedBook
     edition: Edition
     html: str
-    document: object  # weasyprint.Document
+    document: Any  # weasyprint.Document (WeasyPrint ships no types)
     views: list[ChapterView]
     warnings: list[Diagnostic]
 
@@ -166,7 +165,7 @@ class LaidOutBook:
         return chapter_page_ranges(self.views, anchor_pages(self.document))
 
 
-def lay_out_book(book: Book, kind: Edition, echo: Callable[[str], None] = lambda _: None,
+def lay_out_book(book: CheckedBook, kind: Edition, echo: Callable[[str], None] = lambda _: None,
                  warnings: list[Diagnostic] | None = None) -> LaidOutBook:
     """Lay the whole checked `book` out as `kind` (not yet written)."""
     warnings = list(warnings or [])
@@ -203,42 +202,7 @@ def lay_out_book(book: Book, kind: Edition, echo: Callable[[str], None] = lambda
     return LaidOutBook(book, kind, html, document, views, warnings)
 
 
-def load_checked(root: Path, files: ProjectFiles | None = None) -> tuple[Book, list[Diagnostic]]:
-    """Load the book and run `bookbuild check` on it: errors stop here (nothing written)."""
-    book = load_book(root, files)
-    return book, require_valid(book)
-
-
-def build_book(root: Path, *, edition: str | Edition = "print", out_path: Path | None = None,
-               echo: Callable[[str], None] = lambda _: None, cache: bool = False,
-               files: ProjectFiles | None = None,
-               options: BuildOptions | None = None) -> BuildResult:
-    """Build the whole book as `edition` into `out_path` (default: the edition's output in
-    book.yaml): load, check, then the edition's writer."""
-    started = time.perf_counter()
-    kind = _edition(edition)
-    files = files or ProjectFiles(root)
-    options = options or BuildOptions()
-    if cache:  # reuse the output if no input changed since it was written (cache.py)
-        from bookbuild.cache import book_target, cached_or_build
-        from bookbuild.model.config import load_config
-
-        config = load_config(files.root, files)
-        target = book_target(config, out_path, kind.name)
-        result = cached_or_build(config, kind.name, target, lambda: build_book(
-            root, edition=kind, out_path=target, echo=echo, files=files, options=options),
-            echo, files)
-        return BuildResult(target, result.pages, time.perf_counter() - started,
-                           list(result.warnings), dict(result.chapter_pages))
-    book, warnings = load_checked(root, files)
-    target = Path(out_path) if out_path else kind.target(book.config)
-    with template_errors():
-        result = kind.write(book, kind, target, warnings, echo, options)
-    result.seconds = time.perf_counter() - started
-    return result
-
-
-def write_pdf_book(book: Book, kind: Edition, target: Path, warnings: list[Diagnostic],
+def write_pdf_book(book: CheckedBook, kind: Edition, target: Path, warnings: list[Diagnostic],
                    echo: Callable[[str], None], options: BuildOptions) -> BuildResult:
     """A PDF edition laid out as one document (the screen edition: one tagged structure
     tree): lay the book out, write the PDF atomically."""
@@ -247,8 +211,3 @@ def write_pdf_book(book: Book, kind: Edition, target: Path, warnings: list[Diagn
                                    pdf_variant=kind.pdf_variant_for(book.config)))
     return BuildResult(target, len(laid_out.document.pages), 0.0, laid_out.warnings,
                        laid_out.chapter_pages)
-
-
-def _edition(name: str | Edition) -> Edition:
-    return name if isinstance(name, Edition) else edition(name)
-

@@ -57,7 +57,7 @@ from bookbuild.apparatus.index import (
 )
 from bookbuild.apparatus.kana import normalise_reading
 from bookbuild.apparatus.people import book_people
-from bookbuild.book import Book
+from bookbuild.book import CheckedBook
 from bookbuild.editions import BuildOptions, BuildResult, Edition
 from bookbuild.editions.views import (
     bibliography_html,
@@ -191,7 +191,7 @@ def to_xhtml(root: ET.Element) -> str:
     """The children of `root` (a wrapper) as XHTML; `lang` gets its `xml:lang` twin."""
     for element in root.iter():
         if "lang" in element.attrib:
-            element.set("xml:lang", element.get("lang"))
+            element.set("xml:lang", element.attrib["lang"])
     return escape(root.text or "", quote=False) + "".join(
         ET.tostring(child, encoding="unicode") for child in root)
 
@@ -361,7 +361,7 @@ def chapter_xhtml(chapter: EpubChapter, file_name: str, vertical: bool = False) 
     def target_id(element: ET.Element, fallback: str) -> str:
         if not element.get("id"):
             element.set("id", fallback)
-        return element.get("id")
+        return element.attrib["id"]
 
     def collect(element: ET.Element, block: ET.Element | None, note: ET.Element | None):
         for child in list(element):
@@ -497,7 +497,7 @@ def package_files(book: EpubBook, templates: jinja2.BaseLoader,
     names = {c.id: f"p-{position:03d}.xhtml" for position, c in enumerate(book.chapters, 1)}
     converted = {c.id: chapter_xhtml(c, names[c.id], vertical) for c in book.chapters}
     locators = {k: v for done in converted.values() for k, v in done.locators.items()}
-    chapters = [{"chapter": c, "file": names[c.id], "xhtml": converted[c.id],
+    chapters: list[dict] = [{"chapter": c, "file": names[c.id], "xhtml": converted[c.id],
                  "author_line": _author_line(c)} for c in book.chapters]
 
     documents = [Document("p-titlepage.xhtml", book.title, "titlepage.xhtml.j2",
@@ -545,7 +545,8 @@ def _author_line(chapter: EpubChapter) -> str:
 
 def zip_timestamp(modified: str) -> tuple[int, int, int, int, int, int]:
     parsed = time.strptime(modified, "%Y-%m-%dT%H:%M:%SZ")
-    return max(tuple(parsed[:6]), (1980, 1, 1, 0, 0, 0))
+    year, month, day, hour, minute, second = parsed[:6]
+    return max((year, month, day, hour, minute, second), (1980, 1, 1, 0, 0, 0))
 
 
 def epub_bytes(files: dict[str, bytes], modified: str) -> bytes:
@@ -576,7 +577,7 @@ def write_epub(book: EpubBook, templates: jinja2.BaseLoader, stylesheet: bytes,
 
 # ── from the loaded book ────────────────────────────────────────────────────────────────
 
-def gather_book(book: Book, vertical: bool) -> tuple[EpubBook, list[Diagnostic]]:
+def gather_book(book: CheckedBook, vertical: bool) -> tuple[EpubBook, list[Diagnostic]]:
     """The EPUB's `EpubBook` from the loaded book (the same views as the print edition),
     and the questions for the editor it raises (none: a creator's reading proposed by the
     analyser is `bookbuild check`'s question, asked before every build)."""
@@ -606,7 +607,7 @@ def gather_book(book: Book, vertical: bool) -> tuple[EpubBook, list[Diagnostic]]
     return epub, queries
 
 
-def write_epub_book(book: Book, kind: Edition, target: Path, warnings: list[Diagnostic],
+def write_epub_book(book: CheckedBook, kind: Edition, target: Path, warnings: list[Diagnostic],
                     echo: Callable[[str], None], options: BuildOptions) -> BuildResult:
     """The EPUB edition's writer (editions.EPUB, EPUB_VERTICAL): gather, write. Its
     `pages` counts the content documents."""

@@ -25,6 +25,7 @@ import io
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 import pikepdf
 
@@ -111,9 +112,10 @@ def _programs(pdf: pikepdf.Pdf) -> list[_Program]:
             continue
         descriptor = obj.get("/FontDescriptor")
         for key in PROGRAM_KEYS:
-            stream = descriptor.get(key) if descriptor is not None else None
-            if stream is None:
+            found_stream = descriptor.get(key) if descriptor is not None else None
+            if found_stream is None:
                 continue
+            stream = cast(pikepdf.Stream, found_stream)  # a font program is a stream
             if stream.objgen not in found:
                 found[stream.objgen] = _Program(stream, key, _identity(stream))
             found[stream.objgen].cid_fonts.append(obj)
@@ -251,7 +253,7 @@ def _subset_tag(data: bytes) -> str:
     return "".join(chr(ord("A") + byte % 26) for byte in digest[:TAG_LENGTH])
 
 
-def _retagged(name: pikepdf.Name, tag: str) -> pikepdf.Name:
+def _retagged(name: pikepdf.Object, tag: str) -> pikepdf.Name:
     text = str(name)[1:]
     if len(text) > TAG_LENGTH and text[TAG_LENGTH] == "+":
         text = text[TAG_LENGTH + 1:]

@@ -15,13 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bookbuild import __version__
-from bookbuild.book import Book
+from bookbuild.book import CheckedBook
+from bookbuild.check import load_checked
 from bookbuild.editions import HANDOUT, OFFPRINT
 from bookbuild.editions.book import (
     finish_html,
     lay_out_book,
     lay_out_checked,
-    load_checked,
     stylesheets,
 )
 from bookbuild.editions.views import (
@@ -63,7 +63,7 @@ def select_chapters(config: BookConfig, ids: tuple[str, ...], all_chapters: bool
     return list(ids)
 
 
-def render_handout_html(book: Book, view: ChapterView, handout_line: str,
+def render_handout_html(book: CheckedBook, view: ChapterView, handout_line: str,
                         works_html: str = "") -> str:
     template = template_environment(book.root, book.files).get_template(HANDOUT.template)
     return finish_html(typeset_html(template.render(
@@ -72,7 +72,7 @@ def render_handout_html(book: Book, view: ChapterView, handout_line: str,
         HANDOUT.page(book.config))
 
 
-def handout_of(book: Book, chapter_id: str, out_dir: Path | None = None,
+def handout_of(book: CheckedBook, chapter_id: str, out_dir: Path | None = None,
                handout_line: str | None = None,
                warnings: tuple[Diagnostic, ...] = ()) -> ChapterOutput:
     """One chapter's A4 handout from the checked `book`."""

@@ -66,8 +66,8 @@ def join_parts(target: Path, parts: list[Path], folios: dict[int, Path], kinds: 
             version = document.pdf_version
         offset = len(book.pages)
         numbers = {page.obj.objgen: n for n, page in enumerate(document.pages)}
-        for name, (page, position) in _destinations(document, numbers).items():
-            destinations.setdefault(name, (offset + page, position))
+        for name, (page_number, position) in _destinations(document, numbers).items():
+            destinations.setdefault(name, (offset + page_number, position))
         outline += _outline(document, numbers, offset)
         for page in document.pages:
             at, kind = next(pages)
@@ -187,7 +187,8 @@ def _write_outline_items(book, items: list[OutlineItem], parent) -> int:
     /Count of ISO 32000-1, 12.3.3)."""
     import pikepdf
 
-    written, visible = [], len(items)
+    written: list = []  # the entries written so far (pikepdf objects)
+    visible = len(items)
     for item in items:
         entry = book.make_indirect(pikepdf.Dictionary(
             Title=item.title, Parent=parent,

@@ -37,11 +37,10 @@ import re
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
-from multiprocessing import get_context
 from pathlib import Path
 
 from bookbuild.apparatus.index import build_index_html
-from bookbuild.book import Book
+from bookbuild.book import CheckedBook
 from bookbuild.editions import BuildOptions, BuildResult, Edition
 from bookbuild.editions.book import (
     allowed_folders,
@@ -50,6 +49,7 @@ from bookbuild.editions.book import (
     render_book_html,
     stylesheets,
 )
+from bookbuild.editions.fresh import FreshProcess
 from bookbuild.editions.join import PART_LINK, join_parts
 from bookbuild.errors import BookError, Diagnostic
 from bookbuild.fsutil import write_atomic
@@ -219,9 +219,10 @@ class PartCache:
 
     def put(self, key: str, part: LaidOutPart) -> LaidOutPart:
         """Keep `part`; returns it with its path in the cache."""
-        part = replace(part, path=self.folder / f"{key}.pdf")
+        path = self.folder / f"{key}.pdf"
+        part = replace(part, path=path)
         self.read[key] = part
-        write_atomic(part.path, part.pdf)
+        write_atomic(path, part.pdf)
         record = {**_record(part), "pdf": hashlib.sha256(part.pdf).hexdigest()}
         write_atomic(self.folder / f"{key}.json", json.dumps(record, ensure_ascii=False))
         return part
@@ -257,35 +258,39 @@ class Layouts:
         self.setting, self.cache, self.echo = setting, cache, echo
         self.jobs = jobs or os.cpu_count() or 1
         self.pool: ProcessPoolExecutor | None = None
-        self.apart: ProcessPoolExecutor | None = None
+        self.apart: FreshProcess | None = None
         self.laid_out: list[str] = []
 
     def __enter__(self) -> Layouts:
         if self.jobs > 1:  # the workers start now, while the parent renders the HTML
             self.pool = ProcessPoolExecutor(max_workers=self.jobs)
+            for _ in range(self.jobs):
+                self.pool.submit(warm_up)
             # The join holds a thousand pages' objects: in a fresh process of its own, not
             # in a worker that keeps the memory of every layout it did (a 1,085-page book:
-            # 528 MB in a worker).
-            self.apart = ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn"))
-            for pool in [self.pool] * self.jobs + [self.apart]:
-                pool.submit(warm_up)
+            # 528 MB in a worker). Started after the workers are forked, so that none of
+            # them holds its input open. Not multiprocessing's spawn: that runs the
+            # caller's script again (fresh.py).
+            self.apart = FreshProcess(warm_up=("weasyprint", "bookbuild.editions.join"))
         return self
 
     def run_apart(self, function, *args, **kwargs):
         """`function(*args, **kwargs)` in a fresh process if there are workers, else here."""
         if self.apart is None:
             return function(*args, **kwargs)
-        return self.apart.submit(function, *args, **kwargs).result()
+        return self.apart.call(function, *args, **kwargs)
 
     def __exit__(self, *exc) -> None:
-        for pool in (self.pool, self.apart):
-            if pool is not None:
-                pool.shutdown(cancel_futures=True)
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+        if self.apart is not None:
+            self.apart.close()
 
     def lay_out(self, parts: list[Part]) -> list[LaidOutPart]:
         keys = [self.cache.key(part, self.setting) for part in parts]
-        found = {key: self.cache.get(key) for key in keys}
-        todo = {key: part for key, part in zip(keys, parts, strict=True) if not found[key]}
+        cached = {key: self.cache.get(key) for key in keys}
+        found = {key: part for key, part in cached.items() if part is not None}
+        todo = {key: part for key, part in zip(keys, parts, strict=True) if key not in found}
         if todo:
             names = [part.name for part in todo.values()]
             self.echo(f"laying out {len(todo)} of {len(parts)} parts"
@@ -383,7 +388,7 @@ def folio_parts(kinds: list[str]) -> list[Part]:
     return found
 
 
-def write_book_in_parts(book: Book, kind: Edition, target: Path, warnings: list[Diagnostic],
+def write_book_in_parts(book: CheckedBook, kind: Edition, target: Path, warnings: list[Diagnostic],
                         echo: Callable[[str], None], options: BuildOptions) -> BuildResult:
     """The print edition laid out in parts and joined into `target` (see the module)."""
     from bookbuild.cache import environment_digest, files_digest, resource_files

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from bookbuild.apparatus.bibstyle import render_bibliography_html
 from bookbuild.apparatus.citations import works_cited_by
 from bookbuild.apparatus.index import mark_occurrences
-from bookbuild.book import Book
+from bookbuild.book import CheckedBook
 from bookbuild.model.chapter import Chapter
 from bookbuild.model.config import BookConfig
 from bookbuild.typeset.markdown_html import chapter_to_html
@@ -89,7 +89,7 @@ def contributors(views: list[ChapterView]) -> list[dict]:
     return list(people.values())
 
 
-def chapter_views(book: Book, chapter_ids: list[str] | None = None, *, index: bool = True,
+def chapter_views(book: CheckedBook, chapter_ids: list[str] | None = None, *, index: bool = True,
                   echo: Callable[[str], None] = lambda _: None
                   ) -> tuple[list[ChapterView], list]:
     """Each chapter's HTML (all, or `chapter_ids`), numbered as in the book, with index
@@ -107,7 +107,7 @@ def chapter_views(book: Book, chapter_ids: list[str] | None = None, *, index: bo
     return views, occurrences
 
 
-def bibliography_html(book: Book, chapter_id: str | None = None) -> str:
+def bibliography_html(book: CheckedBook, chapter_id: str | None = None) -> str:
     """The book's 参考文献 (every work), or one chapter's works for its handout."""
     if book.citations is None:
         return ""

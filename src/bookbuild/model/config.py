@@ -164,7 +164,8 @@ def _line_index(node: yaml.Node, prefix: str = "") -> dict[str, tuple[int, int]]
 
 class _Problems:
     def __init__(self, path: Path, marks: dict[str, tuple[int, int]]) -> None:
-        self.path, self.marks, self.found = path, marks, []
+        self.path, self.marks = path, marks
+        self.found: list[Diagnostic] = []
 
     def add(self, key: str, message: str) -> None:
         line, col = self.marks.get(key) or self.marks.get(key.split("[")[0]) or (None, None)
@@ -178,7 +179,7 @@ def _typed(cls: type, data: Any, key: str, problems: _Problems) -> Any:
     if not isinstance(data, dict):
         problems.add(key, "expected a mapping of settings")
         return cls()
-    values = {}
+    values: dict[str, Any] = {}
     known = {f.name: f for f in fields(cls)}
     for name, value in data.items():
         if name not in known:
@@ -212,6 +213,7 @@ def parse_config(text: str, path: Path, root: Path) -> BookConfig:
     if not isinstance(data, dict):
         raise BookError("book.yaml must be a mapping of settings",
                         [Diagnostic(path, 1, "expected lines of the form 'key: value'", "error")])
+    assert node is not None  # a mapping was read, so its node was composed
     problems = _Problems(path, _line_index(node))
     values: dict[str, Any] = {}
     scalars = {"title", "subtitle", "publisher", "edition", "chapters_dir", "cmyk_profile",

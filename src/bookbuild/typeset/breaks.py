@@ -51,7 +51,8 @@ WBR = "<wbr>"
 
 def add_break_opportunities(html: str) -> str:
     """`html` with breaks inside URLs and long digit runs of its text (module docstring)."""
-    out, open_elements = [], []  # (name, skipped) of each element open at this point
+    out: list[str] = []
+    open_elements: list[tuple[str, bool]] = []  # (name, skipped) of each element open here
     for piece in _TAG.split(html):
         if piece.startswith("<"):
             out.append(piece)
@@ -102,7 +103,7 @@ def _syllable_breaks(word: str) -> list[int]:
     """Breaks before a consonant followed by a vowel, after a vowel (Schro-der) or after a
     vowel and one consonant (Med-ve-dev), never inside ch, sh, th …; two letters at least
     before a break and three after."""
-    breaks = []
+    breaks: list[int] = []
     for i in range(2, len(word) - 2):
         if word[i] in _VOWELS or word[i + 1] not in _VOWELS:
             continue
@@ -116,10 +117,10 @@ def _syllable_breaks(word: str) -> list[int]:
 
 
 def _track(tag: str, open_elements: list[tuple[str, bool]]) -> None:
-    name = re.match(r"</?\s*([A-Za-z0-9]+)", tag)
-    if not name or tag.startswith(("<!", "<?")) or tag.endswith("/>"):
+    found = re.match(r"</?\s*([A-Za-z0-9]+)", tag)
+    if not found or tag.startswith(("<!", "<?")) or tag.endswith("/>"):
         return
-    name = name.group(1).lower()
+    name = found.group(1).lower()
     if name in _VOID:
         return
     if tag.startswith("</"):

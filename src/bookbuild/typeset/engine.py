@@ -14,7 +14,7 @@ import hashlib
 import logging
 import re
 import traceback
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -140,14 +140,14 @@ class WarningCollector(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         message = record.getMessage()
         position = CSS_POSITION.search(message) if self.sheet else None
-        if position:
+        if position and self.sheet:
             self.found.append(Diagnostic(self.sheet, int(position[1]), message, "warning",
                                          int(position[2])))
         else:
             self.found.append(Diagnostic(self.sheet or "build", None, message))
 
 
-def lay_out(html: str, stylesheets: list[Stylesheet | str], root: Path,
+def lay_out(html: str, stylesheets: Sequence[Stylesheet | str], root: Path,
             allowed: tuple[Path, ...]):
     """Lay out `html` with the given stylesheets; return (Document, warnings as diagnostics).
 

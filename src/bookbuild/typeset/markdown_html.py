@@ -55,7 +55,8 @@ class _NoteCall(InlineProcessor):
         super().__init__(NOTE_CALL.pattern)
         self.extension = extension
 
-    def handleMatch(self, m: re.Match, data: str):  # noqa: N802 (Python-Markdown's name)
+    # InlineProcessor's signature (its stubs override Pattern's the same way)
+    def handleMatch(self, m: re.Match, data: str):  # type: ignore[override]  # noqa: N802
         """`<sup class="note-call"><a>label</a><span class="note">…</span></sup>`.
 
         The call is a real link to the note, and the note opens with a link back to its
@@ -81,7 +82,7 @@ class _NoteCall(InlineProcessor):
         back.set("href", f"#{call_id}")
         back.text = f"注{label}"
         # Inline Markdown in the text (links, emphasis) is still processed.
-        back.tail = "\u3000" + (MISSING_NOTE_TEXT if missing else text)
+        back.tail = "\u3000" + (MISSING_NOTE_TEXT if missing or text is None else text)
         return call, m.start(0), m.end(0)
 
 
@@ -110,8 +111,9 @@ class _VisibleAutolink(AutolinkInlineProcessor):
     them the URL would run into the date that follows.
     """
 
-    def handleMatch(self, m: re.Match, data: str):  # noqa: N802
+    def handleMatch(self, m: re.Match, data: str):  # type: ignore[override]  # noqa: N802
         link, start, end = super().handleMatch(m, data)
+        assert isinstance(link, etree.Element)  # an autolink is always an element
         wrapper = etree.Element("span")
         wrapper.set("class", "url")
         wrapper.text = "<"

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any  # a weasyprint.Document (WeasyPrint ships no types)
 
 from bookbuild.typeset.patches import notepages
 from bookbuild.typeset.preflight import Pages, Run, read_pages
@@ -32,7 +33,7 @@ CONTINUED = "note-continued"
 KEPT_LINES = 3
 
 
-def lay_out(html: str, lay_out_html: Callable[[str], tuple]) -> tuple[str, object, list]:
+def lay_out(html: str, lay_out_html: Callable[[str], tuple]) -> tuple[str, Any, list]:
     """`lay_out_html(html)` → (document, messages), splitting long notes until none is
     cut (or MAX_PASSES). Returns the HTML laid out last, its document and messages."""
     notepages.install()  # continuation pages at a document's end survive
@@ -107,7 +108,7 @@ def _lines(runs: list[Run]) -> list[tuple[float, float, int]]:
         top, bottom, count = lines.get(run.line, [run.box[1], run.box[3], 0])
         lines[run.line] = [min(top, run.box[1]), max(bottom, run.box[3]),
                            count + sum(not c.isspace() for c in run.text)]
-    return [tuple(line) for line in lines.values()]
+    return [(top, bottom, int(count)) for top, bottom, count in lines.values()]
 
 
 def _points(lines: list[tuple[float, float, int]], foot: float, capacity: float,
@@ -170,7 +171,10 @@ def _matching_end(html: str, position: int) -> int:
 
 def _cut(inner: str, counts: list[int]) -> list[str]:
     """`inner` cut after each count of non-blank characters, tags closed and reopened."""
-    pieces, current, stack, seen = [], [], [], 0
+    pieces: list[str] = []
+    current: list[str] = []
+    stack: list[str] = []  # the tags open at this point
+    seen = 0
     targets = list(counts)
     for token in _TOKEN.findall(inner):
         if targets and seen >= targets[0] and not token.startswith("<") and \
@@ -193,4 +197,6 @@ def _cut(inner: str, counts: list[int]) -> list[str]:
 
 
 def _name(tag: str) -> str:
-    return re.match(r"</?([A-Za-z0-9]+)", tag).group(1)
+    found = re.match(r"</?([A-Za-z0-9]+)", tag)
+    assert found is not None, tag  # _TOKEN gives tags only here
+    return found.group(1)

@@ -83,7 +83,7 @@ def rewrite_statement(function, statement: str, replacement: str, patch: str):
                                  f"WeasyPrint's {function.__name__}")
     first_line = function.__code__.co_firstlineno
     code = compile("\n" * (first_line - 1) + source.replace(statement, replacement),
-                   inspect.getsourcefile(function), "exec")
+                   inspect.getsourcefile(function) or "<weasyprint>", "exec")
     namespace: dict = {}
     exec(code, function.__globals__, namespace)  # noqa: S102 (WeasyPrint's own code)
     return namespace[function.__name__]
@@ -99,7 +99,8 @@ def rewrite_statements(function, replacements: list[tuple[str, str]], patch: str
                                      f"WeasyPrint's {function.__name__}")
         source = source.replace(statement, replacement)
     first_line = function.__code__.co_firstlineno
-    code = compile("\n" * (first_line - 1) + source, inspect.getsourcefile(function), "exec")
+    code = compile("\n" * (first_line - 1) + source,
+                   inspect.getsourcefile(function) or "<weasyprint>", "exec")
     namespace: dict = {}
     exec(code, function.__globals__, namespace)  # noqa: S102 (WeasyPrint's own code)
     return namespace[function.__name__]

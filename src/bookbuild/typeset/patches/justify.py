@@ -37,6 +37,8 @@ patched or relied-on functions differ from the ones it was written against.
 
 from __future__ import annotations
 
+from typing import Any  # a box's letter-spacing: "normal", a length or 0
+
 from bookbuild.typeset.japanese import EXPANDABLE_RE, GAP_AFTER, GAP_BEFORE, HALF_PUNCT
 from bookbuild.typeset.patches import guard as weasypatch
 from bookbuild.typeset.patches import textlayer
@@ -107,9 +109,11 @@ def install() -> None:
     def count_expandable_spaces(box):
         return _expansion_count(box, inline.boxes)
 
-    set_text.__wrapped_original__ = original_set_text
-    text_align.__wrapped_original__ = original_text_align
-    count_expandable_spaces.__wrapped_original__ = inline.count_expandable_spaces
+    # What guard.resolve answers for the patched name (an attribute mypy cannot know of).
+    set_text.__wrapped_original__ = original_set_text  # type: ignore[attr-defined]
+    text_align.__wrapped_original__ = original_text_align  # type: ignore[attr-defined]
+    count_expandable_spaces.__wrapped_original__ = (  # type: ignore[attr-defined]
+        inline.count_expandable_spaces)
     draw_text._bookbuild_show_text = textlayer.show_text  # called by LAYER_TEXT
     draw_first_line = _with_exact_kerning(draw_text.draw_first_line)
     draw_first_line.__wrapped_original__ = draw_text.draw_first_line
@@ -144,7 +148,7 @@ def _spaced_characters(text: str, style) -> list[tuple[int, int]]:
 
 def _text_expansion(text: str, style) -> float:
     ranges = _spaced_characters(text, style)
-    count = sum(end - start for start, end in ranges)
+    count: float = sum(end - start for start, end in ranges)
     if ranges and ranges[0][0] == 0:
         count -= 0.5  # Pango drops the half before a line's first character
     if ranges and ranges[-1][1] == len(text):
@@ -228,7 +232,7 @@ def _trim_line_edges(line, available_width: float) -> None:
             for ancestor in end[:depth]:
                 ancestor.width -= width
     leaf = end[-1]
-    spacing = leaf.style["letter_spacing"] if hasattr(leaf, "text") else "normal"
+    spacing: Any = leaf.style["letter_spacing"] if hasattr(leaf, "text") else "normal"
     if (spacing not in ("normal", 0) and spacing < 0 and HALF_PUNCT in _classes(leaf)
             and line.width - spacing <= available_width + _FIT_TOLERANCE):
         for box in end:

@@ -1,0 +1,75 @@
+"""The build step: `build_book` loads and checks the book, asks the output cache, and runs
+the edition's writer; `up_to_date` answers the command line before anything heavy loads.
+
+Above both editions/ (the writers) and the cache (cache.py): each of those is called from
+here and calls nothing back, so neither imports the other's caller.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+from bookbuild.cache import cached_or_build, inputs_digest, lookup
+from bookbuild.editions import Edition, edition
+from bookbuild.model.config import BookConfig, load_config
+from bookbuild.outputs import BuildOptions, BuildResult
+from bookbuild.project import ProjectFiles
+
+
+def book_target(config: BookConfig, out_path: Path | None, edition_name: str = "print") -> Path:
+    """Where an edition of the book is written: `--out`, else its `output.*` setting."""
+    return Path(out_path) if out_path else edition(edition_name).target(config)
+
+
+def up_to_date(root: Path, edition_name: str, out_path: Path | None = None,
+               echo: Callable[[str], None] = lambda _: None,
+               files: ProjectFiles | None = None) -> BuildResult | None:
+    """The report of the book's last build if its output is current, else None. Light:
+    the command line asks this before WeasyPrint is imported."""
+    started = time.perf_counter()
+    files = files or ProjectFiles(root)
+    config = load_config(files.root, files)
+    target = book_target(config, out_path, edition_name)
+    found = lookup(target, inputs_digest(config, edition_name, files))
+    if found is None:
+        return None
+    echo(f"{target}: up to date (no input changed; --no-cache to rebuild anyway)")
+    return replace(found, seconds=time.perf_counter() - started)
+
+
+def build_book(root: Path, *, edition: str | Edition = "print", out_path: Path | None = None,
+               echo: Callable[[str], None] = lambda _: None, cache: bool = False,
+               files: ProjectFiles | None = None,
+               options: BuildOptions | None = None) -> BuildResult:
+    """Build the whole book as `edition` into `out_path` (default: the edition's output in
+    book.yaml): load, check, then the edition's writer; with `cache`, reuse the output if
+    no input changed since it was written (cache.py)."""
+    # Heavy (the checks' Jinja and apparatus, the writers' WeasyPrint): loaded when building.
+    from bookbuild.check import load_checked
+    from bookbuild.typeset.engine import template_errors
+
+    started = time.perf_counter()
+    kind = _edition(edition)
+    files = files or ProjectFiles(root)
+    options = options or BuildOptions()
+    if cache:
+        config = load_config(files.root, files)
+        target = book_target(config, out_path, kind.name)
+        result = cached_or_build(config, kind.name, target, lambda: build_book(
+            root, edition=kind, out_path=target, echo=echo, files=files, options=options),
+            echo, files)
+        return BuildResult(target, result.pages, time.perf_counter() - started,
+                           list(result.warnings), dict(result.chapter_pages))
+    book, warnings = load_checked(root, files)
+    target = Path(out_path) if out_path else kind.target(book.config)
+    with template_errors():
+        result = kind.write(book, kind, target, warnings, echo, options)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _edition(name: str | Edition) -> Edition:
+    return name if isinstance(name, Edition) else edition(name)
