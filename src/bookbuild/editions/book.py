@@ -137,7 +137,7 @@ def lay_out_checked(html: str, styles: list[Stylesheet], book: CheckedBook):
     return mend_short_lines(lay_out_html(html), lay_out_html, book.config.proof)
 
 
-def mend_short_lines(laid_out: tuple, lay_out_html, proof) -> tuple:
+def mend_short_lines(laid_out: tuple[str, Any, list], lay_out_html, proof) -> tuple:
     """`shortlines.mend` on a layout (html, document, messages), when `proof` (book.yaml's
     `proof` settings) asks for it."""
     if not proof.fix_short_last_lines:

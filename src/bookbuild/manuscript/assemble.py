@@ -284,15 +284,15 @@ def _all_notes(lines: list[Line], body_start: int, edges: PageFurniture | None
     left mid-text."""
     # A notes section under its heading (―注―) is one, even if its page's foot holds it.
     filled = [line for line in lines[body_start:] if line.text]
-    headed = any(NOTES_HEADING.match(line.text) and ARABIC_START.match(after.text)
-                 and ARABIC_START.match(after.text).group(1) == "1"
+    headed = any(NOTES_HEADING.match(line.text) and (first := ARABIC_START.match(after.text))
+                 and first.group(1) == "1"
                  for line, after in zip(filled, filled[1:], strict=False))
     if edges and not headed:
         taken, notes = page_foot_notes(lines[body_start:], edges.removed)
         if notes:
-            first = next(line.text for line in lines if line.no == notes[0].line)
+            label_line = next(line.text for line in lines if line.no == notes[0].line)
             kind = ("roman" if not notes[0].label.isdigit()
-                    else "paren" if first.startswith("(") else "arabic")
+                    else "paren" if label_line.startswith("(") else "arabic")
             return len(lines), taken, NoteStyle(kind), notes
     return _notes(lines, body_start)
 

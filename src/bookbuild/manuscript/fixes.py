@@ -163,7 +163,7 @@ def decision_line(entry: dict) -> tuple[str, int] | None:
         for kind in group:
             if kind in entry:
                 number = entry.get("line") if kind == "role" else entry[kind]
-                return group[0], number
+                return (group[0], number) if isinstance(number, int) else None
     return None
 
 

@@ -146,7 +146,8 @@ def _recurring_heads(lines: list[Line]) -> set[int]:
     return heads
 
 
-def _numbered(lines: list[Line], ends: set[int] = frozenset(), starts: set[int] = frozenset()
+def _numbered(lines: list[Line], ends: frozenset[int] | set[int] = frozenset(),
+              starts: frozenset[int] | set[int] = frozenset()
               ) -> list[Line]:
     """The lines with their page: a page ends after each of `ends`, starts at `starts`."""
     out, page = [], 0

@@ -14,6 +14,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from .fixes import Fixes
 from .frontmatter import Meta
@@ -91,7 +92,7 @@ def line_roles(text: str, found: Reading) -> list[LineRole]:
     source = split_lines(text)
     parts: dict[int, list[LineRole]] = {}
 
-    def put(no: int, role: str, **details: object) -> None:
+    def put(no: int, role: str, **details: Any) -> None:
         if 1 <= no <= len(source):
             parts.setdefault(no, []).append(LineRole(no, source[no - 1].text, role, **details))
 

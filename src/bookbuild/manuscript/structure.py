@@ -50,7 +50,7 @@ def _opens_paragraph(line: Line, profile: LayoutProfile) -> bool:
 def _pushed_over(before: Line, after: Line, profile: LayoutProfile) -> bool:
     """Would the first word of `after` have overflowed `before`'s line?"""
     word = re.match(r"[A-Za-z0-9][A-Za-z0-9.,:/_%\-]*|.", after.text)
-    return bool(word) and before.width + 1 + width(word.group()) > profile.measure
+    return word is not None and before.width + 1 + width(word.group()) > profile.measure
 
 
 def paragraph_breaks(before: Line, after: Line, blank: bool, profile: LayoutProfile) -> bool:
@@ -206,7 +206,7 @@ def segment(lines: list[Line], profile: LayoutProfile, fixes: Fixes = NO_FIXES) 
                                bool(blocks) and blocks[-1].kind == "heading"):
             blocks.append(Block("heading", [line], level))
             current = None
-        elif (current and current.kind == "paragraph"
+        elif (current and current.kind == "paragraph" and previous is not None
               and not _breaks(previous, line, blank, profile, fixes, current.lines)):
             current.lines.append(line)
         else:

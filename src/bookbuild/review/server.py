@@ -204,7 +204,8 @@ def _index(server: ReviewServer) -> str:
             '</head><body><h1>Manuscripts to review</h1><ul>' + items + "</ul></body></html>")
 
 
-def decision_entry(payload: object, lines: list[str]) -> tuple[dict | None, tuple[str, int], str]:
+def decision_entry(payload: object, lines: list[str]
+                   ) -> tuple[dict | None, tuple[str, int] | None, str]:
     """(the fixes.yaml entry, or None to drop one; the (group, line) it replaces; what it
     says) for a request's JSON; `Refused` (400/409) when it is not a decision on a line."""
     if not isinstance(payload, dict):
@@ -247,6 +248,8 @@ def decide(manuscript: Manuscript, payload: object) -> str:
     raw = manuscript.source.read_bytes()
     lines = [line.text for line in split_lines(decode(raw, str(manuscript.source)).text)]
     entry, replaces, said = decision_entry(payload, lines)
+    if replaces is None:  # decision_entry checked the line: cannot happen
+        raise Refused(HTTPStatus.BAD_REQUEST, "the decision names no line")
     hand = edited_by_hand(manuscript)
     if hand:
         raise Refused(HTTPStatus.CONFLICT, hand)

@@ -31,6 +31,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from bookbuild.errors import BookError, Diagnostic
 
@@ -114,7 +115,7 @@ class Pages:
     anchors: dict[str, tuple[int, float]] = field(default_factory=dict)  # id → (page, y)
     # ::before/::after text (a subtitle's dashes): not the author's, but set on the lines
     generated: list[Run] = field(default_factory=list)
-    elements: dict[int, object] = field(default_factory=dict)  # Run.block → its element
+    elements: dict[int, Any] = field(default_factory=dict)  # Run.block → its element
     roots: list = field(default_factory=list)  # the laid-out DOMs' root elements
 
 
@@ -198,7 +199,7 @@ def read_pages(document, first_page: int = 1) -> Pages:
     """Every text box of `document`'s pages, with the streams of the DOMs they came from."""
     pages = Pages()
     reading = _Reading(pages)
-    roots: dict[int, object] = {}
+    roots: dict[int, Any] = {}  # id → each DOM's root element (WeasyPrint's, untyped)
     for number, page in enumerate(document.pages, start=first_page):
         for name, position in page.anchors.items():  # (x, y, …) of each element id
             pages.anchors.setdefault(name, (number, position[1]))
@@ -589,7 +590,7 @@ def _headings_at_foot(pages: Pages, where) -> list[Diagnostic]:
     chapter goes on on a later page."""
     flow = [r for r in pages.runs if r.stream.startswith(("chapter:", "other:"))
             and r.text.strip()]
-    last_page = {}
+    last_page: dict[str, int] = {}
     for run in flow:
         last_page[run.stream] = max(last_page.get(run.stream, 0), run.page)
     found = []
