@@ -397,6 +397,7 @@ def test_a_heading_at_the_foot_of_a_page_with_its_text_overleaf():
     assert proof(runs) == []
 
 
+@pytest.mark.slow
 def test_the_proof_reads_the_laid_out_lines_and_note_calls_are_not_glyphs():
     import weasyprint
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
+from bookbuild.build import build_book
 from bookbuild.cli import main
-from bookbuild.editions.book import build_book
 from bookbuild.project import THEME_DIR
 from bookbuild.typeset import preflight, shortlines
 from readback import letters
@@ -48,6 +48,7 @@ def mended(body: str, min_glyphs: int = 3):
     return shortlines.mend(*lay_out(document(body)), lay_out, min_glyphs)
 
 
+@pytest.mark.slow
 def test_a_paragraph_ending_on_two_glyphs_takes_one_more_from_the_line_before():
     body = "<p>あいうえおかきくけこさしすせそたちつてとる。</p>"  # 10 + 10 + 2
     assert last_lines(document(body)) == ["る。"]
@@ -58,6 +59,7 @@ def test_a_paragraph_ending_on_two_glyphs_takes_one_more_from_the_line_before():
     assert letters(shortlines._text(html)) == letters(shortlines._text(document(body)))
 
 
+@pytest.mark.slow
 def test_a_note_call_is_no_glyph_and_moves_down_with_its_character():
     body = ('<p>あいうえおかきくけこさしすせそたちつてと<span class="call-keep">た<sup>'
             '<a href="#n">2</a></sup></span>。</p>')
@@ -67,6 +69,7 @@ def test_a_note_call_is_no_glyph_and_moves_down_with_its_character():
     assert last_lines(html)[0].startswith("と")
 
 
+@pytest.mark.slow
 def test_a_heading_moves_its_last_word_down_whole():
     body = "<h3>ああああああああ朝鮮政策</h3>"  # 10 + 2: 策 alone would be 2 glyphs
     assert last_lines(document(body)) == ["政策"]
@@ -75,6 +78,7 @@ def test_a_heading_moves_its_last_word_down_whole():
     assert '<span class="proof-keep">朝鮮政策</span>' in html
 
 
+@pytest.mark.slow
 def test_nothing_changes_when_no_line_is_short_or_the_tail_is_a_long_url():
     body = "<p>あいうえおかきくけこさしすせそたちつてとなる。</p>"
     html, _, _, done = mended(body)
