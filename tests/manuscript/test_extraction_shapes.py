@@ -88,10 +88,15 @@ def test_site_furniture_is_known_by_its_shape(line: str, evidence: str) -> None:
 
 
 def test_site_furniture_only_at_the_edges_of_the_text() -> None:
-    lines = split_lines("巻: 12\n本文です。\n巻: 13\n本文の続きです。\nタグ: 外交\n")
+    lines = split_lines("巻: 12\n号: 3\n本文です。\n巻: 13\n本文の続きです。\nタグ: 外交\n")
     kept, found = find_site_furniture(lines)
-    assert [line.no for line, _ in found.removed] == [1, 5]
+    assert [line.no for line, _ in found.removed] == [1, 2, 6]
     assert [line.text for line in kept] == ["本文です。", "巻: 13", "本文の続きです。", ""]
+
+
+def test_one_key_value_line_alone_is_a_credit_not_a_record() -> None:
+    _, found = find_site_furniture(split_lines("露朝関係の現在\n著者：山田太郎\n本文です。\n"))
+    assert found.removed == []
 
 
 @pytest.mark.parametrize("text", ["目次", "著者", "雑誌名", "ページ", "T", "TOP", "編", "Ⅰ 事案",
@@ -182,3 +187,10 @@ def test_two_columns_side_by_side_are_read_down() -> None:
     read, pages = read_columns_down(lines)
     assert pages == [0]
     assert [line.text for line in read if line.text] == left * 3 + right * 3
+
+
+@pytest.mark.parametrize("line", ["山田 太郎 著", "文・山田太郎", "著者：山田太郎"])
+def test_a_credited_name_is_the_person_and_its_credit_a_label(line: str) -> None:
+    markdown, _ = _chapter(f"露朝関係の現在\n{line}\n{ARTICLE_BODY}")
+    front = markdown.split("---")[1]
+    assert "- 山田太郎\n" in front and "labels:" in front

@@ -49,6 +49,9 @@ PUBLISHER_WORDS = ("法人", "研究所", "出版", "書店", "新聞社", "学�
 # A footer line this long is running prose (a disclaimer), not a name or a number.
 STATEMENT_MIN_CHARS = 30
 SERIES_NUMBER = re.compile(r"(\S*\d+\s*号)")
+# A name credited by a word before or after it: 文・山田太郎, 著者：山田太郎, 山田太郎 著.
+CREDIT = re.compile(r"^(?:(文|著|著者|執筆|筆者|執筆者)\s*[・／/：:]\s*)?(.+?)"
+                    r"(?:\s+(著|編|編著))?$")  # not 文 after a name: a given name may be 文
 NAME_WITH_POST = re.compile(r"^([^（(）)]{2,20})[（(]([^（()）。、]{2,40})[）)]$")
 CLOSING_MARK = re.compile(r"^[（(][^（）()]*了[）)]$")
 
@@ -200,6 +203,9 @@ def _vouches(line: Line, for_name: bool = False) -> bool:
         return True
     if for_name:
         return False
+    credit = CREDIT.match(re.sub(r"[ \u3000]+", " ", text))
+    if credit and (credit.group(1) or credit.group(3)) and is_name(credit.group(2)):
+        return True  # 文・山田太郎, 山田太郎 著
     name = text.partition(" ")[0]
     return is_name(text) or (is_affiliation(text) and "。" not in text) or (
         is_name(name) and is_affiliation(text))
@@ -325,6 +331,11 @@ def read_title_block(lines: list[Line], metadata_title: str = "", editor_decided
     pending: Line | None = None  # an affiliation waiting for the name it stands beside
     for line in texts:
         text = line.text
+        credit = CREDIT.match(re.sub(r"[ \u3000]+", " ", text))
+        if credit and is_name(credit.group(2)) and (credit.group(1) or credit.group(3)):
+            # 文・山田太郎, 山田太郎 著: the name, and the word that credits it (a label)
+            meta.labels.append(f"{line.no}: {credit.group(1) or credit.group(3)}")
+            text = credit.group(2)
         bracketed = NAME_WITH_POST.match(squeeze_spaces(text))
         if bracketed and is_name(bracketed.group(1)) and not TRANSLATOR.search(text):
             # 鴨下ひろみ（甲南女子大学准教授）: the name, its post in brackets

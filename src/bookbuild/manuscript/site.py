@@ -191,6 +191,9 @@ def find_site_furniture(lines: list[Line]) -> tuple[list[Line], SiteFurniture]:
     edges = _edges(lines)
     menus = _menu_runs(lines, edges)
     cover = _cover_sheet(lines, edges)
+    # One `key: value` line alone (著者：山田太郎 under a title) is a credit, not a record.
+    record = sum(1 for i in edges
+                 if METADATA.match(squeeze_spaces(BULLET.sub("", lines[i].text)))) >= 2
     kept: list[Line] = []
     waiting_key = ""  # `タイトル:` alone: its value is the next line
     for index, line in enumerate(lines):
@@ -200,6 +203,8 @@ def find_site_furniture(lines: list[Line]) -> tuple[list[Line], SiteFurniture]:
             found.value_lines[waiting_key] = line
             waiting_key = ""
         evidence = site_evidence(text) if text else ""
+        if evidence.startswith("repository metadata") and not record:
+            evidence = ""
         if index in menus and not evidence:
             evidence = "navigation menu"
         if index in cover:
