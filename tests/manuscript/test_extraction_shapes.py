@@ -194,3 +194,14 @@ def test_a_credited_name_is_the_person_and_its_credit_a_label(line: str) -> None
     markdown, _ = _chapter(f"露朝関係の現在\n{line}\n{ARTICLE_BODY}")
     front = markdown.split("---")[1]
     assert "- 山田太郎\n" in front and "labels:" in front
+
+
+def test_a_paper_opening_english_title_latin_name_and_issue_line() -> None:
+    markdown, _ = _chapter("北東アジア研究 第 12 号（2021 年 3 月）\n\nロシアと北朝鮮の経済関係\n"
+                           "Economic Relations between Russia and North Korea\n\n佐藤 花子*\n"
+                           "SATO Hanako\n\n1. はじめに\n" + ARTICLE_BODY)
+    front, body = markdown.split("---")[1], markdown.split("---", 2)[2]
+    assert "title: ロシアと北朝鮮の経済関係\n" in front
+    assert "authors:\n- 佐藤花子\n" in front  # the mark `*` a label, SATO Hanako no second author
+    assert "\n## 1. はじめに\n" in body  # a heading after a blank line, not glued to the opening
+    assert "\nSATO Hanako\n" in body and "\n北東アジア研究第12号（2021年3月）\n" in body

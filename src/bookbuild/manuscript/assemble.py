@@ -209,7 +209,9 @@ def assemble(text: str, report: Report, fixes: tuple[str, str] | None = None) ->
     body = _split_tail(without_kept_lines(body, decisions), meta)  # review
     body = with_kept_lines(body, lines, body_end, footnote_lines, decisions, report)  # review
     report.moved = [f"line {no} → {field}" for no, field in meta.moves]
-    blocks = body_lines_as_paragraphs(segment(body, profile, decisions), decisions)  # review
+    leftovers = frozenset(line.no for line in meta.leftovers)
+    blocks = body_lines_as_paragraphs(segment(body, profile, decisions, leftovers),
+                                      decisions)  # review
     report.fixes_applied = _fixes_count(decisions)
     texts, definitions = _attach_notes(blocks, notes, style, report)
     markdown = [_block_markdown(block, texts.get(id(block), ""), report) for block in blocks]
@@ -328,7 +330,9 @@ def _keep_leftovers(meta: Meta, body: list[Line], report: Report) -> list[Line]:
                  "front-matter if it belongs there")
         meta.queries.append(query)
         report.warn(line.no, query, "query")
-    return [*meta.leftovers, Line(0, ""), *body] if meta.leftovers else body
+    # each its own paragraph: they were lines of an opening, not one text
+    kept = [piece for line in meta.leftovers for piece in (line, Line(0, ""))]
+    return [*kept, *body] if kept else body
 
 
 def _fixes_count(fixes: Fixes) -> int:

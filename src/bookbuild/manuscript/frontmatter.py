@@ -52,6 +52,10 @@ SERIES_NUMBER = re.compile(r"(\S*\d+\s*号)")
 # A name credited by a word before or after it: 文・山田太郎, 著者：山田太郎, 山田太郎 著.
 CREDIT = re.compile(r"^(?:(文|著|著者|執筆|筆者|執筆者)\s*[・／/：:]\s*)?(.+?)"
                     r"(?:\s+(著|編|編著))?$")  # not 文 after a name: a given name may be 文
+# A note's mark after a name (山田太郎*, 佐藤花子†, 李述森1)): the affiliation is in a note.
+NAME_MARK = re.compile(r"[ \u3000]*(?:[*＊†‡]+|\d\)|[¹²³⁴⁵⁶⁷⁸⁹])$")
+ISSUE_LINE = re.compile(r"第\s*\d+\s*[巻号集輯]|Vol\.\s*\d|No\.\s*\d", re.IGNORECASE)
+LATIN_LINE = re.compile(r"^[A-Za-z][A-Za-z0-9 ,.:;'’\-–—?!()&/]+$")
 NAME_WITH_POST = re.compile(r"^([^（(）)]{2,20})[（(]([^（()）。、]{2,40})[）)]$")
 CLOSING_MARK = re.compile(r"^[（(][^（）()]*了[）)]$")
 
@@ -189,6 +193,8 @@ def could_be_title(text: str) -> bool:
         return False
     if heading_like(stripped) or PAGE_MARKER.match(stripped) or DOTTED_DATE.match(stripped):
         return False
+    if ISSUE_LINE.search(stripped):
+        return False  # 北東アジア研究 第12号（2021年3月）: the journal's issue, not the title
     return not (DATE.fullmatch(stripped) or DATE_LABEL.match(stripped))
 
 
@@ -235,6 +241,8 @@ def title_start(filled: list[Line], metadata_title: str = "",
                and not filled[after].text.startswith(tuple(DASHES))):
             title += filled[after].text
             after += 1
+        if after < len(filled) and LATIN_LINE.match(filled[after].text):
+            after += 1  # the title in English under it: the evidence is under that
         if any(_vouches(other, is_name(text))
                for other in filled[after:after + EVIDENCE_WINDOW]):
             return index
@@ -269,6 +277,12 @@ def _unglue(filled: list[Line], meta: Meta) -> list[Line]:
             continue
         out.append(line)
     return out
+
+
+def _after_a_japanese_name(meta: Meta) -> bool:
+    """Was the line just read a person's name in Japanese?"""
+    return (bool(meta.authors) and not meta.authors[-1].name.isascii() and bool(meta.moves)
+            and meta.moves[-1][1] == "authors")
 
 
 def read_title_block(lines: list[Line], metadata_title: str = "", editor_decided: bool = False,
@@ -331,6 +345,10 @@ def read_title_block(lines: list[Line], metadata_title: str = "", editor_decided
     pending: Line | None = None  # an affiliation waiting for the name it stands beside
     for line in texts:
         text = line.text
+        marker = NAME_MARK.search(text)
+        if marker and is_name(text[:marker.start()]):  # 山田太郎*: a note's mark on the name
+            meta.labels.append(f"{line.no}: {marker.group().strip()}")
+            text = text[:marker.start()]
         credit = CREDIT.match(re.sub(r"[ \u3000]+", " ", text))
         if credit and is_name(credit.group(2)) and (credit.group(1) or credit.group(3)):
             # 文・山田太郎, 山田太郎 著: the name, and the word that credits it (a label)
@@ -369,6 +387,8 @@ def read_title_block(lines: list[Line], metadata_title: str = "", editor_decided
                 if pending is not None:
                     meta.leftovers.append(pending)  # two affiliations and no name between
                 pending = line
+        elif is_name(text) and text.isascii() and _after_a_japanese_name(meta):
+            meta.leftovers.append(line)  # SATO Hanako under 佐藤花子: the name in Latin letters
         elif is_name(text):
             affiliation = squeeze_spaces(pending.text) if pending is not None else ""
             if pending is not None:

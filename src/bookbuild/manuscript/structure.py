@@ -118,8 +118,9 @@ def _heading(line: Line, previous: Line | None, blank: bool, profile: LayoutProf
     level = heading_shaped(line, profile)
     if not level:
         return 0
-    if previous is None or ends_sentence(previous.text) or after_heading:
-        return level  # a heading follows a sentence's end or another heading
+    if previous is None or ends_sentence(previous.text) or after_heading or (
+            blank and not profile.blank_lines_are_noise):
+        return level  # a heading follows a sentence's end, another heading or a blank line
     return level if paragraph_breaks(previous, line, blank, profile) else 0
 
 
@@ -163,7 +164,8 @@ def _open_quote(lines: list[Line]) -> bool:
     return text.count("「") > text.count("」")
 
 
-def promote_standalone_headings(blocks: list[Block]) -> list[Block]:
+def promote_standalone_headings(blocks: list[Block], as_text: frozenset[int] = frozenset()
+                                ) -> list[Block]:
     """A paragraph of one short line that stands alone (see `stands_alone`) between two
     paragraphs' ends is an unnumbered heading, as web pages set their h2s; a name (a
     speaker) stays a paragraph."""
@@ -171,7 +173,8 @@ def promote_standalone_headings(blocks: list[Block]) -> list[Block]:
         nxt = blocks[index + 1] if index + 1 < len(blocks) else None
         before = blocks[index - 1] if index else None
         if (block.kind == "paragraph" and len(block.lines) == 1
-                and stands_alone(block.lines[0]) and not is_name(block.lines[0].text)
+                and block.lines[0].no not in as_text and stands_alone(block.lines[0])
+                and not is_name(block.lines[0].text)
                 and len(block.lines[0].text) >= MIN_HEADING_CHARS
                 and not block.lines[0].text[-1].isdigit()  # a note call: a sentence's piece
                 and nxt is not None and nxt.kind == "paragraph"
@@ -181,8 +184,10 @@ def promote_standalone_headings(blocks: list[Block]) -> list[Block]:
     return blocks
 
 
-def segment(lines: list[Line], profile: LayoutProfile, fixes: Fixes = NO_FIXES) -> list[Block]:
-    """Group body lines into blocks."""
+def segment(lines: list[Line], profile: LayoutProfile, fixes: Fixes = NO_FIXES,
+            as_text: frozenset[int] = frozenset()) -> list[Block]:
+    """Group body lines into blocks; `as_text`: lines that stay paragraphs (the opening's
+    lines that fit no front-matter field, kept in the text with a query)."""
     rows = _table_rows(lines)
     blocks: list[Block] = []
     current: Block | None = None
@@ -213,4 +218,4 @@ def segment(lines: list[Line], profile: LayoutProfile, fixes: Fixes = NO_FIXES) 
             current = Block("paragraph", [line])
             blocks.append(current)
         previous, blank = line, False
-    return promote_standalone_headings(blocks)
+    return promote_standalone_headings(blocks, as_text)
