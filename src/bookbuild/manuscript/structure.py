@@ -212,6 +212,7 @@ def segment(lines: list[Line], profile: LayoutProfile, fixes: Fixes = NO_FIXES,
             blocks.append(Block("heading", [line], level))
             current = None
         elif (current and current.kind == "paragraph" and previous is not None
+              and previous.no not in as_text and line.no not in as_text
               and not _breaks(previous, line, blank, profile, fixes, current.lines)):
             current.lines.append(line)
         else:
