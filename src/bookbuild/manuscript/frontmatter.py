@@ -363,8 +363,8 @@ def read_title_block(lines: list[Line], metadata_title: str = "", editor_decided
         translator = TRANSLATOR.search(text)
         if translator and is_name(translator.group(1)):
             meta.translators.append(Person(clean_name(translator.group(1))))
-            marker = translator.group(0).replace(translator.group(1), "")
-            meta.labels.append(f"{line.no}: {squeeze_spaces(marker)}")  # （訳：）
+            translator_label = translator.group(0).replace(translator.group(1), "")
+            meta.labels.append(f"{line.no}: {squeeze_spaces(translator_label)}")  # （訳：）
             text = (text[:translator.start()] + text[translator.end():]).strip(" \u3000")
             meta.moves.append((line.no, "translators"))
             if not text:
