@@ -205,3 +205,11 @@ def test_a_paper_opening_english_title_latin_name_and_issue_line() -> None:
     assert "authors:\n- 佐藤花子\n" in front  # the mark `*` a label, SATO Hanako no second author
     assert "\n## 1. はじめに\n" in body  # a heading after a blank line, not glued to the opening
     assert "\nSATO Hanako\n" in body and "\n北東アジア研究第12号（2021年3月）\n" in body
+
+
+def test_a_marked_name_takes_its_affiliation_from_the_note_under_the_text() -> None:
+    markdown, _ = _chapter("ロシアの対北朝鮮政策\n―2000年代以降を中心に―\n\n山 田 太 郎*\n\n"
+                           + ARTICLE_BODY + "\n* 北海道大学スラブ・ユーラシア研究センター准教授\n")
+    front, body = markdown.split("---")[1], markdown.split("---", 2)[2]
+    assert "affiliation: 北海道大学スラブ・ユーラシア研究センター准教授" in front
+    assert "北海道大学" not in body

@@ -17,6 +17,7 @@ from .frontmatter import (
     Person,
     clean_name,
     is_name,
+    marked_affiliations,
     read_footer,
     read_profile,
 )
@@ -207,6 +208,7 @@ def assemble(text: str, report: Report, fixes: tuple[str, str] | None = None) ->
         report.warn(first, query, "query")
     body = _keep_leftovers(meta, body, report)
     body = _split_tail(without_kept_lines(body, decisions), meta)  # review
+    body = marked_affiliations(body, meta)
     body = with_kept_lines(body, lines, body_end, footnote_lines, decisions, report)  # review
     report.moved = [f"line {no} → {field}" for no, field in meta.moves]
     leftovers = frozenset(line.no for line in meta.leftovers)

@@ -87,6 +87,7 @@ class Meta:
     # heading 注), and a name repeated in a profile: listed in the front-matter's `labels`,
     # so that no letter of the source vanishes.
     labels: list[str] = field(default_factory=list)
+    name_marks: dict[str, str] = field(default_factory=dict)  # `*` → the name it marks
 
 
 def iso_date(text: str) -> str:
@@ -348,6 +349,7 @@ def read_title_block(lines: list[Line], metadata_title: str = "", editor_decided
         marker = NAME_MARK.search(text)
         if marker and is_name(text[:marker.start()]):  # 山田太郎*: a note's mark on the name
             meta.labels.append(f"{line.no}: {marker.group().strip()}")
+            meta.name_marks[marker.group().strip()] = clean_name(text[:marker.start()])
             text = text[:marker.start()]
         credit = CREDIT.match(re.sub(r"[ \u3000]+", " ", text))
         if credit and is_name(credit.group(2)) and (credit.group(1) or credit.group(3)):
@@ -404,6 +406,24 @@ def read_title_block(lines: list[Line], metadata_title: str = "", editor_decided
     elif pending is not None:
         meta.leftovers.append(pending)  # an affiliation beside no name stays in the text
     return meta
+
+
+def marked_affiliations(body: list[Line], meta: Meta) -> list[Line]:
+    """The body without the notes that give a marked name its affiliation (`* 北海道大学
+    …准教授` under the text for `山田太郎*`): each goes to its person, its mark a label."""
+    kept: list[Line] = []
+    for line in body:
+        mark = next((m for m in meta.name_marks if line.text.startswith(m)), None)
+        rest = line.text[len(mark):].strip(" \u3000") if mark else ""
+        person = next((p for p in meta.authors if mark and p.name == meta.name_marks[mark]),
+                      None)
+        if person and not person.affiliation and is_affiliation(rest):
+            person.affiliation = squeeze_spaces(rest)
+            meta.labels.append(f"{line.no}: {mark}")
+            meta.moves.append((line.no, "affiliation"))
+            continue
+        kept.append(line)
+    return kept
 
 
 def read_profile(lines: list[Line], meta: Meta) -> None:
