@@ -213,3 +213,17 @@ def test_a_marked_name_takes_its_affiliation_from_the_note_under_the_text() -> N
     front, body = markdown.split("---")[1], markdown.split("---", 2)[2]
     assert "affiliation: 北海道大学スラブ・ユーラシア研究センター准教授" in front
     assert "北海道大学" not in body
+
+
+def test_notes_written_with_注_are_linked_and_related_links_are_furniture() -> None:
+    source = ("トップ ＞ コラム ＞ 露朝軍事協力の行方\n露朝軍事協力の行方\n2024年6月20日\n"
+              "小林 一郎（国際問題研究所 研究員）\n"
+              "プーチン大統領は24年ぶりに北朝鮮を訪問した（注1）。両国は条約に署名した。\n"
+              "この条約には相互援助の条項が含まれている（注2）。その意味は大きい。\n"
+              "（注1）朝鮮中央通信、2024年6月19日。\n（注2）条約第4条。\n"
+              "関連記事\n・ロシアと北朝鮮の経済関係\n・北朝鮮の核開発\n")
+    markdown, _ = _chapter(source)
+    assert "訪問した[^1]。" in markdown and "含まれている[^2]。" in markdown
+    assert "[^2]: 条約第4条。" in markdown
+    assert "'10: ・ロシアと北朝鮮の経済関係'" in markdown  # listed as furniture
+    assert not letters(source) - letters(markdown)  # the 注 of calls and labels listed

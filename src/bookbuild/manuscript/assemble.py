@@ -72,6 +72,7 @@ from .unflatten import unflatten
 
 ASCII_NUMBERING = re.compile(r"^(\d+\.) +(?=\S)")
 # A colophon under the text: where it first appeared (初出：…), its source (出典：…).
+NOTE_WORDS = "注註"  # the letters a note's call or label may be written with
 AUTHOR_SEPARATORS = re.compile(r"[;；、,，/／]| {2,}|\u3000")
 COLOPHON = re.compile(r"^(初出|出典|原載|初出誌|掲載誌)\s*[：:]\s*\S")
 
@@ -215,7 +216,7 @@ def assemble(text: str, report: Report, fixes: tuple[str, str] | None = None) ->
     blocks = body_lines_as_paragraphs(segment(body, profile, decisions, leftovers),
                                       decisions)  # review
     report.fixes_applied = _fixes_count(decisions)
-    texts, definitions = _attach_notes(blocks, notes, style, report)
+    texts, definitions = _attach_notes(blocks, notes, style, report, meta.labels)
     markdown = [_block_markdown(block, texts.get(id(block), ""), report) for block in blocks]
     meta.queries += character_queries(body, report) + heading_queries(
         [b for b in blocks if b.kind == "heading"],
@@ -366,11 +367,19 @@ def heading_text(text: str) -> str:
 
 
 def _attach_notes(blocks: list[Block], notes: list[NoteText], style: NoteStyle,
-                  report: Report) -> tuple[dict[int, str], list[tuple[str, str]]]:
-    """Each paragraph's text with its calls linked (by block id), and the definitions."""
+                  report: Report, labels: list[str]) -> tuple[dict[int, str],
+                                                              list[tuple[str, str]]]:
+    """Each paragraph's text with its calls linked (by block id), and the definitions;
+    what a call's letters leave behind (注) goes to `labels`."""
     paragraphs = [b for b in blocks if b.kind == "paragraph"]
     joined = [join_with_offsets([line.text for line in b.lines]) for b in paragraphs]
-    linked, found, missing = link_calls([text for text, _ in joined], notes, style)
+    written: list[tuple[int, int, str]] = []
+    linked, found, missing = link_calls([text for text, _ in joined], notes, style, written)
+    for index, offset, call in written:  # （注1） → [^1]: the 注 is listed, not lost
+        if marker := "".join(c for c in call if c in NOTE_WORDS):
+            starts = joined[index][1]
+            line = paragraphs[index].lines[max(i for i, s in enumerate(starts) if s <= offset)]
+            labels.append(f"{line.no}: {marker}")
     known = {note.label for note in notes}
     report.notes_found = len(notes)
     report.calls_linked = sum(1 for label in found if label in known)

@@ -23,8 +23,10 @@ SUPER_START = re.compile(rf"^([{SUPERSCRIPT_DIGITS}]+)[ \u3000]*(\S.*)$")
 # text has the same shape (`…ある[1]。`, `^[1]` in a w3m dump, `…ある(1)。`).
 BRACKET_START = re.compile(r"^\[(\d{1,3})\][ \u3000]*(\S.*)?$")  # its text may be below
 PAREN_START = re.compile(r"^\([ \u3000]*(\d{1,3})[ \u3000]*\)[ \u3000]*(\S.*)$")
+# 注 and its number, bracketed or not (（注1）, [注1], 注1：), as web articles set them.
+WORD_START = re.compile(r"^[（(\[［]?注[ \u3000]*(\d{1,3})[）)\]］]?[ \u3000:：]*(\S.*)?$")
 STARTS = {"arabic": ARABIC_START, "roman": ROMAN_START, "superscript": SUPER_START,
-          "bracket": BRACKET_START, "paren": PAREN_START}
+          "bracket": BRACKET_START, "paren": PAREN_START, "word": WORD_START}
 # A note whose text runs over more lines than this is not a note: the section is elsewhere.
 MAX_CONTINUATION_LINES = 4
 # Footnote blocks left mid-text are made of short lines; a longer one is running text.
@@ -72,11 +74,13 @@ class NoteStyle:
 
     @property
     def bracketed(self) -> bool:
-        return self.kind in ("bracket", "paren")
+        return self.kind in ("bracket", "paren", "word")
 
     def call_pattern(self, number: int) -> re.Pattern[str]:
         if self.kind == "bracket":
             return re.compile(rf"\^?\[{number}\](?!\()")  # not a Markdown link [1](url)
+        if self.kind == "word":
+            return re.compile(rf"[（(\[［]注[ \u3000]*{number}[）)\]］]|(?<=[^\s])注{number}(?!\d)")
         if self.kind == "paren":
             return re.compile(rf"\([ \u3000]*{number}[ \u3000]*\)|（{number}）")
         if self.kind == "superscript":
@@ -120,13 +124,16 @@ def _definitions(entries: list[tuple[Line, list[Line]]], style: str) -> list[Not
         match = _start(head, style)
         assert match is not None
         text = join_lines([match.group(2) or ""] + [line.text for line in continuation])
-        notes.append(NoteText(_label_value(match.group(1), style), squeeze_spaces(text), head.no))
+        written = head.text[:match.start(2)] if match.group(2) else head.text
+        marker = "".join(c for c in written if c in "注註")  # （注1）: its 注, kept as a label
+        notes.append(NoteText(_label_value(match.group(1), style), squeeze_spaces(text), head.no,
+                              marker))
     return notes
 
 
 def find_section(lines: list[Line], start: int) -> tuple[int, NoteStyle, list[NoteText]] | None:
     """A notes section running to the end: (its first line's index, style, notes)."""
-    for style in ("arabic", "roman", "bracket", "paren"):
+    for style in ("arabic", "roman", "bracket", "paren", "word"):
         first = NoteStyle(style).label(1)
         for index in range(len(lines) - 1, start - 1, -1):
             match = _start(lines[index], style)
@@ -200,13 +207,15 @@ def _belongs_to_note(filled: list[Line], position: int, taken: set[int],
     return False
 
 
-def link_calls(paragraphs: list[str], notes: list[NoteText], style: NoteStyle
+def link_calls(paragraphs: list[str], notes: list[NoteText], style: NoteStyle,
+               written: list[tuple[int, int, str]] | None = None
                ) -> tuple[list[str], list[str], list[tuple[int, int]]]:
     """Replace each call by `[^label]`, in sequence.
 
     Returns the new paragraphs, the labels of the calls found, and for every call that has
     no note text (the sequence runs on past the last note) its paragraph index and its
-    offset in the paragraph as given.
+    offset in the paragraph as given. `written`, if given, receives every call as written
+    (paragraph index, offset as given, text), for the labels its letters leave (注 of 注1).
     """
     out = list(paragraphs)
     shift = [0] * len(paragraphs)  # how much longer each paragraph has become
@@ -232,6 +241,8 @@ def link_calls(paragraphs: list[str], notes: list[NoteText], style: NoteStyle
         out[index] = head + call + text[end:]
         if label not in known:
             missing.append((index, start - shift[index]))
+        if written is not None:
+            written.append((index, start - shift[index], text[start:end]))
         shift[index] += len(head) + len(call) - end
         where = (index, len(head) + len(call))
         found.append(label)

@@ -48,13 +48,15 @@ NAVIGATION_WORDS = frozenset((
     "前のページ", "次のページ", "前へ", "次へ", "前の記事", "次の記事", "一覧へ戻る",
     "一覧に戻る", "戻る", "印刷", "印刷する", "シェア", "ツイート", "Tweet", "LINEで送る",
     "ログイン", "閉じる", "本文へスキップ", "メインコンテンツへスキップ", "Skip to content",
-    "このページを印刷する", "文字サイズ", "PDF", "PDFダウンロード",
+    "このページを印刷する", "文字サイズ", "PDF", "PDFダウンロード", "関連記事", "関連リンク",
+    "おすすめ記事", "人気記事", "新着記事", "関連コンテンツ",
 ))
 MIN_COVER_PAIRS = 3
 WRAPPED_ON = "のはがをにへでとやもか、。）」』"  # no line of its own starts so
 WRAP_WIDTH = 60  # half-width units: a line this long may have been wrapped by the dump
 REPOSITORY_NAME = re.compile(r"(リポジトリ|リポジトリー|Repository|レポジトリ)$", re.IGNORECASE)
 MENU_ITEM_MAX = 12  # characters: 研究所について, お問い合わせ
+BULLETED_ITEM_MAX = 40  # a bulleted link: the title of a related article
 MIN_MENU_ITEMS = 3
 # Navigation a page repeats between sections, recognised anywhere in the text.
 IN_TEXT_NAVIGATION = frozenset(("ページの先頭へ", "ページの先頭へ戻る", "ページトップへ",
@@ -145,8 +147,9 @@ def _menu_runs(lines: list[Line], edges: set[int]) -> set[int]:
         if line is not None and line.blank:
             continue
         text = squeeze_spaces(BULLET.sub("", line.text)) if line is not None else ""
+        limit = BULLETED_ITEM_MAX if line is not None and BULLET.match(line.text) else MENU_ITEM_MAX
         if line is not None and (not run or index == _next_filled(lines, run[-1])) and (
-                0 < len(text) <= MENU_ITEM_MAX and not any(c in text for c in "、。")):
+                0 < len(text) <= limit and not any(c in text for c in "、。")):
             run.append(index)
             continue
         if len(run) >= MIN_MENU_ITEMS and any(
