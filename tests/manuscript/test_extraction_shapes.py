@@ -227,3 +227,15 @@ def test_notes_written_with_注_are_linked_and_related_links_are_furniture() -> 
     assert "[^2]: 条約第4条。" in markdown
     assert "'10: ・ロシアと北朝鮮の経済関係'" in markdown  # listed as furniture
     assert not letters(source) - letters(markdown)  # the 注 of calls and labels listed
+
+
+@pytest.mark.parametrize(("opening", "author"), [
+    ("露朝首脳会談の意味\n2023年9月15日公開\n山田太郎 北海道大学教授", "name: 山田太郎"),
+    ("露朝首脳会談の意味\n執筆者：山田太郎（北海道大学教授）", "name: 山田太郎"),
+    ("【論考】露朝首脳会談の意味\n山田太郎", "- 山田太郎"),
+])
+def test_web_column_openings(opening: str, author: str) -> None:
+    markdown, _ = _chapter(opening + "\n" + ARTICLE_BODY)
+    front = markdown.split("---")[1]
+    assert "title: 露朝首脳会談の意味\n" in front and author in front
+    assert not letters(opening) - letters(markdown)

@@ -38,6 +38,8 @@ TITLE_MAX_CHARS = 80
 DASHES = "─―—－-"
 TRANSLATOR = re.compile(r"[（(]\s*訳\s*[：:]\s*(.+?)\s*[）)]")
 DATE = re.compile(r"(\d{4})\s*[年/.]\s*(\d{1,2})\s*[月/.]\s*(\d{1,2})\s*日?")
+GENRE_LABEL = re.compile(r"^[【［\[〈＜<][^】］\]〉＞>]{1,8}[】］\]〉＞>][ \u3000]*(?=\S)")
+DATE_SUFFIX = re.compile(r"(公開|掲載|更新|発行|発表|刊行|配信|脱稿|記)")
 DATE_LABEL = re.compile(r"^(掲載日|発行日|公開日|刊行日|日付)\s*[：:]\s*")
 # Words that mark a line (or the tail of a name line) as an affiliation, not a name.
 AFFILIATION_WORDS = ("大学", "研究所", "研究員", "教授", "准教授", "講師", "センター", "財団",
@@ -186,6 +188,18 @@ DOTTED_DATE = re.compile(r"^\d{4}[./]\d{1,2}[./]\d{1,2}$")
 EVIDENCE_WINDOW = 1
 
 
+def dated_line(text: str) -> bool:
+    """A line that is a date, labelled or not: `2024年7月12日`, `掲載日：2024年7月12日`,
+    `2023年9月15日公開`."""
+    date = DATE.search(text)
+    if not date:
+        return False
+    if DATE_LABEL.match(text) or DATE.fullmatch(text.strip()):
+        return True
+    return bool(DATE_SUFFIX.fullmatch(text[date.end():].strip(" \u3000"))) and not text[
+        :date.start()].strip(" \u3000")
+
+
 def could_be_title(text: str) -> bool:
     """Might this line be a title at all? Not a sentence, a label, a heading, a date, a
     page marker, a single letter or a name."""
@@ -196,7 +210,7 @@ def could_be_title(text: str) -> bool:
         return False
     if ISSUE_LINE.search(stripped):
         return False  # 北東アジア研究 第12号（2021年3月）: the journal's issue, not the title
-    return not (DATE.fullmatch(stripped) or DATE_LABEL.match(stripped))
+    return not dated_line(stripped)
 
 
 def _vouches(line: Line, for_name: bool = False) -> bool:
@@ -206,12 +220,12 @@ def _vouches(line: Line, for_name: bool = False) -> bool:
     text = line.text
     if text.startswith(tuple(DASHES)) or TRANSLATOR.search(text):
         return True
-    if DATE.search(text) and (DATE_LABEL.match(text) or DATE.fullmatch(text)):
+    if dated_line(text):
         return True
     if for_name:
         return False
     credit = CREDIT.match(re.sub(r"[ \u3000]+", " ", text))
-    if credit and (credit.group(1) or credit.group(3)) and is_name(credit.group(2)):
+    if credit and (credit.group(1) or credit.group(3)) and _credited(credit.group(2)):
         return True  # 文・山田太郎, 山田太郎 著
     name = text.partition(" ")[0]
     return is_name(text) or (is_affiliation(text) and "。" not in text) or (
@@ -280,6 +294,12 @@ def _unglue(filled: list[Line], meta: Meta) -> list[Line]:
     return out
 
 
+def _credited(text: str) -> bool:
+    """A name, alone or with its post in brackets (山田太郎（北海道大学教授）)."""
+    bracketed = NAME_WITH_POST.match(squeeze_spaces(text))
+    return is_name(text) or bool(bracketed and is_name(bracketed.group(1)))
+
+
 def _after_a_japanese_name(meta: Meta) -> bool:
     """Was the line just read a person's name in Japanese?"""
     return (bool(meta.authors) and not meta.authors[-1].name.isascii() and bool(meta.moves)
@@ -307,6 +327,12 @@ def read_title_block(lines: list[Line], metadata_title: str = "", editor_decided
         meta.untitled = [line.no for line in filled]
         meta.leftovers = filled
         return meta
+    genre = GENRE_LABEL.match(filled[start].text)
+    if genre and could_be_title(filled[start].text[genre.end():]):
+        # 【論考】露朝首脳会談の意味: the kind of text, not its title
+        meta.labels.append(f"{filled[start].no}: {genre.group().strip()}")
+        filled[start] = Line(filled[start].no, filled[start].text[genre.end():],
+                             filled[start].page)
     title_key = squeeze_spaces(filled[start].text)
     # Above the title, the title again is the page's running head: furniture, not text.
     heads = [line for line in filled[:start] if squeeze_spaces(line.text) == title_key]
@@ -352,7 +378,7 @@ def read_title_block(lines: list[Line], metadata_title: str = "", editor_decided
             meta.name_marks[marker.group().strip()] = clean_name(text[:marker.start()])
             text = text[:marker.start()]
         credit = CREDIT.match(re.sub(r"[ \u3000]+", " ", text))
-        if credit and is_name(credit.group(2)) and (credit.group(1) or credit.group(3)):
+        if credit and _credited(credit.group(2)) and (credit.group(1) or credit.group(3)):
             # 文・山田太郎, 山田太郎 著: the name, and the word that credits it (a label)
             meta.labels.append(f"{line.no}: {credit.group(1) or credit.group(3)}")
             text = credit.group(2)
@@ -371,7 +397,7 @@ def read_title_block(lines: list[Line], metadata_title: str = "", editor_decided
             meta.moves.append((line.no, "translators"))
             if not text:
                 continue
-        if DATE.search(text) and (DATE_LABEL.match(text) or DATE.fullmatch(text)):
+        if dated_line(text):
             meta.date = iso_date(text)
             meta.moves.append((line.no, "date"))
             # The line as written (掲載日：2024年7月12日): the front-matter's date is ISO.
