@@ -239,3 +239,23 @@ def test_web_column_openings(opening: str, author: str) -> None:
     front = markdown.split("---")[1]
     assert "title: 露朝首脳会談の意味\n" in front and author in front
     assert not letters(opening) - letters(markdown)
+
+
+@pytest.mark.parametrize("people", ["山田太郎・佐藤花子", "山田太郎、佐藤花子"])
+def test_a_line_of_names_is_each_a_person(people: str) -> None:
+    markdown, _ = _chapter(f"ロシアの対北朝鮮政策\n{people}\n{ARTICLE_BODY}")
+    assert "title: ロシアの対北朝鮮政策\nauthors:\n- 山田太郎\n- 佐藤花子\n" in markdown
+
+
+def test_a_katakana_name_keeps_its_dot() -> None:
+    markdown, _ = _chapter(f"ロシアの対北朝鮮政策\nヴァレリー・スヒニン\n{ARTICLE_BODY}")
+    assert "- ヴァレリー・スヒニン\n" in markdown
+
+
+def test_keywords_and_an_opening_heading_stand_alone() -> None:
+    markdown, _ = _chapter("ロシアの対北朝鮮政策\n\n山田 太郎\n\n要旨\n本稿はロシアの政策を論じる。"
+                           "両国の関係は深い。\nキーワード：ロシア、北朝鮮\n1．はじめに\n"
+                           "本稿はロシアの政策を論じる。\n")
+    body = markdown.split("---", 2)[2]
+    assert "\nキーワード：ロシア、北朝鮮\n" in body and "\n## 1．はじめに\n" in body
+    assert "[^1]" not in body

@@ -39,6 +39,7 @@ DASHES = "─―—－-"
 TRANSLATOR = re.compile(r"[（(]\s*訳\s*[：:]\s*(.+?)\s*[）)]")
 DATE = re.compile(r"(\d{4})\s*[年/.]\s*(\d{1,2})\s*[月/.]\s*(\d{1,2})\s*日?")
 GENRE_LABEL = re.compile(r"^[【［\[〈＜<][^】］\]〉＞>]{1,8}[】］\]〉＞>][ \u3000]*(?=\S)")
+NAME_LIST = re.compile(r"[・、，,／/]|[ \u3000]{2,}")
 DATE_SUFFIX = re.compile(r"(公開|掲載|更新|発行|発表|刊行|配信|脱稿|記)")
 DATE_LABEL = re.compile(r"^(掲載日|発行日|公開日|刊行日|日付)\s*[：:]\s*")
 # Words that mark a line (or the tail of a name line) as an affiliation, not a name.
@@ -220,7 +221,7 @@ def _vouches(line: Line, for_name: bool = False) -> bool:
     text = line.text
     if text.startswith(tuple(DASHES)) or TRANSLATOR.search(text):
         return True
-    if dated_line(text):
+    if dated_line(text) or several_names(text):
         return True
     if for_name:
         return False
@@ -292,6 +293,17 @@ def _unglue(filled: list[Line], meta: Meta) -> list[Line]:
             continue
         out.append(line)
     return out
+
+
+def several_names(text: str) -> list[str]:
+    """The names of a line that lists people (山田太郎・佐藤花子, 山田太郎、佐藤花子): two or
+    more pieces, each a name of kanji or kana (a katakana name keeps its ・)."""
+    pieces = [p for p in NAME_LIST.split(text.strip(" \u3000")) if p]
+    if len(pieces) < 2 or any(KATAKANA_ONLY.match(clean_name(p).replace("・", ""))
+                              for p in pieces):
+        return []
+    names = [clean_name(p) for p in pieces]
+    return names if all(is_name(n) and not n.isascii() for n in names) else []
 
 
 def _credited(text: str) -> bool:
@@ -382,6 +394,11 @@ def read_title_block(lines: list[Line], metadata_title: str = "", editor_decided
             # 文・山田太郎, 山田太郎 著: the name, and the word that credits it (a label)
             meta.labels.append(f"{line.no}: {credit.group(1) or credit.group(3)}")
             text = credit.group(2)
+        names = several_names(text)
+        if names:  # 山田太郎・佐藤花子, 山田太郎、佐藤花子: each a person
+            meta.authors += [Person(name) for name in names]
+            meta.moves.append((line.no, "authors"))
+            continue
         bracketed = NAME_WITH_POST.match(squeeze_spaces(text))
         if bracketed and is_name(bracketed.group(1)) and not TRANSLATOR.search(text):
             # 鴨下ひろみ（甲南女子大学准教授）: the name, its post in brackets

@@ -8,7 +8,12 @@ from dataclasses import dataclass, field
 
 from .fixes import NO_FIXES, Fixes
 from .frontmatter import is_name
-from .headings import HEADING_MAX_SHARE, HEADING_MAX_WIDTH_UNWRAPPED, heading_level
+from .headings import (
+    HEADING_MAX_SHARE,
+    HEADING_MAX_WIDTH_UNWRAPPED,
+    HEADING_PATTERNS,
+    heading_level,
+)
 from .layout import LayoutProfile
 from .lines import Line
 from .tables import MIN_TABLE_ROWS, is_row
@@ -20,6 +25,9 @@ ROOM_FOR_TWO = 4
 NEARLY_FULL = 0.5
 # A quotation open longer than this is a stray bracket, not a block quote: ignore it.
 MAX_QUOTE_LINES = 40  # two full-width characters, in half-width units
+LABELLED_LINE = re.compile(r"^(キーワード|Keywords?|Key words|要旨|概要|抄録)\s*[:：]",
+                           re.IGNORECASE)
+OPENING_HEADING = HEADING_PATTERNS[0][0]  # はじめに / おわりに, numbered or not
 # In one-paragraph-a-line text, a line no wider than this that ends no sentence stands
 # alone (20 full-width characters: a heading, not a paragraph a page cut short).
 STANDALONE_MAX_WIDTH = 40
@@ -63,6 +71,8 @@ def paragraph_breaks(before: Line, after: Line, blank: bool, profile: LayoutProf
                          and not after.text[0].isdigit())
     if ends_sentence(before.text) and stands_alone(after):
         return True  # a heading under a paragraph's full last line
+    if LABELLED_LINE.match(before.text) or LABELLED_LINE.match(after.text):
+        return True  # キーワード：ロシア、北朝鮮 — a line of its own
     if profile.unwrapped:
         # One paragraph a line: a paragraph goes on only where a page or a note cut it
         # mid-sentence; a short line that stops without a sentence's end (a heading, a
@@ -118,6 +128,8 @@ def _heading(line: Line, previous: Line | None, blank: bool, profile: LayoutProf
     level = heading_shaped(line, profile)
     if not level:
         return 0
+    if OPENING_HEADING.match(line.text.strip(" \u3000")):
+        return level  # はじめに, 1．はじめに: a heading wherever it stands
     if previous is None or ends_sentence(previous.text) or after_heading or (
             blank and not profile.blank_lines_are_noise):
         return level  # a heading follows a sentence's end, another heading or a blank line
