@@ -12,6 +12,7 @@ from .forms import describe, ordinary_forms
 from .fragments import join_fragments
 from .frontmatter import (
     CLOSING_MARK,
+    DASHES,
     PROFILE_HEADING,
     Meta,
     Person,
@@ -72,6 +73,7 @@ from .unflatten import unflatten
 
 ASCII_NUMBERING = re.compile(r"^(\d+\.) +(?=\S)")
 # A colophon under the text: where it first appeared (初出：…), its source (出典：…).
+FULL_LINE_SHARE = 0.95  # of the measure: a line of running text, wrapped where it ends
 NOTE_WORDS = "注註"  # the letters a note's call or label may be written with
 AUTHOR_SEPARATORS = re.compile(r"[;；、,，/／]| {2,}|\u3000")
 COLOPHON = re.compile(r"^(初出|出典|原載|初出誌|掲載誌)\s*[：:]\s*\S")
@@ -82,9 +84,22 @@ def _title_block_end(lines: list[Line], profile: LayoutProfile) -> int:
     first: a title block never holds a sentence (a paragraph before the first heading is
     the author's text, not seven authors)."""
     for index, line in enumerate(lines):
-        if heading_shaped(line, profile) or "。" in line.text:
+        following = lines[index + 1] if index + 1 < len(lines) else None
+        if (heading_shaped(line, profile) or "。" in line.text
+                or _wrapped_text_line(line, following, profile)):
             return index
     return 0
+
+
+def _wrapped_text_line(line: Line, following: Line | None, profile: LayoutProfile) -> bool:
+    """A line as wide as the measure whose sentence goes on in the next line, in
+    hard-wrapped text: the text's first line, not a line of the title block (a long title
+    is followed by a shorter line or a blank)."""
+    return (not profile.unwrapped and not profile.items and following is not None
+            and not following.blank and "。" in following.text
+            and line.width >= FULL_LINE_SHARE * profile.measure
+            and following.width >= FULL_LINE_SHARE * profile.measure
+            and not line.text.startswith(tuple(DASHES)))
 
 
 def _outline_end(lines: list[Line], start: int) -> int:
