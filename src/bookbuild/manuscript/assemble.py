@@ -192,9 +192,7 @@ def assemble(text: str, report: Report, fixes: tuple[str, str] | None = None) ->
     body_start = _outline_end(lines, start)
     edges = page_edges(lines, body_start, profile.measure) if paged(lines) else None
     body_end, footnote_lines, style, notes = _all_notes(lines, body_start, edges)
-    if body_end < len(lines) and NOTES_HEADING.match(lines[body_end].text):
-        meta.labels.append(f"{lines[body_end].no}: {lines[body_end].text}")
-    meta.labels += [f"{note.line}: {note.marker}" for note in notes if note.marker]
+    meta.labels += _note_labels(lines, body_end, notes)
     furniture = find_furniture(lines[:body_end], body_start, profile.measure)
     if edges:
         furniture.removed |= edges.removed
@@ -214,14 +212,8 @@ def assemble(text: str, report: Report, fixes: tuple[str, str] | None = None) ->
     record_editor_furniture(meta, report, taken, decisions)  # review
     body = [line for line in lines[body_start:body_end]
             if line.no not in furniture.removed and line.no not in footnote_lines]
-    if not profile.unwrapped and (across := read_across(body)):
-        first = next((line.no for line in body if not line.blank), 1)
-        query = (f"lines {first}–{body[-1].no if body else first}: only {across[0]} of "
-                 f"{across[1]} line ends run on as running text does: the lines look like two "
-                 "columns read across (left and right alternating); check their order against "
-                 "the original before using this chapter")
-        meta.queries.append(query)
-        report.warn(first, query, "query")
+    if not profile.unwrapped:
+        _query_columns_read_across(body, meta, report)
     body = _keep_leftovers(meta, body, report)
     body = _split_tail(without_kept_lines(body, decisions), meta)  # review
     body = marked_affiliations(body, meta)
@@ -238,17 +230,44 @@ def assemble(text: str, report: Report, fixes: tuple[str, str] | None = None) ->
         " ".join(texts[id(b)] for b in blocks if b.kind == "paragraph"), report)
     report.labels = list(meta.labels)
     if not meta.title:
-        considered = ", ".join(map(str, meta.untitled)) or "none"
-        query = (f"no line above the text is a title with evidence (lines considered: "
-                 f"{considered}); the chapter has no title: add `title:` to its front-matter "
-                 "(check and build refuse it until then)")
-        meta.queries.insert(0, query)
-        report.warn(meta.untitled[0] if meta.untitled else 1, query, "error")
+        _report_no_title(meta, report)
     # review: what every source line became (roles.py), for the review page
     report.roles = line_roles(text, Reading(lines, start, body_start, body_end, folios, furniture,
                                             footnote_lines, notes, blocks, texts, meta, decisions,
                                             taken.furniture, site.removed))
     return chapter_text(meta, markdown, definitions)
+
+
+def _note_labels(lines: list[Line], body_end: int, notes: list[NoteText]) -> list[str]:
+    """What the notes leave as labels: the notes' heading (―注―), a label's 注."""
+    labels = [f"{note.line}: {note.marker}" for note in notes if note.marker]
+    if body_end < len(lines) and NOTES_HEADING.match(lines[body_end].text):
+        labels.insert(0, f"{lines[body_end].no}: {lines[body_end].text}")
+    return labels
+
+
+def _query_columns_read_across(body: list[Line], meta: Meta, report: Report) -> None:
+    """Ask the editor about lines that look like two columns read across (columns.py)."""
+    across = read_across(body)
+    if not across:
+        return
+    first = next((line.no for line in body if not line.blank), 1)
+    query = (f"lines {first}–{body[-1].no if body else first}: only {across[0]} of "
+             f"{across[1]} line ends run on as running text does: the lines look like two "
+             "columns read across (left and right alternating); check their order against "
+             "the original before using this chapter")
+    meta.queries.append(query)
+    report.warn(first, query, "query")
+
+
+def _report_no_title(meta: Meta, report: Report) -> None:
+    """No line had the evidence of a title: an error naming the lines considered."""
+    considered = ", ".join(map(str, meta.untitled)) or "none"
+    query = (f"no line above the text is a title with evidence (lines considered: "
+             f"{considered}); the chapter has no title: add `title:` to its front-matter "
+             "(check and build refuse it until then)")
+    meta.queries.insert(0, query)
+    report.warn(meta.untitled[0] if meta.untitled else 1, query, "error")
 
 
 def _running_heads(lines: list[Line]) -> frozenset[str]:
