@@ -75,8 +75,8 @@ def review(names: tuple[str, ...], root: Path, port: int) -> None:
               show_default=True, help="; ".join(f"{name}: {EDITIONS[name].help}"
                                                  for name in book_editions()))
 @click.option("--vertical/--horizontal", default=None,
-              help="EPUB only: vertical (縦組み, build/book-vertical.epub) or horizontal; "
-              "default: epub.vertical in book.yaml.")
+              help="Print and EPUB: vertical (縦組み, build/book-vertical.pdf or .epub) or "
+              "horizontal; default: print.vertical / epub.vertical in book.yaml.")
 @click.option("--out", "out_path", default=None, type=click.Path(dir_okay=False, path_type=Path),
               help="Output PDF (default: output.book in book.yaml) or EPUB (output.epub).")
 @strict_option
@@ -91,8 +91,8 @@ def review(names: tuple[str, ...], root: Path, port: int) -> None:
 def build(edition: str, vertical: bool | None, out_path: Path | None, strict: bool, root: Path,
           no_cache: bool, watch: bool, jobs: int | None) -> None:
     """Typeset the whole book into one PDF (or one EPUB)."""
-    if vertical is not None and edition != "epub":
-        raise click.UsageError("--vertical/--horizontal apply to --edition epub only")
+    if vertical is not None and edition not in ("epub", "print"):
+        raise click.UsageError("--vertical/--horizontal apply to --edition print and epub only")
     if watch:
         from bookbuild.watch import watch as watch_inputs
 
@@ -113,7 +113,7 @@ def _build_once(name: str, out_path: Path | None, strict: bool, root: Path,
     from bookbuild.project import ProjectFiles
 
     files = ProjectFiles(root)  # every file read once, by the cache and the build alike
-    # Every rebuild asks again: --watch sees a change to book.yaml's epub.vertical.
+    # Every rebuild asks again: --watch sees a change to book.yaml's epub/print.vertical.
     kind = with_direction(name, vertical, load_config(files.root, files))
     edition = kind.name
     result = None if no_cache else up_to_date(root, edition, out_path, echo=click.echo,

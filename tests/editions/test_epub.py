@@ -568,9 +568,11 @@ def test_the_horizontal_edition_reads_left_to_right_and_top_to_bottom(real_epubs
     screenshot(document, tmp_path / f"{document.stem}-horizontal.png")
 
 
-def test_vertical_is_refused_for_the_pdf_editions(book):
-    result = CliRunner().invoke(main, ["build", "--vertical", "--root", str(book)])
-    assert result.exit_code != 0 and "--edition epub only" in result.output
+def test_vertical_is_refused_for_the_screen_edition(book):
+    # The print edition has a vertical edition too (Vivliostyle); the screen edition has not.
+    result = CliRunner().invoke(main, ["build", "--edition", "screen", "--vertical",
+                                       "--root", str(book)])
+    assert result.exit_code != 0 and "--edition print and epub only" in result.output
 
 
 def test_watch_rebuilds_the_epub_when_a_chapter_changes(book):

@@ -24,6 +24,9 @@ from bookbuild.outputs import BuildOptions, BuildResult  # noqa: F401
 
 BOOK_SHEETS = ("base.css", "typeset.css", "bibliography.css", "book.css", "index.css",
                "custom.css")
+# The vertical print edition: the book's sheets, then what turns them 90° (before the
+# book's own custom.css, which still wins).
+VERTICAL_BOOK_SHEETS = BOOK_SHEETS[:-1] + ("vertical.css", "custom.css")
 HANDOUT_SHEETS = ("base.css", "typeset.css", "bibliography.css", "handout.css", "custom.css")
 
 
@@ -33,7 +36,8 @@ class Edition:
     help: str
     template: str
     stylesheets: tuple[str, ...]
-    geometry: str = "page"  # the book.yaml section that sets its page: "page" or "handout"
+    geometry: str = "page"  # its page geometry: config.page, .handout or .vertical_page
+    fonts: str = "fonts"  # its faces: config.fonts or .vertical_fonts
     bleed: bool = False  # trim size plus bleed and crop marks (page.bleed_mm, page.crop_marks)
     pdf_variant: str | None = None  # WeasyPrint's pdf_variant, e.g. "pdf/ua-1"
     pdf_x: bool = False  # PDF/X-4 with an OutputIntent when book.yaml sets cmyk_profile
@@ -41,7 +45,8 @@ class Edition:
     listed: bool = True  # a choice of `build --edition` (epub-vertical is `--vertical`)
     output: str = "book"  # the `output.*` setting of book.yaml it is written to
     output_suffix: str = ""  # added to that file's stem: book-vertical.epub beside book.epub
-    vertical: bool = False  # 縦組み (EPUB only: WeasyPrint sets no vertical text)
+    vertical: bool = False  # 縦組み (WeasyPrint sets no vertical text: the print one is
+    # laid out by Vivliostyle, editions/vertical.py)
     unit: str = "pages"  # what the build's report counts ("documents" in an EPUB)
     # writer(book, edition, target, warnings, echo, options) -> BuildResult; imported when used
     writer: str = "bookbuild.editions.book:write_pdf_book"
@@ -59,6 +64,10 @@ class Edition:
         """The page geometry this edition is set on."""
         return getattr(config, self.geometry)
 
+    def fonts_for(self, config):
+        """The font families this edition is set in."""
+        return getattr(config, self.fonts)
+
     def pdf_variant_for(self, config) -> str | None:
         """The PDF variant to write: PDF/X-4 needs the printer's profile in book.yaml."""
         if self.pdf_x and config.cmyk_profile_path:
@@ -69,6 +78,11 @@ class Edition:
 PRINT = Edition("print", "A5 for the printer: bleed, crop marks, 100 % K; PDF/X-4 with "
                 "cmyk_profile", "book.html.j2", BOOK_SHEETS, bleed=True, pdf_x=True,
                 writer="bookbuild.editions.parts:write_book_in_parts")
+PRINT_VERTICAL = Edition("print-vertical", "A5 for the printer, vertical (縦組み), laid out "
+                         "by Vivliostyle", "book.html.j2", VERTICAL_BOOK_SHEETS,
+                         geometry="vertical_page", fonts="vertical_fonts", bleed=True,
+                         pdf_x=True, listed=False, output_suffix="-vertical", vertical=True,
+                         writer="bookbuild.editions.vertical:write_vertical_book")
 SCREEN = Edition("screen", "for reading on screen: links, tagged PDF (PDF/UA-1)",
                  "book.html.j2", BOOK_SHEETS, pdf_variant="pdf/ua-1")
 HANDOUT = Edition("handout", "A4, one chapter with its notes and works, for a class",
@@ -86,8 +100,8 @@ EPUB_VERTICAL = Edition("epub-vertical", "EPUB 3, vertical (縦組み)", "epub/p
                         vertical=True, listed=False, unit="documents",
                         writer="bookbuild.editions.epub:write_epub_book")
 
-EDITIONS = {edition.name: edition for edition in (PRINT, SCREEN, EPUB, EPUB_VERTICAL,
-                                                  HANDOUT, OFFPRINT)}
+EDITIONS = {edition.name: edition for edition in (PRINT, PRINT_VERTICAL, SCREEN, EPUB,
+                                                  EPUB_VERTICAL, HANDOUT, OFFPRINT)}
 
 
 def book_editions() -> list[str]:
@@ -97,12 +111,15 @@ def book_editions() -> list[str]:
 
 def with_direction(name: str, vertical: bool | None, config) -> Edition:
     """The edition `--edition NAME [--vertical/--horizontal]` means: the flag, else
-    book.yaml's `epub.vertical`, picks the EPUB's direction."""
+    book.yaml's `epub.vertical` or `print.vertical`, picks the direction."""
     if name == EPUB.name:
         return EPUB_VERTICAL if (config.epub.vertical if vertical is None else vertical) \
             else EPUB
+    if name == PRINT.name:
+        return PRINT_VERTICAL if (config.print.vertical if vertical is None else vertical) \
+            else PRINT
     if vertical is not None:
-        raise BookError("--vertical/--horizontal apply to --edition epub only")
+        raise BookError("--vertical/--horizontal apply to --edition print and epub only")
     return edition(name)
 
 

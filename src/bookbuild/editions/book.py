@@ -62,7 +62,7 @@ def stylesheets(book: CheckedBook, kind: Edition) -> list[Stylesheet]:
     page = kind.page(config)
     profile = config.cmyk_profile_path if kind.pdf_x else None
     page_css = template_environment(book.root, book.files).get_template("page.css.j2").render(
-        page=page, fonts=config.fonts, edition=kind, margins=page.margins_mm(),
+        page=page, fonts=kind.fonts_for(config), edition=kind, margins=page.margins_mm(),
         cmyk_profile_url=profile.as_uri() if profile else "")
     sheets = [Stylesheet(_sheet_name(book, "page.css.j2"), page_css)]
     return sheets + [named_sheet(book, name) for name in kind.stylesheets]

@@ -50,6 +50,18 @@ class PageGeometry:
 
 
 @dataclass(frozen=True)
+class VerticalPage(PageGeometry):
+    """The page of the vertical (縦組み) print edition: the same paper and type as `page`, its
+    lines running down the page: `chars_per_line` measures the text block's height,
+    `lines_per_page` its width (print.vertical_* in book.yaml)."""
+
+    def text_block_mm(self) -> tuple[float, float]:
+        per_pt = 25.4 / 72
+        return (self.lines_per_page * self.line_pitch_pt * per_pt,
+                self.chars_per_line * self.font_size_pt * per_pt)
+
+
+@dataclass(frozen=True)
 class Fonts:
     serif: str = "Noto Serif CJK JP"
     sans: str = "Noto Sans CJK JP"
@@ -102,6 +114,21 @@ class Proof:
 
 
 @dataclass(frozen=True)
+class PrintSettings:
+    """The print edition (`bookbuild build --edition print`)."""
+
+    vertical: bool = False  # 縦組み by default (Vivliostyle), unless --horizontal is given
+    # A5 at 13Q on 22H: 42 characters down the page, 17 lines across it.
+    vertical_chars_per_line: float = 42.0
+    vertical_lines_per_page: float = 17.0
+    # TrueType-outline faces: Chromium, which lays the vertical edition out, writes CFF
+    # faces (Noto CJK's) as Type 3 fonts, which printers reject. BIZ UD Gothic has a real
+    # bold (a synthesized one is Type 3 too): bold text is set in it.
+    vertical_serif: str = "BIZ UDMincho"
+    vertical_sans: str = "BIZ UDGothic"
+
+
+@dataclass(frozen=True)
 class EpubSettings:
     """The EPUB edition (`bookbuild build --edition epub`, bookbuild.epub)."""
 
@@ -131,6 +158,7 @@ class BookConfig:
     cmyk_profile: str = ""  # path to an ICC profile; enables PDF/X-4 with an OutputIntent
     colophon: tuple[tuple[str, str], ...] = ()  # extra (label, value) rows for the 奥付
     epub: EpubSettings = field(default_factory=EpubSettings)
+    print: PrintSettings = field(default_factory=PrintSettings)
     proof: Proof = field(default_factory=Proof)
 
     def path(self, relative: str) -> Path:
@@ -140,12 +168,25 @@ class BookConfig:
     def cmyk_profile_path(self) -> Path | None:
         return (self.root / self.cmyk_profile).resolve() if self.cmyk_profile else None
 
+    @property
+    def vertical_page(self) -> VerticalPage:
+        """`page`, set vertically (the vertical print edition's geometry)."""
+        return VerticalPage(**{**vars(self.page),
+                               "chars_per_line": self.print.vertical_chars_per_line,
+                               "lines_per_page": self.print.vertical_lines_per_page})
+
+    @property
+    def vertical_fonts(self) -> Fonts:
+        return Fonts(self.print.vertical_serif, self.print.vertical_sans,
+                     ("/usr/share/fonts/truetype",))
+
     def chapter_path(self, chapter_id: str) -> Path:
         return self.root / self.chapters_dir / f"{chapter_id}.md"
 
 
 SECTIONS = {"page": PageGeometry, "fonts": Fonts, "handout": Handout, "output": Output,
-            "limits": Limits, "epub": EpubSettings, "proof": Proof}
+            "limits": Limits, "epub": EpubSettings, "print": PrintSettings,
+            "proof": Proof}
 
 
 def _line_index(node: yaml.Node, prefix: str = "") -> dict[str, tuple[int, int]]:

@@ -222,9 +222,9 @@ def read_back(pdf_data: bytes) -> tuple[bytes, int, dict[str, int]]:
         for name, target in (destinations.items() if destinations is not None else ()):
             element = destination_id(str(name))
             if element is not None and isinstance(target, pikepdf.Array) and len(target):
-                page = pages.get(target[0].objgen)
-                if page is not None:
-                    anchors.setdefault(element, page)
+                index = pages.get(target[0].objgen)
+                if index is not None:
+                    anchors.setdefault(element, index)
         for page in pdf.pages:
             _drop_empty_links(page)
         out = io.BytesIO()
