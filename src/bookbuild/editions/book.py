@@ -110,14 +110,24 @@ def render_book_html(book: CheckedBook, views: list[ChapterView], kind: Edition,
     if book.index is None:
         sections = tuple(s for s in sections if s != "index")
     template = template_environment(book.root, book.files).get_template(kind.template)
-    return finish_html(typeset_html(template.render(
+    return finish_html(_upright_if_vertical(kind, typeset_html(template.render(
         book=config, chapters=views, contents=contents, edition=kind.name,
         version=__version__, created=created_timestamp(config),
         book_date=japanese_date(config.date),
         authors=list(dict.fromkeys(p.name for v in contents for p in v.meta.authors)),
         contributors=contributors(contents), back_matter=back_matter, sections=sections,
-        toc_pages=toc_pages, bibliography_html=works_html, index_html=index_html)),
+        toc_pages=toc_pages, bibliography_html=works_html, index_html=index_html))),
         kind.page(config))
+
+
+def _upright_if_vertical(kind: Edition, html: str) -> str:
+    """縦中横 marking in a vertical edition, before finish_html's break opportunities (a
+    `<wbr>` in 2009 would leave two runs of two digits)."""
+    if not kind.vertical:
+        return html
+    from bookbuild.editions.vertical import with_upright_digits
+
+    return with_upright_digits(html)
 
 
 def finish_html(html: str, page) -> str:

@@ -7,7 +7,8 @@ bibliography, contents and index), with three changes made by the build:
   (`with_endnotes`), the most common kind of note in vertical books (JLREQ 4.4); the call
   stays, a link to its note.
 - 縦中横: runs of one or two digits are marked `span.tcy`, by the vertical EPUB's own code
-  (editions.epub.upright_digits), outside tables, URLs and text in other languages.
+  (editions.epub.upright_digits), outside tables, URLs and text in other languages
+  (render_book_html calls `with_upright_digits` for a vertical edition).
 - the sheets: the book's, then `vertical.css` (themes/default), on the vertical geometry
   (config.vertical_page) and TrueType-outline faces (config.vertical_fonts).
 
@@ -101,8 +102,7 @@ def lay_out_vertical(book: CheckedBook, kind: Edition, workdir: Path,
     allowed = allowed_folders(book)
 
     def lay_out(html: str, sheets: list[Stylesheet]) -> VivliostyleLayout:
-        return lay_out_vivliostyle(with_upright_digits(html), sheets, book.root, allowed,
-                                   workdir)
+        return lay_out_vivliostyle(html, sheets, book.root, allowed, workdir)
 
     if book.index is None:
         echo("Vivliostyle: laying the book out")
