@@ -87,7 +87,8 @@ def print_laid_out_whole(tmp_path_factory, built_project) -> tuple[BuildResult, 
 
 
 # Laying out takes seconds where everything else takes milliseconds. While a test that is
-# not marked slow runs (the set-up of its fixtures included), WeasyPrint's layout fails it,
+# not marked slow runs (the set-up of its fixtures included), a layout (WeasyPrint's, or
+# the Vivliostyle CLI's for the vertical edition) fails it,
 # so that a new test that lays out cannot slip into the quick loop unmarked.
 
 
@@ -98,12 +99,15 @@ def _layout_refused_unless_slow(item: pytest.Item) -> Iterator[None]:
         return
     import weasyprint
 
+    from bookbuild.typeset import vivliostyle
+
     def refuse(*args, **kwargs):
-        pytest.fail(f"{item.nodeid} lays out a document with WeasyPrint: mark it "
-                    "@pytest.mark.slow (tests/conftest.py)", pytrace=False)
+        pytest.fail(f"{item.nodeid} lays out a document with WeasyPrint or Vivliostyle: mark "
+                    "it @pytest.mark.slow (tests/conftest.py)", pytrace=False)
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(weasyprint.HTML, "render", refuse)
+        patch.setattr(vivliostyle, "run_cli", refuse)
         yield
 
 

@@ -150,19 +150,34 @@ def lay_out_vivliostyle(html: str, stylesheets: Sequence[Stylesheet], root: Path
                    "-o", str(output), "--executable-browser", str(browser),
                    "--timeout", str(timeout_s), "--log-level", "info", "--no-vite-config-file",
                    "--host", "localhost", "--port", str(_free_port())]
-        try:
-            done = subprocess.run(command, cwd=here, capture_output=True, text=True,
-                                  env=_environment(), timeout=timeout_s + 60, check=False)
-        except subprocess.TimeoutExpired as exc:
-            raise BookError(f"Vivliostyle did not finish in {timeout_s + 60} s: "
-                            f"{_tail(str(exc.stderr or ''))}") from exc
-        log = ANSI_ESCAPE.sub("", done.stdout + "\n" + done.stderr)
-        if done.returncode or not output.is_file():
-            raise BookError(f"Vivliostyle failed (exit {done.returncode}): {_tail(log)}")
+        log = run_cli(command, here, timeout_s + 60)
+        if not output.is_file():
+            raise BookError(f"Vivliostyle wrote no PDF: {_tail(log)}")
         warnings += cli_warnings(log)
         pdf, page_count, anchors = read_back(output.read_bytes())
     return VivliostyleLayout(pdf, page_count, {i: anchors[i] for i in ids if i in anchors},
                              warnings)
+
+
+def run_cli(command: list[str], folder: Path, timeout_s: int) -> str:
+    """Run the CLI in `folder`: its log (stdout and stderr, without colour codes), or a
+    `BookError` with its last lines. (The one place a layout starts: the quick tests'
+    guard in tests/conftest.py refuses it.)"""
+    try:
+        done = subprocess.run(command, cwd=folder, capture_output=True, text=True,
+                              env=_environment(), timeout=timeout_s, check=False)
+    except subprocess.TimeoutExpired as exc:
+        raise BookError(f"Vivliostyle did not finish in {timeout_s} s: "
+                        f"{_tail(str(exc.stderr or ''))}") from exc
+    return cli_log(done)
+
+
+def cli_log(done: subprocess.CompletedProcess) -> str:
+    """A finished CLI's log without colour codes, or a `BookError` with its last lines."""
+    log = ANSI_ESCAPE.sub("", (done.stdout or "") + "\n" + (done.stderr or ""))
+    if done.returncode:
+        raise BookError(f"Vivliostyle failed (exit {done.returncode}): {_tail(log)}")
+    return log
 
 
 def _free_port() -> int:

@@ -1,0 +1,237 @@
+"""The vertical (縦組み) print edition (editions/vertical.py, typeset/vivliostyle.py).
+
+Quick tests of the HTML it is made from and of the engine adapter's pieces; slow ones build
+the real book vertically through Vivliostyle (installed by scripts/setup.sh) and read the
+PDF back: fonts, direction, page boxes, every letter of every chapter and note.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from bookbuild.editions import PRINT, PRINT_VERTICAL, with_direction
+from bookbuild.editions.vertical import to_html, with_endnotes, with_upright_digits
+from bookbuild.errors import BookError
+from bookbuild.model.chapter import load_chapter
+from bookbuild.model.config import load_config
+from bookbuild.outputs import BuildResult
+from bookbuild.typeset import vivliostyle
+from bookbuild.typeset.vivliostyle import (
+    destination_id,
+    element_ids,
+    read_back,
+    with_anchor_links,
+    with_stylesheets,
+)
+from readback import body_without_notes, is_subsequence, letters, page_texts
+from scratch import copy_project
+from tinybook import BOOK_YAML, make_book
+
+MM = 72 / 25.4
+
+NOTE_HTML = ('<p>本文<sup class="note-call"><a href="#c-note-1">1</a><span class="note" '
+             'data-label="1" id="c-note-1"><a class="note-label" href="#c-call-1">注1</a>'
+             '　注の本文。</span></sup>です。</p>')
+
+
+# ── the HTML ────────────────────────────────────────────────────────────────────────────
+
+def test_endnotes_leave_the_call_and_gather_the_notes_at_the_chapter_end():
+    html = with_endnotes(NOTE_HTML + "<p>次の段落。</p>")
+    body, _, notes = html.partition('<section class="endnotes">')
+    assert 'href="#c-note-1"' in body and "注の本文" not in body
+    assert body.index("次の段落") < html.index("注の本文")
+    assert '<div class="endnote" data-label="1" id="c-note-1">' in notes
+    assert '<h2 class="endnotes-title">注</h2>' in notes
+
+
+def test_a_chapter_without_notes_gets_no_endnotes_section():
+    assert "endnotes" not in with_endnotes("<p>注のない章。</p>")
+
+
+def test_upright_digits_marks_one_or_two_digits_only_in_the_body():
+    document = ("<html><head><title>2月</title></head><body><p>2016年1月6日、12回目、"
+                '123人、<a href="https://x.jp/20/5">https://x.jp/20/5</a></p></body></html>')
+    marked = with_upright_digits(document)
+    assert "<title>2月</title>" in marked  # the head is left alone
+    assert '<span class="tcy">1</span>月<span class="tcy">6</span>日' in marked
+    assert '<span class="tcy">12</span>回' in marked
+    assert "2016年" in marked and "123人" in marked  # three digits and more lie sideways
+    assert "x.jp/20/5</a>" in marked  # not inside a URL
+
+
+def test_empty_elements_stay_closed_in_html():
+    # A self-closed <span/> would swallow the rest of the document in an HTML parser.
+    from bookbuild.editions.epub import parse_fragment
+
+    assert to_html(parse_fragment('<span class="marker" id="end"></span>x')) == \
+        '<span class="marker" id="end"></span>x'
+
+
+def test_the_vertical_edition_has_its_own_geometry_and_faces(project_root):
+    config = load_config(project_root)
+    page = PRINT_VERTICAL.page(config)
+    width, height = page.text_block_mm()
+    # Lines run down the page: characters measure the height, lines the width.
+    assert height == pytest.approx(config.print.vertical_chars_per_line
+                                   * config.page.font_size_pt * 25.4 / 72)
+    assert width == pytest.approx(config.print.vertical_lines_per_page
+                                  * config.page.line_pitch_pt * 25.4 / 72)
+    assert width < config.page.width_mm and height < config.page.height_mm
+    assert PRINT_VERTICAL.fonts_for(config).serif == config.print.vertical_serif
+    assert PRINT.fonts_for(config) == config.fonts
+
+
+def test_direction_from_the_flag_else_book_yaml(tmp_path):
+    config = load_config(make_book(tmp_path / "horizontal"))
+    assert with_direction("print", None, config) is PRINT
+    assert with_direction("print", True, config) is PRINT_VERTICAL
+    vertical = load_config(make_book(tmp_path / "vertical",
+                                     book_yaml=BOOK_YAML + "print:\n  vertical: true\n"))
+    assert with_direction("print", None, vertical) is PRINT_VERTICAL
+    assert with_direction("print", False, vertical) is PRINT
+    with pytest.raises(BookError, match="print and epub only"):
+        with_direction("screen", True, vertical)
+
+
+# ── the engine adapter ──────────────────────────────────────────────────────────────────
+
+def test_destination_names_decode_to_element_ids():
+    name = ("/viv-id-http:003a:002f:002flocalhost:003a13000:002fvivliostyle:002f"
+            "index:002ehtml:0023ch-002-8fde553add317366-end")
+    assert destination_id(name) == "ch-002-8fde553add317366-end"
+    assert destination_id("/viv-id-http:003a:002f:002flocalhost:002findex:002ehtml") is None
+    assert destination_id("/somethingelse") is None
+
+
+def test_every_id_gets_a_hidden_link_at_the_end_of_the_body():
+    html = '<html><head></head><body><p id="a">x</p><span id=\'b&amp;c\'></span></body></html>'
+    assert element_ids(html) == ["a", "b&c"]
+    linked = with_anchor_links(html, element_ids(html))
+    nav = linked[linked.index(vivliostyle.ANCHOR_NAV_CLASS):linked.index("</body>")]
+    assert '<a href="#a"></a><a href="#b&amp;c"></a>' in nav
+    assert "display: none" not in nav  # such a link gets no destination (measured)
+
+
+def test_stylesheets_come_after_the_documents_own():
+    html = with_stylesheets("<html><head><style>p{}</style></head><body></body></html>", 2)
+    assert html.index("<style>") < html.index("styles/00.css") < html.index("styles/01.css") \
+        < html.index("</head>")
+
+
+def _pdf_with_destinations() -> bytes:
+    pdf = pikepdf.new()
+    for _ in range(3):
+        pdf.add_blank_page()
+    names = {"/viv-id-http:003a:002f:002flocalhost:002findex:002ehtml:0023first": 0,
+             "/viv-id-http:003a:002f:002flocalhost:002findex:002ehtml:0023third": 2}
+    pdf.Root.Dests = pikepdf.Dictionary({name: pikepdf.Array(
+        [pdf.pages[page].obj, pikepdf.Name.XYZ, 0, 0, 0]) for name, page in names.items()})
+    for rect in ([0, 0, 0, 0], [10, 10, 50, 20]):
+        pdf.pages[1].obj.Annots = pdf.make_indirect(pikepdf.Array(
+            [*pdf.pages[1].obj.get("/Annots", []),
+             pikepdf.Dictionary(Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link,
+                                Rect=pikepdf.Array(rect))]))
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+def test_read_back_maps_destinations_to_pages_and_drops_empty_links():
+    data, pages, anchors = read_back(_pdf_with_destinations())
+    assert pages == 3
+    assert anchors == {"first": 0, "third": 2}
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        rects = [[float(v) for v in a.Rect] for a in pdf.pages[1].obj.Annots]
+    assert rects == [[10, 10, 50, 20]]  # the visible link stays
+
+
+def test_a_failing_cli_becomes_a_book_error_with_its_last_lines():
+    failed = subprocess.CompletedProcess(["vivliostyle"], 1, "",
+                                         "\x1b[31mERROR\x1b[39m something broke\n")
+    with pytest.raises(BookError, match="exit 1.*ERROR something broke"):
+        vivliostyle.cli_log(failed)
+    done = subprocess.CompletedProcess(["vivliostyle"], 0, "WARN ignored `x: y`\n", "")
+    assert [d.message for d in vivliostyle.cli_warnings(vivliostyle.cli_log(done))] == \
+        ["ignored `x: y`"]
+
+
+# ── the real book, laid out by Vivliostyle ──────────────────────────────────────────────
+
+@pytest.fixture(scope="module")
+def built_vertical(tmp_path_factory) -> BuildResult:
+    from bookbuild.build import build_book
+
+    root = copy_project(tmp_path_factory.mktemp("vertical") / "book")
+    return build_book(root, edition="print-vertical",
+                      out_path=root / "build" / "book-vertical.pdf")
+
+
+def pdffonts(pdf: Path) -> list[list[str]]:
+    out = subprocess.run(["pdffonts", str(pdf)], check=True, capture_output=True,
+                         text=True).stdout
+    return [re.split(r"\s{2,}", line.strip()) for line in out.splitlines()[2:]]
+
+
+@pytest.mark.slow
+def test_vertical_fonts_are_embedded_and_none_is_type3(built_vertical):
+    fonts = pdffonts(built_vertical.path)
+    assert fonts
+    assert not [f for f in fonts if "Type 3" in " ".join(f)], fonts
+    out = subprocess.run(["pdffonts", str(built_vertical.path)], check=True,
+                         capture_output=True, text=True).stdout
+    for line in out.splitlines()[2:]:
+        emb = line.split()[-5]  # name type [encoding…] emb sub uni object ID
+        assert emb == "yes", line
+
+
+@pytest.mark.slow
+def test_vertical_pdf_reads_right_to_left_with_trim_and_bleed(built_vertical):
+    config = load_config(built_vertical.path.parents[1])
+    page = config.page
+    with pikepdf.open(built_vertical.path) as pdf:
+        assert pdf.Root.ViewerPreferences.Direction == "/R2L"
+        for number, sheet in enumerate(pdf.pages, start=1):
+            trim = [float(v) for v in sheet.obj.TrimBox]
+            bleed = [float(v) for v in sheet.obj.BleedBox]
+            assert trim[2] - trim[0] == pytest.approx(page.width_mm * MM, abs=0.5), number
+            assert trim[3] - trim[1] == pytest.approx(page.height_mm * MM, abs=0.5), number
+            assert trim[0] - bleed[0] == pytest.approx(page.bleed_mm * MM, abs=0.2), number
+            assert bleed[3] - trim[3] == pytest.approx(page.bleed_mm * MM, abs=0.2), number
+
+
+@pytest.mark.slow
+def test_every_letter_of_every_chapter_and_note_in_the_vertical_pdf(built_vertical):
+    # pdftotext reads vertical text one character a line: letters() joins them.
+    config = load_config(built_vertical.path.parents[1])
+    texts = page_texts(built_vertical.path)
+    assert set(built_vertical.chapter_pages) == set(config.chapters)
+    for chapter_id in config.chapters:
+        chapter = load_chapter(config.chapter_path(chapter_id))
+        first, last = built_vertical.chapter_pages[chapter_id]
+        assert first % 2 == 1, f"{chapter_id} opens on page {first}, not a recto (left) page"
+        on_pages = letters("".join(texts[first - 1:last]))
+        expected = letters(chapter.meta.title + body_without_notes(chapter.body))
+        found, matched = is_subsequence(expected, on_pages)
+        context = f"{expected[max(0, matched - 20):matched]}|{expected[matched:matched + 20]}"
+        assert found, f"{chapter_id}: text lost after {matched}/{len(expected)}: …{context}…"
+        for note in chapter.notes:  # 後注: after the chapter's text, on its last pages
+            assert is_subsequence(letters(note.text), on_pages)[0], \
+                f"{chapter_id}: note {note.label} missing"
+
+
+@pytest.mark.slow
+def test_vertical_contents_and_index_carry_true_page_numbers(built_vertical):
+    texts = page_texts(built_vertical.path)
+    contents = next(t for t in texts if "目次" in t)
+    numbers = [int(n) for n in re.findall(r"(?<![0-9])([0-9]+)(?![0-9])", contents)]
+    for first, _ in built_vertical.chapter_pages.values():
+        assert first in numbers, (first, numbers)
+    index_pages = [t for t in texts if "索引" in t]
+    assert index_pages, "no index page"
