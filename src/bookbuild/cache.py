@@ -66,7 +66,22 @@ def input_files(config: BookConfig) -> list[Path]:
 
 
 def _font_files(config: BookConfig) -> list[Path]:
-    return [p for d in config.fonts.directories for p in _files_under(Path(d))]
+    folders = dict.fromkeys((*config.fonts.directories, *config.vertical_fonts.directories))
+    return [p for d in folders for p in _files_under(Path(d))]
+
+
+def engine_version(edition: str) -> str:
+    """The versions of a layout engine outside Python that lays `edition` out (the vertical
+    print edition's Vivliostyle CLI, its core and chromium); "" for WeasyPrint's editions,
+    whose version is among the installed packages."""
+    from bookbuild.editions import EDITIONS
+
+    kind = EDITIONS.get(edition)
+    if kind is None or kind.engine != "vivliostyle":
+        return ""
+    from bookbuild.typeset.vivliostyle import version
+
+    return version()
 
 
 def _package_files() -> list[Path]:
@@ -120,6 +135,7 @@ def inputs_digest(config: BookConfig, edition: str, files: ProjectFiles | None =
     digest = hashlib.sha256()
     for label, value in (("edition", edition),
                          ("environment", environment_digest(config)),
+                         ("engine", engine_version(edition)),
                          ("SOURCE_DATE_EPOCH", os.environ.get("SOURCE_DATE_EPOCH", "")),
                          ("chapters", "\n".join(config.chapters))):
         _feed(digest, label, value.encode())

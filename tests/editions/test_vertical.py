@@ -235,3 +235,17 @@ def test_vertical_contents_and_index_carry_true_page_numbers(built_vertical):
         assert first in numbers, (first, numbers)
     index_pages = [t for t in texts if "索引" in t]
     assert index_pages, "no index page"
+
+
+def test_the_engines_versions_are_part_of_the_vertical_editions_cache_digest(monkeypatch):
+    from bookbuild import cache
+
+    assert cache.engine_version("print") == ""
+    monkeypatch.setattr(vivliostyle, "version", lambda: "cli: 11.3.3 core: 2.45.1 Chromium 1")
+    assert cache.engine_version("print-vertical") == "cli: 11.3.3 core: 2.45.1 Chromium 1"
+
+
+def test_version_names_the_cli_the_core_and_chromium():
+    vivliostyle.version.cache_clear()
+    found = vivliostyle.version()
+    assert re.fullmatch(r"cli: [0-9.]+ core: [0-9.]+ Chromium [0-9.]+", found), found

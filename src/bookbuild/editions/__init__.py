@@ -47,6 +47,7 @@ class Edition:
     output_suffix: str = ""  # added to that file's stem: book-vertical.epub beside book.epub
     vertical: bool = False  # 縦組み (WeasyPrint sets no vertical text: the print one is
     # laid out by Vivliostyle, editions/vertical.py)
+    engine: str = "weasyprint"  # what lays it out: "weasyprint" or "vivliostyle"
     unit: str = "pages"  # what the build's report counts ("documents" in an EPUB)
     # writer(book, edition, target, warnings, echo, options) -> BuildResult; imported when used
     writer: str = "bookbuild.editions.book:write_pdf_book"
@@ -82,6 +83,7 @@ PRINT_VERTICAL = Edition("print-vertical", "A5 for the printer, vertical (縦組
                          "by Vivliostyle", "book.html.j2", VERTICAL_BOOK_SHEETS,
                          geometry="vertical_page", fonts="vertical_fonts", bleed=True,
                          pdf_x=True, listed=False, output_suffix="-vertical", vertical=True,
+                         engine="vivliostyle",
                          writer="bookbuild.editions.vertical:write_vertical_book")
 SCREEN = Edition("screen", "for reading on screen: links, tagged PDF (PDF/UA-1)",
                  "book.html.j2", BOOK_SHEETS, pdf_variant="pdf/ua-1")
