@@ -16,15 +16,17 @@ cd "$(dirname "$0")/.."
 #   through Playwright (the dev extra), which drives this chromium: no browser of
 #   Playwright's own is downloaded.
 # npm (only where no npm is installed): installs Ace by DAISY for the EPUB tests, below.
-# fonts-morisawa-bizud-mincho, fonts-morisawa-bizud-gothic: the vertical print edition's faces. Chromium (under Vivliostyle)
-#   writes CFF/OpenType-CFF fonts such as Noto CJK into the PDF as Type 3, which printers reject;
-#   these are TrueType outlines and come out as embedded CID TrueType. BIZ UD Gothic ships a real
-#   Bold (a synthesized bold comes out as Type 3 too); IPAex (fonts-ipaexfont) was tried and
-#   has a regular weight only.
-# fonts-nanum: the Hangul of the Korean titles cited in the notes (TrueType, with a bold), for
-#   the same reason: without it chromium falls back to Noto CJK KR, written as Type 3.
+# fonts-morisawa-bizud-mincho, fonts-morisawa-bizud-gothic: the vertical print edition's
+#   faces. Chromium (under Vivliostyle) writes CFF fonts such as Noto CJK into the PDF as
+#   Type 3, which printers reject; these are TrueType outlines and come out as embedded CID
+#   TrueType. BIZ UD Gothic ships a real Bold (a synthesized bold comes out as Type 3 too);
+#   IPAex (fonts-ipaexfont) was tried and has a regular weight only.
+# fonts-nanum, fonts-arphic-uming: TrueType fallbacks for what BIZ UD lacks, for the same
+#   reason: Hangul (the Korean titles cited in the notes) and simplified Chinese (务); without
+#   them chromium falls back to Noto CJK, written as Type 3.
 DEBIAN_PACKAGES=(fonts-noto-cjk libharfbuzz-subset0 poppler-utils pandoc libgs-common
-                 epubcheck chromium fonts-morisawa-bizud-mincho fonts-morisawa-bizud-gothic fonts-nanum)
+                 epubcheck chromium fonts-morisawa-bizud-mincho fonts-morisawa-bizud-gothic
+                 fonts-nanum fonts-arphic-uming)
 command -v npm >/dev/null || DEBIAN_PACKAGES+=(npm)
 
 missing=()

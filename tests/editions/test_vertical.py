@@ -249,3 +249,18 @@ def test_version_names_the_cli_the_core_and_chromium():
     vivliostyle.version.cache_clear()
     found = vivliostyle.version()
     assert re.fullmatch(r"cli: [0-9.]+ core: [0-9.]+ Chromium [0-9.]+", found), found
+
+
+def test_type3_fonts_are_found_in_pages_and_their_forms():
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    pdf.add_blank_page()
+    type3 = pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type3,
+                               FontDescriptor=pikepdf.Dictionary(
+                                   FontName=pikepdf.Name("/AAAAAA+NotoSerifCJKjp-Regular")))
+    form = pdf.make_stream(b"", Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Form,
+                           Resources=pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=type3)))
+    pdf.pages[1].obj.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(X1=form))
+    out = io.BytesIO()
+    pdf.save(out)
+    assert vivliostyle.type3_fonts(out.getvalue()) == [(2, "AAAAAA+NotoSerifCJKjp-Regular")]

@@ -155,6 +155,10 @@ def lay_out_vivliostyle(html: str, stylesheets: Sequence[Stylesheet], root: Path
             raise BookError(f"Vivliostyle wrote no PDF: {_tail(log)}")
         warnings += cli_warnings(log)
         pdf, page_count, anchors = read_back(output.read_bytes())
+        warnings += [Diagnostic("vivliostyle", None, f"page {page}: {font} is written as a "
+                                "Type 3 font, which printers reject: a character missing "
+                                "from the TrueType faces fell back to a CFF face (or to a "
+                                "synthesized bold)") for page, font in type3_fonts(pdf)]
     return VivliostyleLayout(pdf, page_count, {i: anchors[i] for i in ids if i in anchors},
                              warnings)
 
@@ -245,6 +249,32 @@ def read_back(pdf_data: bytes) -> tuple[bytes, int, dict[str, int]]:
         out = io.BytesIO()
         pdf.save(out, deterministic_id=True)
         return out.getvalue(), len(pdf.pages), anchors
+
+
+def type3_fonts(pdf_data: bytes) -> list[tuple[int, str]]:
+    """(1-based page, font name) of each Type 3 font used on a page, once per name."""
+    import pikepdf
+
+    found: dict[str, int] = {}
+    with pikepdf.open(io.BytesIO(pdf_data)) as pdf:
+        for number, page in enumerate(pdf.pages, start=1):
+            for resources in _resource_dictionaries(page.obj.get("/Resources")):
+                for font in (resources.get("/Font") or {}).values():
+                    if font.get("/Subtype") == "/Type3":
+                        descriptor = font.get("/FontDescriptor")
+                        name = str(descriptor.get("/FontName", "?")) if descriptor else "?"
+                        found.setdefault(name.removeprefix("/"), number)
+    return [(page, name) for name, page in found.items()]
+
+
+def _resource_dictionaries(resources, depth: int = 0):
+    """A page's resources and those of the forms it draws (Chromium nests text in forms)."""
+    if resources is None or depth > 4:
+        return
+    yield resources
+    for xobject in (resources.get("/XObject") or {}).values():
+        if xobject.get("/Subtype") == "/Form":
+            yield from _resource_dictionaries(xobject.get("/Resources"), depth + 1)
 
 
 def destination_id(name: str) -> str | None:
