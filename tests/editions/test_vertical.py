@@ -110,11 +110,14 @@ def test_destination_names_decode_to_element_ids():
     assert destination_id("/somethingelse") is None
 
 
-def test_every_id_gets_a_hidden_link_at_the_end_of_the_body():
-    html = '<html><head></head><body><p id="a">x</p><span id=\'b&amp;c\'></span></body></html>'
+def test_every_id_gets_a_hidden_link_at_the_start_of_the_body():
+    html = ('<html><head></head><body class="x"><p id="a">x</p><span id=\'b&amp;c\'></span>'
+            '</body></html>')
     assert element_ids(html) == ["a", "b&c"]
     linked = with_anchor_links(html, element_ids(html))
-    nav = linked[linked.index(vivliostyle.ANCHOR_NAV_CLASS):linked.index("</body>")]
+    assert linked.index('<body class="x">') < linked.index(vivliostyle.ANCHOR_NAV_CLASS) \
+        < linked.index('<p id="a">')
+    nav = linked[linked.index(vivliostyle.ANCHOR_NAV_CLASS):linked.index('<p id="a">')]
     assert '<a href="#a"></a><a href="#b&amp;c"></a>' in nav
     assert "display: none" not in nav  # such a link gets no destination (measured)
 

@@ -64,6 +64,7 @@ ESCAPED_CHARACTER = re.compile(r":([0-9a-f]{4})")
 ELEMENT_ID = re.compile(r"""\sid\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 LOCAL_SOURCE = re.compile(r"""\ssrc\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 CSS_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)'"\s]+))\s*\)""")
+BODY_START = re.compile(r"<body\b[^>]*>")
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
 # The CLI's log lines: "WARN message", "ERROR message" (after the colour codes are taken out).
 CLI_WARNING = re.compile(r"^\s*(WARN|ERROR)\s+(.*)$")
@@ -215,18 +216,19 @@ def element_ids(html: str) -> list[str]:
 
 
 def with_anchor_links(html: str, ids: Sequence[str]) -> str:
-    """`html` with a box of size 0 holding a link to each of `ids`, at the end of its body:
-    Chromium then writes a named destination for each (see the module docstring)."""
+    """`html` with a box of size 0 holding a link to each of `ids`, at the start of its
+    body: Chromium then writes a named destination for each (see the module docstring).
+    (At the end of the body, after the horizontal colophon, it started a page of its own.)"""
     if not ids:
         return html
     links = "".join(f'<a href="#{html_escape.escape(i)}"></a>' for i in ids)
     nav = (f'<div class="{ANCHOR_NAV_CLASS}" aria-hidden="true" style="position: absolute; '
            'width: 0; height: 0; overflow: hidden; font-size: 0; line-height: 0">'
            f"{links}</div>\n")
-    body_end = html.rfind("</body>")
-    if body_end < 0:
-        return html + nav
-    return html[:body_end] + nav + html[body_end:]
+    body = BODY_START.search(html)
+    if body is None:
+        return nav + html
+    return html[:body.end()] + nav + html[body.end():]
 
 
 def read_back(pdf_data: bytes) -> tuple[bytes, int, dict[str, int]]:
