@@ -42,27 +42,20 @@ from pathlib import Path
 from bookbuild.apparatus.index import build_index_html
 from bookbuild.book import CheckedBook
 from bookbuild.editions import BuildOptions, BuildResult, Edition
-from bookbuild.editions.book import (
-    allowed_folders,
-    mend_short_lines,
-    named_sheet,
-    render_book_html,
-    stylesheets,
-)
+from bookbuild.editions.book import named_sheet, render_book_html, setting_for
 from bookbuild.editions.fresh import FreshProcess
 from bookbuild.editions.join import PART_LINK, join_parts
 from bookbuild.errors import BookError, Diagnostic
 from bookbuild.fsutil import write_atomic
-from bookbuild.model.config import Proof
 from bookbuild.typeset import preflight
-from bookbuild.typeset.engine import Stylesheet
+from bookbuild.typeset.document import Setting, lay_out_document
 
 # The contents are first laid out before the pages are known, with numbers this wide: the
 # real ones are no wider, so the contents take no more pages than this (checked).
 PLACEHOLDER_FOLIO = "8888"
 # Rounds of "lay the contents out with the real numbers, then count its pages again".
 MAX_PLAN_ROUNDS = 3
-CACHE_FORMAT = "1"
+CACHE_FORMAT = "2"
 # The parts cache, beside the print edition's output: build/.bookbuild-parts/<edition>/.
 PARTS_FOLDER = ".bookbuild-parts"
 MAX_NAMES_SHOWN = 6  # the build names the parts it lays out, up to this many
@@ -99,77 +92,40 @@ class LaidOutPart:
     path: Path | None = None  # its PDF in the parts cache, once there
 
 
-@dataclass(frozen=True)
-class Setting:
-    """What the parts of one build are laid out with."""
-
-    sheets: dict[str, tuple[Stylesheet, ...]]  # Part.sheets → the stylesheets
-    root: Path
-    allowed: tuple[Path, ...]
-    pdf_variant: str | None
-    proof: Proof = field(default_factory=Proof)  # book.yaml's proof settings
+# What the parts of one build are laid out with: Part.sheets → its setting.
+Settings = dict[str, Setting]
 
 
 # --- in the worker ------------------------------------------------------------------------
 
 
-def lay_out_part(part: Part, setting: Setting) -> LaidOutPart:
+def lay_out_part(part: Part, settings: Settings) -> LaidOutPart:
     """Lay one part out, check it with the preflight and write its PDF (in a worker)."""
-    from bookbuild.typeset import notesplit
-    from bookbuild.typeset.engine import lay_out, pdf_bytes
-
-    sheets = list(setting.sheets[part.sheets])
-    if part.first_folio is not None:
-        sheets.append(Stylesheet("folios", f"@page :first {{ counter-reset: page "
-                                           f"{part.first_folio} }}"))
-    def lay_out_html(h: str):
-        return notesplit.lay_out(h, lambda h: lay_out(h, sheets, setting.root,
-                                                      setting.allowed))
-
-    html, document, messages = mend_short_lines(lay_out_html(part.html), lay_out_html,
-                                                setting.proof)
-    warnings = list(dict.fromkeys(messages))
-    errors: tuple[Diagnostic, ...] = ()
+    setting = part_setting(part, settings)
+    document = lay_out_document(part.html, setting)
+    warnings = list(document.warnings)
     try:
-        warnings += preflight.verify_sources(document, part.sources,
-                                             min_glyphs=setting.proof.min_last_line)
+        warnings += document.prove(part.sources, min_glyphs=setting.proof.min_last_line)
     except BookError as failed:  # reported with every other part's, at the book's pages
-        errors = tuple(failed.diagnostics)
-    pages = document.pages
-    if errors:
-        return LaidOutPart(part.name, b"", len(pages), {}, (), tuple(warnings), errors)
-    folio_pages = tuple(False if part.first_folio is not None else _take_folios(page)
-                        for page in pages)
-    anchors: dict[str, int] = {}
-    for number, page in enumerate(pages):
-        for anchor in page.anchors:
-            anchors.setdefault(anchor, number)
-    pdf = pdf_bytes(document.copy(pages), identifier_source=html,
-                    pdf_variant=setting.pdf_variant)
-    return LaidOutPart(part.name, pdf, len(pages), anchors, folio_pages, tuple(warnings))
+        return LaidOutPart(part.name, b"", document.page_count, {}, (), tuple(warnings),
+                           tuple(failed.diagnostics))
+    folio_pages = ((False,) * document.page_count if part.first_folio is not None
+                   else document.take_folios())
+    anchors = {anchor: page - 1 for anchor, page in document.anchor_pages().items()}
+    return LaidOutPart(part.name, document.pdf(identifier_source=document.html),
+                       document.page_count, anchors, folio_pages, tuple(warnings))
+
+
+def part_setting(part: Part, settings: Settings) -> Setting:
+    """The setting a part is laid out with: its sheets', counting its own folios from
+    `first_folio` when it sets them."""
+    setting = settings[part.sheets]
+    return setting if part.first_folio is None else setting.counting_from(part.first_folio)
 
 
 def warm_up() -> None:
     """Run first in each worker: import WeasyPrint while the parent renders the HTML."""
     import weasyprint  # noqa: F401
-
-
-def _take_folios(page) -> bool:
-    """Remove the page's folio (a margin box showing `counter(page)`) before it is drawn;
-    True if it had one. A folio document draws it where the page finally falls."""
-    box = page._page_box  # WeasyPrint 70's laid-out page (no public API for its boxes)
-    kept = [child for child in box.children if not _is_folio(child)]
-    had_folio = len(kept) < len(box.children)
-    box.children = kept
-    return had_folio
-
-
-def _is_folio(box) -> bool:
-    if type(box).__name__ != "MarginBox":
-        return False
-    content = box.style["content"]
-    return isinstance(content, tuple) and any(
-        kind == "counter()" and value[0] == "page" for kind, value in content)
 
 
 # --- the parts cache ----------------------------------------------------------------------
@@ -185,11 +141,12 @@ class PartCache:
     used: set[str] = field(default_factory=set)
     read: dict[str, LaidOutPart | None] = field(default_factory=dict)
 
-    def key(self, part: Part, setting: Setting) -> str:
+    def key(self, part: Part, settings: Settings) -> str:
+        setting = settings[part.sheets]
         digest = hashlib.sha256()
         for value in (CACHE_FORMAT, self.salt, part.name, part.html, str(part.first_folio),
-                      str(setting.pdf_variant), repr(setting.proof),
-                      *(f"{s.name}\0{s.text}" for s in setting.sheets[part.sheets]),
+                      str(setting.pdf_variant), repr(setting.proof), setting.engine,
+                      *(f"{s.name}\0{s.text}" for s in setting.stylesheets),
                       *(f"{s.path}\0{s.text}" for s in part.sources.values())):
             digest.update(hashlib.sha256(value.encode()).digest())
         return digest.hexdigest()
@@ -253,9 +210,9 @@ class Layouts:
     """Lays parts out, in worker processes when there is more than one to do, taking
     unchanged parts from the cache."""
 
-    def __init__(self, setting: Setting, cache: PartCache, jobs: int | None,
+    def __init__(self, settings: Settings, cache: PartCache, jobs: int | None,
                  echo: Callable[[str], None]):
-        self.setting, self.cache, self.echo = setting, cache, echo
+        self.settings, self.cache, self.echo = settings, cache, echo
         self.jobs = jobs or os.cpu_count() or 1
         self.pool: ProcessPoolExecutor | None = None
         self.apart: FreshProcess | None = None
@@ -287,7 +244,7 @@ class Layouts:
             self.apart.close()
 
     def lay_out(self, parts: list[Part]) -> list[LaidOutPart]:
-        keys = [self.cache.key(part, self.setting) for part in parts]
+        keys = [self.cache.key(part, self.settings) for part in parts]
         cached = {key: self.cache.get(key) for key in keys}
         found = {key: part for key, part in cached.items() if part is not None}
         todo = {key: part for key, part in zip(keys, parts, strict=True) if key not in found}
@@ -299,11 +256,11 @@ class Layouts:
         # Longest first: the workers finish together.
         order = sorted(todo, key=lambda key: -len(todo[key].html))
         if self.pool is not None:  # its workers have WeasyPrint imported already
-            futures = {key: self.pool.submit(lay_out_part, todo[key], self.setting)
+            futures = {key: self.pool.submit(lay_out_part, todo[key], self.settings)
                        for key in order}
             results = {key: future.result() for key, future in futures.items()}
         else:
-            results = {key: lay_out_part(todo[key], self.setting) for key in order}
+            results = {key: lay_out_part(todo[key], self.settings) for key in order}
         for key, result in results.items():
             found[key] = result if result.errors else self.cache.put(key, result)
         self.laid_out += [todo[key].name for key in results]
@@ -397,10 +354,8 @@ def write_book_in_parts(book: CheckedBook, kind: Edition, target: Path, warnings
     config = book.config
     views, occurrences = chapter_views(book, echo=echo)
     works_html = bibliography_html(book)
-    sheets = tuple(stylesheets(book, kind))
-    setting = Setting({"book": sheets, "folios": sheets + (named_sheet(book, "folios.css"),)},
-                      book.root, allowed_folders(book), kind.pdf_variant_for(config),
-                      config.proof)
+    setting = setting_for(book, kind)
+    settings = {"book": setting, "folios": setting.with_sheets(named_sheet(book, "folios.css"))}
     salt = environment_digest(config) + files_digest(resource_files(config), config.root,
                                                      book.files.read_bytes)
     cache = PartCache(config.path(config.output.book).parent / PARTS_FOLDER / kind.name,
@@ -427,7 +382,7 @@ def write_book_in_parts(book: CheckedBook, kind: Edition, target: Path, warnings
     placeholders = dict.fromkeys([v.anchor for v in views]
                                  + ["bibliography", "contributors", "book-index"],
                                  PLACEHOLDER_FOLIO)
-    with Layouts(setting, cache, options.jobs, echo) as layouts:
+    with Layouts(settings, cache, options.jobs, echo) as layouts:
         sources = preflight.sources_for(book.chapters, book.root, book.read_text)
         first = [Part("opening", render(sections=("opening",), toc_pages=placeholders),
                       first_folio=1),
