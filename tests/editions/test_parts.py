@@ -15,11 +15,9 @@ from pathlib import Path
 import pytest
 
 from bookbuild.editions import PRINT, BuildOptions
+from bookbuild.editions.layouts import LaidOutPart, Part, PartCache
 from bookbuild.editions.parts import (
     FOLIO_CHUNK,
-    LaidOutPart,
-    Part,
-    PartCache,
     at_book_pages,
     first_folios,
     folio_parts,

@@ -30,241 +30,29 @@ same pages, folios, heads, links and outline (tests/editions/test_parts.py).
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
 import re
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from bookbuild.apparatus.index import build_index_html
 from bookbuild.book import CheckedBook
 from bookbuild.editions import BuildOptions, BuildResult, Edition
 from bookbuild.editions.book import named_sheet, render_book_html, setting_for
-from bookbuild.editions.fresh import FreshProcess
 from bookbuild.editions.join import PART_LINK, join_parts
+from bookbuild.editions.layouts import LaidOutPart, Layouts, Part, PartCache
 from bookbuild.errors import BookError, Diagnostic
-from bookbuild.fsutil import write_atomic
 from bookbuild.typeset import preflight
-from bookbuild.typeset.document import Setting, lay_out_document
 
 # The contents are first laid out before the pages are known, with numbers this wide: the
 # real ones are no wider, so the contents take no more pages than this (checked).
 PLACEHOLDER_FOLIO = "8888"
 # Rounds of "lay the contents out with the real numbers, then count its pages again".
 MAX_PLAN_ROUNDS = 3
-CACHE_FORMAT = "2"
 # The parts cache, beside the print edition's output: build/.bookbuild-parts/<edition>/.
 PARTS_FOLDER = ".bookbuild-parts"
-MAX_NAMES_SHOWN = 6  # the build names the parts it lays out, up to this many
 # Pages per folio document: even, so that each starts on a right-hand page; small enough
 # that a long book's folios are laid out in parallel, large enough to cost little each.
 FOLIO_CHUNK = 64
-
-
-@dataclass(frozen=True)
-class Part:
-    """One document of the book: what a worker needs, as plain data (it is pickled)."""
-
-    name: str  # "opening", "chapter:<id>", "back", "index", "folios:<first page>"
-    html: str
-    # None: laid out without its folios (the folio documents draw them); else it sets its
-    # own, counting from this page
-    first_folio: int | None = None
-    sheets: str = "book"  # "book", or "folios" (folios.css after the book's sheets)
-    sources: dict[str, preflight.Source] = field(default_factory=dict)  # its chapters
-
-
-@dataclass(frozen=True)
-class LaidOutPart:
-    """A part laid out: its PDF, its pages, the page (0-based) of each element id, which
-    pages show a folio it left out, and what the layout and its preflight warned of."""
-
-    name: str
-    pdf: bytes
-    pages: int
-    anchors: dict[str, int]
-    folio_pages: tuple[bool, ...]
-    warnings: tuple[Diagnostic, ...]
-    errors: tuple[Diagnostic, ...] = ()  # the preflight's: the book is not written
-    path: Path | None = None  # its PDF in the parts cache, once there
-
-
-# What the parts of one build are laid out with: Part.sheets → its setting.
-Settings = dict[str, Setting]
-
-
-# --- in the worker ------------------------------------------------------------------------
-
-
-def lay_out_part(part: Part, settings: Settings) -> LaidOutPart:
-    """Lay one part out, check it with the preflight and write its PDF (in a worker)."""
-    setting = part_setting(part, settings)
-    document = lay_out_document(part.html, setting)
-    warnings = list(document.warnings)
-    try:
-        warnings += document.prove(part.sources, min_glyphs=setting.proof.min_last_line)
-    except BookError as failed:  # reported with every other part's, at the book's pages
-        return LaidOutPart(part.name, b"", document.page_count, {}, (), tuple(warnings),
-                           tuple(failed.diagnostics))
-    folio_pages = ((False,) * document.page_count if part.first_folio is not None
-                   else document.take_folios())
-    anchors = {anchor: page - 1 for anchor, page in document.anchor_pages().items()}
-    return LaidOutPart(part.name, document.pdf(identifier_source=document.html),
-                       document.page_count, anchors, folio_pages, tuple(warnings))
-
-
-def part_setting(part: Part, settings: Settings) -> Setting:
-    """The setting a part is laid out with: its sheets', counting its own folios from
-    `first_folio` when it sets them."""
-    setting = settings[part.sheets]
-    return setting if part.first_folio is None else setting.counting_from(part.first_folio)
-
-
-def warm_up() -> None:
-    """Run first in each worker: import WeasyPrint while the parent renders the HTML."""
-    import weasyprint  # noqa: F401
-
-
-# --- the parts cache ----------------------------------------------------------------------
-
-
-@dataclass
-class PartCache:
-    """Laid-out parts by the digest of their inputs, as `<digest>.pdf` + `<digest>.json`."""
-
-    folder: Path
-    salt: str  # the environment and the files every part may read
-    reuse: bool = True  # False: lay everything out again (`--no-cache`), and store it
-    used: set[str] = field(default_factory=set)
-    read: dict[str, LaidOutPart | None] = field(default_factory=dict)
-
-    def key(self, part: Part, settings: Settings) -> str:
-        setting = settings[part.sheets]
-        digest = hashlib.sha256()
-        for value in (CACHE_FORMAT, self.salt, part.name, part.html, str(part.first_folio),
-                      str(setting.pdf_variant), repr(setting.proof), setting.engine,
-                      *(f"{s.name}\0{s.text}" for s in setting.stylesheets),
-                      *(f"{s.path}\0{s.text}" for s in part.sources.values())):
-            digest.update(hashlib.sha256(value.encode()).digest())
-        return digest.hexdigest()
-
-    def get(self, key: str) -> LaidOutPart | None:
-        self.used.add(key)
-        return self.peek(key)
-
-    def peek(self, key: str) -> LaidOutPart | None:
-        """The part if the cache holds it (without counting it as used); each file is read
-        once per build."""
-        if not self.reuse:
-            return None
-        if key not in self.read:
-            self.read[key] = self._read(key)
-        return self.read[key]
-
-    def _read(self, key: str) -> LaidOutPart | None:
-        try:
-            record = json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
-            pdf = (self.folder / f"{key}.pdf").read_bytes()
-            if hashlib.sha256(pdf).hexdigest() != record["pdf"]:
-                return None
-            return replace(_laid_out(record, pdf), path=self.folder / f"{key}.pdf")
-        except (OSError, ValueError, KeyError, TypeError):
-            return None
-
-    def put(self, key: str, part: LaidOutPart) -> LaidOutPart:
-        """Keep `part`; returns it with its path in the cache."""
-        path = self.folder / f"{key}.pdf"
-        part = replace(part, path=path)
-        self.read[key] = part
-        write_atomic(path, part.pdf)
-        record = {**_record(part), "pdf": hashlib.sha256(part.pdf).hexdigest()}
-        write_atomic(self.folder / f"{key}.json", json.dumps(record, ensure_ascii=False))
-        return part
-
-    def prune(self) -> None:
-        """Forget the parts this build did not use (the cache holds one book's parts)."""
-        for path in self.folder.glob("*.*"):
-            if path.name.split(".")[0] not in self.used:
-                path.unlink(missing_ok=True)
-
-
-def _record(part: LaidOutPart) -> dict:
-    return {"name": part.name, "pages": part.pages, "anchors": part.anchors,
-            "folio_pages": list(part.folio_pages),
-            "warnings": [{**asdict(w), "path": str(w.path)} for w in part.warnings]}
-
-
-def _laid_out(record: dict, pdf: bytes) -> LaidOutPart:
-    return LaidOutPart(record["name"], pdf, record["pages"], record["anchors"],
-                       tuple(record["folio_pages"]),
-                       tuple(Diagnostic(**w) for w in record["warnings"]))
-
-
-# --- laying the parts out ----------------------------------------------------------------
-
-
-class Layouts:
-    """Lays parts out, in worker processes when there is more than one to do, taking
-    unchanged parts from the cache."""
-
-    def __init__(self, settings: Settings, cache: PartCache, jobs: int | None,
-                 echo: Callable[[str], None]):
-        self.settings, self.cache, self.echo = settings, cache, echo
-        self.jobs = jobs or os.cpu_count() or 1
-        self.pool: ProcessPoolExecutor | None = None
-        self.apart: FreshProcess | None = None
-        self.laid_out: list[str] = []
-
-    def __enter__(self) -> Layouts:
-        if self.jobs > 1:  # the workers start now, while the parent renders the HTML
-            self.pool = ProcessPoolExecutor(max_workers=self.jobs)
-            for _ in range(self.jobs):
-                self.pool.submit(warm_up)
-            # The join holds a thousand pages' objects: in a fresh process of its own, not
-            # in a worker that keeps the memory of every layout it did (a 1,085-page book:
-            # 528 MB in a worker). Started after the workers are forked, so that none of
-            # them holds its input open. Not multiprocessing's spawn: that runs the
-            # caller's script again (fresh.py).
-            self.apart = FreshProcess(warm_up=("weasyprint", "bookbuild.editions.join"))
-        return self
-
-    def run_apart(self, function, *args, **kwargs):
-        """`function(*args, **kwargs)` in a fresh process if there are workers, else here."""
-        if self.apart is None:
-            return function(*args, **kwargs)
-        return self.apart.call(function, *args, **kwargs)
-
-    def __exit__(self, *exc) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(cancel_futures=True)
-        if self.apart is not None:
-            self.apart.close()
-
-    def lay_out(self, parts: list[Part]) -> list[LaidOutPart]:
-        keys = [self.cache.key(part, self.settings) for part in parts]
-        cached = {key: self.cache.get(key) for key in keys}
-        found = {key: part for key, part in cached.items() if part is not None}
-        todo = {key: part for key, part in zip(keys, parts, strict=True) if key not in found}
-        if todo:
-            names = [part.name for part in todo.values()]
-            self.echo(f"laying out {len(todo)} of {len(parts)} parts"
-                      + (f" ({self.jobs} workers)" if self.pool and len(todo) > 1 else "")
-                      + (": " + ", ".join(names) if len(names) <= MAX_NAMES_SHOWN else ""))
-        # Longest first: the workers finish together.
-        order = sorted(todo, key=lambda key: -len(todo[key].html))
-        if self.pool is not None:  # its workers have WeasyPrint imported already
-            futures = {key: self.pool.submit(lay_out_part, todo[key], self.settings)
-                       for key in order}
-            results = {key: future.result() for key, future in futures.items()}
-        else:
-            results = {key: lay_out_part(todo[key], self.settings) for key in order}
-        for key, result in results.items():
-            found[key] = result if result.errors else self.cache.put(key, result)
-        self.laid_out += [todo[key].name for key in results]
-        return [found[key] for key in keys]
 
 
 # --- the book ------------------------------------------------------------------------------
