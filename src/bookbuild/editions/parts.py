@@ -42,6 +42,7 @@ from bookbuild.editions.join import PART_LINK, join_parts
 from bookbuild.editions.layouts import LaidOutPart, Layouts, Part, PartCache
 from bookbuild.errors import BookError, Diagnostic
 from bookbuild.typeset import preflight
+from bookbuild.typeset.document import engine_version
 
 # The contents are first laid out before the pages are known, with numbers this wide: the
 # real ones are no wider, so the contents take no more pages than this (checked).
@@ -145,7 +146,8 @@ def write_book_in_parts(book: CheckedBook, kind: Edition, target: Path, warnings
     setting = setting_for(book, kind)
     settings = {"book": setting, "folios": setting.with_sheets(named_sheet(book, "folios.css"))}
     salt = environment_digest(config) + files_digest(resource_files(config), config.root,
-                                                     book.files.read_bytes)
+                                                     book.files.read_bytes) \
+        + engine_version(setting.engine)
     cache = PartCache(config.path(config.output.book).parent / PARTS_FOLDER / kind.name,
                       salt, options.reuse_parts)
 

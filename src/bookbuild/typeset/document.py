@@ -22,8 +22,20 @@ from bookbuild.model.config import Proof
 from bookbuild.typeset.engine import Stylesheet
 from bookbuild.typeset.preflight import Source
 
-# engine name → "module:function" laying a document out (imported when first used)
-ENGINES = {"weasyprint": "bookbuild.typeset.engine:lay_out_weasyprint"}
+
+@dataclass(frozen=True)
+class EngineEntry:
+    """Where an engine lives (imported when first used): its module, the function that lays
+    a document out, `(html, setting) -> LaidOutDocument`, and the function that names its
+    version and its tools' (for the caches' digests: a new engine version lays out anew)."""
+
+    module: str
+    lay_out: str
+    version: str
+
+
+ENGINES = {"weasyprint": EngineEntry("bookbuild.typeset.engine", "lay_out_weasyprint",
+                                     "weasyprint_version")}
 
 
 @dataclass(frozen=True)
@@ -87,13 +99,23 @@ class LaidOutDocument(Protocol):
 Engine = Callable[[str, Setting], LaidOutDocument]
 
 
-def engine(name: str) -> Engine:
+def _entry(name: str) -> EngineEntry:
     try:
-        module, function = ENGINES[name].split(":")
+        return ENGINES[name]
     except KeyError:
         raise BookError(f"unknown layout engine {name!r}; known: {', '.join(ENGINES)}") \
             from None
-    return getattr(import_module(module), function)
+
+
+def engine(name: str) -> Engine:
+    entry = _entry(name)
+    return getattr(import_module(entry.module), entry.lay_out)
+
+
+def engine_version(name: str) -> str:
+    """The engine's version and its tools' (e.g. a CLI and the browser it drives)."""
+    entry = _entry(name)
+    return getattr(import_module(entry.module), entry.version)()
 
 
 def lay_out_document(html: str, setting: Setting,

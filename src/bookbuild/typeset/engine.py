@@ -258,6 +258,12 @@ class WeasyPrintDocument:
                          pdf_variant=self.pdf_variant)
 
 
+def weasyprint_version() -> str:
+    from importlib.metadata import version
+
+    return f"weasyprint {version('weasyprint')}"
+
+
 def lay_out_weasyprint(html: str, setting) -> WeasyPrintDocument:
     """The seam's WeasyPrint engine (`setting`: a document.Setting): lay `html` out,
     continuing long notes overleaf (notesplit) and mending short last lines (shortlines,
