@@ -118,7 +118,7 @@ def setting_for(book: CheckedBook, kind: Edition) -> Setting:
     engine may read, its PDF variant and the book's proof settings."""
     config = book.config
     return Setting(tuple(stylesheets(book, kind)), book.root, allowed_folders(book),
-                   kind.pdf_variant_for(config), config.proof)
+                   kind.pdf_variant_for(config), config.proof, kind.engine)
 
 
 @dataclass(frozen=True)
