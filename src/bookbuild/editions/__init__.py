@@ -49,6 +49,7 @@ class Edition:
     # laid out by Vivliostyle, editions/vertical.py)
     engine: str = "weasyprint"  # what lays it out: "weasyprint" or "vivliostyle"
     unit: str = "pages"  # what the build's report counts ("documents" in an EPUB)
+    engine: str = "weasyprint"  # the PDF editions' layout engine (typeset/document.py)
     # writer(book, edition, target, warnings, echo, options) -> BuildResult; imported when used
     writer: str = "bookbuild.editions.book:write_pdf_book"
 

@@ -16,8 +16,9 @@ import re
 import traceback
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlparse
 
 import jinja2
@@ -212,3 +213,88 @@ def pdf_bytes(document, *, identifier_source: str, pdf_variant: str | None = Non
     if pdf_variant:
         options["pdf_variant"] = pdf_variant
     return document.write_pdf(**options)
+
+
+@dataclass
+class WeasyPrintDocument:
+    """A document WeasyPrint laid out: the seam's `LaidOutDocument` (document.py)."""
+
+    html: str
+    weasyprint: Any  # weasyprint.Document (WeasyPrint ships no types)
+    warnings: list[Diagnostic]
+    pdf_variant: str | None = None
+
+    @property
+    def page_count(self) -> int:
+        return len(self.weasyprint.pages)
+
+    def anchor_pages(self) -> dict[str, int]:
+        pages: dict[str, int] = {}
+        for number, page in enumerate(self.weasyprint.pages, start=1):
+            for anchor in page.anchors:
+                pages.setdefault(anchor, number)
+        return pages
+
+    def prove(self, sources, *, only=None, min_glyphs: int = 3) -> list[Diagnostic]:
+        from bookbuild.typeset import preflight
+
+        return preflight.verify_sources(self.weasyprint, dict(sources), only=only,
+                                        min_glyphs=min_glyphs)
+
+    def pages(self, first: int, last: int) -> WeasyPrintDocument:
+        return replace(self, weasyprint=self.weasyprint.copy(
+            self.weasyprint.pages[first - 1:last]), warnings=list(self.warnings))
+
+    def followed_by(self, keep: int, other) -> WeasyPrintDocument:
+        document = self.weasyprint.copy(self.weasyprint.pages[:keep] + other.weasyprint.pages)
+        return replace(self, html=self.html + other.html, weasyprint=document,
+                       warnings=list(dict.fromkeys(self.warnings + other.warnings)))
+
+    def take_folios(self) -> tuple[bool, ...]:
+        return tuple(_take_folio(page) for page in self.weasyprint.pages)
+
+    def pdf(self, identifier_source: str) -> bytes:
+        return pdf_bytes(self.weasyprint, identifier_source=identifier_source,
+                         pdf_variant=self.pdf_variant)
+
+
+def weasyprint_version() -> str:
+    from importlib.metadata import version
+
+    return f"weasyprint {version('weasyprint')}"
+
+
+def lay_out_weasyprint(html: str, setting) -> WeasyPrintDocument:
+    """The seam's WeasyPrint engine (`setting`: a document.Setting): lay `html` out,
+    continuing long notes overleaf (notesplit) and mending short last lines (shortlines,
+    if book.yaml's proof asks)."""
+    from bookbuild.typeset import notesplit, shortlines
+
+    def lay_out_html(h: str):
+        return notesplit.lay_out(h, lambda h: lay_out(h, setting.stylesheets, setting.root,
+                                                      setting.allowed))
+
+    html, document, messages = lay_out_html(html)
+    if setting.proof.fix_short_last_lines:
+        html, document, messages, _ = shortlines.mend(html, document, messages, lay_out_html,
+                                                      setting.proof.min_last_line)
+    return WeasyPrintDocument(html, document, list(dict.fromkeys(messages)),
+                              setting.pdf_variant)
+
+
+def _take_folio(page) -> bool:
+    """Remove the page's folio (a margin box showing `counter(page)`) before it is drawn;
+    True if it had one."""
+    box = page._page_box  # WeasyPrint 70's laid-out page (no public API for its boxes)
+    kept = [child for child in box.children if not _is_folio(child)]
+    had_folio = len(kept) < len(box.children)
+    box.children = kept
+    return had_folio
+
+
+def _is_folio(box) -> bool:
+    if type(box).__name__ != "MarginBox":
+        return False
+    content = box.style["content"]
+    return isinstance(content, tuple) and any(
+        kind == "counter()" and value[0] == "page" for kind, value in content)
