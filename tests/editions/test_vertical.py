@@ -241,11 +241,11 @@ def test_vertical_contents_and_index_carry_true_page_numbers(built_vertical):
 
 
 def test_the_engines_versions_are_part_of_the_vertical_editions_cache_digest(monkeypatch):
-    from bookbuild import cache
+    from bookbuild.cache import digests
 
-    assert cache.engine_version("print") == ""
+    assert digests.engine_version("print") == ""
     monkeypatch.setattr(vivliostyle, "version", lambda: "cli: 11.3.3 core: 2.45.1 Chromium 1")
-    assert cache.engine_version("print-vertical") == "cli: 11.3.3 core: 2.45.1 Chromium 1"
+    assert digests.engine_version("print-vertical") == "cli: 11.3.3 core: 2.45.1 Chromium 1"
 
 
 def test_version_names_the_cli_the_core_and_chromium():

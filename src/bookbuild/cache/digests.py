@@ -56,17 +56,16 @@ def _font_files(config: BookConfig) -> list[Path]:
 
 
 def engine_version(edition: str) -> str:
-    """The versions of a layout engine outside Python that lays `edition` out (the vertical
-    print edition's Vivliostyle CLI, its core and chromium); "" for WeasyPrint's editions,
-    whose version is among the installed packages."""
+    """The version of the engine that lays `edition` out and its tools' (the vertical print
+    edition's Vivliostyle CLI, its core and chromium: not Python packages); "" for an
+    edition laid out by no engine of the seam's (the EPUB)."""
     from bookbuild.editions import EDITIONS
+    from bookbuild.typeset.document import engine_version as seam_version
 
     kind = EDITIONS.get(edition)
-    if kind is None or kind.engine != "vivliostyle":
+    if kind is None or kind.engine == "weasyprint":  # its version: an installed package
         return ""
-    from bookbuild.typeset.vivliostyle import version
-
-    return version()
+    return seam_version(kind.engine)
 
 
 def _package_files() -> list[Path]:

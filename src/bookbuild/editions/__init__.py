@@ -46,8 +46,7 @@ class Edition:
     output: str = "book"  # the `output.*` setting of book.yaml it is written to
     output_suffix: str = ""  # added to that file's stem: book-vertical.epub beside book.epub
     vertical: bool = False  # 縦組み (WeasyPrint sets no vertical text: the print one is
-    # laid out by Vivliostyle, editions/vertical.py)
-    engine: str = "weasyprint"  # what lays it out: "weasyprint" or "vivliostyle"
+    # laid out by Vivliostyle, its HTML made by editions/vertical.py)
     unit: str = "pages"  # what the build's report counts ("documents" in an EPUB)
     engine: str = "weasyprint"  # the PDF editions' layout engine (typeset/document.py)
     # writer(book, edition, target, warnings, echo, options) -> BuildResult; imported when used
@@ -85,7 +84,7 @@ PRINT_VERTICAL = Edition("print-vertical", "A5 for the printer, vertical (縦組
                          geometry="vertical_page", fonts="vertical_fonts", bleed=True,
                          pdf_x=True, listed=False, output_suffix="-vertical", vertical=True,
                          engine="vivliostyle",
-                         writer="bookbuild.editions.vertical:write_vertical_book")
+                         writer="bookbuild.editions.parts:write_book_in_parts")
 SCREEN = Edition("screen", "for reading on screen: links, tagged PDF (PDF/UA-1)",
                  "book.html.j2", BOOK_SHEETS, pdf_variant="pdf/ua-1")
 HANDOUT = Edition("handout", "A4, one chapter with its notes and works, for a class",

@@ -35,7 +35,10 @@ class EngineEntry:
 
 
 ENGINES = {"weasyprint": EngineEntry("bookbuild.typeset.engine", "lay_out_weasyprint",
-                                     "weasyprint_version")}
+                                     "weasyprint_version"),
+           # the vertical print edition (縦組み): vivliostyle.js through its CLI, in chromium
+           "vivliostyle": EngineEntry("bookbuild.typeset.vivliostyle", "lay_out_with_vivliostyle",
+                                      "version")}
 
 
 @dataclass(frozen=True)

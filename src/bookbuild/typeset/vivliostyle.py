@@ -43,6 +43,7 @@ from urllib.parse import unquote, urlparse
 
 from bookbuild.errors import BookError, Diagnostic
 from bookbuild.typeset.engine import Stylesheet
+from bookbuild.typeset.vivliostyle_pdf import VivliostyleDocument
 
 CHROMIUM = Path("/usr/bin/chromium")
 # The whole book in one process needs minutes (about a second a page on one core): the
@@ -64,6 +65,7 @@ ESCAPED_CHARACTER = re.compile(r":([0-9a-f]{4})")
 ELEMENT_ID = re.compile(r"""\sid\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 LOCAL_SOURCE = re.compile(r"""\ssrc\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 CSS_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)'"\s]+))\s*\)""")
+FIRST_FOLIO = re.compile(r"(counter-reset:\s*page\s+)(-?\d+)")
 BODY_START = re.compile(r"<body\b[^>]*>")
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
 # The CLI's log lines: "WARN message", "ERROR message" (after the colour codes are taken out).
@@ -164,6 +166,28 @@ def lay_out_vivliostyle(html: str, stylesheets: Sequence[Stylesheet], root: Path
                              warnings)
 
 
+def lay_out_with_vivliostyle(html: str, setting) -> VivliostyleDocument:
+    """The layout seam's Vivliostyle engine (`setting`: a document.Setting): `html` laid
+    out in a fresh chromium, in a folder under the book's build/. (No PDF/X yet: the
+    setting's pdf_variant is not applied; no mending of short last lines.)"""
+    layout = lay_out_vivliostyle(html, [_counting_as_vivliostyle(sheet)
+                                        for sheet in setting.stylesheets],
+                                 setting.root, setting.allowed,
+                                 setting.root / "build" / ".vivliostyle")
+    return VivliostyleDocument(html, layout.pdf, dict(layout.anchors), list(layout.warnings),
+                               layout.page_count)
+
+
+def _counting_as_vivliostyle(sheet: Stylesheet) -> Stylesheet:
+    """Setting.counting_from's sheet (`@page :first { counter-reset: page N }`) says where
+    the folios start as WeasyPrint reads it; Vivliostyle increments the page counter after
+    the reset, so N shows as N + 1 there: reset it to N - 1."""
+    if sheet.name != "folios":
+        return sheet
+    return Stylesheet(sheet.name, FIRST_FOLIO.sub(lambda m: f"{m[1]}{int(m[2]) - 1}",
+                                                  sheet.text))
+
+
 def run_cli(command: list[str], folder: Path, timeout_s: int) -> str:
     """Run the CLI in `folder`: its log (stdout and stderr, without colour codes), or a
     `BookError` with its last lines. (The one place a layout starts: the quick tests'
@@ -232,25 +256,61 @@ def with_anchor_links(html: str, ids: Sequence[str]) -> str:
 
 
 def read_back(pdf_data: bytes) -> tuple[bytes, int, dict[str, int]]:
-    """The PDF without the anchor links' annotations, its page count, and each named
-    destination's id → 0-based page index."""
+    """The PDF as bookbuild writes its parts (join.py reads them): named destinations by
+    element id in one flat `/Names /Dests` array (as WeasyPrint writes them), links to
+    them by that name, a link to another part (`bookbuild-part:ID`, which Chromium made
+    absolute against the CLI's server) as that URI again, and without the hidden anchor
+    links' annotations; with its page count and each id's 0-based page."""
     import pikepdf
 
     with pikepdf.open(io.BytesIO(pdf_data)) as pdf:
         pages = {page.obj.objgen: number for number, page in enumerate(pdf.pages)}
         anchors: dict[str, int] = {}
+        positions: dict[str, list] = {}
         destinations = pdf.Root.get("/Dests")
         for name, target in (destinations.items() if destinations is not None else ()):
             element = destination_id(str(name))
             if element is not None and isinstance(target, pikepdf.Array) and len(target):
                 index = pages.get(target[0].objgen)
-                if index is not None:
-                    anchors.setdefault(element, index)
+                if index is not None and element not in anchors:
+                    anchors[element] = index
+                    positions[element] = list(target[1:])
+        if destinations is not None:
+            del pdf.Root["/Dests"]
+        flat = pikepdf.Array()
+        for element in sorted(anchors, key=lambda n: n.encode("utf-8")):
+            flat.append(pikepdf.String(element))
+            flat.append(pikepdf.Array([pdf.pages[anchors[element]].obj, *positions[element]]))
+        names = pdf.Root.get("/Names") or pikepdf.Dictionary()
+        names.Dests = pdf.make_indirect(pikepdf.Dictionary(Names=flat))
+        pdf.Root.Names = names
         for page in pdf.pages:
             _drop_empty_links(page)
+            _name_links(page)
         out = io.BytesIO()
         pdf.save(out, deterministic_id=True)
         return out.getvalue(), len(pdf.pages), anchors
+
+
+PART_LINK_IN_URI = re.compile(r"^https?://(?:localhost|127\.0\.0\.1)(?::\d+)?/.*?"
+                              r"(bookbuild-part:.*)$")
+
+
+def _name_links(page) -> None:
+    """Links to a destination by its element id; links to another part as written."""
+    import pikepdf
+
+    for annotation in page.obj.get("/Annots") or ():
+        destination = annotation.get("/Dest")
+        if destination is not None and not isinstance(destination, pikepdf.Array):
+            element = destination_id(str(destination))
+            if element is not None:
+                annotation.Dest = pikepdf.String(element)
+        action = annotation.get("/A")
+        if action is not None and "/URI" in action:
+            part_link = PART_LINK_IN_URI.match(str(action.URI))
+            if part_link:
+                action.URI = pikepdf.String(part_link[1])
 
 
 def type3_fonts(pdf_data: bytes) -> list[tuple[int, str]]:
