@@ -42,12 +42,13 @@ class OutlineItem:
 
 
 def join_parts(target: Path, parts: list[Path], folios: dict[int, Path], kinds: list[str],
-               *, font_directories: tuple[str, ...] = ()) -> JoinedBook:
+               *, font_directories: tuple[str, ...] = (), share: bool = True) -> JoinedBook:
     """Write to `target` (atomically) one book of the parts' pages, in order, with one name
     tree and outline, and fonts shared. `folios` are the folio documents by the book's page
     each starts on; `kinds` says what each page of the book is: "folio" (a part's next
     page, with its page of a folio document laid over it), "plain" (a part's next page as
-    it is) or "blank" (the folio document's page itself: a blank page). Run in a worker
+    it is) or "blank" (the folio document's page itself: a blank page); `share`: one program
+    per font (fontshare.py), for WeasyPrint's parts only. Run in a worker
     process by parts.py: it holds a thousand pages' objects at once, and the worker has
     none of the book's HTML besides."""
     import pikepdf
@@ -82,14 +83,16 @@ def join_parts(target: Path, parts: list[Path], folios: dict[int, Path], kinds: 
     _write_destinations(book, destinations)
     unresolved = _link_parts(book, destinations)
     _write_outline(book, outline)
-    fonts = share_fonts(book, font_directories)
+    # `share`: only WeasyPrint's subsets keep the original glyph ids (fontshare.py); Skia's
+    # (Chromium's, under Vivliostyle) renumber them, so each part keeps its own.
+    left_alone = share_fonts(book, font_directories).left_alone if share else {}
     out = io.BytesIO()
     # Object streams: each part brings its own font dictionaries, widths and ToUnicode
     # maps, which only compress well together (fontshare.py measured +13 % without).
     book.save(out, deterministic_id=True, min_version=version, compress_streams=True,
               object_stream_mode=pikepdf.ObjectStreamMode.generate)
     write_atomic(target, out.getvalue())
-    return JoinedBook(len(book.pages), unresolved, fonts.left_alone)
+    return JoinedBook(len(book.pages), unresolved, left_alone)
 
 
 def _folio_pages(folios: dict[int, Path]) -> tuple[list, dict]:

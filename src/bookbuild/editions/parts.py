@@ -197,7 +197,8 @@ def write_book_in_parts(book: CheckedBook, kind: Edition, target: Path, warnings
         kinds = page_kinds([final_opening, *body]) + ["plain"] * index.pages
         joined = layouts.run_apart(join_parts, target, [p.path for p in parts],
                              {int(f.name.removeprefix("folios:")): f.path for f in folios},
-                             kinds, font_directories=kind.fonts_for(config).directories)
+                             kinds, font_directories=config.fonts.directories,
+                             share=setting.engine == "weasyprint")
     cache.prune()
     anchors = book_anchors(parts, starts)
     found = list(warnings) + [Diagnostic("build", None, f"no anchor #{name} in the book: "
