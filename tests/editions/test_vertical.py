@@ -18,6 +18,7 @@ import pytest
 from bookbuild.editions import PRINT, PRINT_VERTICAL, with_direction
 from bookbuild.editions.vertical import to_html, with_endnotes, with_upright_digits
 from bookbuild.errors import BookError
+from bookbuild.typeset.engine import Stylesheet
 from bookbuild.model.chapter import load_chapter
 from bookbuild.model.config import load_config
 from bookbuild.outputs import BuildResult
@@ -152,6 +153,10 @@ def test_read_back_maps_destinations_to_pages_and_drops_empty_links():
     assert anchors == {"first": 0, "third": 2}
     with pikepdf.open(io.BytesIO(data)) as pdf:
         rects = [[float(v) for v in a.Rect] for a in pdf.pages[1].obj.Annots]
+        names = pdf.Root.Names.Dests.Names  # as WeasyPrint writes them: join.py reads them
+        assert [str(names[0]), str(names[2])] == ["first", "third"]
+        assert names[3][0].objgen == pdf.pages[2].obj.objgen
+        assert "/Dests" not in pdf.Root
     assert rects == [[10, 10, 50, 20]]  # the visible link stays
 
 
@@ -267,3 +272,89 @@ def test_type3_fonts_are_found_in_pages_and_their_forms():
     out = io.BytesIO()
     pdf.save(out)
     assert vivliostyle.type3_fonts(out.getvalue()) == [(2, "AAAAAA+NotoSerifCJKjp-Regular")]
+
+
+# ── the seam's document, read back from the PDF ────────────────────────────────────────
+
+def _pdf_with_folios() -> bytes:
+    """Two pages; on the first, a line of text in the folio face and one in another."""
+    pdf = pikepdf.new()
+    fonts = pikepdf.Dictionary(
+        F1=pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
+                              BaseFont=pikepdf.Name("/AAAAAA+BIZUDMincho-Regular")),
+        F2=pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
+                              BaseFont=pikepdf.Name("/BAAAAA+BIZUDPGothic-Regular")))
+    for content in (b"BT /F1 9 Tf 10 10 Td (text) Tj ET BT /F2 8 Tf 10 2 Td (5) Tj ET",
+                    b"BT /F1 9 Tf 10 10 Td (more) Tj ET"):
+        pdf.add_blank_page()
+        pdf.pages[-1].obj.Resources = pikepdf.Dictionary(Font=fonts)
+        pdf.pages[-1].obj.Contents = pdf.make_stream(content)
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+def test_folios_are_taken_out_by_their_face():
+    from bookbuild.typeset.vivliostyle_pdf import remove_folios
+
+    data, shown = remove_folios(_pdf_with_folios())
+    assert shown == (True, False)
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        first = pikepdf.unparse_content_stream(pikepdf.parse_content_stream(pdf.pages[0]))
+    assert b"(text)" in first and b"(5)" not in first and b"/F2" not in first
+
+
+def test_a_document_cut_and_joined_keeps_its_anchors():
+    from bookbuild.typeset.vivliostyle_pdf import VivliostyleDocument
+
+    data = _pdf_with_folios()
+    front = VivliostyleDocument("<p>a</p>", data, {"a": 0, "b": 1}, [], 2)
+    back = VivliostyleDocument("<p>c</p>", data, {"c": 0, "b": 1}, [], 2)
+    assert front.anchor_pages() == {"a": 1, "b": 2}
+    assert front.pages(2, 2).anchors == {"b": 0} and front.pages(2, 2).page_count == 1
+    joined = front.followed_by(1, back)
+    assert joined.page_count == 3
+    assert joined.anchor_pages() == {"a": 1, "c": 2, "b": 3}
+    assert joined.html == "<p>a</p><p>c</p>"
+
+
+def test_the_preflight_finds_each_chapters_letters_on_the_pages_in_order():
+    from bookbuild.typeset.preflight import Source
+    from bookbuild.typeset.vivliostyle_pdf import check_letters, chapter_texts
+
+    html = ('<article class="chapter" id="ch-one"><p>一二三</p><section class="endnotes">'
+            '<div class="endnote">注の四</div></section></article><p>後記</p>')
+    assert chapter_texts(html) == {"one": "一二三注の四"}
+    sources = {"one": Source("chapters/one.md", "", {})}
+    assert check_letters(html, ["一\n二\n", "柱 三\n注\nの\n四\n5"], sources) == []
+    errors = check_letters(html, ["一\n三\n二\n注の四"], sources)
+    assert len(errors) == 1 and errors[0].severity == "error"
+    assert str(errors[0].path) == "chapters/one.md" and "after 2 of 6" in errors[0].message
+
+
+def test_folios_count_from_the_same_page_as_weasyprints():
+    from bookbuild.typeset.document import Setting
+
+    setting = Setting((Stylesheet("x", "p {}"),), Path("."), ()).counting_from(7)
+    sheets = [vivliostyle._counting_as_vivliostyle(s) for s in setting.stylesheets]
+    assert sheets[0].text == "p {}"
+    assert "counter-reset: page 6" in sheets[1].text  # Vivliostyle increments after it
+
+
+def test_links_to_other_parts_come_back_as_written():
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    link = pikepdf.Dictionary(
+        Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link, Rect=pikepdf.Array([0, 0, 9, 9]),
+        A=pikepdf.Dictionary(S=pikepdf.Name.URI, URI=pikepdf.String(
+            "http://localhost:40123/vivliostyle/bookbuild-part:ch-x")))
+    web = pikepdf.Dictionary(
+        Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link, Rect=pikepdf.Array([0, 0, 9, 9]),
+        A=pikepdf.Dictionary(S=pikepdf.Name.URI, URI=pikepdf.String("https://example.org/")))
+    pdf.pages[0].obj.Annots = pikepdf.Array([link, web])
+    out = io.BytesIO()
+    pdf.save(out)
+    data, _, _ = read_back(out.getvalue())
+    with pikepdf.open(io.BytesIO(data)) as back:
+        uris = [str(a.A.URI) for a in back.pages[0].obj.Annots]
+    assert uris == ["bookbuild-part:ch-x", "https://example.org/"]
