@@ -18,11 +18,11 @@ import pytest
 from bookbuild.editions import PRINT, PRINT_VERTICAL, with_direction
 from bookbuild.editions.vertical import to_html, with_endnotes, with_upright_digits
 from bookbuild.errors import BookError
-from bookbuild.typeset.engine import Stylesheet
 from bookbuild.model.chapter import load_chapter
 from bookbuild.model.config import load_config
 from bookbuild.outputs import BuildResult
 from bookbuild.typeset import vivliostyle
+from bookbuild.typeset.engine import Stylesheet
 from bookbuild.typeset.vivliostyle import (
     destination_id,
     element_ids,
@@ -320,7 +320,7 @@ def test_a_document_cut_and_joined_keeps_its_anchors():
 
 def test_the_preflight_finds_each_chapters_letters_on_the_pages_in_order():
     from bookbuild.typeset.preflight import Source
-    from bookbuild.typeset.vivliostyle_pdf import check_letters, chapter_texts
+    from bookbuild.typeset.vivliostyle_pdf import chapter_texts, check_letters
 
     html = ('<article class="chapter" id="ch-one"><p>一二三</p><section class="endnotes">'
             '<div class="endnote">注の四</div></section></article><p>後記</p>')
