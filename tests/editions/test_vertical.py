@@ -358,3 +358,11 @@ def test_links_to_other_parts_come_back_as_written():
     with pikepdf.open(io.BytesIO(data)) as back:
         uris = [str(a.A.URI) for a in back.pages[0].obj.Annots]
     assert uris == ["bookbuild-part:ch-x", "https://example.org/"]
+
+
+def test_the_pdf_is_dated_by_the_book_not_by_the_clock():
+    html = '<head><meta name="dcterms.created" content="2026-12-01T00:00:00Z"></head>'
+    assert vivliostyle.pdf_date(html) == "D:20261201000000Z"
+    data, _, _ = read_back(_pdf_with_destinations(), vivliostyle.pdf_date(html))
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        assert str(pdf.docinfo.CreationDate) == str(pdf.docinfo.ModDate) == "D:20261201000000Z"

@@ -66,6 +66,7 @@ ELEMENT_ID = re.compile(r"""\sid\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 LOCAL_SOURCE = re.compile(r"""\ssrc\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 CSS_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)'"\s]+))\s*\)""")
 FIRST_FOLIO = re.compile(r"(counter-reset:\s*page\s+)(-?\d+)")
+CREATED = re.compile(r'<meta name="dcterms.created" content="([^"]+)"')
 BODY_START = re.compile(r"<body\b[^>]*>")
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
 # The CLI's log lines: "WARN message", "ERROR message" (after the colour codes are taken out).
@@ -157,7 +158,7 @@ def lay_out_vivliostyle(html: str, stylesheets: Sequence[Stylesheet], root: Path
         if not output.is_file():
             raise BookError(f"Vivliostyle wrote no PDF: {_tail(log)}")
         warnings += cli_warnings(log)
-        pdf, page_count, anchors = read_back(output.read_bytes())
+        pdf, page_count, anchors = read_back(output.read_bytes(), pdf_date(html))
         warnings += [Diagnostic("vivliostyle", None, f"page {page}: {font} is written as a "
                                 "Type 3 font, which printers reject: a character missing "
                                 "from the TrueType faces fell back to a CFF face (or to a "
@@ -255,12 +256,24 @@ def with_anchor_links(html: str, ids: Sequence[str]) -> str:
     return html[:body.end()] + nav + html[body.end():]
 
 
-def read_back(pdf_data: bytes) -> tuple[bytes, int, dict[str, int]]:
+def pdf_date(html: str) -> str | None:
+    """The document's `dcterms.created` (bookbuild writes the book's date, or
+    SOURCE_DATE_EPOCH's) as a PDF date: the PDF's dates are then the same from build to
+    build, not the time chromium printed it."""
+    found = CREATED.search(html)
+    if not found:
+        return None
+    digits = re.sub(r"[^0-9]", "", found[1])[:14].ljust(14, "0")
+    return f"D:{digits}Z"
+
+
+def read_back(pdf_data: bytes, created: str | None = None
+              ) -> tuple[bytes, int, dict[str, int]]:
     """The PDF as bookbuild writes its parts (join.py reads them): named destinations by
     element id in one flat `/Names /Dests` array (as WeasyPrint writes them), links to
     them by that name, a link to another part (`bookbuild-part:ID`, which Chromium made
-    absolute against the CLI's server) as that URI again, and without the hidden anchor
-    links' annotations; with its page count and each id's 0-based page."""
+    absolute against the CLI's server) as that URI again, without the hidden anchor
+    links' annotations, dated `created`; with its page count and each id's 0-based page."""
     import pikepdf
 
     with pikepdf.open(io.BytesIO(pdf_data)) as pdf:
@@ -287,6 +300,9 @@ def read_back(pdf_data: bytes) -> tuple[bytes, int, dict[str, int]]:
         for page in pdf.pages:
             _drop_empty_links(page)
             _name_links(page)
+        if created:
+            pdf.docinfo["/CreationDate"] = pikepdf.String(created)
+            pdf.docinfo["/ModDate"] = pikepdf.String(created)
         out = io.BytesIO()
         pdf.save(out, deterministic_id=True)
         return out.getvalue(), len(pdf.pages), anchors
