@@ -366,3 +366,31 @@ def test_the_pdf_is_dated_by_the_book_not_by_the_clock():
     data, _, _ = read_back(_pdf_with_destinations(), vivliostyle.pdf_date(html))
     with pikepdf.open(io.BytesIO(data)) as pdf:
         assert str(pdf.docinfo.CreationDate) == str(pdf.docinfo.ModDate) == "D:20261201000000Z"
+
+
+def test_only_the_books_own_files_are_copied_for_the_engine(tmp_path):
+    root, outside, here = tmp_path / "book", tmp_path / "elsewhere", tmp_path / "run"
+    (root / "chapters").mkdir(parents=True)
+    (root / "styles").mkdir()
+    outside.mkdir()
+    here.mkdir()
+    (root / "chapters" / "figure.png").write_bytes(b"png")
+    (outside / "secret.png").write_bytes(b"secret")
+    html = '<img src="chapters/figure.png"><img src="../elsewhere/secret.png">'
+    sheets = [Stylesheet("styles/x.css", 'p { background: url("https://example.org/a.png") }')]
+    warnings = vivliostyle._copy_resources(html, sheets, root, (root / "chapters",), here)
+    assert (here / "chapters" / "figure.png").read_bytes() == b"png"
+    assert not list(here.rglob("secret.png"))
+    messages = " ".join(w.message for w in warnings)
+    assert "refused to read" in messages and "secret.png" in messages
+    assert "not fetched: https://example.org/a.png" in messages
+
+
+def test_chromium_runs_offline_through_its_wrapper(tmp_path):
+    wrapper = vivliostyle._offline_browser(tmp_path)
+    text = wrapper.read_text(encoding="utf-8")
+    assert text.startswith("#!/bin/sh\nexec /usr/bin/chromium ")
+    for flag in ("--disable-background-networking", "--proxy-server=http://127.0.0.1:9",
+                 "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost"):
+        assert f"'{flag}'" in text
+    assert wrapper.stat().st_mode & 0o111
