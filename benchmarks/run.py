@@ -9,7 +9,8 @@ npx, which would download it); rebuilds with nothing changed, after one chapter'
 changed (same page count: the per-chapter cache's case) and after a change that adds
 pages to the first chapter; all handouts in parallel and one by one; synthetic books of
 10× and 20× the chapters (--quick: 10× only, and the 20× targets are reported as not
-measured); `bookbuild --help` start-up. Every target is printed beside its figure with
+measured); the vertical print edition (Vivliostyle) of the book against the horizontal
+one, and of the 10× book (not with --quick); `bookbuild --help` start-up. Every target is printed beside its figure with
 MET / NOT MET, and again in a summary table at the end, with the load average at the
 start and at the end.
 
@@ -57,6 +58,10 @@ MAX_PEAK_MB = 1024               # any single process of the 20× build
 MAX_MEMORY_20X_RATIO = 1.5       # largest process of the 20× build / of the 1× build
 MAX_UNCHANGED_REBUILD_S = 0.3
 MAX_STARTUP_S = 0.3
+# Issue 21's targets for the vertical print edition (Vivliostyle), against the horizontal.
+MAX_VERTICAL_RATIO = 2.0         # vertical / horizontal print edition, the same book
+MAX_VERTICAL_10X_S = 300         # the 10× book, vertical
+MAX_VERTICAL_10X_MB = 2048       # any single process of it
 
 # Pandoc's baseline gets the project's own typography: the generated page sheet (A5, bleed,
 # marks, fonts) and the shared and book sheets. Vivliostyle gets the same sheets.
@@ -185,7 +190,7 @@ class Bench:
         self.targets.append(Target(name, "—", target, None))
 
     def summary(self) -> None:
-        print(f"7. summary: issue 15's targets ({len(self.targets)})")
+        print(f"7. summary: issue 15's and 21's targets ({len(self.targets)})")
         for t in self.targets:
             print(f"  {t.name:<44} {t.figure:>10}   {t.target:<10} {verdict(t.met)}")
 
@@ -496,6 +501,44 @@ def scale(bench: Bench, tmp: Path, full: Run, quick: bool) -> None:
         bench.not_measured(name, target, why)
 
 
+def vertical_build(bench: Bench, root: Path) -> Run:
+    return bench.build(root, "--no-cache", "--edition", "print", "--vertical")
+
+
+def vertical(bench: Bench, book: Path, tmp: Path, full: Run, quick: bool) -> None:
+    """Issue 21: the vertical print edition (Vivliostyle, in parts) against the horizontal
+    one measured in the same run; the 10× book unless --quick."""
+    print("5b. vertical print edition (縦組み: build --edition print --vertical --no-cache)")
+    run = vertical_build(bench, book)
+    name, target = "vertical / horizontal print (wall)", f"≤ {MAX_VERTICAL_RATIO}"
+    if not run.ok:
+        fail_report("vertical print edition", run)
+        bench.not_measured(name, target, "the vertical build failed")
+        return
+    show_run(run, book / "build" / "book-vertical.pdf")
+    ratio = run.seconds / full.seconds
+    bench.judge(name, name, f"{ratio:.2f}", target, ratio <= MAX_VERTICAL_RATIO)
+    show("  CPU time vertical / horizontal", f"{run.cpu_seconds / full.cpu_seconds:.2f}")
+    name, target = "10× book, vertical", f"< {MAX_VERTICAL_10X_S} s"
+    memory, memory_target = "10× book, vertical: largest process", f"< {MAX_VERTICAL_10X_MB} MB"
+    if quick:
+        bench.not_measured(name, target, "--quick")
+        bench.not_measured(memory, memory_target, "--quick")
+        return
+    scaled = scaled_book(tmp / "book-10x-vertical", 10)
+    ten = vertical_build(bench, scaled)
+    if not ten.ok:
+        fail_report("10× book, vertical", ten)
+        bench.not_measured(name, target, "the build failed")
+        bench.not_measured(memory, memory_target, "the build failed")
+        return
+    show("  pages", str(pdf_pages(scaled / "build" / "book-vertical.pdf")))
+    bench.judge(name, name, f"{ten.seconds:.0f} s", target, ten.seconds < MAX_VERTICAL_10X_S)
+    bench.judge(memory, memory, f"{ten.peak_mb:.0f} MB", memory_target,
+                ten.peak_mb < MAX_VERTICAL_10X_MB)
+    shutil.rmtree(scaled)
+
+
 def startup(bench: Bench, book: Path) -> None:
     print("6. start-up")
     starts = [bench.run([BOOKBUILD, "--help"], book).seconds for _ in range(5)]
@@ -528,6 +571,7 @@ def main() -> int:
         rebuilds(bench, book, full)
         handouts(bench, book, tmp, cores)
         scale(bench, tmp, full, args.quick)
+        vertical(bench, book, tmp, full, args.quick)
         startup(bench, book)
     bench.summary()
     print(f"load average at end: {load_average()}", flush=True)
