@@ -33,7 +33,8 @@ def up_to_date(root: Path, edition_name: str, out_path: Path | None = None,
     files = files or ProjectFiles(root)
     config = load_config(files.root, files)
     target = book_target(config, out_path, edition_name)
-    found = lookup(target, inputs_digest(config, edition_name, files))
+    found = lookup(target, inputs_digest(config, edition_name, files,
+                                         engine_version(edition(edition_name))))
     if found is None:
         return None
     echo(f"{target}: up to date (no input changed; --no-cache to rebuild anyway)")
@@ -60,7 +61,7 @@ def build_book(root: Path, *, edition: str | Edition = "print", out_path: Path |
         target = book_target(config, out_path, kind.name)
         result = cached_or_build(config, kind.name, target, lambda: build_book(
             root, edition=kind, out_path=target, echo=echo, files=files, options=options),
-            echo, files)
+            echo, files, engine_version(kind))
         return BuildResult(target, result.pages, time.perf_counter() - started,
                            list(result.warnings), dict(result.chapter_pages))
     book, warnings = load_checked(root, files)
@@ -69,6 +70,18 @@ def build_book(root: Path, *, edition: str | Edition = "print", out_path: Path |
         result = kind.write(book, kind, target, warnings, echo, options)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def engine_version(kind: Edition) -> str:
+    """The version of the layout engine outside Python that lays `kind` out, and of its
+    tools (the vertical print edition's Vivliostyle CLI, its core and chromium), for the
+    output cache's digest; "" for WeasyPrint's editions and the EPUB (WeasyPrint is an
+    installed package: already in the digest)."""
+    if kind.engine == "weasyprint":
+        return ""
+    from bookbuild.typeset.document import engine_version as seam_version
+
+    return seam_version(kind.engine)
 
 
 def _edition(name: str | Edition) -> Edition:

@@ -55,19 +55,6 @@ def _font_files(config: BookConfig) -> list[Path]:
     return [p for d in folders for p in _files_under(Path(d))]
 
 
-def engine_version(edition: str) -> str:
-    """The version of the engine that lays `edition` out and its tools' (the vertical print
-    edition's Vivliostyle CLI, its core and chromium: not Python packages); "" for an
-    edition laid out by no engine of the seam's (the EPUB)."""
-    from bookbuild.editions import EDITIONS
-    from bookbuild.typeset.document import engine_version as seam_version
-
-    kind = EDITIONS.get(edition)
-    if kind is None or kind.engine == "weasyprint":  # its version: an installed package
-        return ""
-    return seam_version(kind.engine)
-
-
 def _package_files() -> list[Path]:
     """The package's own code and its default theme (templates and stylesheets)."""
     package = Path(__file__).resolve().parents[1]  # bookbuild/
@@ -111,8 +98,11 @@ def feed_contents(digest, kind: str, paths: Iterable[Path],
         feed(digest, f"{kind}:{name}", data)
 
 
-def inputs_digest(config: BookConfig, edition: str, files: ProjectFiles | None = None) -> str:
-    """SHA-256 over every input of the book build for `edition` (hex).
+def inputs_digest(config: BookConfig, edition: str, files: ProjectFiles | None = None,
+                  engine: str = "") -> str:
+    """SHA-256 over every input of the book build for `edition` (hex). `engine`: the
+    version of a layout engine outside Python that lays it out, and of its tools (the
+    vertical edition's Vivliostyle and chromium; build.py names it).
 
     Files are hashed by content, except the fonts: those are tens of megabytes, so they
     count by path, size and modification time (a reinstalled or updated font changes these).
@@ -120,7 +110,7 @@ def inputs_digest(config: BookConfig, edition: str, files: ProjectFiles | None =
     digest = hashlib.sha256()
     for label, value in (("edition", edition),
                          ("environment", environment_digest(config)),
-                         ("engine", engine_version(edition)),
+                         ("engine", engine),
                          ("SOURCE_DATE_EPOCH", os.environ.get("SOURCE_DATE_EPOCH", "")),
                          ("chapters", "\n".join(config.chapters))):
         feed(digest, label, value.encode())

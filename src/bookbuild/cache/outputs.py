@@ -64,15 +64,16 @@ def store(target: Path, digest: str, result) -> None:
 
 def cached_or_build(config: BookConfig, edition: str, target: Path, build: Callable,
                     echo: Callable[[str], None] = lambda _: None,
-                    files: ProjectFiles | None = None):
+                    files: ProjectFiles | None = None, engine: str = ""):
     """Reuse `target` if it is up to date, else run `build()` (which writes it and returns
     its report) and record the digest. Returns the report (`reused` when it was current).
+    `engine`: as for `inputs_digest`.
 
     The digest is taken before building: an input edited while the build runs leaves a
     digest that no longer matches, so the next build runs again instead of serving a PDF
     made from the older text.
     """
-    digest = inputs_digest(config, edition, files)
+    digest = inputs_digest(config, edition, files, engine)
     found = lookup(target, digest)
     if found is not None:
         echo(f"{target}: up to date (no input changed; --no-cache to rebuild anyway)")
