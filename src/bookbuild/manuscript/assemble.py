@@ -13,14 +13,10 @@ from .fragments import join_fragments
 from .frontmatter import (
     CLOSING_MARK,
     DASHES,
-    PROFILE_HEADING,
     Meta,
     Person,
     clean_name,
     is_name,
-    marked_affiliations,
-    read_footer,
-    read_profile,
 )
 from .furniture import Furniture, find_furniture, title_in_pieces, unprotected
 from .headings import heading_key, heading_level
@@ -45,6 +41,7 @@ from .pages import (
     paged,
     rejoin_split_lines,
 )
+from .profile import PROFILE_HEADING, marked_affiliations, read_footer, read_profile
 from .queries import character_queries, heading_queries
 from .quotes import is_standalone_quote
 from .report import Report
