@@ -247,6 +247,17 @@ def test_every_module_says_what_it_owns():
         assert ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))), path
 
 
+MAX_MODULE_LINES = 500
+
+
+def test_no_module_is_over_500_lines():
+    """A module that grows past this does several jobs: split it into a package by job
+    (apparatus/index/, editions/epub/, typeset/preflight/ are the models)."""
+    sizes = {str(path.relative_to(SRC)): len(path.read_text(encoding="utf-8").splitlines())
+             for path in SRC.rglob("*.py")}
+    assert len(sizes) > 50  # the package was found
+    assert not {name: n for name, n in sizes.items() if n > MAX_MODULE_LINES}
+
 # ── a second book ───────────────────────────────────────────────────────────────────────
 
 def test_new_makes_a_book_folder_and_nothing_else(tmp_path):
