@@ -38,31 +38,40 @@ class RefusedFetch(BookError):
     pass
 
 
-@dataclass(frozen=True)
-class ProjectFetcher:
-    """A WeasyPrint URL fetcher that only reads files below the allowed folders."""
+def ProjectFetcher(allowed: tuple[Path, ...]):  # noqa: N802 (it makes one; see below)
+    """A WeasyPrint URL fetcher that only reads files below the allowed folders: a
+    subclass of `weasyprint.urls.URLFetcher`, as WeasyPrint documents for a custom fetcher,
+    defined on first use (importing WeasyPrint takes a second)."""
+    return _project_fetcher_class()(allowed)
 
-    allowed: tuple[Path, ...]
-    # Read by WeasyPrint 70's `urls.fetch`: a refused fetch becomes a warning and the
-    # resource is left out, instead of stopping the build.
-    _fail_on_errors = False
 
-    def __call__(self, url: str, *args, **kwargs):
-        # WeasyPrint 70 takes a `URLFetcherResponse` (a dict is refused by an assert).
-        from weasyprint.urls import URLFetcher, URLFetcherResponse
+@functools.cache
+def _project_fetcher_class():
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-        parsed = urlparse(url)
-        if parsed.scheme == "data":
-            return URLFetcher(allowed_protocols=("data",))(url)
-        if parsed.scheme != "file":
-            raise RefusedFetch(f"refused to fetch {url!r}: the build reads only the project's "
-                               "own files (no network)")
-        path = Path(unquote(parsed.path)).resolve()
-        if not any(path.is_relative_to(folder.resolve()) for folder in self.allowed):
-            raise RefusedFetch(f"refused to read {path}: outside the project's folders "
-                               f"({', '.join(str(f) for f in self.allowed)})")
-        return URLFetcherResponse(path.as_uri(), path.read_bytes(),
-                                  {"Content-Type": _mime_type(path)})
+    class _ProjectFetcher(URLFetcher):
+        def __init__(self, allowed: tuple[Path, ...]) -> None:
+            # fail_on_errors=False: a refused fetch becomes a warning and the resource is
+            # left out, instead of stopping the build.
+            super().__init__(allowed_protocols=("data", "file"), fail_on_errors=False)
+            self.allowed = tuple(allowed)
+
+        def fetch(self, url: str, headers=None):
+            parsed = urlparse(url)
+            if parsed.scheme == "data":
+                return super().fetch(url, headers)
+            if parsed.scheme != "file":
+                raise RefusedFetch(f"refused to fetch {url!r}: the build reads only the "
+                                   "project's own files (no network)")
+            path = Path(unquote(parsed.path)).resolve()
+            if not any(path.is_relative_to(folder.resolve()) for folder in self.allowed):
+                raise RefusedFetch(f"refused to read {path}: outside the project's folders "
+                                   f"({', '.join(str(f) for f in self.allowed)})")
+            # WeasyPrint 70 takes a `URLFetcherResponse` (a dict is refused by an assert).
+            return URLFetcherResponse(path.as_uri(), path.read_bytes(),
+                                      {"Content-Type": _mime_type(path)})
+
+    return _ProjectFetcher
 
 
 def _mime_type(path: Path) -> str:
@@ -156,11 +165,9 @@ def lay_out(html: str, stylesheets: Sequence[Stylesheet | str], root: Path,
     """
     import weasyprint
 
-    from bookbuild.typeset.patches import footnotes as weasyfix_footnotes
-    from bookbuild.typeset.patches import justify as weasyfix
+    from bookbuild.typeset.patches import install_all
 
-    weasyfix.install()
-    weasyfix_footnotes.install()  # notes stay on their call's page
+    install_all()  # the patches, and WeasyPrint's internals checked
     sheets = tuple(s if isinstance(s, Stylesheet) else Stylesheet("stylesheet", s)
                    for s in stylesheets)
     css, profiles, found = _parsed(sheets, root, allowed)

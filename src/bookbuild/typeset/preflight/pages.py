@@ -8,6 +8,8 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from bookbuild.typeset.patches import internals
+
 # How far (CSS px, 1/96 in) text may reach past the text area before it counts as outside:
 # floating-point noise of the layout, never a visible amount (0.1 pt).
 TOLERANCE_PX = 0.15
@@ -168,7 +170,7 @@ def read_pages(document, first_page: int = 1) -> Pages:
     for number, page in enumerate(document.pages, start=first_page):
         for name, position in page.anchors.items():  # (x, y, …) of each element id
             pages.anchors.setdefault(name, (number, position[1]))
-        page_box = page._page_box  # WeasyPrint 70's laid-out page (no public API for boxes)
+        page_box = internals.page_box(page)  # no public API for the boxes (pinned)
         area = Area(page_box.content_box_x(), page_box.content_box_y(),
                     page_box.content_box_x() + page_box.width,
                     page_box.content_box_y() + page_box.height)
