@@ -10,18 +10,24 @@ hand and pasted HTML (`<script>`, `<img src=file:///…>`) must never reach the 
 `bookbuild check` warns about it.
 
 Every id is prefixed with the chapter id so that ids never collide in the assembled book.
+
+Two jobs work on Python-Markdown's element tree, before it is written out, instead of
+re-reading the HTML: the headings' ids (`_HeadingIds`) and, when the caller passes one, the
+index's anchors (`apparatus.index.anchor_tree`, run by `_OnTheTree`).
 """
 
 from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as etree
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import markdown
 from markdown.extensions import Extension
 from markdown.inlinepatterns import AUTOLINK_RE, AutolinkInlineProcessor, InlineProcessor
 from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
 
 from bookbuild.model.chapter import MISSING_NOTE_TEXT, NOTE_CALL, NOTE_DEFINITION, Chapter
 
@@ -32,6 +38,13 @@ NOTE_DEFINITIONS_PRIORITY = 25
 NOTE_CALL_PRIORITY = 175
 # Python-Markdown's own priority for `autolink`: ours replaces it in place.
 AUTOLINK_PRIORITY = 120
+# Below `attr_list` (8): a heading that the manuscript gave attributes (`{: .x}`) keeps them
+# and is not numbered, as when the ids were added to the written HTML (`<h2>` only).
+HEADING_IDS_PRIORITY = 5
+# Below `unescape` (0), the last of Python-Markdown's tree processors: the text is what
+# will be written (backslash escapes resolved), so the index finds what the reader reads.
+TREE_HOOK_PRIORITY = -10
+HEADINGS = ("h2", "h3", "h4", "h5", "h6")
 
 
 class _NoteDefinitions(Preprocessor):
@@ -125,6 +138,31 @@ class _VisibleAutolink(AutolinkInlineProcessor):
         return wrapper, start, end
 
 
+class _HeadingIds(Treeprocessor):
+    """Every heading (h2–h6) a stable id, `<chapter>-s<n>` in document order, for the
+    outline and links."""
+
+    def __init__(self, md: markdown.Markdown, chapter_id: str) -> None:
+        super().__init__(md)
+        self.chapter_id = chapter_id
+
+    def run(self, root: etree.Element) -> None:
+        numbered = (e for e in root.iter() if e.tag in HEADINGS and not e.attrib)
+        for number, heading in enumerate(numbered, start=1):
+            heading.set("id", f"{self.chapter_id}-s{number}")
+
+
+class _OnTheTree(Treeprocessor):
+    """Runs a caller's function on the finished tree (the index's anchors)."""
+
+    def __init__(self, md: markdown.Markdown, job: Callable[[etree.Element], object]) -> None:
+        super().__init__(md)
+        self.job = job
+
+    def run(self, root: etree.Element) -> None:
+        self.job(root)
+
+
 def _without_raw_html(md: markdown.Markdown) -> None:
     md.preprocessors.deregister("html_block")
     md.inlinePatterns.deregister("html")
@@ -136,23 +174,24 @@ class ChapterHtml:
     html: str
 
 
-def make_converter(chapter_id: str) -> markdown.Markdown:
+def make_converter(chapter_id: str,
+                   on_tree: Callable[[etree.Element], object] | None = None) -> markdown.Markdown:
+    """The Markdown converter of one chapter; `on_tree(root)`, if given, runs on its element
+    tree last, before it is written out."""
     md = markdown.Markdown(
         extensions=["tables", "attr_list", PageNotes(id_prefix=chapter_id)],
         output_format="html",
     )
     _without_raw_html(md)
     md.inlinePatterns.register(_VisibleAutolink(AUTOLINK_RE, md), "autolink", AUTOLINK_PRIORITY)
+    md.treeprocessors.register(_HeadingIds(md, chapter_id), "heading_ids",
+                               HEADING_IDS_PRIORITY)
+    if on_tree is not None:
+        md.treeprocessors.register(_OnTheTree(md, on_tree), "on_tree", TREE_HOOK_PRIORITY)
     return md
 
 
-def number_headings(html: str, chapter_id: str) -> str:
-    """Give every heading a stable id (`<chapter>-s<n>`) for the outline and links."""
-    counter = iter(range(1, 10_000))
-    return re.sub(r"<(h[2-6])>", lambda m: f'<{m.group(1)} id="{chapter_id}-s{next(counter)}">',
-                  html)
-
-
-def chapter_to_html(chapter: Chapter) -> ChapterHtml:
-    html = make_converter(chapter.id).convert(chapter.body)
-    return ChapterHtml(chapter.id, number_headings(html, chapter.id))
+def chapter_to_html(chapter: Chapter,
+                    on_tree: Callable[[etree.Element], object] | None = None) -> ChapterHtml:
+    """A chapter's HTML fragment; `on_tree` as in `make_converter` (the index's anchors)."""
+    return ChapterHtml(chapter.id, make_converter(chapter.id, on_tree).convert(chapter.body))

@@ -60,6 +60,7 @@ from bookbuild.apparatus.index.occurrences import (
     Matcher,
     Occurrence,
     anchor_element,
+    anchor_tree,
     find_in_text,
     mark_occurrences,
 )
@@ -89,7 +90,8 @@ from bookbuild.apparatus.kana import GOJUON_ROWS
 __all__ = [
     "ANCHOR_CLASS", "ANCHOR_PREFIX", "ENTRY_FIELDS", "GOJUON_ROWS", "INDEX_NAME", "KINDS",
     "LATIN_HEADING", "MIN_RANGE", "SUB_FIELDS", "Candidate", "Entry", "IndexEntries",
-    "Matcher", "Occurrence", "PageRef", "SubEntry", "anchor_element", "build_index_html",
+    "Matcher", "Occurrence", "PageRef", "SubEntry", "anchor_element", "anchor_tree",
+    "build_index_html",
     "chapter_texts", "entry_heading", "entry_sort_key", "find_in_text", "guess_reading",
     "index_check", "is_latin_term", "load_index", "mark_occurrences", "page_groups",
     "page_refs", "pages_html", "parse_index", "propose_name_reading", "suggest_candidates",

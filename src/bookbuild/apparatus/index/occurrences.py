@@ -1,13 +1,16 @@
 """Finding the entries in a chapter's text and anchoring each occurrence.
 
-`mark_occurrences(html, chapter_id, entries)` inserts an empty `span.ix` before every
-occurrence (longest match first, never inside tags, attribute values, URLs, code);
+`anchor_tree(root, chapter_id, entries)` inserts an empty `span.ix` before every
+occurrence in a chapter's element tree (longest match first, never inside attribute values,
+URLs, code): Python-Markdown runs it as a tree processor (`typeset.markdown_html`), so the
+HTML is never parsed again for it. `mark_occurrences` does the same on an HTML string;
 `find_in_text` finds them in plain text, for checks and tests.
 """
 
 from __future__ import annotations
 
 import re
+import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -124,13 +127,30 @@ def anchor_element(anchor_id: str) -> str:
     return f'<span class="{ANCHOR_CLASS}" id="{anchor_id}"></span>'
 
 
+def _cut_at_occurrences(text: str, matcher: Matcher, chapter_id: str,
+                        found: list[Occurrence]) -> list[tuple[str | None, str]]:
+    """`text` cut before each occurrence of an entry: (anchor id, text after it) pairs, the
+    first with None (the text before any occurrence). Each occurrence is appended to
+    `found`, its anchor numbered after those already there."""
+    pieces: list[tuple[str | None, str]] = []
+    anchor, position = None, 0
+    for start, end, (entry, sub) in matcher.find(text):
+        pieces.append((anchor, text[position:start]))
+        anchor = f"{ANCHOR_PREFIX}{chapter_id}-{len(found) + 1}"
+        found.append(Occurrence(anchor, chapter_id, entry, sub, text[start:end]))
+        position = start
+    pieces.append((anchor, text[position:]))
+    return pieces
+
+
 def mark_occurrences(html_fragment: str, chapter_id: str,
                      entries: IndexEntries) -> tuple[str, list[Occurrence]]:
     """Anchor every occurrence of every entry in the text of a chapter's HTML.
 
     Returns the HTML with `<span class="ix" id="ix-<chapter>-<n>"></span>` inserted before
     each occurrence, and the occurrences in document order. Run once per chapter: the ids
-    are numbered from 1 in each chapter, so chapter ids must be unique in the book.
+    are numbered from 1 in each chapter, so chapter ids must be unique in the book. (The
+    build anchors the Markdown's element tree instead: `anchor_tree`, the same anchors.)
     """
     matcher = _matcher(entries)
     pieces: list[str] = []
@@ -139,15 +159,43 @@ def mark_occurrences(html_fragment: str, chapter_id: str,
         if not indexable:
             pieces.append(piece)
             continue
-        position = 0
-        for start, end, (entry, sub) in matcher.find(piece):
-            anchor = f"{ANCHOR_PREFIX}{chapter_id}-{len(found) + 1}"
-            found.append(Occurrence(anchor, chapter_id, entry, sub, piece[start:end]))
-            pieces.append(piece[position:start])
-            pieces.append(anchor_element(anchor))
-            position = start
-        pieces.append(piece[position:])
+        pieces += [(anchor_element(anchor) if anchor else "") + text
+                   for anchor, text in _cut_at_occurrences(piece, matcher, chapter_id, found)]
     return "".join(pieces), found
+
+
+def anchor_tree(root: ET.Element, chapter_id: str, entries: IndexEntries) -> list[Occurrence]:
+    """`mark_occurrences` on a chapter's element tree (Python-Markdown's, before it is
+    written out): an empty `span.ix` inserted before every occurrence in the text, none in
+    the text of SKIPPED_ELEMENTS; returns the occurrences in document order."""
+    matcher = _matcher(entries)
+    found: list[Occurrence] = []
+
+    def cut(text: str | None) -> tuple[str | None, list[ET.Element]]:
+        """`text` before its first occurrence, and an anchor per occurrence (the text up
+        to the next one in its tail)."""
+        if not text:
+            return text, []
+        pieces = _cut_at_occurrences(text, matcher, chapter_id, found)
+        anchors = []
+        for anchor, after in pieces[1:]:
+            span = ET.Element("span", {"class": ANCHOR_CLASS, "id": str(anchor)})
+            span.tail = after
+            anchors.append(span)
+        return pieces[0][1], anchors
+
+    def visit(element: ET.Element) -> None:
+        if element.tag in SKIPPED_ELEMENTS:
+            return
+        element.text, rebuilt = cut(element.text)
+        for child in list(element):
+            visit(child)
+            child.tail, anchors = cut(child.tail)
+            rebuilt += [child, *anchors]
+        element[:] = rebuilt
+
+    visit(root)
+    return found
 
 
 def find_in_text(text: str, entries: IndexEntries) -> list[tuple[int, str, str | None]]:
