@@ -1,15 +1,18 @@
 """The jobs done on Python-Markdown's element tree (heading ids, the index's anchors) write
-the same HTML as the string passes they replace did on the written HTML."""
+the same HTML as the string passes they replace did on the written HTML, and the tree the
+EPUB takes is the one it would parse out of that HTML."""
 
 from __future__ import annotations
 
 import re
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 
 from bookbuild.apparatus.index import anchor_tree, mark_occurrences, parse_index
-from bookbuild.typeset.markdown_html import make_converter
+from bookbuild.editions.epub import parse_fragment
+from bookbuild.typeset.markdown_html import make_converter, markdown_to_html
 
 INDEX = """\
 - term: 安全保障
@@ -86,3 +89,35 @@ def test_anchor_tree_skips_code_and_urls_and_keeps_the_text():
     assert "<code>MD</code>" in html and "https://example.org/安全保障/MD" in html
     assert re.sub(r'<span class="ix" id="[^"]+"></span>', "", html) == \
         make_converter("c").convert(CHAPTERS[1])
+
+
+ENTITIES = "AT&amp;T と &copy; 2024、<mail@example.org> と \\*星\\*。\n\n## 見出し\n"
+
+
+@pytest.mark.parametrize("body", [*CHAPTERS, ENTITIES])
+def test_the_kept_tree_is_the_written_html_parsed_again(body):
+    converted = markdown_to_html("c", body, lambda root: anchor_tree(root, "c", entries()))
+    assert converted.tree is not None
+    again = parse_fragment(converted.html)
+    assert ET.tostring(converted.tree, encoding="unicode") == ET.tostring(again,
+                                                                         encoding="unicode")
+
+
+def test_the_kept_tree_has_the_characters_not_their_stand_ins():
+    tree = markdown_to_html("c", ENTITIES).tree
+    text = "".join(tree.itertext())
+    assert "AT&T" in text and "©" in text and "mail@example.org" in text and "*星*" in text
+    assert "\x02" not in text and "\x03" not in text
+
+
+def test_the_epub_reads_the_chapter_tree_instead_of_parsing_the_html():
+    from bookbuild.editions.epub import EpubChapter, chapter_xhtml
+
+    converted = markdown_to_html("c", CHAPTERS[0])
+    from_tree = EpubChapter(1, "c", "題", html="<p>never read</p>", tree=converted.tree)
+    from_html = EpubChapter(1, "c", "題", html=converted.html)
+    assert chapter_xhtml(from_tree, "p-001.xhtml") == chapter_xhtml(from_html, "p-001.xhtml")
+    assert "never read" not in chapter_xhtml(from_tree, "p-001.xhtml").body
+    # the view's tree is copied, not consumed: its notes are still at their calls
+    assert converted.tree is not None
+    assert converted.tree.find(".//span[@class='note']") is not None

@@ -9,8 +9,9 @@ notes and back matter get it too.
 from __future__ import annotations
 
 import os
+import xml.etree.ElementTree as ET
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from bookbuild.apparatus.bibstyle import render_bibliography_html
@@ -29,6 +30,9 @@ class ChapterView:
     number: int
     chapter: Chapter
     html: str
+    # The same as Python-Markdown's element tree (for the EPUB, which would otherwise parse
+    # `html` again); not compared.
+    tree: ET.Element | None = field(default=None, compare=False, repr=False)
 
     @property
     def meta(self):
@@ -101,9 +105,10 @@ def chapter_views(book: CheckedBook, chapter_ids: list[str] | None = None, *, in
     occurrences: list[Occurrence] = []
     for position, chapter in enumerate(chosen, start=1):
         echo(f"[{position}/{len(chosen)}] {chapter.id}: {chapter.meta.title}")
-        html = chapter_to_html(chapter, None if entries is None else
-                               _index_anchors(chapter.id, entries, occurrences)).html
-        views.append(ChapterView(book.number(chapter.id), chapter, html))
+        converted = chapter_to_html(chapter, None if entries is None else
+                                    _index_anchors(chapter.id, entries, occurrences))
+        views.append(ChapterView(book.number(chapter.id), chapter, converted.html,
+                                 converted.tree))
     return views, occurrences
 
 

@@ -18,12 +18,15 @@ index's anchors (`apparatus.index.anchor_tree`, run by `_OnTheTree`).
 
 from __future__ import annotations
 
+import copy
+import html
 import re
 import xml.etree.ElementTree as etree
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import markdown
+from markdown import util
 from markdown.extensions import Extension
 from markdown.inlinepatterns import AUTOLINK_RE, AutolinkInlineProcessor, InlineProcessor
 from markdown.preprocessors import Preprocessor
@@ -44,6 +47,8 @@ HEADING_IDS_PRIORITY = 5
 # Below `unescape` (0), the last of Python-Markdown's tree processors: the text is what
 # will be written (backslash escapes resolved), so the index finds what the reader reads.
 TREE_HOOK_PRIORITY = -10
+# Last of all: the finished tree, kept for the editions that read a tree (the EPUB).
+KEEP_TREE_PRIORITY = -20
 HEADINGS = ("h2", "h3", "h4", "h5", "h6")
 
 
@@ -163,6 +168,47 @@ class _OnTheTree(Treeprocessor):
         self.job(root)
 
 
+class _KeepTree(Treeprocessor):
+    """Keeps a copy of the finished tree, as the written HTML reads back (`written_tree`)."""
+
+    tree: etree.Element | None = None
+
+    def run(self, root: etree.Element) -> None:
+        self.tree = written_tree(self.md, root)
+
+
+def written_tree(md: markdown.Markdown, root: etree.Element) -> etree.Element:
+    """A copy of Python-Markdown's finished `root` that says what the HTML it writes says:
+    the entities it stashed put back (as characters), `&` for its stand-in, attributes in
+    the lexical order its serializer writes them, and the whitespace around the fragment
+    stripped, as `Markdown.convert` strips it."""
+    tree = copy.deepcopy(root)
+    for element in tree.iter():
+        element.text = _as_written(md, element.text)
+        element.tail = _as_written(md, element.tail)
+        attributes = sorted((name, _as_written(md, value) or "") for name, value in
+                            element.attrib.items())
+        element.attrib.clear()
+        element.attrib.update(attributes)
+    if len(tree):
+        tree.text = (tree.text or "").lstrip() or None
+        tree[-1].tail = (tree[-1].tail or "").rstrip() or None
+    else:
+        tree.text = (tree.text or "").strip() or None
+    tree.tail = None  # the wrapper's own: outside the fragment
+    return tree
+
+
+def _as_written(md: markdown.Markdown, text: str | None) -> str | None:
+    if not text or util.STX not in text:
+        return text
+    text = util.HTML_PLACEHOLDER_RE.sub(
+        lambda m: html.unescape(str(md.htmlStash.rawHtmlBlocks[int(m.group(1))])), text)
+    if util.AMP_SUBSTITUTE in text:  # an e-mail autolink's character references
+        text = html.unescape(text.replace(util.AMP_SUBSTITUTE, "&"))
+    return text
+
+
 def _without_raw_html(md: markdown.Markdown) -> None:
     md.preprocessors.deregister("html_block")
     md.inlinePatterns.deregister("html")
@@ -172,6 +218,7 @@ def _without_raw_html(md: markdown.Markdown) -> None:
 class ChapterHtml:
     chapter_id: str
     html: str
+    tree: etree.Element | None = None  # the same, as an element tree under a `div`
 
 
 def make_converter(chapter_id: str,
@@ -191,7 +238,17 @@ def make_converter(chapter_id: str,
     return md
 
 
+def markdown_to_html(chapter_id: str, body: str,
+                     on_tree: Callable[[etree.Element], object] | None = None) -> ChapterHtml:
+    """A chapter's Markdown `body` as an HTML fragment, and its tree; `on_tree` as in
+    `make_converter` (the index's anchors)."""
+    md = make_converter(chapter_id, on_tree)
+    kept = _KeepTree(md)
+    md.treeprocessors.register(kept, "keep_tree", KEEP_TREE_PRIORITY)
+    html_text = md.convert(body)
+    return ChapterHtml(chapter_id, html_text, kept.tree)
+
+
 def chapter_to_html(chapter: Chapter,
                     on_tree: Callable[[etree.Element], object] | None = None) -> ChapterHtml:
-    """A chapter's HTML fragment; `on_tree` as in `make_converter` (the index's anchors)."""
-    return ChapterHtml(chapter.id, make_converter(chapter.id, on_tree).convert(chapter.body))
+    return markdown_to_html(chapter.id, chapter.body, on_tree)

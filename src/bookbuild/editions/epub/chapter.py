@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
@@ -88,7 +89,8 @@ def _empty_header_cells(root: ET.Element) -> None:
 
 def chapter_xhtml(chapter: EpubChapter, file_name: str, vertical: bool = False) -> ChapterXhtml:
     """One chapter's HTML → its XHTML body and notes, and where each index anchor fell."""
-    root = parse_fragment(chapter.html)
+    root = copy.deepcopy(chapter.tree) if chapter.tree is not None else \
+        parse_fragment(chapter.html)
     asides = []
     for call in [e for e in root.iter("sup") if "note-call" in _classes(e)]:
         for child in list(call):

@@ -45,7 +45,7 @@ def gather_book(book: CheckedBook, vertical: bool) -> tuple[EpubBook, list[Diagn
         publisher=config.publisher, edition_label=config.edition, editors=config.editors,
         creators=tuple(creators.values()),
         chapters=tuple(EpubChapter(
-            number=v.number, id=v.chapter.id, title=v.meta.title, html=v.html,
+            number=v.number, id=v.chapter.id, title=v.meta.title, html=v.html, tree=v.tree,
             subtitle=v.meta.subtitle, authors=v.meta.authors, translators=v.meta.translators,
             closing=v.meta.closing, source_line=v.source_line) for v in views),
         bibliography_html=bibliography_html(book),

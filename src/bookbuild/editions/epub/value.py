@@ -3,7 +3,8 @@ no loader, no layout."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
 
 from bookbuild.apparatus.index import IndexEntries, Occurrence
 from bookbuild.model.chapter import Person
@@ -22,6 +23,9 @@ class EpubChapter:
     id: str
     title: str
     html: str  # the Markdown's HTML: notes at their calls, index anchors (span.ix)
+    # `html` as Python-Markdown's element tree (views.ChapterView.tree): read instead of
+    # `html` when given, so the chapter is not parsed again
+    tree: ET.Element | None = field(default=None, compare=False, repr=False)
     subtitle: str = ""
     authors: tuple[Person, ...] = ()
     translators: tuple[Person, ...] = ()
