@@ -14,7 +14,7 @@ model and said in `Book.diagnostics`, each with file, line and column:
   empty, NUL bytes, not UTF-8 (with the byte offset and the encoding it does read as);
 - each chapter's front-matter against chapter.py's schema, one error per bad field;
 - the bibliography, and each note's citations resolved against it (citations.py);
-- the index entries (index.py).
+- the index entries (apparatus/index/).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 The book wants every note at the foot of the page where it is called. Two causes in
 WeasyPrint 70 sent notes to later pages; both were measured on the repro in the report of
-this module's commit and in `tests/test_footnotes.py`:
+this module's commit and in `tests/typeset/test_footnotes.py`:
 
 1. Floating-point noise (fixed in CSS, not here). `LayoutContext._update_footnote_area`
    (`layout/__init__.py`) says the footnote area overflows when its last note's bottom is
