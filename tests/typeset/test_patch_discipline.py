@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from bookbuild.typeset.patches import footnotes, install_all, internals, justify
+from bookbuild.typeset.patches import footnotes, internals, justify
 from bookbuild.typeset.patches.guard import WeasyPrintMismatch, source_digests
+from bookbuild.typeset.patches.install import install_all
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "bookbuild"
 PATCHES = SRC / "typeset" / "patches"

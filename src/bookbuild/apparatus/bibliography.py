@@ -32,7 +32,7 @@ CSL lacks are kept as plain keys, which Pandoc carries through:
   whatever the automatic matching says.
 
 Sorting (the book's rule, after Japanese academic practice): entries with a heading in
-Japanese script first, in 五十音 order of `yomi` (JIS X 4061 via `bookbuild.apparatus.kana`), then all
+Japanese script first, in 五十音 order of `yomi` (JIS X 4061 via `apparatus.kana`), then all
 other entries alphabetically (case and accents ignored, a leading article skipped); ties by
 date, then title. The `language` field does not decide the block: a Korean article by
 朝鮮中央通信 is filed where a reader looks for it, under ち.

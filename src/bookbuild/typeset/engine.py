@@ -165,7 +165,7 @@ def lay_out(html: str, stylesheets: Sequence[Stylesheet | str], root: Path,
     """
     import weasyprint
 
-    from bookbuild.typeset.patches import install_all
+    from bookbuild.typeset.patches.install import install_all
 
     install_all()  # the patches, and WeasyPrint's internals checked
     sheets = tuple(s if isinstance(s, Stylesheet) else Stylesheet("stylesheet", s)

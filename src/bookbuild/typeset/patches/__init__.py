@@ -1,6 +1,6 @@
 """WeasyPrint 70, patched and its internals checked in one place.
 
-`install_all()` is what every layout calls (`typeset.engine.lay_out`, before WeasyPrint
+`install.install_all()` is what every layout calls (`typeset.engine.lay_out`, before WeasyPrint
 renders anything). It checks that the installed WeasyPrint is the tested version and that
 every private function or attribute bookbuild relies on has the source it was written
 against (`internals` for the names used outside the patches, each patch for its own), then
@@ -13,15 +13,3 @@ installs the patches in this process:
 A WeasyPrint upgrade therefore fails here, loudly (`guard.WeasyPrintMismatch`: what to
 install), before any page is laid out. Installing is idempotent.
 """
-
-from __future__ import annotations
-
-
-def install_all() -> None:
-    """Check WeasyPrint's internals and install every patch (idempotent)."""
-    from bookbuild.typeset.patches import footnotes, internals, justify, notepages
-
-    internals.require()
-    justify.install()
-    footnotes.install()  # notes stay on their call's page
-    notepages.install()  # continuation pages at a document's end survive
