@@ -12,11 +12,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from bookbuild.errors import BookError, Diagnostic
+from bookbuild.errors import BookError, Diagnostic, error
 from bookbuild.project import CONFIG_NAME, ProjectFiles
-from bookbuild.yamlsource import load_yaml
+from bookbuild.yamlsource import YamlDocument, load_yaml
 
 
 @dataclass(frozen=True)
@@ -148,28 +146,16 @@ SECTIONS = {"page": PageGeometry, "fonts": Fonts, "handout": Handout, "output": 
             "limits": Limits, "epub": EpubSettings, "proof": Proof}
 
 
-def _line_index(node: yaml.Node, prefix: str = "") -> dict[str, tuple[int, int]]:
-    """Map each key path (`page.bleed_mm`, `chapters[2]`) to its (line, col), 1-based."""
-    marks = {prefix: (node.start_mark.line + 1, node.start_mark.column + 1)}
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            path = f"{prefix}.{key.value}" if prefix else str(key.value)
-            marks[path] = (key.start_mark.line + 1, key.start_mark.column + 1)
-            marks.update({k: v for k, v in _line_index(value, path).items() if k != path})
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            marks.update(_line_index(item, f"{prefix}[{i}]"))
-    return marks
-
-
 class _Problems:
-    def __init__(self, path: Path, marks: dict[str, tuple[int, int]]) -> None:
-        self.path, self.marks = path, marks
+    """Every problem of one book.yaml, each at its key's line and column."""
+
+    def __init__(self, path: Path, document: YamlDocument) -> None:
+        self.path, self.document = path, document
         self.found: list[Diagnostic] = []
 
     def add(self, key: str, message: str) -> None:
-        line, col = self.marks.get(key) or self.marks.get(key.split("[")[0]) or (None, None)
-        self.found.append(Diagnostic(self.path, line, f"{key}: {message}", "error", col))
+        line, col = self.document.position(key) or (None, None)
+        self.found.append(error(self.path, line, f"{key}: {message}", col))
 
 
 def _typed(cls: type, data: Any, key: str, problems: _Problems) -> Any:
@@ -209,12 +195,11 @@ def _typed(cls: type, data: Any, key: str, problems: _Problems) -> Any:
 def parse_config(text: str, path: Path, root: Path) -> BookConfig:
     """Parse and validate `book.yaml`'s text; raise one `BookError` listing every problem."""
     document = load_yaml(text, path)
-    node, data = document.node, document.data
+    data = document.data
     if not isinstance(data, dict):
         raise BookError("book.yaml must be a mapping of settings",
-                        [Diagnostic(path, 1, "expected lines of the form 'key: value'", "error")])
-    assert node is not None  # a mapping was read, so its node was composed
-    problems = _Problems(path, _line_index(node))
+                        [error(path, 1, "expected lines of the form 'key: value'")])
+    problems = _Problems(path, document)
     values: dict[str, Any] = {}
     scalars = {"title", "subtitle", "publisher", "edition", "chapters_dir", "cmyk_profile",
                "bibliography", "index"}

@@ -23,7 +23,7 @@ from urllib.parse import unquote, urlparse
 
 import jinja2
 
-from bookbuild.errors import BookError, Diagnostic
+from bookbuild.errors import BookError, Diagnostic, Severity, error
 from bookbuild.project import (  # noqa: F401 (STYLES_DIR: this API)
     STYLES_DIR,
     THEME_DIR,
@@ -105,16 +105,16 @@ def template_errors() -> Iterator[None]:
     try:
         yield
     except jinja2.TemplateSyntaxError as exc:
-        raise BookError(str(Diagnostic(exc.filename or exc.name or "template", exc.lineno,
-                                       f"template: {exc.message}; fix it, or delete the "
-                                       "file to use the default theme's", "error"))) from exc
+        raise BookError("a template does not parse", [error(
+            exc.filename or exc.name or "template", exc.lineno, f"template: {exc.message}; fix "
+            "it, or delete the file to use the default theme's")]) from exc
     except jinja2.TemplateError as exc:
         frames = [f for f in traceback.extract_tb(exc.__traceback__)
                   if f.filename.endswith(".j2")]
         where = (frames[-1].filename, frames[-1].lineno) if frames else ("template", None)
-        raise BookError(str(Diagnostic(*where, f"template: {exc}; the templates see what "
-                                       "the default theme's use (bookbuild styles --copy "
-                                       "shows them)", "error"))) from exc
+        raise BookError("a template does not render", [error(
+            *where, f"template: {exc}; the templates see what the default theme's use "
+            "(bookbuild styles --copy shows them)")]) from exc
 
 
 def template_environment(root: Path, files: ProjectFiles | None = None) -> jinja2.Environment:
@@ -142,7 +142,7 @@ class WarningCollector(logging.Handler):
         message = record.getMessage()
         position = CSS_POSITION.search(message) if self.sheet else None
         if position and self.sheet:
-            self.found.append(Diagnostic(self.sheet, int(position[1]), message, "warning",
+            self.found.append(Diagnostic(self.sheet, int(position[1]), message, Severity.WARNING,
                                          int(position[2])))
         else:
             self.found.append(Diagnostic(self.sheet or "build", None, message))

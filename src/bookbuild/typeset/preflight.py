@@ -33,7 +33,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from bookbuild.errors import BookError, Diagnostic
+from bookbuild.errors import BookError, Diagnostic, Severity
 
 # How far (CSS px, 1/96 in) text may reach past the text area before it counts as outside:
 # floating-point noise of the layout, never a visible amount (0.1 pt).
@@ -365,9 +365,9 @@ def _context(text: str, at: int) -> str:
 def _diagnostic(source: Source | None, name: str, text: str, at: int,
                 message: str) -> Diagnostic:
     if source is None:
-        return Diagnostic("output", None, message, "error")
+        return Diagnostic("output", None, message, Severity.ERROR)
     return Diagnostic(source.path, _line_of(source, name, letters(text)[at:at + 8]), message,
-                      "error")
+                      Severity.ERROR)
 
 
 def _line_of(source: Source, name: str, snippet: str) -> int | None:
@@ -403,10 +403,10 @@ def _check_outside(pages: Pages, sources: dict[str, Source],
             "the text area"
         message = f"text runs outside {where} ({side}, page {run.page}): “{_shorten(text)}”"
         if source is None:
-            found.append(Diagnostic("output", None, f"{name}: {message}", "error"))
+            found.append(Diagnostic("output", None, f"{name}: {message}", Severity.ERROR))
         else:
             line = _line_of(source, "", letters(run.text)[:8])
-            found.append(Diagnostic(source.path, line, message, "error"))
+            found.append(Diagnostic(source.path, line, message, Severity.ERROR))
     return found
 
 
