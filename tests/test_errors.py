@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from bookbuild import cache
 from bookbuild.cli import main
-from bookbuild.editions.parts import LaidOutPart, _laid_out, _record
+from bookbuild.editions.layouts import LaidOutPart, PartCache
 from bookbuild.errors import BookError, Diagnostic, Findings, Severity, error
 from bookbuild.model.chapter import parse_chapter
 from bookbuild.outputs import BuildResult
@@ -48,10 +48,12 @@ def test_the_output_cache_record_round_trips_its_warnings(tmp_path):
     assert [w["severity"] for w in record["warnings"]] == ["warning", "query"]
 
 
-def test_the_parts_cache_record_round_trips_its_warnings():
-    part = LaidOutPart("chapter:a", b"%PDF-", 3, {}, (), (WARNING,))
-    back = _laid_out(json.loads(json.dumps(_record(part), ensure_ascii=False)), b"%PDF-")
-    assert back.warnings == (WARNING,) and back.warnings[0].severity is Severity.WARNING
+def test_the_parts_cache_record_round_trips_its_warnings(tmp_path):
+    part = LaidOutPart("chapter:a", b"%PDF-", 3, {}, (), (WARNING, QUERY))
+    PartCache(tmp_path, "salt").put("key", part)
+    back = PartCache(tmp_path, "salt").get("key")  # a new build: read from the folder
+    assert back is not None and back.warnings == (WARNING, QUERY)
+    assert [w.severity for w in back.warnings] == [Severity.WARNING, Severity.QUERY]
 
 
 # ── BookError and Findings ──────────────────────────────────────────────────────────────
