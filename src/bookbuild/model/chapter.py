@@ -119,44 +119,46 @@ def meta_problems(data: object, path: Path,
     and column in `document` (line 1 where there is no such field, or no document)."""
     found: list[Diagnostic] = []
 
-    def problem(key: str, message: str) -> None:
+    def problem(key: str, message: str, field: str = "") -> None:
+        """`message` about the field at `key` (a key path; "" for the block itself)."""
         where = document.position(key) if document is not None and key else None
         line, col = where or (1, None)
-        found.append(error(path, line, f"front-matter{message}", col))
+        found.append(error(path, line, f"front-matter{' ' + field if field else ''}: {message}",
+                           col))
 
     if not isinstance(data, dict):
-        problem("", " must be a YAML mapping (key: value lines)")
+        problem("", "must be a YAML mapping (key: value lines)")
         return found
     allowed = {f for f in ChapterMeta.__dataclass_fields__} | set(NORMALISER_FIELDS)
     for key in data:
         if key not in allowed:
-            problem(str(key), f": unknown field(s) {[key]}; allowed: {sorted(allowed)}")
+            problem(str(key), f"unknown field(s) {[key]}; allowed: {sorted(allowed)}")
     if "title" not in data:
-        problem("", ": 'title' is required: add a line 'title: …' to the block")
+        problem("", "'title' is required: add a line 'title: …' to the block")
     elif not isinstance(data["title"], str) or not data["title"].strip():
-        problem("title", ": 'title' is required and must be text")
+        problem("title", "'title' is required and must be text")
     source = data.get("source") or {}
     if not isinstance(source, dict):
-        problem("source", ": 'source' must be a mapping")
+        problem("source", "'source' must be a mapping")
     else:
         bad = set(source) - set(Source.__dataclass_fields__)
         if bad:
-            problem("source", f" source: unknown field(s) {sorted(bad)}")
+            problem("source", f"unknown field(s) {sorted(bad)}", "source")
     # A list or mapping where text belongs would otherwise be printed as its Python repr.
     for name in TEXT_FIELDS:
         if isinstance(data.get(name), list | dict | bool):
-            problem(name, f": '{name}' must be text (one line)")
+            problem(name, f"'{name}' must be text (one line)")
     for name in ("authors", "translators"):
         people = data.get(name)
         if people is not None and not isinstance(people, list):
-            problem(name, f": '{name}' must be a list ('- name: …' lines)")
+            problem(name, f"'{name}' must be a list ('- name: …' lines)")
             continue
         for i, person in enumerate(people or []):
             for message in _person_problems(person):
-                problem(f"{name}[{i}]", f" {name}[{i}]: {message}")
+                problem(f"{name}[{i}]", message, f"{name}[{i}]")
     raw_date = _iso(data.get("date", ""))
     if raw_date and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", str(raw_date)):
-        problem("date", f": 'date' must be ISO (YYYY-MM-DD), got {raw_date!r}")
+        problem("date", f"'date' must be ISO (YYYY-MM-DD), got {raw_date!r}")
     return found
 
 
