@@ -24,11 +24,11 @@ from collections import defaultdict
 from pathlib import Path
 
 from bookbuild import build
-from bookbuild.editions import BuildOptions, parts
+from bookbuild.editions import BuildOptions, layouts, parts
 
 # (module, function): the stages, where the print edition looks them up when it runs.
 STAGES = ((build, "load_book"), (build, "require_valid"), (parts, "render_book_html"),
-          (parts, "stylesheets"), (parts, "build_index_html"), (parts, "lay_out_part"),
+          (parts, "setting_for"), (parts, "build_index_html"), (layouts, "lay_out_part"),
           (parts, "join_parts"))
 
 

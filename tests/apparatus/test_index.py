@@ -412,11 +412,12 @@ def render(html: str):
 
 
 def index_anchor_pages(document) -> dict[str, int]:
-    """The build's anchor → page map (editions.book.anchor_pages), index anchors only."""
+    """The build's anchor → page map (the layout seam's `anchor_pages`), index anchors only."""
     from bookbuild.apparatus.index import ANCHOR_PREFIX
-    from bookbuild.editions.book import anchor_pages
+    from bookbuild.typeset.engine import WeasyPrintDocument
 
-    return {anchor: page for anchor, page in anchor_pages(document).items()
+    return {anchor: page for anchor, page in
+            WeasyPrintDocument("", document, []).anchor_pages().items()
             if anchor.startswith(ANCHOR_PREFIX)}
 
 

@@ -43,6 +43,7 @@ class Edition:
     output_suffix: str = ""  # added to that file's stem: book-vertical.epub beside book.epub
     vertical: bool = False  # 縦組み (EPUB only: WeasyPrint sets no vertical text)
     unit: str = "pages"  # what the build's report counts ("documents" in an EPUB)
+    engine: str = "weasyprint"  # the PDF editions' layout engine (typeset/document.py)
     # writer(book, edition, target, warnings, echo, options) -> BuildResult; imported when used
     writer: str = "bookbuild.editions.book:write_pdf_book"
 

@@ -14,7 +14,7 @@ import yaml
 
 from bookbuild.apparatus.index.readings import guess_reading
 from bookbuild.apparatus.kana import gojuon_row, normalise_reading, reading_problems
-from bookbuild.errors import BookError, Diagnostic
+from bookbuild.errors import BookError, Diagnostic, Severity
 from bookbuild.project import ProjectFiles
 from bookbuild.yamlsource import load_yaml
 
@@ -128,10 +128,10 @@ class _Problems:
         self.warnings: list[Diagnostic] = []
 
     def error(self, line: int | None, message: str) -> None:
-        self.errors.append(Diagnostic(self.path, line, message, "error"))
+        self.errors.append(Diagnostic(self.path, line, message, Severity.ERROR))
 
     def warn(self, line: int | None, message: str) -> None:
-        self.warnings.append(Diagnostic(self.path, line, message, "warning"))
+        self.warnings.append(Diagnostic(self.path, line, message, Severity.WARNING))
 
 
 def _reading(raw: object, term: str, kind: str, line: int, problems: _Problems,
@@ -275,7 +275,7 @@ def parse_index(text: str, path: Path) -> IndexEntries:
         return IndexEntries(path, ())
     if not isinstance(data, list):
         raise BookError(f"{path}: the index must be a list of entries ('- term: …' items)",
-                        [Diagnostic(path, 1, "expected a YAML list", "error")])
+                        [Diagnostic(path, 1, "expected a YAML list", Severity.ERROR)])
     problems = _Problems(path)
     entries = []
     for item, (line, keys, subs_marks) in zip(data, _line_marks(node), strict=True):

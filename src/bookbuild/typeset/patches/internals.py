@@ -6,8 +6,8 @@ if WeasyPrint changed them:
 
 * `Page._page_box`, the laid-out page's box tree (there is no public API for the boxes):
   read by `typeset.preflight.pages.read_pages` (every letter on the page, inside the text
-  area) and edited by `editions.parts._take_folios` (a part's folios removed before
-  `Page.paint` draws the page);
+  area) and edited by `typeset.engine._take_folio` (a part's folios removed before
+  `Page.paint` draws the page); both ask `page_box` below for it;
 * `Font._harfbuzz_subset` and `Font._fonttools_subset` (`pdf/fonts.py`), chosen by
   `Font.subset`: `editions.fontshare.subset` makes the same subset for a font shared by the
   parts of the print edition, with WeasyPrint's FFI (`text/ffi.py`, whose declarations its

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bookbuild.errors import Diagnostic
+from bookbuild.errors import Diagnostic, Severity
 from bookbuild.typeset.preflight.pages import Pages, Run, Stream, letters
 
 # A line is loose when justification adds more than this (em per gap), JLREQ-style.
@@ -108,9 +108,9 @@ def _context(text: str, at: int) -> str:
 def _diagnostic(source: Source | None, name: str, text: str, at: int,
                 message: str) -> Diagnostic:
     if source is None:
-        return Diagnostic("output", None, message, "error")
+        return Diagnostic("output", None, message, Severity.ERROR)
     return Diagnostic(source.path, _line_of(source, name, letters(text)[at:at + 8]), message,
-                      "error")
+                      Severity.ERROR)
 
 
 def _line_of(source: Source, name: str, snippet: str) -> int | None:
@@ -146,10 +146,10 @@ def _check_outside(pages: Pages, sources: dict[str, Source],
             "the text area"
         message = f"text runs outside {where} ({side}, page {run.page}): “{_shorten(text)}”"
         if source is None:
-            found.append(Diagnostic("output", None, f"{name}: {message}", "error"))
+            found.append(Diagnostic("output", None, f"{name}: {message}", Severity.ERROR))
         else:
             line = _line_of(source, "", letters(run.text)[:8])
-            found.append(Diagnostic(source.path, line, message, "error"))
+            found.append(Diagnostic(source.path, line, message, Severity.ERROR))
     return found
 
 
