@@ -175,7 +175,8 @@ def _prose_lines(chapter: Chapter) -> Iterable[tuple[int, str]]:
 
 
 def raw_html_problems(chapter: Chapter) -> list[Diagnostic]:
-    """A warning for each raw HTML tag: markdown.py prints it as text, never interprets it."""
+    """A warning for each raw HTML tag: typeset/markdown_html.py prints it as text, never
+    interprets it."""
     found = []
     for line, text in _prose_lines(chapter):
         for match in HTML_TAG.finditer(text):
@@ -206,7 +207,7 @@ def refusal(url: str, base: str, allowed: tuple[Path, ...]) -> str | None:
 def image_problems(chapter: Chapter, root: Path, allowed: tuple[Path, ...]) -> list[Diagnostic]:
     """Markdown images and `{: style=… url(…)}` attributes the renderer will refuse."""
     found = []
-    base = root.as_uri() + "/"  # the book's HTML base (build.py's lay_out)
+    base = root.as_uri() + "/"  # the book's HTML base (typeset/engine.py lay_out)
     for line, text in _prose_lines(chapter):
         for pattern in (MARKDOWN_IMAGE, CSS_URL):
             for match in pattern.finditer(text):
@@ -263,14 +264,14 @@ def citation_problems(config: BookConfig, book: Book) -> list[Diagnostic]:
 
 
 def index_problems(book: Book) -> list[Diagnostic]:
-    """Index entries never found in the text (index.py's `index_check`)."""
+    """Index entries never found in the text (apparatus/index `index_check`)."""
     if book.index is None:
         return []
     return index_check(book.index, {chapter.id: chapter.body for chapter in book.chapters})
 
 
 def font_problems(config: BookConfig, chapters: list[Chapter]) -> list[Diagnostic]:
-    """Characters the fonts lack and fonts without vertical forms (build.py's check)."""
+    """Characters the fonts lack and fonts without vertical forms (typeset/fonts.py)."""
     from bookbuild.typeset.fonts import (
         font_warnings,  # fontTools, imported only when checking fonts
     )
