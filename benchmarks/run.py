@@ -10,9 +10,9 @@ changed (same page count: the per-chapter cache's case) and after a change that 
 pages to the first chapter; all handouts in parallel and one by one; synthetic books of
 10× and 20× the chapters (--quick: 10× only, and the 20× targets are reported as not
 measured); the vertical print edition (Vivliostyle) of the book against the horizontal
-one, and of the 10× book (not with --quick); `bookbuild --help` start-up. Every target is printed beside its figure with
-MET / NOT MET, and again in a summary table at the end, with the load average at the
-start and at the end.
+one, and of the 10× book (not with --quick); `bookbuild --help` start-up. Every target is
+printed beside its figure with MET / NOT MET, and again in a summary table at the end,
+with the load average at the start and at the end.
 
 `bookbuild build` gets `--jobs <cores>` (chapters laid out in worker processes) only when
 its --help offers the option; the run says which.

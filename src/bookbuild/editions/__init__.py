@@ -6,7 +6,7 @@ crop marks, which PDF variant it is written as, and the function that writes it.
 command line's `--edition` choices come from here; no module tests an edition's name.
 
 Writers live beside this file: `parts.py` (print: chapters laid out apart, in parallel,
-and joined by `join.py`), `book.py` (a PDF laid out as one document: screen), `epub.py`
+and joined by `join.py`), `book.py` (a PDF laid out as one document: screen), `epub/`
 (the EPUB, horizontal and vertical), `handout.py` (A4 handouts and offprints). They take a
 loaded, checked `Book` (bookbuild.book); `bookbuild.build` runs them (`build_book`).
 """

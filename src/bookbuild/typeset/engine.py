@@ -23,13 +23,14 @@ from urllib.parse import unquote, urlparse
 
 import jinja2
 
-from bookbuild.errors import BookError, Diagnostic
+from bookbuild.errors import BookError, Diagnostic, Severity, error
 from bookbuild.project import (  # noqa: F401 (STYLES_DIR: this API)
     STYLES_DIR,
     THEME_DIR,
     ProjectFiles,
     style_path,
 )
+from bookbuild.typeset.patches import internals
 
 # "Ignored `x: y` at 12:3, unknown property." — WeasyPrint's position in the sheet.
 CSS_POSITION = re.compile(r" at (\d+):(\d+)")
@@ -39,31 +40,40 @@ class RefusedFetch(BookError):
     pass
 
 
-@dataclass(frozen=True)
-class ProjectFetcher:
-    """A WeasyPrint URL fetcher that only reads files below the allowed folders."""
+def ProjectFetcher(allowed: tuple[Path, ...]):  # noqa: N802 (it makes one; see below)
+    """A WeasyPrint URL fetcher that only reads files below the allowed folders: a
+    subclass of `weasyprint.urls.URLFetcher`, as WeasyPrint documents for a custom fetcher,
+    defined on first use (importing WeasyPrint takes a second)."""
+    return _project_fetcher_class()(allowed)
 
-    allowed: tuple[Path, ...]
-    # Read by WeasyPrint 70's `urls.fetch`: a refused fetch becomes a warning and the
-    # resource is left out, instead of stopping the build.
-    _fail_on_errors = False
 
-    def __call__(self, url: str, *args, **kwargs):
-        # WeasyPrint 70 takes a `URLFetcherResponse` (a dict is refused by an assert).
-        from weasyprint.urls import URLFetcher, URLFetcherResponse
+@functools.cache
+def _project_fetcher_class():
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-        parsed = urlparse(url)
-        if parsed.scheme == "data":
-            return URLFetcher(allowed_protocols=("data",))(url)
-        if parsed.scheme != "file":
-            raise RefusedFetch(f"refused to fetch {url!r}: the build reads only the project's "
-                               "own files (no network)")
-        path = Path(unquote(parsed.path)).resolve()
-        if not any(path.is_relative_to(folder.resolve()) for folder in self.allowed):
-            raise RefusedFetch(f"refused to read {path}: outside the project's folders "
-                               f"({', '.join(str(f) for f in self.allowed)})")
-        return URLFetcherResponse(path.as_uri(), path.read_bytes(),
-                                  {"Content-Type": _mime_type(path)})
+    class _ProjectFetcher(URLFetcher):
+        def __init__(self, allowed: tuple[Path, ...]) -> None:
+            # fail_on_errors=False: a refused fetch becomes a warning and the resource is
+            # left out, instead of stopping the build.
+            super().__init__(allowed_protocols=("data", "file"), fail_on_errors=False)
+            self.allowed = tuple(allowed)
+
+        def fetch(self, url: str, headers=None):
+            parsed = urlparse(url)
+            if parsed.scheme == "data":
+                return super().fetch(url, headers)
+            if parsed.scheme != "file":
+                raise RefusedFetch(f"refused to fetch {url!r}: the build reads only the "
+                                   "project's own files (no network)")
+            path = Path(unquote(parsed.path)).resolve()
+            if not any(path.is_relative_to(folder.resolve()) for folder in self.allowed):
+                raise RefusedFetch(f"refused to read {path}: outside the project's folders "
+                                   f"({', '.join(str(f) for f in self.allowed)})")
+            # WeasyPrint 70 takes a `URLFetcherResponse` (a dict is refused by an assert).
+            return URLFetcherResponse(path.as_uri(), path.read_bytes(),
+                                      {"Content-Type": _mime_type(path)})
+
+    return _ProjectFetcher
 
 
 def _mime_type(path: Path) -> str:
@@ -105,16 +115,16 @@ def template_errors() -> Iterator[None]:
     try:
         yield
     except jinja2.TemplateSyntaxError as exc:
-        raise BookError(str(Diagnostic(exc.filename or exc.name or "template", exc.lineno,
-                                       f"template: {exc.message}; fix it, or delete the "
-                                       "file to use the default theme's", "error"))) from exc
+        raise BookError("a template does not parse", [error(
+            exc.filename or exc.name or "template", exc.lineno, f"template: {exc.message}; fix "
+            "it, or delete the file to use the default theme's")]) from exc
     except jinja2.TemplateError as exc:
         frames = [f for f in traceback.extract_tb(exc.__traceback__)
                   if f.filename.endswith(".j2")]
         where = (frames[-1].filename, frames[-1].lineno) if frames else ("template", None)
-        raise BookError(str(Diagnostic(*where, f"template: {exc}; the templates see what "
-                                       "the default theme's use (bookbuild styles --copy "
-                                       "shows them)", "error"))) from exc
+        raise BookError("a template does not render", [error(
+            *where, f"template: {exc}; the templates see what the default theme's use "
+            "(bookbuild styles --copy shows them)")]) from exc
 
 
 def template_environment(root: Path, files: ProjectFiles | None = None) -> jinja2.Environment:
@@ -142,7 +152,7 @@ class WarningCollector(logging.Handler):
         message = record.getMessage()
         position = CSS_POSITION.search(message) if self.sheet else None
         if position and self.sheet:
-            self.found.append(Diagnostic(self.sheet, int(position[1]), message, "warning",
+            self.found.append(Diagnostic(self.sheet, int(position[1]), message, Severity.WARNING,
                                          int(position[2])))
         else:
             self.found.append(Diagnostic(self.sheet or "build", None, message))
@@ -157,11 +167,9 @@ def lay_out(html: str, stylesheets: Sequence[Stylesheet | str], root: Path,
     """
     import weasyprint
 
-    from bookbuild.typeset.patches import footnotes as weasyfix_footnotes
-    from bookbuild.typeset.patches import justify as weasyfix
+    from bookbuild.typeset.patches.install import install_all
 
-    weasyfix.install()
-    weasyfix_footnotes.install()  # notes stay on their call's page
+    install_all()  # the patches, and WeasyPrint's internals checked
     sheets = tuple(s if isinstance(s, Stylesheet) else Stylesheet("stylesheet", s)
                    for s in stylesheets)
     css, profiles, found = _parsed(sheets, root, allowed)
@@ -285,7 +293,7 @@ def lay_out_weasyprint(html: str, setting) -> WeasyPrintDocument:
 def _take_folio(page) -> bool:
     """Remove the page's folio (a margin box showing `counter(page)`) before it is drawn;
     True if it had one."""
-    box = page._page_box  # WeasyPrint 70's laid-out page (no public API for its boxes)
+    box = internals.page_box(page)  # no public API for the boxes (pinned)
     kept = [child for child in box.children if not _is_folio(child)]
     had_folio = len(kept) < len(box.children)
     box.children = kept
