@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
 from typing import Any
 
-from bookbuild.errors import BookError, Diagnostic
+from bookbuild.errors import BookError, Diagnostic, Severity
 from bookbuild.typeset.preflight import Source, letters
 
 # The face the vertical edition's folios alone are set in (vertical.css).
@@ -279,7 +279,8 @@ def check_letters(html: str, pages: list[str], sources: dict[str, Source],
                 expected[matched:matched + 15]
             errors.append(Diagnostic(sources[chapter].path, None,
                                      f"letters missing or out of order on the pages after "
-                                     f"{matched} of {len(expected)}: …{context}…", "error"))
+                                     f"{matched} of {len(expected)}: …{context}…",
+                                     Severity.ERROR))
     return errors
 
 
@@ -312,7 +313,7 @@ def outside_trim(data: bytes) -> list[Diagnostic]:
             if outside:
                 errors.append(Diagnostic("build", None, f"page {number}: "
                                          f"{''.join(outside)[:40]!r} reaches past the trim "
-                                         "(cut off in print)", "error"))
+                                         "(cut off in print)", Severity.ERROR))
     return errors
 
 
