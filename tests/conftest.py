@@ -62,6 +62,22 @@ def built_book(built_project) -> BuildResult:
 
 
 @pytest.fixture(scope="session")
+def built_vertical(tmp_path_factory) -> BuildResult:
+    """The real book's vertical print edition (Vivliostyle, in parts), built once per test
+    run into a copy of the project. Tests only read it."""
+
+    def build(folder: Path) -> BuildResult:
+        from bookbuild.build import build_book
+
+        root = copy_project(folder / "book")
+        return build_book(root, edition="print-vertical",
+                          out_path=root / "build" / "book-vertical.pdf",
+                          options=BuildOptions(jobs=2, reuse_parts=False))
+
+    return _once_per_run(tmp_path_factory, "built_vertical", build)
+
+
+@pytest.fixture(scope="session")
 def print_laid_out_whole(tmp_path_factory, built_project) -> tuple[BuildResult, Pages]:
     """The same book's print edition laid out as one document (what the book in parts is
     held to), as its PDF and what the preflight reads of its pages, once per test run."""

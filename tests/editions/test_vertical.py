@@ -20,7 +20,6 @@ from bookbuild.editions.vertical import to_html, with_endnotes, with_upright_dig
 from bookbuild.errors import BookError
 from bookbuild.model.chapter import load_chapter
 from bookbuild.model.config import load_config
-from bookbuild.outputs import BuildResult
 from bookbuild.typeset import vivliostyle
 from bookbuild.typeset.engine import Stylesheet
 from bookbuild.typeset.vivliostyle import (
@@ -31,7 +30,6 @@ from bookbuild.typeset.vivliostyle import (
     with_stylesheets,
 )
 from readback import body_without_notes, is_subsequence, letters, page_texts
-from scratch import copy_project
 from tinybook import BOOK_YAML, make_book
 
 MM = 72 / 25.4
@@ -171,15 +169,6 @@ def test_a_failing_cli_becomes_a_book_error_with_its_last_lines():
 
 
 # ── the real book, laid out by Vivliostyle ──────────────────────────────────────────────
-
-@pytest.fixture(scope="module")
-def built_vertical(tmp_path_factory) -> BuildResult:
-    from bookbuild.build import build_book
-
-    root = copy_project(tmp_path_factory.mktemp("vertical") / "book")
-    return build_book(root, edition="print-vertical",
-                      out_path=root / "build" / "book-vertical.pdf")
-
 
 def pdffonts(pdf: Path) -> list[list[str]]:
     out = subprocess.run(["pdffonts", str(pdf)], check=True, capture_output=True,
