@@ -77,7 +77,8 @@ class Edition:
 
 
 PRINT = Edition("print", "A5 for the printer: bleed, crop marks, 100 % K; PDF/X-4 with "
-                "cmyk_profile; --vertical for 縦組み (book-vertical.pdf)", "book.html.j2", BOOK_SHEETS, bleed=True, pdf_x=True,
+                "cmyk_profile; --vertical for 縦組み (book-vertical.pdf)", "book.html.j2",
+                BOOK_SHEETS, bleed=True, pdf_x=True,
                 writer="bookbuild.editions.parts:write_book_in_parts")
 PRINT_VERTICAL = Edition("print-vertical", "A5 for the printer, vertical (縦組み), laid out "
                          "by Vivliostyle", "book.html.j2", VERTICAL_BOOK_SHEETS,
