@@ -10,13 +10,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from bookbuild.apparatus.index.readings import guess_reading
 from bookbuild.apparatus.kana import gojuon_row, normalise_reading, reading_problems
 from bookbuild.errors import BookError, Diagnostic, Severity
 from bookbuild.project import ProjectFiles
-from bookbuild.yamlsource import load_yaml
+from bookbuild.yamlsource import YamlDocument, load_yaml
 
 INDEX_NAME = "index.yaml"  # in the chapters folder
 KINDS = ("人名", "事項", "地名", "組織")
@@ -91,23 +89,24 @@ def _squeeze(text: str) -> str:
     return re.sub(r"[ \n]+", "", text)
 
 
-def _line_marks(node: yaml.Node | None) -> list[tuple[int, dict[str, int], list]]:
-    """For each top-level item: (line, {key: line}, [(sub line, {key: line})…])."""
+def _line_marks(document: YamlDocument, data: list) -> list[tuple[int, dict[str, int], list]]:
+    """For each top-level item: (line, {key: line}, [(sub line, {key: line})…]), asked of
+    the document's positions (yamlsource)."""
+    def line(path: str) -> int:
+        position = document.position(path)
+        return position[0] if position else 1
+
+    def keys(path: str, item: object) -> dict[str, int]:
+        return {str(key): line(f"{path}.{key}") for key in item} if isinstance(item, dict) \
+            else {}
+
     marks: list[tuple[int, dict[str, int], list]] = []
-    if not isinstance(node, yaml.SequenceNode):
-        return marks
-    for item in node.value:
-        keys: dict[str, int] = {}
-        subs: list[tuple[int, dict[str, int]]] = []
-        if isinstance(item, yaml.MappingNode):
-            for key, value in item.value:
-                keys[str(key.value)] = key.start_mark.line + 1
-                if key.value == "sub" and isinstance(value, yaml.SequenceNode):
-                    for sub in value.value:
-                        sub_keys = ({str(k.value): k.start_mark.line + 1 for k, _ in sub.value}
-                                    if isinstance(sub, yaml.MappingNode) else {})
-                        subs.append((sub.start_mark.line + 1, sub_keys))
-        marks.append((item.start_mark.line + 1, keys, subs))
+    for i, item in enumerate(data):
+        path = f"[{i}]"
+        subs = item.get("sub") if isinstance(item, dict) else None
+        sub_marks = [(line(f"{path}.sub[{j}]"), keys(f"{path}.sub[{j}]", sub))
+                     for j, sub in enumerate(subs)] if isinstance(subs, list) else []
+        marks.append((line(path), keys(path, item), sub_marks))
     return marks
 
 
@@ -270,7 +269,7 @@ def parse_index(text: str, path: Path) -> IndexEntries:
     """Parse the index file's text; raise one `BookError` listing every problem."""
     path = Path(path)
     document = load_yaml(text, path, hint="check the indentation and the '- ' of each entry")
-    node, data = document.node, document.data
+    data = document.data
     if data is None:
         return IndexEntries(path, ())
     if not isinstance(data, list):
@@ -278,7 +277,7 @@ def parse_index(text: str, path: Path) -> IndexEntries:
                         [Diagnostic(path, 1, "expected a YAML list", Severity.ERROR)])
     problems = _Problems(path)
     entries = []
-    for item, (line, keys, subs_marks) in zip(data, _line_marks(node), strict=True):
+    for item, (line, keys, subs_marks) in zip(data, _line_marks(document, data), strict=True):
         entry = _entry(item, line, keys, subs_marks, problems)
         if entry is not None:
             entries.append(entry)
