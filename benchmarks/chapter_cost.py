@@ -15,7 +15,8 @@ ratio to the bare WeasyPrint run measured in the same run of this script:
 * one layout: `engine.lay_out` (spans, every patch) and the PDF: what the chapter would cost
   without the re-layouts;
 * the part: `parts.lay_out_part`, what a build does per chapter: notesplit's and
-  shortlines' re-layouts, the preflight, the PDF; with how many layouts it made;
+  shortlines' re-layouts, the preflight, the PDF; with how many layouts it made (and, with
+  --baseline-src DIR, the same with the sources in DIR: "part@baseline");
 * pandoc: `pandoc --pdf-engine=weasyprint` on the chapter's Markdown with the project's
   page sheet and base.css/book.css (the issue's baseline; its own HTML, so other pages),
   CPU of pandoc and its WeasyPrint process.
@@ -167,6 +168,9 @@ def main() -> int:
     parser.add_argument("root", nargs="?", type=Path, default=ROOT)
     parser.add_argument("--chapter", type=int, default=2, help="0-based (default 2)")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--baseline-src", type=Path,
+                        help="also lay the part out with the bookbuild sources in DIR "
+                             "(e.g. the branch point's src/): before/after in one run")
     parser.add_argument("--variant", help=argparse.SUPPRESS)  # the child process's
     parser.add_argument("--pickled", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--part", help=argparse.SUPPRESS)
@@ -184,13 +188,17 @@ def main() -> int:
         pickled.write_bytes(pickle.dumps((todo, setting)))
         spans = len(OUR_SPAN.findall(part.html))
         print(f"{part.name}: {len(part.html):,} characters of HTML, {spans} spans of ours")
-        results: dict[str, list[dict]] = {v: [] for v in VARIANTS}
+        variants = {v: os.environ.get("PYTHONPATH", "") for v in VARIANTS}
+        if args.baseline_src:
+            variants["part@baseline"] = str(args.baseline_src.resolve())
+        results: dict[str, list[dict]] = {v: [] for v in variants}
         pandoc: list[float] = []
         for _ in range(args.runs):
-            for variant in VARIANTS:
+            for variant, src in variants.items():
                 out = subprocess.run(
-                    [sys.executable, __file__, "--variant", variant, "--pickled",
-                     str(pickled), "--part", part.name],
+                    [sys.executable, __file__, "--variant", variant.split("@")[0],
+                     "--pickled", str(pickled), "--part", part.name],
+                    env={**os.environ, "PYTHONPATH": src},
                     check=True, capture_output=True, text=True).stdout
                 results[variant].append(json.loads(out.strip().splitlines()[-1]))
             cpu = pandoc_cpu(root, part.name.removeprefix("chapter:"), folder)
@@ -198,14 +206,14 @@ def main() -> int:
                 pandoc.append(cpu)
     bare = statistics.median(r["cpu"] for r in results["bare"])
     print(f"medians of {args.runs} runs, CPU s; ratio to bare WeasyPrint of the same HTML")
-    for variant in VARIANTS:
+    for variant in variants:
         cpu = statistics.median(r["cpu"] for r in results[variant])
         last = results[variant][-1]
-        print(f"  {variant:<12} {cpu:6.2f} s  ×{cpu / bare:4.2f}   {last['pages']} pages, "
+        print(f"  {variant:<14} {cpu:6.2f} s  ×{cpu / bare:4.2f}   {last['pages']} pages, "
               f"{last['layouts']} layout(s)")
     if pandoc:
         cpu = statistics.median(pandoc)
-        print(f"  {'pandoc':<12} {cpu:6.2f} s  ×{cpu / bare:4.2f}   (whole command, imports "
+        print(f"  {'pandoc':<14} {cpu:6.2f} s  ×{cpu / bare:4.2f}   (whole command, imports "
               "included)")
     return 0
 
