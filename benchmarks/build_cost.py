@@ -2,7 +2,8 @@
 
     .venv/bin/python benchmarks/build_cost.py [--baseline-src DIR] [--runs N] [ROOT]
 
-`bookbuild build --no-cache --jobs 1` of ROOT's book (default: this project), run `--runs`
+`bookbuild build --no-cache --jobs 1` of a scratch copy of ROOT's book (default: this
+project), run `--runs`
 times (default 3), interleaved with the other commands, each as a child process whose CPU
 time (user + system, from getrusage) is taken: CPU, not wall time, because the machine is
 shared and wall times follow the load. Printed: the medians, and each as a ratio to
@@ -19,6 +20,7 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -39,6 +41,18 @@ def child_cpu(cmd: list[str], env: dict[str, str], cwd: Path) -> float:
         raise SystemExit(f"{' '.join(cmd)} failed:\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def scratch_copy(root: Path, folder: Path) -> Path:
+    """The book's inputs (chapters, book.yaml, its own styles/) in `folder`: the builds do
+    not write into the project's build folder (nor race with a build or test using it), and
+    each source tree sets it with its own default theme."""
+    shutil.copytree(root / "chapters", folder / "chapters",
+                    ignore=shutil.ignore_patterns("sources"))
+    shutil.copy(root / "book.yaml", folder / "book.yaml")
+    if (root / "styles").is_dir():
+        shutil.copytree(root / "styles", folder / "styles")
+    return folder
 
 
 def build_cmd(root: Path, out: Path) -> list[str]:
@@ -63,9 +77,10 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         sheets = [str(s) for s in baseline_inputs(root, folder)]
+        book = scratch_copy(root, folder / "book")
         for run in range(args.runs):
             for name, src in trees.items():
-                cpu[name].append(child_cpu(build_cmd(root, folder / f"{run}-{len(cpu)}.pdf"),
+                cpu[name].append(child_cpu(build_cmd(book, folder / f"{name}-{run}.pdf"),
                                            {**env, "PYTHONPATH": str(src)}, folder))
             cpu["pandoc"].append(child_cpu(
                 pandoc_cmd(root, sheets, folder / "pandoc.pdf", "--pdf-engine=weasyprint"),
