@@ -79,7 +79,10 @@ def main() -> int:
         sheets = [str(s) for s in baseline_inputs(root, folder)]
         book = scratch_copy(root, folder / "book")
         for run in range(args.runs):
-            for name, src in trees.items():
+            # Alternate the order: the second of two builds in a row measured slower here,
+            # whichever it was.
+            order = list(trees.items())[::-1 if run % 2 else 1]
+            for name, src in order:
                 cpu[name].append(child_cpu(build_cmd(book, folder / f"{name}-{run}.pdf"),
                                            {**env, "PYTHONPATH": str(src)}, folder))
             cpu["pandoc"].append(child_cpu(
