@@ -8,8 +8,8 @@ a new Pango context (font map, base direction, language), a new font description
 style's font properties, the OpenType features string from the style's font-variant
 properties. Measured on chapter 002 (11 pages, 2,544 set-ups in a render of 1.47 s of CPU):
 0.089 s of set-up, 0.039 s with this cache, 3.4 % of the render saved
-(benchmarks/PROFILE-chapters.md). `install()` replaces `Layout.setup` with the same steps, taking from a cache kept on
-the document's FontConfiguration:
+(benchmarks/PROFILE-chapters.md). `install()` replaces `Layout.setup` with the same steps,
+taking from a cache kept on the document's FontConfiguration:
 
 * the Pango context, by (direction, language): a context only holds those settings and the
   font map, and a layout keeps a reference to the context it was made with; nothing in
