@@ -14,7 +14,7 @@ ratio to the bare WeasyPrint run measured in the same run of this script:
 * + spans: the same with the spans and typeset.css, still no patches;
 * one layout: `engine.lay_out` (spans, every patch) and the PDF: what the chapter would cost
   without the re-layouts;
-* the part: `parts.lay_out_part`, what a build does per chapter: notesplit's and
+* the part: `layouts.lay_out_part`, what a build does per chapter: notesplit's and
   shortlines' re-layouts, the preflight, the PDF; with how many layouts it made (and, with
   --baseline-src DIR, the same with the sources in DIR: "part@baseline");
 * pandoc: `pandoc --pdf-engine=weasyprint` on the chapter's Markdown with the project's
@@ -55,7 +55,7 @@ def capture_parts(root: Path) -> list:
     """The print edition's first parts (opening, chapters, back) and their Setting, as the
     build makes them, without laying anything out."""
     from bookbuild import build
-    from bookbuild.editions import parts
+    from bookbuild.editions import layouts
     from bookbuild.outputs import BuildOptions
 
     captured: list = []
@@ -64,10 +64,10 @@ def capture_parts(root: Path) -> list:
         pass
 
     def record(self, todo):
-        captured.extend([todo, self.setting])
+        captured.extend([todo, self.settings])
         raise Captured
 
-    parts.Layouts.lay_out = record
+    layouts.Layouts.lay_out = record
     # Captured is raised once the parts are made.
     with tempfile.TemporaryDirectory() as tmp, contextlib.suppress(Captured):
         build.build_book(root, out_path=Path(tmp) / "book.pdf",
@@ -98,17 +98,18 @@ def run_variant(variant: str, pickled: Path, name: str) -> dict:
     """In this (fresh) process: lay the part `name` out as `variant`, return its CPU."""
     import weasyprint
 
-    from bookbuild.editions import parts
+    from bookbuild.editions import layouts
     from bookbuild.typeset import engine
 
-    todo, setting = pickle.loads(pickled.read_bytes())
+    todo, settings = pickle.loads(pickled.read_bytes())
     part = next(p for p in todo if p.name == name)
-    sheets = list(setting.sheets[part.sheets])
-    layouts = [0]
+    setting = layouts.part_setting(part, settings)
+    sheets = list(setting.stylesheets)
+    made = [0]  # WeasyPrint layouts
     original = engine.lay_out
 
     def counted(*args, **kwargs):
-        layouts[0] += 1
+        made[0] += 1
         return original(*args, **kwargs)
 
     engine.lay_out = counted
@@ -122,17 +123,17 @@ def run_variant(variant: str, pickled: Path, name: str) -> dict:
         document = weasyprint.HTML(string=html, base_url=str(setting.root) + "/").render(
             stylesheets=css)
         document.write_pdf()
-        layouts[0] = 1
+        made[0] = 1
     elif variant == "one-layout":
         document, _ = engine.lay_out(part.html, sheets, setting.root, setting.allowed)
         engine.pdf_bytes(document, identifier_source=part.html,
                          pdf_variant=setting.pdf_variant)
     else:
         document = None
-        laid = parts.lay_out_part(part, setting)
+        laid = layouts.lay_out_part(part, settings)
     cpu = time.process_time() - started
     pages = len(document.pages) if document is not None else laid.pages
-    return {"cpu": cpu, "pages": pages, "layouts": layouts[0]}
+    return {"cpu": cpu, "pages": pages, "layouts": made[0]}
 
 
 def child_cpu(cmd: list[str], cwd: Path) -> float:
@@ -181,11 +182,11 @@ def main() -> int:
     root = args.root.resolve()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        todo, setting = capture_parts(root)
+        todo, settings = capture_parts(root)
         chapters = [p for p in todo if p.name.startswith("chapter:")]
         part = chapters[args.chapter]
         pickled = folder / "parts.pickle"
-        pickled.write_bytes(pickle.dumps((todo, setting)))
+        pickled.write_bytes(pickle.dumps((todo, settings)))
         spans = len(OUR_SPAN.findall(part.html))
         print(f"{part.name}: {len(part.html):,} characters of HTML, {spans} spans of ours")
         variants = {v: os.environ.get("PYTHONPATH", "") for v in VARIANTS}

@@ -26,12 +26,12 @@ from collections import defaultdict
 from pathlib import Path
 
 from bookbuild import build, check
-from bookbuild.editions import BuildOptions, parts
+from bookbuild.editions import BuildOptions, layouts, parts
 from bookbuild.typeset import engine, preflight
 
 # (module, function): the stages, where the print edition looks them up when it runs.
 STAGES = ((check, "load_checked"), (check, "require_valid"), (parts, "render_book_html"),
-          (parts, "stylesheets"), (parts, "build_index_html"), (parts, "lay_out_part"),
+          (parts, "setting_for"), (parts, "build_index_html"), (layouts, "lay_out_part"),
           (engine, "lay_out"), (preflight, "verify_sources"), (engine, "pdf_bytes"),
           (parts, "join_parts"))
 INSIDE = {"require_valid": "load_checked", "lay_out": "lay_out_part",

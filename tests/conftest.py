@@ -71,17 +71,15 @@ def print_laid_out_whole(tmp_path_factory, built_project) -> tuple[BuildResult, 
         from bookbuild.check import load_checked
         from bookbuild.editions import PRINT
         from bookbuild.editions.book import lay_out_book
-        from bookbuild.typeset.engine import pdf_bytes
         from bookbuild.typeset.preflight import read_pages
 
         laid_out = lay_out_book(load_checked(root)[0], PRINT)
         folder.mkdir()
         pdf = folder / "whole.pdf"
-        pdf.write_bytes(pdf_bytes(laid_out.document, identifier_source=laid_out.html,
-                                  pdf_variant=PRINT.pdf_variant_for(laid_out.config)))
-        result = BuildResult(pdf, len(laid_out.document.pages), 0.0, laid_out.warnings,
+        pdf.write_bytes(laid_out.document.pdf(identifier_source=laid_out.html))
+        result = BuildResult(pdf, laid_out.document.page_count, 0.0, laid_out.warnings,
                              laid_out.chapter_pages)
-        return result, read_pages(laid_out.document)
+        return result, read_pages(laid_out.document.weasyprint)
 
     return _once_per_run(tmp_path_factory, "print_laid_out_whole", lay_out)
 

@@ -141,7 +141,7 @@ def test_an_unreadable_sidecar_means_build_again(tmp_path):
 
 def test_package_source_changes_the_digest(book, tmp_path, monkeypatch):
     module = write(tmp_path / "module.py", "A = 1\n")
-    monkeypatch.setattr(cache, "_package_files", lambda: [module])
+    monkeypatch.setattr(cache.digests, "_package_files", lambda: [module])
     before = digest(book)
     write(module, "A = 2\n")
     assert digest(book) != before
@@ -151,7 +151,7 @@ def test_package_source_changes_the_digest(book, tmp_path, monkeypatch):
 def frozen_code(monkeypatch):
     """The package's own source out of the digest (tested above): other work on the shared
     tree must not change the digest between two builds of one test."""
-    monkeypatch.setattr(cache, "_package_files", lambda: [])
+    monkeypatch.setattr(cache.digests, "_package_files", lambda: [])
 
 
 def pdf_text(path: Path) -> str:

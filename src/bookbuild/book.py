@@ -14,12 +14,11 @@ model and said in `Book.diagnostics`, each with file, line and column:
   empty, NUL bytes, not UTF-8 (with the byte offset and the encoding it does read as);
 - each chapter's front-matter against chapter.py's schema, one error per bad field;
 - the bibliography, and each note's citations resolved against it (citations.py);
-- the index entries (index.py).
+- the index entries (apparatus/index/).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,8 +26,8 @@ from pathlib import Path
 from bookbuild.apparatus.bibliography import load_bibliography
 from bookbuild.apparatus.citations import Citations, resolve_citations
 from bookbuild.apparatus.index import IndexEntries, load_index
-from bookbuild.errors import BookError, Diagnostic
-from bookbuild.model.chapter import Chapter, meta_problems, parse_chapter
+from bookbuild.errors import BookError, Diagnostic, Severity, error
+from bookbuild.model.chapter import Chapter, parse_chapter
 from bookbuild.model.config import BookConfig, Limits, load_config
 from bookbuild.project import CONFIG_NAME, STYLES_DIR, ProjectFiles
 
@@ -49,7 +48,7 @@ class Book:
 
     @property
     def errors(self) -> list[Diagnostic]:
-        return [d for d in self.diagnostics if d.severity == "error"]
+        return [d for d in self.diagnostics if d.severity is Severity.ERROR]
 
     def chapter(self, chapter_id: str) -> Chapter:
         for chapter in self.chapters:
@@ -142,7 +141,7 @@ def outside_paths(root: Path, paths: Iterable[Path]) -> list[Diagnostic]:
         how = f"is a symbolic link to {target}" if path.is_symlink() else f"resolves to {target}"
         found.append(Diagnostic(path, None, f"{how}, outside the book's folder: the build reads "
                                 "only files inside it; copy the file into the book instead",
-                                "error"))
+                                Severity.ERROR))
     return found
 
 
@@ -170,12 +169,13 @@ def file_problems(path: Path, max_bytes: int, files: ProjectFiles) -> list[Diagn
     if size > max_bytes:
         return [Diagnostic(path, None, f"{size:,} bytes, over the limit of {max_bytes:,} "
                            "(limits.max_chapter_bytes in book.yaml): a chapter is tens of kB; "
-                           "look for a pasted binary or a paste repeated by mistake", "error")]
+                           "look for a pasted binary or a paste repeated by mistake",
+                           Severity.ERROR)]
     data = files.read_bytes(path)
     if not data.strip():
         return [Diagnostic(path, 1, "the file is empty: a chapter needs a '---' front-matter "
                            "block and its text; restore it, or remove its id from book.yaml",
-                           "error")]
+                           Severity.ERROR)]
     found = []
     if b"\0" in data:
         offset = data.index(b"\0")
@@ -183,7 +183,7 @@ def file_problems(path: Path, max_bytes: int, files: ProjectFiles) -> list[Diagn
         count = data.count(b"\0")
         found.append(Diagnostic(path, line, f"NUL byte at byte offset {offset} ({count} in "
                                 "the file): the file is damaged or not text; delete them "
-                                "(an editor's 'show invisibles' finds them)", "error", col))
+                                "(an editor's 'show invisibles' finds them)", Severity.ERROR, col))
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -193,7 +193,7 @@ def file_problems(path: Path, max_bytes: int, files: ProjectFiles) -> list[Diagn
         found.append(Diagnostic(path, line, f"not UTF-8 at byte offset {exc.start} (0x"
                                 f"{data[exc.start]:02x}); {guess}. Chapters are UTF-8: run "
                                 "`bookbuild normalise` on the manuscript, or re-save the file "
-                                "as UTF-8", "error", col))
+                                "as UTF-8", Severity.ERROR, col))
     return found
 
 
@@ -207,15 +207,15 @@ def _checked_chapter(path: Path, root: Path, limits: Limits, files: ProjectFiles
         try:
             problems = file_problems(path, limits.max_chapter_bytes, files)
         except OSError as exc:
-            problems = [Diagnostic(path, None, f"cannot read: {exc.strerror}", "error")]
+            problems = [Diagnostic(path, None, f"cannot read: {exc.strerror}", Severity.ERROR)]
     found += problems
-    if any(d.severity == "error" for d in problems):
+    if any(d.severity is Severity.ERROR for d in problems):
         return None
     text = files.read_bytes(path).decode("utf-8-sig")
     try:
         return parse_chapter(text, path)
     except BookError as exc:
-        found += meta_problems(text, path) or diagnostics_of(exc, path)
+        found += diagnostics_of(exc, path)
         return None
 
 
@@ -251,22 +251,7 @@ def _index(config: BookConfig, files: ProjectFiles,
 
 # ── diagnostics ─────────────────────────────────────────────────────────────────────────
 
-FORMATTED = re.compile(r"^(?P<path>.+?):(?P<line>\d+)(?::(?P<col>\d+))?: "
-                       r"(?P<severity>error|warning|query): (?P<message>.*)$", re.S)
-
-
 def diagnostics_of(exc: BookError, path: Path | str) -> list[Diagnostic]:
-    """A `BookError` as diagnostics: its own list, or its message read back into one."""
-    if exc.diagnostics:
-        return list(exc.diagnostics)
-    formatted = FORMATTED.match(exc.message)
-    if formatted:
-        col = formatted["col"]
-        return [Diagnostic(formatted["path"], int(formatted["line"]), formatted["message"],
-                           formatted["severity"], int(col) if col else None)]
-    return [Diagnostic(path, None, _without_path(exc.message, Path(path)), "error")]
-
-
-def _without_path(message: str, path: Path) -> str:
-    prefix = f"{path}: "
-    return message[len(prefix):] if message.startswith(prefix) else message
+    """A `BookError`'s own diagnostics. One without any is a file that cannot be read at all
+    (not found, not UTF-8): one error of `path`, its summary without the path it opens with."""
+    return list(exc.diagnostics) or [error(path, None, exc.summary.removeprefix(f"{path}: "))]

@@ -36,7 +36,7 @@ from bookbuild.apparatus.citations import KEY_GROUP, KEY_IN_GROUP
 from bookbuild.apparatus.index import index_check
 from bookbuild.apparatus.people import book_people, reading_queries
 from bookbuild.book import Book, CheckedBook, diagnostics_of, load_book, outside_paths
-from bookbuild.errors import BookError, Diagnostic
+from bookbuild.errors import BookError, Diagnostic, Findings, Severity
 from bookbuild.model.chapter import MISSING_NOTE_TEXT, Chapter
 from bookbuild.model.config import BookConfig
 from bookbuild.project import CONFIG_NAME, STYLES_DIR, THEME_DIR, ProjectFiles
@@ -89,7 +89,7 @@ def check_book(book: Book) -> list[Diagnostic]:
 def require_valid(book: Book) -> list[Diagnostic]:
     """Check `book`; raise one `BookError` listing the errors, else return the warnings."""
     found = check_book(book)
-    errors = [d for d in found if d.severity == "error"]
+    errors = Findings.of(found).errors
     if errors:
         raise BookError(f"{len(errors)} error(s) found by `bookbuild check`; nothing was "
                         "written", errors)
@@ -131,12 +131,13 @@ def note_problems(chapter: Chapter) -> list[Diagnostic]:
         if note.label in defined:
             found.append(Diagnostic(path, note.line, f"note [^{note.label}] is defined twice "
                                     f"(first at line {defined[note.label]}): only one text "
-                                    "would be printed; give each note its own label", "error", 1))
+                                    "would be printed; give each note its own label",
+                                    Severity.ERROR, 1))
         defined.setdefault(note.label, note.line)
         if note.missing:
             found.append(Diagnostic(path, note.line, f"note [^{note.label}]: its text is "
                                     "missing from the manuscript; the book prints the "
-                                    f"placeholder {MISSING_NOTE_TEXT}", "query", 1))
+                                    f"placeholder {MISSING_NOTE_TEXT}", Severity.QUERY, 1))
     called = Counter(label for label, _ in chapter.calls)
     first_call: dict[str, int] = {}
     for label, line in chapter.calls:
@@ -144,18 +145,19 @@ def note_problems(chapter: Chapter) -> list[Diagnostic]:
         if label not in defined:
             found.append(Diagnostic(path, line, f"note call [^{label}] has no text: add a line "
                                     f"'[^{label}]: …' after the paragraph (until then the book "
-                                    "prints a placeholder)", "warning", col))
+                                    "prints a placeholder)", Severity.WARNING, col))
         elif label in first_call:
             found.append(Diagnostic(path, line, f"note [^{label}] is called again (first call "
                                     f"at line {first_call[label]}): its text would be printed "
-                                    "twice; give the second note its own label", "warning", col))
+                                    "twice; give the second note its own label",
+                                    Severity.WARNING, col))
         first_call.setdefault(label, line)
     for note in chapter.notes:
         if not called[note.label] and defined[note.label] == note.line:
             found.append(Diagnostic(path, note.line, f"note text [^{note.label}] is never "
                                     "called, so it is not printed: put the call "
                                     f"[^{note.label}] where the note belongs, or delete the "
-                                    "line", "warning", 1))
+                                    "line", Severity.WARNING, 1))
     return found
 
 
@@ -173,7 +175,8 @@ def _prose_lines(chapter: Chapter) -> Iterable[tuple[int, str]]:
 
 
 def raw_html_problems(chapter: Chapter) -> list[Diagnostic]:
-    """A warning for each raw HTML tag: markdown.py prints it as text, never interprets it."""
+    """A warning for each raw HTML tag: typeset/markdown_html.py prints it as text, never
+    interprets it."""
     found = []
     for line, text in _prose_lines(chapter):
         for match in HTML_TAG.finditer(text):
@@ -183,7 +186,7 @@ def raw_html_problems(chapter: Chapter) -> list[Diagnostic]:
             hint = TAG_HINTS.get(name, "write it in Markdown or remove it")
             found.append(Diagnostic(chapter.path, line, f"raw HTML <{name}> is printed as "
                                     f"text, not interpreted (chapters are Markdown only); "
-                                    f"{hint}", "warning", match.start() + 1))
+                                    f"{hint}", Severity.WARNING, match.start() + 1))
     return found
 
 
@@ -204,7 +207,7 @@ def refusal(url: str, base: str, allowed: tuple[Path, ...]) -> str | None:
 def image_problems(chapter: Chapter, root: Path, allowed: tuple[Path, ...]) -> list[Diagnostic]:
     """Markdown images and `{: style=… url(…)}` attributes the renderer will refuse."""
     found = []
-    base = root.as_uri() + "/"  # the book's HTML base (build.py's lay_out)
+    base = root.as_uri() + "/"  # the book's HTML base (typeset/engine.py lay_out)
     for line, text in _prose_lines(chapter):
         for pattern in (MARKDOWN_IMAGE, CSS_URL):
             for match in pattern.finditer(text):
@@ -212,7 +215,7 @@ def image_problems(chapter: Chapter, root: Path, allowed: tuple[Path, ...]) -> l
                 if why:
                     found.append(Diagnostic(chapter.path, line, f"{match[1]} will not be "
                                             f"printed: {why}; copy the file under chapters/",
-                                            "warning", match.start(1) + 1))
+                                            Severity.WARNING, match.start(1) + 1))
     return found
 
 
@@ -231,7 +234,7 @@ def css_problems(path: Path, allowed: tuple[Path, ...],
                 if why:
                     found.append(Diagnostic(path, number, f"{match[1]} is refused: {why}; the "
                                             "build leaves it out — copy the file into styles/",
-                                            "warning", match.start(1) + 1))
+                                            Severity.WARNING, match.start(1) + 1))
     return found
 
 
@@ -241,7 +244,7 @@ def template_problems(path: Path, files: ProjectFiles) -> list[Diagnostic]:
         jinja2.Environment().parse(files.read_text(path, "template"), filename=str(path))
     except jinja2.TemplateSyntaxError as exc:
         return [Diagnostic(path, exc.lineno, f"template: {exc.message}; fix it, or delete "
-                           "the file to use the default theme's", "error")]
+                           "the file to use the default theme's", Severity.ERROR)]
     except BookError as exc:
         return diagnostics_of(exc, path)
     return []
@@ -255,20 +258,20 @@ def citation_problems(config: BookConfig, book: Book) -> list[Diagnostic]:
         return []
     return [Diagnostic(chapter.path, note.line, f"note {note.label}: citation key '@{key}' "
                        "but the book has no bibliography: add the file and its "
-                       "'bibliography' setting in book.yaml", "error")
+                       "'bibliography' setting in book.yaml", Severity.ERROR)
             for chapter in book.chapters for note in chapter.notes
             for group in KEY_GROUP.findall(note.text) for key in KEY_IN_GROUP.findall(group)]
 
 
 def index_problems(book: Book) -> list[Diagnostic]:
-    """Index entries never found in the text (index.py's `index_check`)."""
+    """Index entries never found in the text (apparatus/index `index_check`)."""
     if book.index is None:
         return []
     return index_check(book.index, {chapter.id: chapter.body for chapter in book.chapters})
 
 
 def font_problems(config: BookConfig, chapters: list[Chapter]) -> list[Diagnostic]:
-    """Characters the fonts lack and fonts without vertical forms (build.py's check)."""
+    """Characters the fonts lack and fonts without vertical forms (typeset/fonts.py)."""
     from bookbuild.typeset.fonts import (
         font_warnings,  # fontTools, imported only when checking fonts
     )

@@ -11,7 +11,7 @@ import click
 
 from bookbuild import __version__
 from bookbuild.editions import EDITIONS, book_editions
-from bookbuild.errors import BookError
+from bookbuild.errors import Findings
 
 # Options that every command shares, declared once.
 root_option = click.option(
@@ -44,7 +44,7 @@ def normalise(sources: tuple[Path, ...], out_dir: Path, force: bool, root: Path)
 
     def review_page(source: Path, result, chapter: Path) -> None:
         click.echo(f"  wrote {write_review(root, source, result, chapter)}")
-        if any(d.severity == "error" for d in result.report.diagnostics):
+        if not Findings.of(result.report.diagnostics).ok():
             needs_editor.append(str(chapter))
 
     normalise_files(list(sources), out_dir, force=force, echo=click.echo, written=review_page)
@@ -128,8 +128,7 @@ def _build_once(name: str, out_path: Path | None, strict: bool, root: Path,
         click.echo(str(warning), err=True)
     done = "up to date:" if getattr(result, "reused", False) else "wrote"
     click.echo(f"{done} {result.path} ({result.pages} {kind.unit}, {result.seconds:.1f} s)")
-    if strict and result.warnings:
-        raise BookError(f"--strict: {len(result.warnings)} warning(s)")
+    Findings.of(result.warnings).require(strict)
 
 
 @main.command()
@@ -140,14 +139,12 @@ def check(strict: bool, root: Path) -> None:
     from bookbuild.book import load_book
     from bookbuild.check import check_book
 
-    found = check_book(load_book(root))
-    for diagnostic in found:
+    report = Findings.of(check_book(load_book(root)))
+    for diagnostic in report.diagnostics:
         click.echo(str(diagnostic))
-    counts = {s: sum(d.severity == s for d in found) for s in ("error", "warning", "query")}
-    click.echo(f"{counts['error']} error(s), {counts['warning']} warning(s), "
-               f"{counts['query']} question(s) for the editor")
-    if counts["error"] or (strict and counts["warning"]):
-        raise SystemExit(1)
+    click.echo(report.summary())
+    if not report.ok(strict):
+        raise SystemExit(1)  # the list above is the message
 
 
 @main.command()
@@ -270,8 +267,7 @@ def bib_check(chapters: tuple[Path, ...], bib_path: Path | None, root: Path,
     linked = sum(len(notes) for notes in citations.by_chapter.values())
     click.echo(f"{len(bibliography.works)} works, {len(citations.cited_ids())} cited, "
                f"{linked} notes linked, {len(citations.diagnostics)} warning(s)")
-    if strict and citations.diagnostics:
-        raise BookError(f"--strict: {len(citations.diagnostics)} warning(s)")
+    Findings.of(citations.diagnostics).require(strict)
 
 
 @main.group()
@@ -329,5 +325,4 @@ def index_check_command(files: tuple[Path, ...], index_path: Path | None, root: 
     for warning in warnings:
         click.echo(str(warning), err=True)
     click.echo(f"{len(entries.entries)} entries, {len(warnings)} warning(s)")
-    if strict and warnings:
-        raise BookError(f"--strict: {len(warnings)} warning(s)")
+    Findings.of(warnings).require(strict)

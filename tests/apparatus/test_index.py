@@ -411,6 +411,16 @@ def render(html: str):
     return document
 
 
+def index_anchor_pages(document) -> dict[str, int]:
+    """The build's anchor → page map (the layout seam's `anchor_pages`), index anchors only."""
+    from bookbuild.apparatus.index import ANCHOR_PREFIX
+    from bookbuild.typeset.engine import WeasyPrintDocument
+
+    return {anchor: page for anchor, page in
+            WeasyPrintDocument("", document, []).anchor_pages().items()
+            if anchor.startswith(ANCHOR_PREFIX)}
+
+
 def pdf_page_texts(document) -> list[str]:
     import io
 
@@ -422,13 +432,11 @@ def pdf_page_texts(document) -> list[str]:
 
 @pytest.mark.slow
 def test_anchors_land_on_the_pages_where_the_terms_are_printed():
-    from bookbuild.apparatus.index import anchor_pages_from_document
-
     entries = sample()
     html, found = mark_occurrences(layout_html(60), "ch", entries)
     document = render(html)
     assert len(document.pages) >= 6
-    pages = anchor_pages_from_document(document)
+    pages = index_anchor_pages(document)
     assert set(pages) == {o.anchor_id for o in found}
     # What the reader sees: each entry's occurrences per page, found in the PDF's text …
     texts = pdf_page_texts(document)
@@ -446,16 +454,14 @@ def test_anchors_land_on_the_pages_where_the_terms_are_printed():
 
 @pytest.mark.slow
 def test_the_index_set_in_a_second_pass_lists_the_printed_pages():
-    from bookbuild.apparatus.index import anchor_pages_from_document
-
     entries = sample()
     html, found = mark_occurrences(layout_html(40), "ch", entries)
     first = render(html)
-    pages = anchor_pages_from_document(first)
+    pages = index_anchor_pages(first)
     index = build_index_html(entries, pages, found)
     second = render(html + f'<section class="book-index">{index}</section>')
     # the index comes after the text: no anchor moved
-    assert anchor_pages_from_document(second) == pages
+    assert index_anchor_pages(second) == pages
     texts = pdf_page_texts(second)
     body_pages = len(first.pages)
     index_text = re.sub(r"\s+", "", "".join(texts[body_pages:]))

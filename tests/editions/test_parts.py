@@ -15,12 +15,9 @@ from pathlib import Path
 import pytest
 
 from bookbuild.editions import PRINT, BuildOptions
+from bookbuild.editions.layouts import LaidOutPart, Part, PartCache
 from bookbuild.editions.parts import (
     FOLIO_CHUNK,
-    LaidOutPart,
-    Part,
-    PartCache,
-    Setting,
     at_book_pages,
     first_folios,
     folio_parts,
@@ -28,6 +25,7 @@ from bookbuild.editions.parts import (
     page_kinds,
 )
 from bookbuild.errors import Diagnostic
+from bookbuild.typeset.document import Setting
 from readback import letters, page_texts
 from tinybook import make_book
 
@@ -86,14 +84,14 @@ def test_warnings_name_the_books_pages_not_the_parts():
 
 
 def test_the_cache_keys_by_content_and_refuses_a_changed_file(tmp_path):
-    setting = Setting({"book": ()}, tmp_path, (tmp_path,), None)
+    settings = {"book": Setting((), tmp_path, (tmp_path,))}
     cache = PartCache(tmp_path / "parts", "env")
     part = Part("chapter:a", "<p>一</p>")
-    key = cache.key(part, setting)
-    assert key == PartCache(tmp_path / "other", "env").key(part, setting)
-    assert key != cache.key(Part("chapter:a", "<p>二</p>"), setting)
-    assert key != PartCache(tmp_path / "parts", "env2").key(part, setting)
-    assert key != cache.key(Part("chapter:a", "<p>一</p>", first_folio=3), setting)
+    key = cache.key(part, settings)
+    assert key == PartCache(tmp_path / "other", "env").key(part, settings)
+    assert key != cache.key(Part("chapter:a", "<p>二</p>"), settings)
+    assert key != PartCache(tmp_path / "parts", "env2").key(part, settings)
+    assert key != cache.key(Part("chapter:a", "<p>一</p>", first_folio=3), settings)
     assert cache.get(key) is None
     cache.put(key, laid_out("chapter:a", 2))
     assert cache.get(key).pages == 2
@@ -103,9 +101,9 @@ def test_the_cache_keys_by_content_and_refuses_a_changed_file(tmp_path):
 
 
 def test_the_cache_forgets_parts_the_last_build_did_not_use(tmp_path):
-    setting = Setting({"book": ()}, tmp_path, (tmp_path,), None)
+    settings = {"book": Setting((), tmp_path, (tmp_path,))}
     cache = PartCache(tmp_path / "parts", "env")
-    old, new = (cache.key(Part("chapter:a", html), setting) for html in ("old", "new"))
+    old, new = (cache.key(Part("chapter:a", html), settings) for html in ("old", "new"))
     cache.put(old, laid_out("chapter:a", 2))
     cache.put(new, laid_out("chapter:a", 2))
     cache.used = {new}

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from bookbuild.manuscript.frontmatter import Meta, read_footer, read_profile, read_title_block
+from bookbuild.manuscript.frontmatter import Meta, read_title_block
 from bookbuild.manuscript.lines import split_lines
+from bookbuild.manuscript.profile import read_footer, read_profile
 from bookbuild.model.chapter import chapter_id_for, load_chapter
 
 from .conftest import ROOT, source_path

@@ -32,7 +32,7 @@ CSL lacks are kept as plain keys, which Pandoc carries through:
   whatever the automatic matching says.
 
 Sorting (the book's rule, after Japanese academic practice): entries with a heading in
-Japanese script first, in 五十音 order of `yomi` (JIS X 4061 via `bookbuild.kana`), then all
+Japanese script first, in 五十音 order of `yomi` (JIS X 4061 via `apparatus.kana`), then all
 other entries alphabetically (case and accents ignored, a leading article skipped); ties by
 date, then title. The `language` field does not decide the block: a Korean article by
 朝鮮中央通信 is filed where a reader looks for it, under ち.
@@ -55,9 +55,9 @@ from pathlib import Path
 import yaml
 
 from bookbuild.apparatus.kana import reading_problems, reading_sort_key
-from bookbuild.errors import BookError, Diagnostic
+from bookbuild.errors import BookError, Diagnostic, Severity
 from bookbuild.project import ProjectFiles
-from bookbuild.yamlsource import load_yaml
+from bookbuild.yamlsource import line_of, load_yaml
 
 BIBLIOGRAPHY_NAME = "bibliography.yaml"
 
@@ -242,15 +242,11 @@ def _duplicate_ids(items: list[yaml.Node], path: Path) -> list[Diagnostic]:
         for key, value in node.value:
             if key.value == "id" and isinstance(value, yaml.ScalarNode):
                 if value.value in seen:
-                    problems.append(Diagnostic(path, _line(node), f"duplicate id '{value.value}' "
+                    problems.append(Diagnostic(path, line_of(node), f"duplicate id '{value.value}' "
                                                f"(first at line {seen[value.value]}); give each "
-                                               "work one entry", "error"))
-                seen.setdefault(value.value, _line(node))
+                                               "work one entry", Severity.ERROR))
+                seen.setdefault(value.value, line_of(node))
     return problems
-
-
-def _line(node: yaml.Node) -> int:
-    return node.start_mark.line + 1
 
 
 def _reference_nodes(root: yaml.Node | None, path: Path,
@@ -258,7 +254,7 @@ def _reference_nodes(root: yaml.Node | None, path: Path,
     """The list under `references:` (a bare list is accepted too, as CSL JSON is one)."""
     if root is None:
         problems.append(Diagnostic(path, 1, "empty file: expected 'references:' and a list of "
-                                   "works", "error"))
+                                   "works", Severity.ERROR))
         return []
     if isinstance(root, yaml.SequenceNode):
         return list(root.value)
@@ -266,8 +262,9 @@ def _reference_nodes(root: yaml.Node | None, path: Path,
         for key, value in root.value:
             if key.value == "references" and isinstance(value, yaml.SequenceNode):
                 return list(value.value)
-    problems.append(Diagnostic(path, _line(root), "expected a mapping with 'references:' "
-                               "holding a list of works (CSL YAML, as Pandoc writes it)", "error"))
+    problems.append(Diagnostic(path, line_of(root), "expected a mapping with 'references:' "
+                               "holding a list of works (CSL YAML, as Pandoc writes it)",
+                               Severity.ERROR))
     return []
 
 
@@ -282,17 +279,17 @@ def _plain(node: yaml.Node) -> object:
 
 def _work_from_node(node: yaml.Node, path: Path, problems: list[Diagnostic]) -> Work | None:
     if not isinstance(node, yaml.MappingNode):
-        problems.append(Diagnostic(path, _line(node), "each work must be a mapping "
-                                   "(id:, type:, title: …)", "error"))
+        problems.append(Diagnostic(path, line_of(node), "each work must be a mapping "
+                                   "(id:, type:, title: …)", Severity.ERROR))
         return None
     fields = {key.value: value for key, value in node.value}
-    lines = {key.value: _line(key) for key, _ in node.value}
-    start = _line(node)
+    lines = {key.value: line_of(key) for key, _ in node.value}
+    start = line_of(node)
     before = len(problems)
 
     def problem(key: str | None, message: str) -> None:
         problems.append(Diagnostic(path, lines.get(key, start) if key else start, message,
-                                   "error"))
+                                   Severity.ERROR))
 
     for key in fields:
         if key not in KNOWN_FIELDS:
@@ -321,7 +318,7 @@ def _work_from_node(node: yaml.Node, path: Path, problems: list[Diagnostic]) -> 
             value = ""
         texts[key] = value.strip()
     cited_in = _note_refs(fields.get("cited-in"), lambda line, m: problems.append(
-        Diagnostic(path, line, m, "error")), lines.get("cited-in", start))
+        Diagnostic(path, line, m, Severity.ERROR)), lines.get("cited-in", start))
     work = Work(
         id=work_id, type=work_type, line=start, authors=names["author"],
         editors=names["editor"], title=texts["title"], container_title=texts["container-title"],
@@ -401,10 +398,10 @@ def _note_refs(node: yaml.Node | None, problem, line: int) -> tuple[NoteRef, ...
     for text in node.value.replace(",", " ").split():
         match = NOTE_REF_PATTERN.fullmatch(text)
         if not match:
-            problem(_line(node), f"cited-in: '{text}' is not CHAPTER-ID#LABEL (e.g. "
+            problem(line_of(node), f"cited-in: '{text}' is not CHAPTER-ID#LABEL (e.g. "
                                  "002-8fde553add317366#2)")
             continue
-        refs.append(NoteRef(match.group(1), match.group(2), _line(node)))
+        refs.append(NoteRef(match.group(1), match.group(2), line_of(node)))
     return tuple(refs)
 
 
@@ -416,6 +413,6 @@ def _check_cited_in_unique(works: Sequence[Work], path: Path) -> list[Diagnostic
             key = (ref.chapter_id, ref.label)
             if seen.get(key) == work.id:
                 problems.append(Diagnostic(path, ref.line, f"'{ref}' is listed twice under "
-                                           f"'{work.id}'", "error"))
+                                           f"'{work.id}'", Severity.ERROR))
             seen[key] = work.id
     return problems

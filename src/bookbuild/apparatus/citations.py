@@ -35,7 +35,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bookbuild.apparatus.bibliography import MONTHS_EN, Bibliography, Work, sort_works
-from bookbuild.errors import BookError, Diagnostic
+from bookbuild.errors import BookError, Diagnostic, Severity
 from bookbuild.model.chapter import Chapter, Note
 
 URL_PATTERN = re.compile(r"https?://[!-~]+")  # printable ASCII; brackets trimmed below
@@ -192,11 +192,12 @@ def _overrides(bibliography: Bibliography, chapters: Sequence[Chapter]
             if ref.chapter_id not in labels:
                 errors.append(Diagnostic(bibliography.path, ref.line,
                                          f"cited-in '{ref}': no chapter '{ref.chapter_id}' "
-                                         f"(chapters: {', '.join(sorted(labels))})", "error"))
+                                         f"(chapters: {', '.join(sorted(labels))})",
+                                         Severity.ERROR))
             elif ref.label not in labels[ref.chapter_id]:
                 errors.append(Diagnostic(bibliography.path, ref.line,
                                          f"cited-in '{ref}': chapter '{ref.chapter_id}' has no "
-                                         f"note '{ref.label}'", "error"))
+                                         f"note '{ref.label}'", Severity.ERROR))
             else:
                 overrides.setdefault((ref.chapter_id, ref.label), []).append(work.id)
     return overrides, errors
@@ -214,7 +215,7 @@ def resolve(chapters: Sequence[Chapter], bibliography: Bibliography) -> Citation
         for note in chapter.notes:
             rule, ids, problems = _resolve_note(chapter, note, earlier, overrides, bibliography)
             for severity, message in problems:
-                target = errors if severity == "error" else warnings
+                target = errors if severity is Severity.ERROR else warnings
                 target.append(Diagnostic(chapter.path, note.line, message, severity))
             if ids:
                 resolved[note.label] = ids
@@ -229,13 +230,13 @@ def resolve(chapters: Sequence[Chapter], bibliography: Bibliography) -> Citation
         if work.id not in cited:
             warnings.append(Diagnostic(bibliography.path, work.line, f"work '{work.id}' is cited "
                                        "by no note: remove it, or check that the note's URL or "
-                                       "title is written the same way", "warning"))
+                                       "title is written the same way", Severity.WARNING))
     return Citations(bibliography, by_chapter, tuple(warnings), rules)
 
 
 def _resolve_note(chapter: Chapter, note: Note, earlier: list[tuple[Note, tuple[str, ...]]],
                   overrides: dict[tuple[str, str], list[str]], bibliography: Bibliography
-                  ) -> tuple[str, tuple[str, ...], list[tuple[str, str]]]:
+                  ) -> tuple[str, tuple[str, ...], list[tuple[Severity, str]]]:
     """(rule applied, work ids, [(severity, message)]) for one note."""
     if note.missing:
         return "", (), []
@@ -245,35 +246,37 @@ def _resolve_note(chapter: Chapter, note: Note, earlier: list[tuple[Note, tuple[
     keys = [k for group in KEY_GROUP.findall(note.text) for k in KEY_IN_GROUP.findall(group)]
     if keys:
         unknown = [k for k in keys if k not in bibliography.by_id]
-        problems = [("error", f"note {note.label}: citation key '@{k}' is not in "
+        problems = [(Severity.ERROR, f"note {note.label}: citation key '@{k}' is not in "
                               f"{bibliography.path.name}: add the work or fix the key")
                     for k in unknown]
         return "key", tuple(dict.fromkeys(k for k in keys if k not in unknown)), problems
     if IBID.match(note.text):
         previous = earlier[-1][1] if earlier else ()
         if not previous:
-            return "ibid", (), [("warning", f"note {note.label}: 同上 but the previous note "
-                                            "cites no work; settle it with 'cited-in' in the "
-                                            "bibliography")]
+            return "ibid", (), [(Severity.WARNING,
+                                 f"note {note.label}: 同上 but the previous note cites no "
+                                 "work; settle it with 'cited-in' in the bibliography")]
         return "ibid", previous, []
     op_cit = _op_cit(note, earlier, bibliography)
     if op_cit is not None:
         if not op_cit:
-            return "op-cit", (), [("warning", f"note {note.label}: 前掲 but no earlier note of "
-                                              "this chapter cites a work by that author; settle "
-                                              "it with 'cited-in' in the bibliography")]
+            return "op-cit", (), [(Severity.WARNING,
+                                   f"note {note.label}: 前掲 but no earlier note of "
+                                   "this chapter cites a work by that author; settle "
+                                   "it with 'cited-in' in the bibliography")]
         return "op-cit", op_cit, []
     works = match_note(note.text, bibliography.works)
     problems = []
     matched_urls = {normalise_url(w.url) for w in works if w.url}
     for url in urls_in(note.text):
         if works and normalise_url(url) not in matched_urls:
-            problems.append(("warning", f"note {note.label}: URL {url} is in no work of the "
-                                        "bibliography (run `bookbuild bib extract`)"))
+            problems.append((Severity.WARNING, f"note {note.label}: URL {url} is in no work "
+                             "of the bibliography (run `bookbuild bib extract`)"))
     if not works and (urls_in(note.text) or BOOK_TITLE.search(note.text)):
-        problems.append(("warning", f"note {note.label} looks like a citation but matches no "
-                                    "work of the bibliography (run `bookbuild bib extract` to "
-                                    "propose one, or add 'cited-in')"))
+        problems.append((Severity.WARNING,
+                         f"note {note.label} looks like a citation but matches no "
+                         "work of the bibliography (run `bookbuild bib extract` to "
+                         "propose one, or add 'cited-in')"))
     return "match", tuple(w.id for w in works), problems
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bookbuild.apparatus.index import propose_name_reading
-from bookbuild.errors import Diagnostic
+from bookbuild.errors import Diagnostic, Severity
 
 ROLE_NAMES = {"edt": "editor", "aut": "author", "trl": "translator"}
 
@@ -108,5 +108,5 @@ def reading_queries(people: Iterable[PersonReading]) -> list[Diagnostic]:
                        f"none: the EPUB's file-as is left out; {confirm}")
         else:
             continue
-        found.append(Diagnostic(person.where, person.line, message, "query"))
+        found.append(Diagnostic(person.where, person.line, message, Severity.QUERY))
     return found

@@ -6,7 +6,7 @@ crop marks, which PDF variant it is written as, and the function that writes it.
 command line's `--edition` choices come from here; no module tests an edition's name.
 
 Writers live beside this file: `parts.py` (print: chapters laid out apart, in parallel,
-and joined by `join.py`), `book.py` (a PDF laid out as one document: screen), `epub.py`
+and joined by `join.py`), `book.py` (a PDF laid out as one document: screen), `epub/`
 (the EPUB, horizontal and vertical), `handout.py` (A4 handouts and offprints). They take a
 loaded, checked `Book` (bookbuild.book); `bookbuild.build` runs them (`build_book`).
 """
@@ -43,6 +43,7 @@ class Edition:
     output_suffix: str = ""  # added to that file's stem: book-vertical.epub beside book.epub
     vertical: bool = False  # 縦組み (EPUB only: WeasyPrint sets no vertical text)
     unit: str = "pages"  # what the build's report counts ("documents" in an EPUB)
+    engine: str = "weasyprint"  # the PDF editions' layout engine (typeset/document.py)
     # writer(book, edition, target, warnings, echo, options) -> BuildResult; imported when used
     writer: str = "bookbuild.editions.book:write_pdf_book"
 

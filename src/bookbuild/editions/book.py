@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from bookbuild import __version__
 from bookbuild.apparatus.index import build_index_html
@@ -27,25 +26,12 @@ from bookbuild.editions.views import (
 from bookbuild.errors import Diagnostic
 from bookbuild.fsutil import write_atomic
 from bookbuild.project import STYLES_DIR, THEME_DIR, style_path
-from bookbuild.typeset import notesplit, preflight, shortlines
+from bookbuild.typeset import preflight
 from bookbuild.typeset.breaks import add_break_opportunities
-from bookbuild.typeset.engine import (
-    Stylesheet,
-    lay_out,
-    pdf_bytes,
-    template_environment,
-)
+from bookbuild.typeset.document import LaidOutDocument, Setting, lay_out_document
+from bookbuild.typeset.engine import Stylesheet, template_environment
 from bookbuild.typeset.japanese import typeset_html
 from bookbuild.typeset.widetables import shrink_wide_tables
-
-
-def anchor_pages(document) -> dict[str, int]:
-    """Element id → the 1-based page where it first appears in the laid-out document."""
-    pages: dict[str, int] = {}
-    for number, page in enumerate(document.pages, start=1):
-        for anchor in page.anchors:
-            pages.setdefault(anchor, number)
-    return pages
 
 
 def chapter_page_ranges(views: list[ChapterView],
@@ -127,32 +113,19 @@ def finish_html(html: str, page) -> str:
     return shrink_wide_tables(add_break_opportunities(html), page.chars_per_line)
 
 
-def lay_out_checked(html: str, styles: list[Stylesheet], book: CheckedBook):
-    """Lay `html` out, continuing long notes overleaf (notesplit) and mending short last
-    lines (shortlines, if book.yaml's proof asks): (html, document, warnings)."""
-    def lay_out_html(h: str):
-        return notesplit.lay_out(h, lambda h: lay_out(h, styles, book.root,
-                                                      allowed_folders(book)))
-
-    return mend_short_lines(lay_out_html(html), lay_out_html, book.config.proof)
-
-
-def mend_short_lines(laid_out: tuple[str, Any, list], lay_out_html, proof) -> tuple:
-    """`shortlines.mend` on a layout (html, document, messages), when `proof` (book.yaml's
-    `proof` settings) asks for it."""
-    if not proof.fix_short_last_lines:
-        return laid_out
-    html, document, messages, _ = shortlines.mend(*laid_out, lay_out_html,
-                                                  proof.min_last_line)
-    return html, document, messages
+def setting_for(book: CheckedBook, kind: Edition) -> Setting:
+    """What the edition's documents are laid out with: its stylesheets, the folders the
+    engine may read, its PDF variant and the book's proof settings."""
+    config = book.config
+    return Setting(tuple(stylesheets(book, kind)), book.root, allowed_folders(book),
+                   kind.pdf_variant_for(config), config.proof, kind.engine)
 
 
 @dataclass(frozen=True)
 class LaidOutBook:
     book: CheckedBook
     edition: Edition
-    html: str
-    document: Any  # weasyprint.Document (WeasyPrint ships no types)
+    document: LaidOutDocument
     views: list[ChapterView]
     warnings: list[Diagnostic]
 
@@ -161,8 +134,12 @@ class LaidOutBook:
         return self.book.config
 
     @property
+    def html(self) -> str:
+        return self.document.html
+
+    @property
     def chapter_pages(self) -> dict[str, tuple[int, int]]:
-        return chapter_page_ranges(self.views, anchor_pages(self.document))
+        return chapter_page_ranges(self.views, self.document.anchor_pages())
 
 
 def lay_out_book(book: CheckedBook, kind: Edition, echo: Callable[[str], None] = lambda _: None,
@@ -171,11 +148,10 @@ def lay_out_book(book: CheckedBook, kind: Edition, echo: Callable[[str], None] =
     warnings = list(warnings or [])
     views, occurrences = chapter_views(book, echo=echo)
     works_html = bibliography_html(book)
-    styles = stylesheets(book, kind)
-    allowed = allowed_folders(book)
+    setting = setting_for(book, kind)
     if book.index is None:
         html = render_book_html(book, views, kind, works_html)
-        html, document, messages = lay_out_checked(html, styles, book)
+        document = lay_out_document(html, setting)
     else:
         # Laid out in two parts. The front (everything up to the index's heading) tells
         # on which page every index anchor fell and where the index starts; the back (the
@@ -183,23 +159,20 @@ def lay_out_book(book: CheckedBook, kind: Edition, echo: Callable[[str], None] =
         # front's, and the pages are joined. Links resolve across the join.
         html = render_book_html(book, views, kind, works_html,
                                 sections=("opening", "back", "index"))
-        html, front, messages = lay_out_checked(html, styles, book)
-        anchors = anchor_pages(front)
+        front = lay_out_document(html, setting)
+        anchors = front.anchor_pages()
         echo("index: setting page numbers")
         index_html = build_index_html(book.index, anchors, occurrences)
         back_html = render_book_html(book, [], kind, works_html, index_html,
                                      sections=("index", "colophon"), contents=views)
         first = anchors["book-index"]
-        folios = Stylesheet("folios", f"@page :first {{ counter-reset: page {first} }}")
-        back, more = lay_out(back_html, [*styles, folios], book.root, allowed)
-        document = front.copy(front.pages[:first - 1] + back.pages)
-        html, messages = html + back_html, messages + more
-    # The same CSS warning comes from both parts: say it once.
-    warnings += list(dict.fromkeys(messages))
+        back = lay_out_document(back_html, setting.counting_from(first))
+        document = front.followed_by(first - 1, back)
     # Preflight: every letter on the page, inside the text area, or stop (nothing written).
-    warnings += preflight.verify(document, book.chapters, book.root, read=book.read_text,
-                                 min_glyphs=book.config.proof.min_last_line)
-    return LaidOutBook(book, kind, html, document, views, warnings)
+    warnings += document.warnings + document.prove(
+        preflight.sources_for(book.chapters, book.root, book.read_text),
+        min_glyphs=book.config.proof.min_last_line)
+    return LaidOutBook(book, kind, document, views, warnings)
 
 
 def write_pdf_book(book: CheckedBook, kind: Edition, target: Path, warnings: list[Diagnostic],
@@ -207,7 +180,6 @@ def write_pdf_book(book: CheckedBook, kind: Edition, target: Path, warnings: lis
     """A PDF edition laid out as one document (the screen edition: one tagged structure
     tree): lay the book out, write the PDF atomically."""
     laid_out = lay_out_book(book, kind, echo, warnings)
-    write_atomic(target, pdf_bytes(laid_out.document, identifier_source=laid_out.html,
-                                   pdf_variant=kind.pdf_variant_for(book.config)))
-    return BuildResult(target, len(laid_out.document.pages), 0.0, laid_out.warnings,
+    write_atomic(target, laid_out.document.pdf(identifier_source=laid_out.html))
+    return BuildResult(target, laid_out.document.page_count, 0.0, laid_out.warnings,
                        laid_out.chapter_pages)

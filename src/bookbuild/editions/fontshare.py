@@ -277,6 +277,9 @@ def subset(path: Path, index: int, glyphs: set[int], *, hinting: bool = False,
     a CJK face, HarfBuzz takes a tenth of a second, fontTools from 2 to over 10 s)."""
     from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
 
+    from bookbuild.typeset.patches import internals
+
+    internals.require()  # the WeasyPrint functions mirrored below are the ones of 70.0
     if harfbuzz_subset is not None and harfbuzz.hb_version_atleast(4, 1, 0):
         return _harfbuzz_subset(path, index, glyphs, hinting, notdef_outline)
     return _fonttools_subset(path, index, glyphs, hinting, notdef_outline)

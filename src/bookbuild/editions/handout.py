@@ -21,8 +21,7 @@ from bookbuild.editions import HANDOUT, OFFPRINT
 from bookbuild.editions.book import (
     finish_html,
     lay_out_book,
-    lay_out_checked,
-    stylesheets,
+    setting_for,
 )
 from bookbuild.editions.views import (
     ChapterView,
@@ -34,7 +33,8 @@ from bookbuild.errors import BookError, Diagnostic
 from bookbuild.fsutil import write_atomic
 from bookbuild.model.config import BookConfig
 from bookbuild.typeset import preflight
-from bookbuild.typeset.engine import pdf_bytes, template_environment, template_errors
+from bookbuild.typeset.document import lay_out_document
+from bookbuild.typeset.engine import template_environment, template_errors
 from bookbuild.typeset.japanese import typeset_html
 
 
@@ -81,17 +81,14 @@ def handout_of(book: CheckedBook, chapter_id: str, out_dir: Path | None = None,
     (view,), _ = chapter_views(book, [chapter_id], index=False)
     line = config.handout.line if handout_line is None else handout_line
     html = render_handout_html(book, view, line, bibliography_html(book, chapter_id))
-    html, document, messages = lay_out_checked(html, stylesheets(book, HANDOUT), book)
     # Preflight: every letter on the page, inside the text area, or stop (nothing written).
-    messages += preflight.verify(document, [book.chapter(chapter_id)], book.root,
-                                 read=book.read_text,
-                                 min_glyphs=config.proof.min_last_line)
+    document = lay_out_document(html, setting_for(book, HANDOUT), preflight.sources_for(
+        [book.chapter(chapter_id)], book.root, book.read_text))
     target = (Path(out_dir) if out_dir else config.path(config.output.handouts)) / \
         f"{chapter_id}.pdf"
-    write_atomic(target, pdf_bytes(document, identifier_source=html,
-                                   pdf_variant=HANDOUT.pdf_variant_for(config)))
-    return ChapterOutput(chapter_id, target, len(document.pages),
-                         time.perf_counter() - started, tuple(warnings) + tuple(messages))
+    write_atomic(target, document.pdf(identifier_source=document.html))
+    return ChapterOutput(chapter_id, target, document.page_count,
+                         time.perf_counter() - started, tuple(warnings) + tuple(document.warnings))
 
 
 @template_errors()  # a broken template of the book: an error at its line
@@ -153,16 +150,15 @@ def build_offprints(root: Path, ids: list[str], *, out_dir: Path | None = None,
     results = []
     for chapter_id in ids:
         first, last = ranges[chapter_id]
-        offprint = laid_out.document.copy(laid_out.document.pages[first - 1:last])
+        offprint = laid_out.document.pages(first, last)
         # The book passed its preflight; this proves the chapter and its notes (a long
         # note's continuation included) lie within the pages cut out.
-        preflight.verify(offprint, [book.chapter(chapter_id)], book.root,
-                         only=(f"chapter:{chapter_id}", f"note:{chapter_id}-note-"),
-                         read=book.read_text)
+        offprint.prove(preflight.sources_for([book.chapter(chapter_id)], book.root,
+                                             book.read_text),
+                       only=(f"chapter:{chapter_id}", f"note:{chapter_id}-note-"))
         target = (Path(out_dir) if out_dir else config.path(config.output.offprints)
                   ) / f"{chapter_id}.pdf"
-        write_atomic(target, pdf_bytes(offprint, pdf_variant=OFFPRINT.pdf_variant_for(config),
-                                       identifier_source=f"{laid_out.html}\0{chapter_id}"))
+        write_atomic(target, offprint.pdf(identifier_source=f"{laid_out.html}\0{chapter_id}"))
         results.append(ChapterOutput(chapter_id, target, last - first + 1,
                                      time.perf_counter() - started, tuple(laid_out.warnings)))
         echo(f"{target}: pages {first}–{last} of the book")

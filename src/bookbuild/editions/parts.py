@@ -30,284 +30,30 @@ same pages, folios, heads, links and outline (tests/editions/test_parts.py).
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
 import re
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from bookbuild.apparatus.index import build_index_html
 from bookbuild.book import CheckedBook
 from bookbuild.editions import BuildOptions, BuildResult, Edition
-from bookbuild.editions.book import (
-    allowed_folders,
-    mend_short_lines,
-    named_sheet,
-    render_book_html,
-    stylesheets,
-)
-from bookbuild.editions.fresh import FreshProcess
+from bookbuild.editions.book import named_sheet, render_book_html, setting_for
 from bookbuild.editions.join import PART_LINK, join_parts
+from bookbuild.editions.layouts import LaidOutPart, Layouts, Part, PartCache
 from bookbuild.errors import BookError, Diagnostic
-from bookbuild.fsutil import write_atomic
-from bookbuild.model.config import Proof
 from bookbuild.typeset import preflight
-from bookbuild.typeset.engine import Stylesheet
+from bookbuild.typeset.document import engine_version
 
 # The contents are first laid out before the pages are known, with numbers this wide: the
 # real ones are no wider, so the contents take no more pages than this (checked).
 PLACEHOLDER_FOLIO = "8888"
 # Rounds of "lay the contents out with the real numbers, then count its pages again".
 MAX_PLAN_ROUNDS = 3
-CACHE_FORMAT = "1"
 # The parts cache, beside the print edition's output: build/.bookbuild-parts/<edition>/.
 PARTS_FOLDER = ".bookbuild-parts"
-MAX_NAMES_SHOWN = 6  # the build names the parts it lays out, up to this many
 # Pages per folio document: even, so that each starts on a right-hand page; small enough
 # that a long book's folios are laid out in parallel, large enough to cost little each.
 FOLIO_CHUNK = 64
-
-
-@dataclass(frozen=True)
-class Part:
-    """One document of the book: what a worker needs, as plain data (it is pickled)."""
-
-    name: str  # "opening", "chapter:<id>", "back", "index", "folios:<first page>"
-    html: str
-    # None: laid out without its folios (the folio documents draw them); else it sets its
-    # own, counting from this page
-    first_folio: int | None = None
-    sheets: str = "book"  # "book", or "folios" (folios.css after the book's sheets)
-    sources: dict[str, preflight.Source] = field(default_factory=dict)  # its chapters
-
-
-@dataclass(frozen=True)
-class LaidOutPart:
-    """A part laid out: its PDF, its pages, the page (0-based) of each element id, which
-    pages show a folio it left out, and what the layout and its preflight warned of."""
-
-    name: str
-    pdf: bytes
-    pages: int
-    anchors: dict[str, int]
-    folio_pages: tuple[bool, ...]
-    warnings: tuple[Diagnostic, ...]
-    errors: tuple[Diagnostic, ...] = ()  # the preflight's: the book is not written
-    path: Path | None = None  # its PDF in the parts cache, once there
-
-
-@dataclass(frozen=True)
-class Setting:
-    """What the parts of one build are laid out with."""
-
-    sheets: dict[str, tuple[Stylesheet, ...]]  # Part.sheets → the stylesheets
-    root: Path
-    allowed: tuple[Path, ...]
-    pdf_variant: str | None
-    proof: Proof = field(default_factory=Proof)  # book.yaml's proof settings
-
-
-# --- in the worker ------------------------------------------------------------------------
-
-
-def lay_out_part(part: Part, setting: Setting) -> LaidOutPart:
-    """Lay one part out, check it with the preflight and write its PDF (in a worker)."""
-    from bookbuild.typeset import notesplit
-    from bookbuild.typeset.engine import lay_out, pdf_bytes
-
-    sheets = list(setting.sheets[part.sheets])
-    if part.first_folio is not None:
-        sheets.append(Stylesheet("folios", f"@page :first {{ counter-reset: page "
-                                           f"{part.first_folio} }}"))
-    def lay_out_html(h: str):
-        return notesplit.lay_out(h, lambda h: lay_out(h, sheets, setting.root,
-                                                      setting.allowed))
-
-    html, document, messages = mend_short_lines(lay_out_html(part.html), lay_out_html,
-                                                setting.proof)
-    warnings = list(dict.fromkeys(messages))
-    errors: tuple[Diagnostic, ...] = ()
-    try:
-        warnings += preflight.verify_sources(document, part.sources,
-                                             min_glyphs=setting.proof.min_last_line)
-    except BookError as failed:  # reported with every other part's, at the book's pages
-        errors = tuple(failed.diagnostics)
-    pages = document.pages
-    if errors:
-        return LaidOutPart(part.name, b"", len(pages), {}, (), tuple(warnings), errors)
-    folio_pages = tuple(False if part.first_folio is not None else _take_folios(page)
-                        for page in pages)
-    anchors: dict[str, int] = {}
-    for number, page in enumerate(pages):
-        for anchor in page.anchors:
-            anchors.setdefault(anchor, number)
-    pdf = pdf_bytes(document.copy(pages), identifier_source=html,
-                    pdf_variant=setting.pdf_variant)
-    return LaidOutPart(part.name, pdf, len(pages), anchors, folio_pages, tuple(warnings))
-
-
-def warm_up() -> None:
-    """Run first in each worker: import WeasyPrint while the parent renders the HTML."""
-    import weasyprint  # noqa: F401
-
-
-def _take_folios(page) -> bool:
-    """Remove the page's folio (a margin box showing `counter(page)`) before it is drawn;
-    True if it had one. A folio document draws it where the page finally falls."""
-    box = page._page_box  # WeasyPrint 70's laid-out page (no public API for its boxes)
-    kept = [child for child in box.children if not _is_folio(child)]
-    had_folio = len(kept) < len(box.children)
-    box.children = kept
-    return had_folio
-
-
-def _is_folio(box) -> bool:
-    if type(box).__name__ != "MarginBox":
-        return False
-    content = box.style["content"]
-    return isinstance(content, tuple) and any(
-        kind == "counter()" and value[0] == "page" for kind, value in content)
-
-
-# --- the parts cache ----------------------------------------------------------------------
-
-
-@dataclass
-class PartCache:
-    """Laid-out parts by the digest of their inputs, as `<digest>.pdf` + `<digest>.json`."""
-
-    folder: Path
-    salt: str  # the environment and the files every part may read
-    reuse: bool = True  # False: lay everything out again (`--no-cache`), and store it
-    used: set[str] = field(default_factory=set)
-    read: dict[str, LaidOutPart | None] = field(default_factory=dict)
-
-    def key(self, part: Part, setting: Setting) -> str:
-        digest = hashlib.sha256()
-        for value in (CACHE_FORMAT, self.salt, part.name, part.html, str(part.first_folio),
-                      str(setting.pdf_variant), repr(setting.proof),
-                      *(f"{s.name}\0{s.text}" for s in setting.sheets[part.sheets]),
-                      *(f"{s.path}\0{s.text}" for s in part.sources.values())):
-            digest.update(hashlib.sha256(value.encode()).digest())
-        return digest.hexdigest()
-
-    def get(self, key: str) -> LaidOutPart | None:
-        self.used.add(key)
-        return self.peek(key)
-
-    def peek(self, key: str) -> LaidOutPart | None:
-        """The part if the cache holds it (without counting it as used); each file is read
-        once per build."""
-        if not self.reuse:
-            return None
-        if key not in self.read:
-            self.read[key] = self._read(key)
-        return self.read[key]
-
-    def _read(self, key: str) -> LaidOutPart | None:
-        try:
-            record = json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
-            pdf = (self.folder / f"{key}.pdf").read_bytes()
-            if hashlib.sha256(pdf).hexdigest() != record["pdf"]:
-                return None
-            return replace(_laid_out(record, pdf), path=self.folder / f"{key}.pdf")
-        except (OSError, ValueError, KeyError, TypeError):
-            return None
-
-    def put(self, key: str, part: LaidOutPart) -> LaidOutPart:
-        """Keep `part`; returns it with its path in the cache."""
-        path = self.folder / f"{key}.pdf"
-        part = replace(part, path=path)
-        self.read[key] = part
-        write_atomic(path, part.pdf)
-        record = {**_record(part), "pdf": hashlib.sha256(part.pdf).hexdigest()}
-        write_atomic(self.folder / f"{key}.json", json.dumps(record, ensure_ascii=False))
-        return part
-
-    def prune(self) -> None:
-        """Forget the parts this build did not use (the cache holds one book's parts)."""
-        for path in self.folder.glob("*.*"):
-            if path.name.split(".")[0] not in self.used:
-                path.unlink(missing_ok=True)
-
-
-def _record(part: LaidOutPart) -> dict:
-    return {"name": part.name, "pages": part.pages, "anchors": part.anchors,
-            "folio_pages": list(part.folio_pages),
-            "warnings": [{**asdict(w), "path": str(w.path)} for w in part.warnings]}
-
-
-def _laid_out(record: dict, pdf: bytes) -> LaidOutPart:
-    return LaidOutPart(record["name"], pdf, record["pages"], record["anchors"],
-                       tuple(record["folio_pages"]),
-                       tuple(Diagnostic(**w) for w in record["warnings"]))
-
-
-# --- laying the parts out ----------------------------------------------------------------
-
-
-class Layouts:
-    """Lays parts out, in worker processes when there is more than one to do, taking
-    unchanged parts from the cache."""
-
-    def __init__(self, setting: Setting, cache: PartCache, jobs: int | None,
-                 echo: Callable[[str], None]):
-        self.setting, self.cache, self.echo = setting, cache, echo
-        self.jobs = jobs or os.cpu_count() or 1
-        self.pool: ProcessPoolExecutor | None = None
-        self.apart: FreshProcess | None = None
-        self.laid_out: list[str] = []
-
-    def __enter__(self) -> Layouts:
-        if self.jobs > 1:  # the workers start now, while the parent renders the HTML
-            self.pool = ProcessPoolExecutor(max_workers=self.jobs)
-            for _ in range(self.jobs):
-                self.pool.submit(warm_up)
-            # The join holds a thousand pages' objects: in a fresh process of its own, not
-            # in a worker that keeps the memory of every layout it did (a 1,085-page book:
-            # 528 MB in a worker). Started after the workers are forked, so that none of
-            # them holds its input open. Not multiprocessing's spawn: that runs the
-            # caller's script again (fresh.py).
-            self.apart = FreshProcess(warm_up=("weasyprint", "bookbuild.editions.join"))
-        return self
-
-    def run_apart(self, function, *args, **kwargs):
-        """`function(*args, **kwargs)` in a fresh process if there are workers, else here."""
-        if self.apart is None:
-            return function(*args, **kwargs)
-        return self.apart.call(function, *args, **kwargs)
-
-    def __exit__(self, *exc) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(cancel_futures=True)
-        if self.apart is not None:
-            self.apart.close()
-
-    def lay_out(self, parts: list[Part]) -> list[LaidOutPart]:
-        keys = [self.cache.key(part, self.setting) for part in parts]
-        cached = {key: self.cache.get(key) for key in keys}
-        found = {key: part for key, part in cached.items() if part is not None}
-        todo = {key: part for key, part in zip(keys, parts, strict=True) if key not in found}
-        if todo:
-            names = [part.name for part in todo.values()]
-            self.echo(f"laying out {len(todo)} of {len(parts)} parts"
-                      + (f" ({self.jobs} workers)" if self.pool and len(todo) > 1 else "")
-                      + (": " + ", ".join(names) if len(names) <= MAX_NAMES_SHOWN else ""))
-        # Longest first: the workers finish together.
-        order = sorted(todo, key=lambda key: -len(todo[key].html))
-        if self.pool is not None:  # its workers have WeasyPrint imported already
-            futures = {key: self.pool.submit(lay_out_part, todo[key], self.setting)
-                       for key in order}
-            results = {key: future.result() for key, future in futures.items()}
-        else:
-            results = {key: lay_out_part(todo[key], self.setting) for key in order}
-        for key, result in results.items():
-            found[key] = result if result.errors else self.cache.put(key, result)
-        self.laid_out += [todo[key].name for key in results]
-        return [found[key] for key in keys]
 
 
 # --- the book ------------------------------------------------------------------------------
@@ -397,12 +143,11 @@ def write_book_in_parts(book: CheckedBook, kind: Edition, target: Path, warnings
     config = book.config
     views, occurrences = chapter_views(book, echo=echo)
     works_html = bibliography_html(book)
-    sheets = tuple(stylesheets(book, kind))
-    setting = Setting({"book": sheets, "folios": sheets + (named_sheet(book, "folios.css"),)},
-                      book.root, allowed_folders(book), kind.pdf_variant_for(config),
-                      config.proof)
+    setting = setting_for(book, kind)
+    settings = {"book": setting, "folios": setting.with_sheets(named_sheet(book, "folios.css"))}
     salt = environment_digest(config) + files_digest(resource_files(config), config.root,
-                                                     book.files.read_bytes)
+                                                     book.files.read_bytes) \
+        + engine_version(setting.engine)
     cache = PartCache(config.path(config.output.book).parent / PARTS_FOLDER / kind.name,
                       salt, options.reuse_parts)
 
@@ -427,7 +172,7 @@ def write_book_in_parts(book: CheckedBook, kind: Edition, target: Path, warnings
     placeholders = dict.fromkeys([v.anchor for v in views]
                                  + ["bibliography", "contributors", "book-index"],
                                  PLACEHOLDER_FOLIO)
-    with Layouts(setting, cache, options.jobs, echo) as layouts:
+    with Layouts(settings, cache, options.jobs, echo) as layouts:
         sources = preflight.sources_for(book.chapters, book.root, book.read_text)
         first = [Part("opening", render(sections=("opening",), toc_pages=placeholders),
                       first_folio=1),

@@ -1,6 +1,7 @@
 """What the templates see: chapters as HTML with their numbers, contributors, dates.
 
-Pure functions of the loaded `Book`: Markdown → HTML (notes at their calls) → index anchors.
+Pure functions of the loaded `Book`: Markdown → HTML (notes at their calls, index anchors
+placed on Python-Markdown's tree).
 Japanese typesetting is applied later, to the whole assembled document, so that titles,
 notes and back matter get it too.
 """
@@ -8,13 +9,14 @@ notes and back matter get it too.
 from __future__ import annotations
 
 import os
+import xml.etree.ElementTree as ET
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from bookbuild.apparatus.bibstyle import render_bibliography_html
 from bookbuild.apparatus.citations import works_cited_by
-from bookbuild.apparatus.index import mark_occurrences
+from bookbuild.apparatus.index import IndexEntries, Occurrence, anchor_tree
 from bookbuild.book import CheckedBook
 from bookbuild.model.chapter import Chapter
 from bookbuild.model.config import BookConfig
@@ -28,6 +30,9 @@ class ChapterView:
     number: int
     chapter: Chapter
     html: str
+    # The same as Python-Markdown's element tree (for the EPUB, which would otherwise parse
+    # `html` again); not compared.
+    tree: ET.Element | None = field(default=None, compare=False, repr=False)
 
     @property
     def meta(self):
@@ -96,15 +101,21 @@ def chapter_views(book: CheckedBook, chapter_ids: list[str] | None = None, *, in
     anchors when `index`. Also returns the index occurrences found, in book order."""
     chosen = [book.chapter(i) for i in chapter_ids] if chapter_ids else list(book.chapters)
     entries = book.index if index else None
-    views, occurrences = [], []
+    views: list[ChapterView] = []
+    occurrences: list[Occurrence] = []
     for position, chapter in enumerate(chosen, start=1):
         echo(f"[{position}/{len(chosen)}] {chapter.id}: {chapter.meta.title}")
-        html = chapter_to_html(chapter).html
-        if entries is not None:
-            html, found = mark_occurrences(html, chapter.id, entries)
-            occurrences += found
-        views.append(ChapterView(book.number(chapter.id), chapter, html))
+        converted = chapter_to_html(chapter, None if entries is None else
+                                    _index_anchors(chapter.id, entries, occurrences))
+        views.append(ChapterView(book.number(chapter.id), chapter, converted.html,
+                                 converted.tree))
     return views, occurrences
+
+
+def _index_anchors(chapter_id: str, entries: IndexEntries, found: list[Occurrence]):
+    """The job on a chapter's Markdown tree that anchors the index's entries, adding the
+    occurrences to `found`."""
+    return lambda root: found.extend(anchor_tree(root, chapter_id, entries))
 
 
 def bibliography_html(book: CheckedBook, chapter_id: str | None = None) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from ..errors import Severity
 from .columns import read_across, read_columns_down
 from .emit import caption_markdown, chapter_text, escape_block_start, table_markdown
 from .fixes import Fixes, parse_fixes
@@ -13,14 +14,10 @@ from .fragments import join_fragments
 from .frontmatter import (
     CLOSING_MARK,
     DASHES,
-    PROFILE_HEADING,
     Meta,
     Person,
     clean_name,
     is_name,
-    marked_affiliations,
-    read_footer,
-    read_profile,
 )
 from .furniture import Furniture, find_furniture, title_in_pieces, unprotected
 from .headings import heading_key, heading_level
@@ -45,6 +42,7 @@ from .pages import (
     paged,
     rejoin_split_lines,
 )
+from .profile import PROFILE_HEADING, marked_affiliations, read_footer, read_profile
 from .queries import character_queries, heading_queries
 from .quotes import is_standalone_quote
 from .report import Report
@@ -257,7 +255,7 @@ def _query_columns_read_across(body: list[Line], meta: Meta, report: Report) -> 
              "columns read across (left and right alternating); check their order against "
              "the original before using this chapter")
     meta.queries.append(query)
-    report.warn(first, query, "query")
+    report.warn(first, query, Severity.QUERY)
 
 
 def _report_no_title(meta: Meta, report: Report) -> None:
@@ -267,7 +265,7 @@ def _report_no_title(meta: Meta, report: Report) -> None:
              f"{considered}); the chapter has no title: add `title:` to its front-matter "
              "(check and build refuse it until then)")
     meta.queries.insert(0, query)
-    report.warn(meta.untitled[0] if meta.untitled else 1, query, "error")
+    report.warn(meta.untitled[0] if meta.untitled else 1, query, Severity.ERROR)
 
 
 def _running_heads(lines: list[Line]) -> frozenset[str]:
@@ -356,7 +354,7 @@ def _protect(lines: list[Line], furniture: Furniture, measure: float, title_bloc
                  "a sentence, or does not recur: kept in the text; delete it by hand if it is "
                  "furniture")
         meta.queries.append(query)
-        report.warn(line.no, query, "query")
+        report.warn(line.no, query, Severity.QUERY)
 
 
 def _keep_leftovers(meta: Meta, body: list[Line], report: Report) -> list[Line]:
@@ -366,7 +364,7 @@ def _keep_leftovers(meta: Meta, body: list[Line], report: Report) -> list[Line]:
                  "subtitle, name or date: kept as the text's first paragraph; move it to the "
                  "front-matter if it belongs there")
         meta.queries.append(query)
-        report.warn(line.no, query, "query")
+        report.warn(line.no, query, Severity.QUERY)
     # each its own paragraph: they were lines of an opening, not one text
     kept = [piece for line in meta.leftovers for piece in (line, Line(0, ""))]
     return [*kept, *body] if kept else body

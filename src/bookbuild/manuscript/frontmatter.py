@@ -1,4 +1,6 @@
-"""What a manuscript says about itself: title block, author profile, first-page footer.
+"""What a manuscript says about itself in its title block: title, subtitle, authors,
+translators, date; and the name and date rules the other readers share (the author profile
+and the first page's footer are read in `profile`).
 
 Each reader takes lines and returns plain values; `emit` turns them into YAML.
 """
@@ -45,13 +47,6 @@ DATE_LABEL = re.compile(r"^(掲載日|発行日|公開日|刊行日|日付)\s*[�
 # Words that mark a line (or the tail of a name line) as an affiliation, not a name.
 AFFILIATION_WORDS = ("大学", "研究所", "研究員", "教授", "准教授", "講師", "センター", "財団",
                      "委員", "記者", "所長", "室長", "部長", "主任", "客員", "院生", "研究科")
-PROFILE_HEADING = re.compile(
-    r"^[<＜〈【［\[]?\s*(執筆者|著者|筆者)?(プロフィール|紹介)\s*[>＞〉】］\]]?$")
-READING = re.compile(r"^(.+?)\s*[（(]([\u3041-\u309f\s\u3000]+)[）)]$")
-PUBLISHER_WORDS = ("法人", "研究所", "出版", "書店", "新聞社", "学会")
-# A footer line this long is running prose (a disclaimer), not a name or a number.
-STATEMENT_MIN_CHARS = 30
-SERIES_NUMBER = re.compile(r"(\S*\d+\s*号)")
 # A name credited by a word before or after it: 文・山田太郎, 著者：山田太郎, 山田太郎 著.
 CREDIT = re.compile(r"^(?:(文|著|著者|執筆|筆者|執筆者)\s*[・／/：:]\s*)?(.+?)"
                     r"(?:\s+(著|編|編著))?$")  # not 文 after a name: a given name may be 文
@@ -449,72 +444,3 @@ def read_title_block(lines: list[Line], metadata_title: str = "", editor_decided
     elif pending is not None:
         meta.leftovers.append(pending)  # an affiliation beside no name stays in the text
     return meta
-
-
-def marked_affiliations(body: list[Line], meta: Meta) -> list[Line]:
-    """The body without the notes that give a marked name its affiliation (`* 北海道大学
-    …准教授` under the text for `山田太郎*`): each goes to its person, its mark a label."""
-    kept: list[Line] = []
-    for line in body:
-        mark = next((m for m in meta.name_marks if line.text.startswith(m)), None)
-        rest = line.text[len(mark):].strip(" \u3000") if mark else ""
-        person = next((p for p in meta.authors if mark and p.name == meta.name_marks[mark]),
-                      None)
-        if person and not person.affiliation and is_affiliation(rest):
-            person.affiliation = squeeze_spaces(rest)
-            meta.labels.append(f"{line.no}: {mark}")
-            meta.moves.append((line.no, "affiliation"))
-            continue
-        kept.append(line)
-    return kept
-
-
-def read_profile(lines: list[Line], meta: Meta) -> None:
-    """An author profile block (name （よみ）, affiliation, bio) enriches the author."""
-    texts = [line.text for line in lines if not line.blank][1:]  # without its heading
-    if not texts:
-        return
-    filled = [line for line in lines if not line.blank][1:]
-    reading = READING.match(texts[0])
-    name = clean_name(reading.group(1) if reading else texts[0])
-    person = next((p for p in meta.authors if p.name == name), None)
-    if person is None:
-        person = Person(name)
-        meta.authors.append(person)
-    else:  # the name again, under the text: the author's, kept once
-        meta.labels.append(f"{filled[0].no}: {reading.group(1) if reading else texts[0]}")
-    if reading:
-        person.reading = reading.group(2).strip()
-    for line, text in zip(filled[1:], texts[1:], strict=True):
-        if is_affiliation(text) and len(text) < 40 and "。" not in text:
-            if person.affiliation:
-                meta.labels.append(f"{line.no}: {text}")  # the affiliation again, kept once
-            person.affiliation = person.affiliation or squeeze_spaces(text)
-        else:
-            person.bio = (person.bio + squeeze_spaces(text)) if person.bio else squeeze_spaces(text)
-
-
-def read_footer(lines: list[Line], meta: Meta) -> None:
-    """The first page's footer of a report: series, number, date, publisher, disclaimer."""
-    statement: list[str] = []
-    for line in lines:
-        text = line.text
-        number = SERIES_NUMBER.search(text)
-        if number and not meta.source.get("number"):
-            meta.source["number"] = squeeze_spaces(number.group(1))
-            project = squeeze_spaces(text[:number.start()].strip())
-            if project:
-                meta.source["project"] = project
-            if not meta.date:
-                meta.date = iso_date(text)
-            if written := DATE.search(text[number.end():]):
-                meta.labels.append(f"{line.no}: {written.group()}")  # the date as written
-        elif len(text) > STATEMENT_MIN_CHARS or "。" in text or (
-                statement and not statement[-1].endswith("。")):
-            statement.append(text)
-        elif any(word in text for word in PUBLISHER_WORDS):
-            meta.source["publisher"] = squeeze_spaces(text)
-        elif not meta.source.get("series"):
-            meta.source["series"] = squeeze_spaces(text)
-    if statement:
-        meta.source["note"] = squeeze_spaces(join_lines(statement))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from ..errors import Severity
 from .lines import Line
 from .report import Report
 from .structure import Block
@@ -37,7 +38,7 @@ def heading_queries(headings: list[Block], body: str, report: Report) -> list[st
                 query = (f"heading '{heading}' (line {block.line}) says {pair}, which the text "
                          f"never uses; the text says {best} ({alternatives[best]} times): slip?")
                 queries.append(query)
-                report.warn(block.line, query, "query")
+                report.warn(block.line, query, Severity.QUERY)
     return queries
 
 
@@ -53,5 +54,5 @@ def character_queries(lines: list[Line], report: Report) -> list[str]:
                 query = (f"line {line.no}: {char} (U+{ord(char):04X}) is not a Japanese (JIS X "
                          "0213) kanji, perhaps a Chinese form typed by mistake; kept as written")
                 queries.append(query)
-                report.warn(line.no, query, "query")
+                report.warn(line.no, query, Severity.QUERY)
     return queries

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..errors import Diagnostic
+from ..errors import Diagnostic, Severity
 from .roles import LineRole
 
 
@@ -35,7 +35,7 @@ class Report:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     roles: list[LineRole] = field(default_factory=list)  # one per source line (roles.py)
 
-    def warn(self, line: int | None, message: str, severity: str = "warning") -> None:
+    def warn(self, line: int | None, message: str, severity: Severity = Severity.WARNING) -> None:
         self.diagnostics.append(Diagnostic(self.source, line, message, severity))
 
     def lines(self) -> list[str]:

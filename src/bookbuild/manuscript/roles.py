@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from ..errors import Diagnostic
 from .fixes import Fixes
 from .frontmatter import Meta
 from .furniture import Furniture
@@ -363,7 +364,6 @@ def _key(text: str) -> str:
     return re.sub(r"\d+", "#", re.sub(r"[\s\u3000]+", "", text))
 
 
-def queries_first(diagnostics: Iterable) -> list:
+def queries_first(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     """Errors, then warnings, then queries, each in line order (for the review page)."""
-    order = {"error": 0, "warning": 1, "query": 2}
-    return sorted(diagnostics, key=lambda d: (order.get(d.severity, 3), d.line or 0))
+    return sorted(diagnostics, key=lambda d: (d.severity.rank, d.line or 0))

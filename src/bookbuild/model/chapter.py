@@ -16,11 +16,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-import yaml
-
-from bookbuild.errors import BookError, Diagnostic
+from bookbuild.errors import BookError, Diagnostic, error
 from bookbuild.project import ProjectFiles
-from bookbuild.yamlsource import load_yaml
+from bookbuild.yamlsource import YamlDocument, load_yaml
 
 MISSING_NOTE_TEXT = "〔注の本文が原稿にありません：編集者確認〕"
 
@@ -98,64 +96,105 @@ def split_front_matter(text: str, path: Path) -> tuple[str, str, int]:
     """Return (yaml text, body, body start line). The file must open with a `---` block."""
     lines = text.split("\n")
     if not lines or lines[0].strip() != "---":
-        raise BookError(str(Diagnostic(path, 1, "a chapter must start with a '---' front-matter "
-                                       "block (YAML); see README.md for the schema", "error")))
+        raise BookError(f"{path}: no front-matter", [error(
+            path, 1, "a chapter must start with a '---' front-matter block (YAML); see "
+            "README.md for the schema")])
     for number, line in enumerate(lines[1:], start=2):
         if line.strip() == "---":
             return "\n".join(lines[1:number - 1]), "\n".join(lines[number:]), number + 1
-    raise BookError(str(Diagnostic(path, 1, "the front-matter block is never closed: add a line "
-                                   "'---' after the YAML", "error")))
+    raise BookError(f"{path}: front-matter not closed", [error(
+        path, 1, "the front-matter block is never closed: add a line '---' after the YAML")])
 
 
-def _person(value: object, path: Path, where: str) -> Person:
+FRONT_MATTER_FIRST_LINE = 2  # the YAML starts on the line after the opening '---'
+PERSON_FIELDS = ("name", "affiliation", "bio", "reading")
+TEXT_FIELDS = ("subtitle", "lang", "closing", "short_title")
+# The normaliser's record of what it took out: furniture lines and labels (not content).
+NORMALISER_FIELDS = ("queries", "furniture", "labels")
+
+
+def meta_problems(data: object, path: Path,
+                  document: YamlDocument | None = None) -> list[Diagnostic]:
+    """Every problem of a chapter's front-matter `data`, each an error at its field's line
+    and column in `document` (line 1 where there is no such field, or no document)."""
+    found: list[Diagnostic] = []
+
+    def problem(key: str, message: str, field: str = "") -> None:
+        """`message` about the field at `key` (a key path; "" for the block itself)."""
+        where = document.position(key) if document is not None and key else None
+        line, col = where or (1, None)
+        found.append(error(path, line, f"front-matter{' ' + field if field else ''}: {message}",
+                           col))
+
+    if not isinstance(data, dict):
+        problem("", "must be a YAML mapping (key: value lines)")
+        return found
+    allowed = {f for f in ChapterMeta.__dataclass_fields__} | set(NORMALISER_FIELDS)
+    for key in data:
+        if key not in allowed:
+            problem(str(key), f"unknown field(s) {[key]}; allowed: {sorted(allowed)}")
+    if "title" not in data:
+        problem("", "'title' is required: add a line 'title: …' to the block")
+    elif not isinstance(data["title"], str) or not data["title"].strip():
+        problem("title", "'title' is required and must be text")
+    source = data.get("source") or {}
+    if not isinstance(source, dict):
+        problem("source", "'source' must be a mapping")
+    else:
+        bad = set(source) - set(Source.__dataclass_fields__)
+        if bad:
+            problem("source", f"unknown field(s) {sorted(bad)}", "source")
+    # A list or mapping where text belongs would otherwise be printed as its Python repr.
+    for name in TEXT_FIELDS:
+        if isinstance(data.get(name), list | dict | bool):
+            problem(name, f"'{name}' must be text (one line)")
+    for name in ("authors", "translators"):
+        people = data.get(name)
+        if people is not None and not isinstance(people, list):
+            problem(name, f"'{name}' must be a list ('- name: …' lines)")
+            continue
+        for i, person in enumerate(people or []):
+            for message in _person_problems(person):
+                problem(f"{name}[{i}]", message, f"{name}[{i}]")
+    raw_date = _iso(data.get("date", ""))
+    if raw_date and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", str(raw_date)):
+        problem("date", f"'date' must be ISO (YYYY-MM-DD), got {raw_date!r}")
+    return found
+
+
+def _person_problems(value: object) -> list[str]:
+    if isinstance(value, str):
+        return []
+    if not isinstance(value, dict) or not isinstance(value.get("name"), str):
+        return ["expected a name or a mapping with 'name'"]
+    unknown = set(value) - set(PERSON_FIELDS)
+    return [f"unknown field(s) {sorted(unknown)}"] if unknown else []
+
+
+def _person(value: str | dict[str, object]) -> Person:
     if isinstance(value, str):
         return Person(name=value)
-    if not isinstance(value, dict) or not isinstance(value.get("name"), str):
-        raise BookError(f"{path}: front-matter {where}: expected a name or a mapping with 'name'")
-    unknown = set(value) - {"name", "affiliation", "bio", "reading"}
-    if unknown:
-        raise BookError(f"{path}: front-matter {where}: unknown field(s) {sorted(unknown)}")
     return Person(**{k: str(v) for k, v in value.items()})
 
 
-def parse_meta(data: object, path: Path) -> ChapterMeta:
-    """Validate front-matter data and turn it into `ChapterMeta`."""
-    if not isinstance(data, dict):
-        raise BookError(f"{path}: front-matter must be a YAML mapping (key: value lines)")
-    # The normaliser's record of what it took out: furniture lines and labels (not content).
-    allowed = {f for f in ChapterMeta.__dataclass_fields__} | {"queries", "furniture", "labels"}
-    unknown = set(data) - allowed
-    if unknown:
-        raise BookError(f"{path}: front-matter: unknown field(s) {sorted(unknown)}; "
-                        f"allowed: {sorted(allowed)}")
-    if not isinstance(data.get("title"), str) or not data["title"].strip():
-        raise BookError(f"{path}: front-matter: 'title' is required and must be text")
+def _iso(value: object) -> object:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def parse_meta(data: object, path: Path, document: YamlDocument | None = None) -> ChapterMeta:
+    """Validate front-matter data and turn it into `ChapterMeta`; one `BookError` carrying
+    every problem, each at its field's line in `document` (if given)."""
+    problems = meta_problems(data, path, document)
+    if problems:
+        raise BookError(f"{path}: {len(problems)} problem(s) in the front-matter", problems)
+    assert isinstance(data, dict)  # meta_problems said so
     source = data.get("source") or {}
-    if not isinstance(source, dict):
-        raise BookError(f"{path}: front-matter: 'source' must be a mapping")
-    bad = set(source) - set(Source.__dataclass_fields__)
-    if bad:
-        raise BookError(f"{path}: front-matter source: unknown field(s) {sorted(bad)}")
-    # A list or mapping where text belongs would otherwise be printed as its Python repr.
-    for name in ("subtitle", "lang", "closing", "short_title"):
-        if isinstance(data.get(name), list | dict | bool):
-            raise BookError(f"{path}: front-matter: '{name}' must be text (one line)")
-    for name in ("authors", "translators"):
-        if data.get(name) is not None and not isinstance(data[name], list):
-            raise BookError(f"{path}: front-matter: '{name}' must be a list ('- name: …' lines)")
-    raw_date = data.get("date", "")
-    if isinstance(raw_date, date):
-        raw_date = raw_date.isoformat()
-    if raw_date and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", str(raw_date)):
-        raise BookError(f"{path}: front-matter: 'date' must be ISO (YYYY-MM-DD), got {raw_date!r}")
     return ChapterMeta(
         title=data["title"],
         subtitle=str(data.get("subtitle") or ""),
-        authors=tuple(_person(a, path, f"authors[{i}]")
-                      for i, a in enumerate(data.get("authors") or [])),
-        translators=tuple(_person(t, path, f"translators[{i}]")
-                          for i, t in enumerate(data.get("translators") or [])),
-        date=str(raw_date or ""),
+        authors=tuple(_person(a) for a in data.get("authors") or []),
+        translators=tuple(_person(t) for t in data.get("translators") or []),
+        date=str(_iso(data.get("date", "")) or ""),
         source=Source(**{k: str(v) for k, v in source.items()}),
         lang=str(data.get("lang") or "ja"),
         closing=str(data.get("closing") or ""),
@@ -187,46 +226,11 @@ def load_chapter(path: Path, files: ProjectFiles | None = None) -> Chapter:
 
 
 def parse_chapter(text: str, path: Path) -> Chapter:
-    """A chapter from its file's text; one `BookError` at the first problem."""
+    """A chapter from its file's text; one `BookError` carrying every front-matter problem,
+    each at its line (or the one problem that stops the front-matter being read at all)."""
     text = text.replace("\r\n", "\n")
     front, body, body_line = split_front_matter(text, path)
-    data = load_yaml(front, path, first_line=2, hint="front-matter").data
-    meta = parse_meta(data, path)
+    document = load_yaml(front, path, first_line=FRONT_MATTER_FIRST_LINE, hint="front-matter")
+    meta = parse_meta(document.data, path, document)
     notes, calls = scan_notes(body, body_line)
     return Chapter(chapter_id_for(path), path, meta, body, body_line, notes, calls)
-
-
-def meta_problems(text: str, path: Path) -> list[Diagnostic]:
-    """One error per bad front-matter field, at the field's line.
-
-    `parse_meta` stops at the first problem; here each field is judged alone by it (so the
-    schema stays in one place), with a stand-in title, and the error is placed on that
-    field's key. Empty when the block cannot be read at all (`parse_chapter`'s own message,
-    with its line, is the better one then).
-    """
-    try:
-        front, _, _ = split_front_matter(text.replace("\r\n", "\n"), path)
-        document = load_yaml(front, path, first_line=2)
-    except BookError:
-        return []
-    data, node = document.data, document.node
-    if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
-        return []
-    marks = {str(key.value): (key.start_mark.line + 2, key.start_mark.column + 1)
-             for key, _ in node.value}  # +2: 1-based, and the opening '---' line
-    found = []
-    for key, value in data.items():
-        try:
-            parse_meta({"title": "stand-in", key: value}, path)
-        except BookError as exc:
-            line, col = marks.get(str(key), (1, None))
-            found.append(Diagnostic(path, line, _without_path(exc.message, path), "error", col))
-    if "title" not in data:
-        found.append(Diagnostic(path, 1, "front-matter: 'title' is required: add a line "
-                                "'title: …' to the block", "error"))
-    return found
-
-
-def _without_path(message: str, path: Path) -> str:
-    prefix = f"{path}: "
-    return message[len(prefix):] if message.startswith(prefix) else message

@@ -1,5 +1,12 @@
 """`book.yaml` → `BookConfig`: the one typed place for everything an editor may set.
 
+Each key is declared once, as a field of the dataclasses below: its type (the annotation),
+its default, its one-line doc and, where the type does not say it all, its check
+(`setting(default, doc, check=…)`). `parse_config` walks those declarations; nothing else
+lists the keys. `declared_settings()` lists them for whoever documents them: the
+skeleton that `bookbuild new` writes and README's table are tested against it
+(tests/model/test_config.py).
+
 Every problem is reported at once, each with the key path and the YAML line and column
 (`book.yaml:14:11: chapters[2]: unknown chapter id 'x'`), the way an editor can act on it.
 """
@@ -7,31 +14,66 @@ Every problem is reported at once, each with the key path and the YAML line and 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, fields
+from collections.abc import Callable
+from dataclasses import MISSING, Field, dataclass, field, fields, is_dataclass
 from datetime import date
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, get_type_hints
 
-import yaml
-
-from bookbuild.errors import BookError, Diagnostic
+from bookbuild.errors import BookError, Diagnostic, error
 from bookbuild.project import CONFIG_NAME, ProjectFiles
-from bookbuild.yamlsource import load_yaml
+from bookbuild.yamlsource import YamlDocument, load_yaml
+
+
+class Invalid(ValueError):
+    """A value a setting cannot take; its text is the message after the key path."""
+
+
+Check = Callable[[Any], Any]  # the value read → the value kept, or `Invalid`
+
+
+def setting(default: Any = MISSING, doc: str = "", *, check: Check | None = None,
+            factory: Callable[[], Any] | None = None) -> Any:
+    """Declare one book.yaml key: its default (or `factory`), a one-line `doc`, and a
+    `check` where the field's type alone does not say what is allowed."""
+    metadata = {"doc": doc, "check": check}
+    if factory is not None:
+        return field(default_factory=factory, metadata=metadata)
+    return field(default=default, metadata=metadata)
+
+
+def iso_date(value: Any) -> str:
+    """book.yaml's `date`: YYYY-MM-DD (YAML reads an unquoted one as a date)."""
+    text = value.isoformat() if isinstance(value, date) else str(value)
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        raise Invalid(f"expected an ISO date YYYY-MM-DD, got {text!r}")
+    return text
+
+
+def label_value_rows(value: Any) -> tuple[tuple[str, str], ...]:
+    """The colophon's extra rows: a list of one-key mappings, `- label: value`."""
+    if not isinstance(value, list) or not all(isinstance(v, dict) and len(v) == 1
+                                              for v in value):
+        raise Invalid("expected a list of 'label: value' lines")
+    return tuple((str(k), str(v)) for row in value for k, v in row.items())
 
 
 @dataclass(frozen=True)
 class PageGeometry:
-    width_mm: float = 148.0  # A5
-    height_mm: float = 210.0
-    bleed_mm: float = 3.0
-    crop_marks: bool = True
+    """The print and screen editions' page (JLREQ text grid)."""
+
+    width_mm: float = setting(148.0, "trim width (A5 is 148 × 210)")
+    height_mm: float = setting(210.0, "trim height")
+    bleed_mm: float = setting(3.0, "bleed, print edition only")
+    crop_marks: bool = setting(True, "crop marks, print edition only")
     # The text block is a whole number of characters wide and of lines high (JLREQ):
     # 13Q ≈ 9.2 pt on 22H ≈ 15.6 pt, 35 characters × 30 lines on A5.
-    font_size_pt: float = 9.2
-    line_pitch_pt: float = 15.6
-    chars_per_line: float = 35.0
-    lines_per_page: float = 30.0
-    inner_extra_mm: float = 2.0  # the gutter side gets this much more than the outer side
+    font_size_pt: float = setting(9.2, "the body's size (13Q)")
+    line_pitch_pt: float = setting(15.6, "the body's line pitch (22H)")
+    chars_per_line: float = setting(35.0, "the text block is this many characters wide …")
+    lines_per_page: float = setting(30.0, "… and this many lines high")
+    inner_extra_mm: float = setting(2.0, "the gutter side gets this much more than the outer")
 
     def text_block_mm(self) -> tuple[float, float]:
         """(width, height) of the text block in millimetres."""
@@ -51,41 +93,50 @@ class PageGeometry:
 
 @dataclass(frozen=True)
 class Fonts:
-    serif: str = "Noto Serif CJK JP"
-    sans: str = "Noto Sans CJK JP"
-    directories: tuple[str, ...] = ("/usr/share/fonts/opentype/noto",)
+    """The font families, and where to find them."""
+
+    serif: str = setting("Noto Serif CJK JP", "the body's family")
+    sans: str = setting("Noto Sans CJK JP", "the headings' family")
+    directories: tuple[str, ...] = setting(("/usr/share/fonts/opentype/noto",),
+                                           "folders searched for the fonts")
 
 
 @dataclass(frozen=True)
 class Handout(PageGeometry):
-    """A4 handouts: no bleed, no marks, wide margins for the reader's notes."""
+    """A4 handouts: no bleed, no marks, wide margins for the reader's notes. The keys of
+    `page` (their docs are page's), with other defaults, and the handout's line."""
 
-    width_mm: float = 210.0
-    height_mm: float = 297.0
-    bleed_mm: float = 0.0
-    crop_marks: bool = False
-    font_size_pt: float = 10.5
-    line_pitch_pt: float = 18.0
-    chars_per_line: float = 40.0
-    lines_per_page: float = 38.0
-    inner_extra_mm: float = 0.0
-    line: str = ""  # e.g. 「北東アジア国際関係論」第5回 2026年12月3日
+    width_mm: float = setting(210.0)
+    height_mm: float = setting(297.0)
+    bleed_mm: float = setting(0.0)
+    crop_marks: bool = setting(False)
+    font_size_pt: float = setting(10.5)
+    line_pitch_pt: float = setting(18.0)
+    chars_per_line: float = setting(40.0)
+    lines_per_page: float = setting(38.0)
+    inner_extra_mm: float = setting(0.0)
+    # e.g. 「北東アジア国際関係論」第5回 2026年12月3日
+    line: str = setting("", "printed on every handout: course, session, date")
 
 
 @dataclass(frozen=True)
 class Output:
-    book: str = "build/book.pdf"
-    handouts: str = "build/handouts"
-    offprints: str = "build/offprints"
-    # the EPUB edition; the vertical one is written beside it as `<stem>-vertical.epub`
-    epub: str = "build/book.epub"
+    """Where each output is written, relative to the book's folder."""
+
+    book: str = setting("build/book.pdf", "the print and screen editions' PDF")
+    handouts: str = setting("build/handouts", "the folder of the handouts")
+    offprints: str = setting("build/offprints", "the folder of the offprints")
+    # the vertical EPUB is written beside it as `<stem>-vertical.epub`
+    epub: str = setting("build/book.epub", "the EPUB edition")
 
 
 @dataclass(frozen=True)
 class Limits:
-    # A chapter larger than this is refused by `bookbuild check`: the five essays are
-    # ~50–150 kB each, so megabytes mean a pasted binary or a runaway paste, not prose.
-    max_chapter_bytes: int = 5_000_000
+    """What `bookbuild check` refuses before reading."""
+
+    # The five essays are ~50–150 kB each, so megabytes mean a pasted binary or a runaway
+    # paste, not prose.
+    max_chapter_bytes: int = setting(5_000_000, "a chapter file larger than this is refused")
 
 
 @dataclass(frozen=True)
@@ -95,43 +146,45 @@ class Proof:
 
     # A paragraph's (or note's) last line holds at least this many glyphs, punctuation
     # included: fewer (た。, 策) is a line a proofreader marks.
-    min_last_line: int = 3
+    min_last_line: int = setting(3, "a paragraph's last line holds at least this many glyphs")
     # Set such a paragraph again with its last line pulled up (追い込み) or a character
     # pushed down onto it (追い出し), within the justification's limits.
-    fix_short_last_lines: bool = True
+    fix_short_last_lines: bool = setting(True, "the layout mends such a line by itself")
 
 
 @dataclass(frozen=True)
 class EpubSettings:
     """The EPUB edition (`bookbuild build --edition epub`, bookbuild.epub)."""
 
-    vertical: bool = False  # 縦組み: writing-mode vertical-rl, pages turn right to left
-    title_reading: str = ""  # the title's よみ, for the package's file-as
-    identifier: str = ""  # e.g. urn:isbn:…; default: a UUID derived from the title
+    vertical: bool = setting(False, "縦組み: writing-mode vertical-rl, pages turn right to left")
+    title_reading: str = setting("", "the title's よみ, for the package's file-as")
+    identifier: str = setting("", "e.g. urn:isbn:…; default: a UUID derived from the title")
 
 
 @dataclass(frozen=True)
 class BookConfig:
-    root: Path
-    title: str
-    subtitle: str = ""
-    editors: tuple[str, ...] = ()
-    publisher: str = ""
-    date: str = ""  # ISO publication date; also the PDF's creation date
-    edition: str = "初版第1刷"
-    chapters: tuple[str, ...] = ()
-    chapters_dir: str = "chapters"
-    page: PageGeometry = field(default_factory=PageGeometry)
-    fonts: Fonts = field(default_factory=Fonts)
-    handout: Handout = field(default_factory=Handout)
-    output: Output = field(default_factory=Output)
-    limits: Limits = field(default_factory=Limits)
-    bibliography: str = "chapters/bibliography.yaml"  # CSL YAML; "" for none
-    index: str = "chapters/index.yaml"  # the index entries; "" for none
-    cmyk_profile: str = ""  # path to an ICC profile; enables PDF/X-4 with an OutputIntent
-    colophon: tuple[tuple[str, str], ...] = ()  # extra (label, value) rows for the 奥付
-    epub: EpubSettings = field(default_factory=EpubSettings)
-    proof: Proof = field(default_factory=Proof)
+    root: Path = field(metadata={"doc": "", "internal": True})  # the book's folder: no key
+    title: str = setting(doc="the book's title (required)")
+    subtitle: str = setting("", "the book's subtitle")
+    editors: tuple[str, ...] = setting((), "names, for the title page, metadata and 奥付")
+    publisher: str = setting("", "for the 奥付")
+    date: str = setting("", "ISO publication date; also the PDF's creation date",
+                        check=iso_date)
+    edition: str = setting("初版第1刷", "printed in the 奥付")
+    chapters: tuple[str, ...] = setting((), "chapter ids in book order (default: every file)")
+    chapters_dir: str = setting("chapters", "the folder of the chapter files")
+    page: PageGeometry = setting(doc=PageGeometry.__doc__ or "", factory=PageGeometry)
+    fonts: Fonts = setting(doc=Fonts.__doc__ or "", factory=Fonts)
+    handout: Handout = setting(doc="A4 handouts (bookbuild handout)", factory=Handout)
+    output: Output = setting(doc=Output.__doc__ or "", factory=Output)
+    limits: Limits = setting(doc=Limits.__doc__ or "", factory=Limits)
+    bibliography: str = setting("chapters/bibliography.yaml", "CSL YAML; \"\" for none")
+    index: str = setting("chapters/index.yaml", "the index's headwords; \"\" for none")
+    cmyk_profile: str = setting("", "the printer's CMYK ICC profile: turns on PDF/X-4")
+    colophon: tuple[tuple[str, str], ...] = setting((), "extra 'label: value' rows of the 奥付",
+                                                    check=label_value_rows)
+    epub: EpubSettings = setting(doc=EpubSettings.__doc__ or "", factory=EpubSettings)
+    proof: Proof = setting(doc="what the preflight warns about", factory=Proof)
 
     def path(self, relative: str) -> Path:
         return self.root / relative
@@ -144,109 +197,148 @@ class BookConfig:
         return self.root / self.chapters_dir / f"{chapter_id}.md"
 
 
-SECTIONS = {"page": PageGeometry, "fonts": Fonts, "handout": Handout, "output": Output,
-            "limits": Limits, "epub": EpubSettings, "proof": Proof}
+# ── the declaration, read ───────────────────────────────────────────────────────────────
+
+@dataclass(frozen=True)
+class Declared:
+    """One book.yaml key as declared: its path (`page.bleed_mm`), type, default and doc."""
+
+    key: str
+    type: Any
+    default: Any  # MISSING for a required key, a dataclass instance for a section
+    doc: str
+
+    @property
+    def is_section(self) -> bool:
+        return _is_section(self.type)
 
 
-def _line_index(node: yaml.Node, prefix: str = "") -> dict[str, tuple[int, int]]:
-    """Map each key path (`page.bleed_mm`, `chapters[2]`) to its (line, col), 1-based."""
-    marks = {prefix: (node.start_mark.line + 1, node.start_mark.column + 1)}
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            path = f"{prefix}.{key.value}" if prefix else str(key.value)
-            marks[path] = (key.start_mark.line + 1, key.start_mark.column + 1)
-            marks.update({k: v for k, v in _line_index(value, path).items() if k != path})
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            marks.update(_line_index(item, f"{prefix}[{i}]"))
-    return marks
+def _is_section(kind: Any) -> bool:
+    return isinstance(kind, type) and is_dataclass(kind)
 
+
+def _settings(cls: type) -> list[Field[Any]]:
+    return [f for f in fields(cls) if not f.metadata.get("internal")]
+
+
+@cache
+def _types(cls: type) -> dict[str, Any]:
+    return get_type_hints(cls)
+
+
+def _doc(cls: type, name: str) -> str:
+    """A key's doc: its own, else the one it overrides (Handout's page keys)."""
+    for base in cls.__mro__:
+        declared = getattr(base, "__dataclass_fields__", {}).get(name)
+        if declared is not None and declared.metadata.get("doc"):
+            return str(declared.metadata["doc"])
+    return ""
+
+
+def _default(f: Field[Any]) -> Any:
+    if f.default_factory is not MISSING:
+        return f.default_factory()
+    return f.default
+
+
+def declared_settings(cls: type | None = None, prefix: str = "") -> list[Declared]:
+    """Every key of book.yaml in declaration order, each section before its keys."""
+    found = []
+    for f in _settings(cls or BookConfig):
+        key = f"{prefix}.{f.name}" if prefix else f.name
+        owner = cls or BookConfig
+        declared = Declared(key, _types(owner)[f.name], _default(f), _doc(owner, f.name))
+        found.append(declared)
+        if declared.is_section:
+            found += declared_settings(declared.type, key)
+    return found
+
+
+SECTIONS = {d.key: d.type for d in declared_settings() if d.is_section}
+
+
+# ── parsing ─────────────────────────────────────────────────────────────────────────────
 
 class _Problems:
-    def __init__(self, path: Path, marks: dict[str, tuple[int, int]]) -> None:
-        self.path, self.marks = path, marks
+    """Every problem of one book.yaml, each at its key's line and column."""
+
+    def __init__(self, path: Path, document: YamlDocument) -> None:
+        self.path, self.document = path, document
         self.found: list[Diagnostic] = []
 
     def add(self, key: str, message: str) -> None:
-        line, col = self.marks.get(key) or self.marks.get(key.split("[")[0]) or (None, None)
-        self.found.append(Diagnostic(self.path, line, f"{key}: {message}", "error", col))
+        line, col = self.document.position(key) or (None, None)
+        self.found.append(error(self.path, line, f"{key}: {message}", col))
 
 
-def _typed(cls: type, data: Any, key: str, problems: _Problems) -> Any:
-    """Build dataclass `cls` from a mapping, checking names and types of each field."""
-    if data is None:
-        return cls()
-    if not isinstance(data, dict):
-        problems.add(key, "expected a mapping of settings")
-        return cls()
+def _by_type(kind: Any, value: Any) -> Any:
+    """The check a key's type implies; a section (a dataclass) is read by `_section`."""
+    if kind is bool:
+        if not isinstance(value, bool):
+            raise Invalid("expected true or false")
+        return value
+    is_number = isinstance(value, int | float) and not isinstance(value, bool)
+    if kind is int:
+        if not (is_number and isinstance(value, int) and value > 0):
+            raise Invalid("expected a whole number > 0")
+        return value
+    if kind is float:
+        if not (is_number and value >= 0):
+            raise Invalid("expected a number (millimetres) ≥ 0")
+        return float(value)
+    if kind is str:
+        if not isinstance(value, str):
+            raise Invalid("expected text")
+        return value
+    if kind == tuple[str, ...]:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise Invalid("expected a list of text items ('- item' lines)")
+        return tuple(value)
+    raise TypeError(f"no check for a setting of type {kind}: give it one (check=…)")
+
+
+def _section(cls: type, data: Any, prefix: str, problems: _Problems) -> dict[str, Any]:
+    """The checked values of the keys in `data` declared by `cls`; each problem added at
+    its key path under `prefix`."""
+    declared = {f.name: f for f in _settings(cls)}
     values: dict[str, Any] = {}
-    known = {f.name: f for f in fields(cls)}
     for name, value in data.items():
-        if name not in known:
-            problems.add(f"{key}.{name}", f"unknown setting; known: {', '.join(known)}")
+        key = f"{prefix}.{name}" if prefix else str(name)
+        if name not in declared:
+            problems.add(key, f"unknown setting; known: {', '.join(declared)}")
             continue
-        default = getattr(cls(), name)
-        if isinstance(default, bool) and not isinstance(value, bool):
-            problems.add(f"{key}.{name}", "expected true or false")
-        elif (isinstance(default, int) and not isinstance(default, bool)
-              and not (isinstance(value, int) and not isinstance(value, bool) and value > 0)):
-            problems.add(f"{key}.{name}", "expected a whole number > 0")
-        elif isinstance(default, float) and not (isinstance(value, int | float)
-                                                 and not isinstance(value, bool) and value >= 0):
-            problems.add(f"{key}.{name}", "expected a number (millimetres) ≥ 0")
-        elif isinstance(default, tuple):
-            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                problems.add(f"{key}.{name}", "expected a list of text items")
+        kind = _types(cls)[name]
+        check = declared[name].metadata.get("check")
+        try:
+            if _is_section(kind):
+                values[name] = _section_value(kind, value, key, problems)
             else:
-                values[name] = tuple(value)
-        elif isinstance(default, str) and not isinstance(value, str):
-            problems.add(f"{key}.{name}", "expected text")
-        else:
-            values[name] = float(value) if isinstance(default, float) else value
-    return cls(**values)
+                values[name] = check(value) if check else _by_type(kind, value)
+        except Invalid as exc:
+            problems.add(key, str(exc))
+    return values
+
+
+def _section_value(cls: type, value: Any, key: str, problems: _Problems) -> Any:
+    if value is None:  # `page:` with nothing under it
+        return cls()
+    if not isinstance(value, dict):
+        raise Invalid("expected a mapping of settings")
+    return cls(**_section(cls, value, key, problems))
 
 
 def parse_config(text: str, path: Path, root: Path) -> BookConfig:
     """Parse and validate `book.yaml`'s text; raise one `BookError` listing every problem."""
     document = load_yaml(text, path)
-    node, data = document.node, document.data
+    data = document.data
     if not isinstance(data, dict):
         raise BookError("book.yaml must be a mapping of settings",
-                        [Diagnostic(path, 1, "expected lines of the form 'key: value'", "error")])
-    assert node is not None  # a mapping was read, so its node was composed
-    problems = _Problems(path, _line_index(node))
-    values: dict[str, Any] = {}
-    scalars = {"title", "subtitle", "publisher", "edition", "chapters_dir", "cmyk_profile",
-               "bibliography", "index"}
-    for name, value in data.items():
-        if name in SECTIONS:
-            values[name] = _typed(SECTIONS[name], value, name, problems)
-        elif name in scalars:
-            if not isinstance(value, str):
-                problems.add(name, "expected text")
-            else:
-                values[name] = value
-        elif name == "date":
-            value = value.isoformat() if isinstance(value, date) else str(value)
-            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-                problems.add(name, f"expected an ISO date YYYY-MM-DD, got {value!r}")
-            values[name] = value
-        elif name in {"editors", "chapters"}:
-            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                problems.add(name, "expected a list of text items ('- item' lines)")
-            else:
-                values[name] = tuple(value)
-        elif name == "colophon":
-            if not isinstance(value, list) or not all(
-                    isinstance(v, dict) and len(v) == 1 for v in value):
-                problems.add(name, "expected a list of 'label: value' lines")
-            else:
-                values[name] = tuple((str(k), str(v)) for row in value for k, v in row.items())
-        else:
-            problems.add(name, "unknown setting")
+                        [error(path, 1, "expected lines of the form 'key: value'")])
+    problems = _Problems(path, document)
+    values = _section(BookConfig, data, "", problems)
+    chapters_dir = values.get("chapters_dir", BookConfig.chapters_dir)
     if "chapters" not in data:  # none listed: every chapter file, in name order
-        folder = root / values.get("chapters_dir", "chapters")
-        values["chapters"] = tuple(sorted(p.stem for p in folder.glob("*.md")))
+        values["chapters"] = tuple(sorted(p.stem for p in (root / chapters_dir).glob("*.md")))
     if not values.get("title"):
         problems.add("title", "the book needs a title")
     seen: set[str] = set()
@@ -254,9 +346,9 @@ def parse_config(text: str, path: Path, root: Path) -> BookConfig:
         if chapter_id in seen:
             problems.add(f"chapters[{i}]", f"chapter id {chapter_id!r} is listed twice")
         seen.add(chapter_id)
-        if not (root / values.get("chapters_dir", "chapters") / f"{chapter_id}.md").is_file():
+        if not (root / chapters_dir / f"{chapter_id}.md").is_file():
             problems.add(f"chapters[{i}]", f"unknown chapter id {chapter_id!r}: no file "
-                         f"{values.get('chapters_dir', 'chapters')}/{chapter_id}.md")
+                         f"{chapters_dir}/{chapter_id}.md")
     profile = values.get("cmyk_profile")
     if profile and not (root / profile).is_file():
         problems.add("cmyk_profile", f"no ICC profile at {profile!r}; give the path of the "

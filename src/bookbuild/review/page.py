@@ -29,7 +29,7 @@ class Row:
     def flag(self) -> str:
         """The worst diagnostic's severity on this line, for its colour ('' if none)."""
         severities = {diagnostic.severity for _, diagnostic in self.queries}
-        return next((s for s in ("error", "warning", "query") if s in severities), "")
+        return min(severities, key=lambda s: s.rank, default="")
 
 
 @cache

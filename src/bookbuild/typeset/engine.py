@@ -16,19 +16,21 @@ import re
 import traceback
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlparse
 
 import jinja2
 
-from bookbuild.errors import BookError, Diagnostic
+from bookbuild.errors import BookError, Diagnostic, Severity, error
 from bookbuild.project import (  # noqa: F401 (STYLES_DIR: this API)
     STYLES_DIR,
     THEME_DIR,
     ProjectFiles,
     style_path,
 )
+from bookbuild.typeset.patches import internals
 
 # "Ignored `x: y` at 12:3, unknown property." — WeasyPrint's position in the sheet.
 CSS_POSITION = re.compile(r" at (\d+):(\d+)")
@@ -38,31 +40,40 @@ class RefusedFetch(BookError):
     pass
 
 
-@dataclass(frozen=True)
-class ProjectFetcher:
-    """A WeasyPrint URL fetcher that only reads files below the allowed folders."""
+def ProjectFetcher(allowed: tuple[Path, ...]):  # noqa: N802 (it makes one; see below)
+    """A WeasyPrint URL fetcher that only reads files below the allowed folders: a
+    subclass of `weasyprint.urls.URLFetcher`, as WeasyPrint documents for a custom fetcher,
+    defined on first use (importing WeasyPrint takes a second)."""
+    return _project_fetcher_class()(allowed)
 
-    allowed: tuple[Path, ...]
-    # Read by WeasyPrint 70's `urls.fetch`: a refused fetch becomes a warning and the
-    # resource is left out, instead of stopping the build.
-    _fail_on_errors = False
 
-    def __call__(self, url: str, *args, **kwargs):
-        # WeasyPrint 70 takes a `URLFetcherResponse` (a dict is refused by an assert).
-        from weasyprint.urls import URLFetcher, URLFetcherResponse
+@functools.cache
+def _project_fetcher_class():
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-        parsed = urlparse(url)
-        if parsed.scheme == "data":
-            return URLFetcher(allowed_protocols=("data",))(url)
-        if parsed.scheme != "file":
-            raise RefusedFetch(f"refused to fetch {url!r}: the build reads only the project's "
-                               "own files (no network)")
-        path = Path(unquote(parsed.path)).resolve()
-        if not any(path.is_relative_to(folder.resolve()) for folder in self.allowed):
-            raise RefusedFetch(f"refused to read {path}: outside the project's folders "
-                               f"({', '.join(str(f) for f in self.allowed)})")
-        return URLFetcherResponse(path.as_uri(), path.read_bytes(),
-                                  {"Content-Type": _mime_type(path)})
+    class _ProjectFetcher(URLFetcher):
+        def __init__(self, allowed: tuple[Path, ...]) -> None:
+            # fail_on_errors=False: a refused fetch becomes a warning and the resource is
+            # left out, instead of stopping the build.
+            super().__init__(allowed_protocols=("data", "file"), fail_on_errors=False)
+            self.allowed = tuple(allowed)
+
+        def fetch(self, url: str, headers=None):
+            parsed = urlparse(url)
+            if parsed.scheme == "data":
+                return super().fetch(url, headers)
+            if parsed.scheme != "file":
+                raise RefusedFetch(f"refused to fetch {url!r}: the build reads only the "
+                                   "project's own files (no network)")
+            path = Path(unquote(parsed.path)).resolve()
+            if not any(path.is_relative_to(folder.resolve()) for folder in self.allowed):
+                raise RefusedFetch(f"refused to read {path}: outside the project's folders "
+                                   f"({', '.join(str(f) for f in self.allowed)})")
+            # WeasyPrint 70 takes a `URLFetcherResponse` (a dict is refused by an assert).
+            return URLFetcherResponse(path.as_uri(), path.read_bytes(),
+                                      {"Content-Type": _mime_type(path)})
+
+    return _ProjectFetcher
 
 
 def _mime_type(path: Path) -> str:
@@ -104,16 +115,16 @@ def template_errors() -> Iterator[None]:
     try:
         yield
     except jinja2.TemplateSyntaxError as exc:
-        raise BookError(str(Diagnostic(exc.filename or exc.name or "template", exc.lineno,
-                                       f"template: {exc.message}; fix it, or delete the "
-                                       "file to use the default theme's", "error"))) from exc
+        raise BookError("a template does not parse", [error(
+            exc.filename or exc.name or "template", exc.lineno, f"template: {exc.message}; fix "
+            "it, or delete the file to use the default theme's")]) from exc
     except jinja2.TemplateError as exc:
         frames = [f for f in traceback.extract_tb(exc.__traceback__)
                   if f.filename.endswith(".j2")]
         where = (frames[-1].filename, frames[-1].lineno) if frames else ("template", None)
-        raise BookError(str(Diagnostic(*where, f"template: {exc}; the templates see what "
-                                       "the default theme's use (bookbuild styles --copy "
-                                       "shows them)", "error"))) from exc
+        raise BookError("a template does not render", [error(
+            *where, f"template: {exc}; the templates see what the default theme's use "
+            "(bookbuild styles --copy shows them)")]) from exc
 
 
 def template_environment(root: Path, files: ProjectFiles | None = None) -> jinja2.Environment:
@@ -141,7 +152,7 @@ class WarningCollector(logging.Handler):
         message = record.getMessage()
         position = CSS_POSITION.search(message) if self.sheet else None
         if position and self.sheet:
-            self.found.append(Diagnostic(self.sheet, int(position[1]), message, "warning",
+            self.found.append(Diagnostic(self.sheet, int(position[1]), message, Severity.WARNING,
                                          int(position[2])))
         else:
             self.found.append(Diagnostic(self.sheet or "build", None, message))
@@ -156,11 +167,9 @@ def lay_out(html: str, stylesheets: Sequence[Stylesheet | str], root: Path,
     """
     import weasyprint
 
-    from bookbuild.typeset.patches import footnotes as weasyfix_footnotes
-    from bookbuild.typeset.patches import justify as weasyfix
+    from bookbuild.typeset.patches.install import install_all
 
-    weasyfix.install()
-    weasyfix_footnotes.install()  # notes stay on their call's page
+    install_all()  # the patches, and WeasyPrint's internals checked
     sheets = tuple(s if isinstance(s, Stylesheet) else Stylesheet("stylesheet", s)
                    for s in stylesheets)
     css, profiles, found = _parsed(sheets, root, allowed)
@@ -212,3 +221,88 @@ def pdf_bytes(document, *, identifier_source: str, pdf_variant: str | None = Non
     if pdf_variant:
         options["pdf_variant"] = pdf_variant
     return document.write_pdf(**options)
+
+
+@dataclass
+class WeasyPrintDocument:
+    """A document WeasyPrint laid out: the seam's `LaidOutDocument` (document.py)."""
+
+    html: str
+    weasyprint: Any  # weasyprint.Document (WeasyPrint ships no types)
+    warnings: list[Diagnostic]
+    pdf_variant: str | None = None
+
+    @property
+    def page_count(self) -> int:
+        return len(self.weasyprint.pages)
+
+    def anchor_pages(self) -> dict[str, int]:
+        pages: dict[str, int] = {}
+        for number, page in enumerate(self.weasyprint.pages, start=1):
+            for anchor in page.anchors:
+                pages.setdefault(anchor, number)
+        return pages
+
+    def prove(self, sources, *, only=None, min_glyphs: int = 3) -> list[Diagnostic]:
+        from bookbuild.typeset import preflight
+
+        return preflight.verify_sources(self.weasyprint, dict(sources), only=only,
+                                        min_glyphs=min_glyphs)
+
+    def pages(self, first: int, last: int) -> WeasyPrintDocument:
+        return replace(self, weasyprint=self.weasyprint.copy(
+            self.weasyprint.pages[first - 1:last]), warnings=list(self.warnings))
+
+    def followed_by(self, keep: int, other) -> WeasyPrintDocument:
+        document = self.weasyprint.copy(self.weasyprint.pages[:keep] + other.weasyprint.pages)
+        return replace(self, html=self.html + other.html, weasyprint=document,
+                       warnings=list(dict.fromkeys(self.warnings + other.warnings)))
+
+    def take_folios(self) -> tuple[bool, ...]:
+        return tuple(_take_folio(page) for page in self.weasyprint.pages)
+
+    def pdf(self, identifier_source: str) -> bytes:
+        return pdf_bytes(self.weasyprint, identifier_source=identifier_source,
+                         pdf_variant=self.pdf_variant)
+
+
+def weasyprint_version() -> str:
+    from importlib.metadata import version
+
+    return f"weasyprint {version('weasyprint')}"
+
+
+def lay_out_weasyprint(html: str, setting) -> WeasyPrintDocument:
+    """The seam's WeasyPrint engine (`setting`: a document.Setting): lay `html` out,
+    continuing long notes overleaf (notesplit) and mending short last lines (shortlines,
+    if book.yaml's proof asks)."""
+    from bookbuild.typeset import notesplit, shortlines
+
+    def lay_out_html(h: str):
+        return notesplit.lay_out(h, lambda h: lay_out(h, setting.stylesheets, setting.root,
+                                                      setting.allowed))
+
+    html, document, messages = lay_out_html(html)
+    if setting.proof.fix_short_last_lines:
+        html, document, messages, _ = shortlines.mend(html, document, messages, lay_out_html,
+                                                      setting.proof.min_last_line)
+    return WeasyPrintDocument(html, document, list(dict.fromkeys(messages)),
+                              setting.pdf_variant)
+
+
+def _take_folio(page) -> bool:
+    """Remove the page's folio (a margin box showing `counter(page)`) before it is drawn;
+    True if it had one."""
+    box = internals.page_box(page)  # no public API for the boxes (pinned)
+    kept = [child for child in box.children if not _is_folio(child)]
+    had_folio = len(kept) < len(box.children)
+    box.children = kept
+    return had_folio
+
+
+def _is_folio(box) -> bool:
+    if type(box).__name__ != "MarginBox":
+        return False
+    content = box.style["content"]
+    return isinstance(content, tuple) and any(
+        kind == "counter()" and value[0] == "page" for kind, value in content)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bookbuild.errors import BookError, Diagnostic
+from bookbuild.errors import BookError, Diagnostic, Severity
 
 if TYPE_CHECKING:
     from bookbuild.model.chapter import Chapter
@@ -91,7 +91,7 @@ def missing_characters(path: Path | str, lines: list[str], first_line: int,
             problems.append(Diagnostic(
                 path, first_line + offset,
                 f"U+{ord(char):04X} {char!r} ({name}) is not in {face.family}: it would be "
-                "set in a fallback font; change the character or the font", "warning", col))
+                "set in a fallback font; change the character or the font", Severity.WARNING, col))
     return problems
 
 

@@ -10,18 +10,27 @@ hand and pasted HTML (`<script>`, `<img src=file:///…>`) must never reach the 
 `bookbuild check` warns about it.
 
 Every id is prefixed with the chapter id so that ids never collide in the assembled book.
+
+Two jobs work on Python-Markdown's element tree, before it is written out, instead of
+re-reading the HTML: the headings' ids (`_HeadingIds`) and, when the caller passes one, the
+index's anchors (`apparatus.index.anchor_tree`, run by `_OnTheTree`).
 """
 
 from __future__ import annotations
 
+import copy
+import html
 import re
 import xml.etree.ElementTree as etree
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import markdown
+from markdown import util
 from markdown.extensions import Extension
 from markdown.inlinepatterns import AUTOLINK_RE, AutolinkInlineProcessor, InlineProcessor
 from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
 
 from bookbuild.model.chapter import MISSING_NOTE_TEXT, NOTE_CALL, NOTE_DEFINITION, Chapter
 
@@ -32,6 +41,15 @@ NOTE_DEFINITIONS_PRIORITY = 25
 NOTE_CALL_PRIORITY = 175
 # Python-Markdown's own priority for `autolink`: ours replaces it in place.
 AUTOLINK_PRIORITY = 120
+# Below `attr_list` (8): a heading that the manuscript gave attributes (`{: .x}`) keeps them
+# and is not numbered, as when the ids were added to the written HTML (`<h2>` only).
+HEADING_IDS_PRIORITY = 5
+# Below `unescape` (0), the last of Python-Markdown's tree processors: the text is what
+# will be written (backslash escapes resolved), so the index finds what the reader reads.
+TREE_HOOK_PRIORITY = -10
+# Last of all: the finished tree, kept for the editions that read a tree (the EPUB).
+KEEP_TREE_PRIORITY = -20
+HEADINGS = ("h2", "h3", "h4", "h5", "h6")
 
 
 class _NoteDefinitions(Preprocessor):
@@ -125,6 +143,72 @@ class _VisibleAutolink(AutolinkInlineProcessor):
         return wrapper, start, end
 
 
+class _HeadingIds(Treeprocessor):
+    """Every heading (h2–h6) a stable id, `<chapter>-s<n>` in document order, for the
+    outline and links."""
+
+    def __init__(self, md: markdown.Markdown, chapter_id: str) -> None:
+        super().__init__(md)
+        self.chapter_id = chapter_id
+
+    def run(self, root: etree.Element) -> None:
+        numbered = (e for e in root.iter() if e.tag in HEADINGS and not e.attrib)
+        for number, heading in enumerate(numbered, start=1):
+            heading.set("id", f"{self.chapter_id}-s{number}")
+
+
+class _OnTheTree(Treeprocessor):
+    """Runs a caller's function on the finished tree (the index's anchors)."""
+
+    def __init__(self, md: markdown.Markdown, job: Callable[[etree.Element], object]) -> None:
+        super().__init__(md)
+        self.job = job
+
+    def run(self, root: etree.Element) -> None:
+        self.job(root)
+
+
+class _KeepTree(Treeprocessor):
+    """Keeps a copy of the finished tree, as the written HTML reads back (`written_tree`)."""
+
+    tree: etree.Element | None = None
+
+    def run(self, root: etree.Element) -> None:
+        self.tree = written_tree(self.md, root)
+
+
+def written_tree(md: markdown.Markdown, root: etree.Element) -> etree.Element:
+    """A copy of Python-Markdown's finished `root` that says what the HTML it writes says:
+    the entities it stashed put back (as characters), `&` for its stand-in, attributes in
+    the lexical order its serializer writes them, and the whitespace around the fragment
+    stripped, as `Markdown.convert` strips it."""
+    tree = copy.deepcopy(root)
+    for element in tree.iter():
+        element.text = _as_written(md, element.text)
+        element.tail = _as_written(md, element.tail)
+        attributes = sorted((name, _as_written(md, value) or "") for name, value in
+                            element.attrib.items())
+        element.attrib.clear()
+        element.attrib.update(attributes)
+    if len(tree):
+        tree.text = (tree.text or "").lstrip() or None
+        tree[-1].tail = (tree[-1].tail or "").rstrip() or None
+    else:
+        tree.text = (tree.text or "").strip() or None
+    tree.tail = None  # the wrapper's own: outside the fragment
+    return tree
+
+
+def _as_written(md: markdown.Markdown, text: str | None) -> str | None:
+    if not text or util.STX not in text:
+        return text
+    text = util.HTML_PLACEHOLDER_RE.sub(
+        lambda m: html.unescape(str(md.htmlStash.rawHtmlBlocks[int(m.group(1))])), text)
+    if util.AMP_SUBSTITUTE in text:  # an e-mail autolink's character references
+        text = html.unescape(text.replace(util.AMP_SUBSTITUTE, "&"))
+    return text
+
+
 def _without_raw_html(md: markdown.Markdown) -> None:
     md.preprocessors.deregister("html_block")
     md.inlinePatterns.deregister("html")
@@ -134,25 +218,37 @@ def _without_raw_html(md: markdown.Markdown) -> None:
 class ChapterHtml:
     chapter_id: str
     html: str
+    tree: etree.Element | None = None  # the same, as an element tree under a `div`
 
 
-def make_converter(chapter_id: str) -> markdown.Markdown:
+def make_converter(chapter_id: str,
+                   on_tree: Callable[[etree.Element], object] | None = None) -> markdown.Markdown:
+    """The Markdown converter of one chapter; `on_tree(root)`, if given, runs on its element
+    tree last, before it is written out."""
     md = markdown.Markdown(
         extensions=["tables", "attr_list", PageNotes(id_prefix=chapter_id)],
         output_format="html",
     )
     _without_raw_html(md)
     md.inlinePatterns.register(_VisibleAutolink(AUTOLINK_RE, md), "autolink", AUTOLINK_PRIORITY)
+    md.treeprocessors.register(_HeadingIds(md, chapter_id), "heading_ids",
+                               HEADING_IDS_PRIORITY)
+    if on_tree is not None:
+        md.treeprocessors.register(_OnTheTree(md, on_tree), "on_tree", TREE_HOOK_PRIORITY)
     return md
 
 
-def number_headings(html: str, chapter_id: str) -> str:
-    """Give every heading a stable id (`<chapter>-s<n>`) for the outline and links."""
-    counter = iter(range(1, 10_000))
-    return re.sub(r"<(h[2-6])>", lambda m: f'<{m.group(1)} id="{chapter_id}-s{next(counter)}">',
-                  html)
+def markdown_to_html(chapter_id: str, body: str,
+                     on_tree: Callable[[etree.Element], object] | None = None) -> ChapterHtml:
+    """A chapter's Markdown `body` as an HTML fragment, and its tree; `on_tree` as in
+    `make_converter` (the index's anchors)."""
+    md = make_converter(chapter_id, on_tree)
+    kept = _KeepTree(md)
+    md.treeprocessors.register(kept, "keep_tree", KEEP_TREE_PRIORITY)
+    html_text = md.convert(body)
+    return ChapterHtml(chapter_id, html_text, kept.tree)
 
 
-def chapter_to_html(chapter: Chapter) -> ChapterHtml:
-    html = make_converter(chapter.id).convert(chapter.body)
-    return ChapterHtml(chapter.id, number_headings(html, chapter.id))
+def chapter_to_html(chapter: Chapter,
+                    on_tree: Callable[[etree.Element], object] | None = None) -> ChapterHtml:
+    return markdown_to_html(chapter.id, chapter.body, on_tree)

@@ -42,7 +42,7 @@ _READ: weakref.WeakKeyDictionary[Any, Pages] = weakref.WeakKeyDictionary()
 def pages_of(document) -> Pages:
     """`read_pages(document)`, read once per document and kept while the document lives.
     Only for a layout as WeasyPrint made it: a document whose boxes are changed after
-    (`parts._take_folios`) must be read again with `read_pages`."""
+    (`take_folios`) must be read again with `read_pages`."""
     pages = _READ.get(document)
     if pages is None:
         pages = _READ[document] = read_pages(document)

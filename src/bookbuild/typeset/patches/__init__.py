@@ -1,0 +1,17 @@
+"""WeasyPrint 70, patched and its internals checked in one place.
+
+`install.install_all()` is what every layout calls (`typeset.engine.lay_out`, before WeasyPrint
+renders anything). It checks that the installed WeasyPrint is the tested version and that
+every private function or attribute bookbuild relies on has the source it was written
+against (`internals` for the names used outside the patches, each patch for its own), then
+installs the patches in this process:
+
+- `justify`: Japanese lines justified flush, clean line edges, exact glyph adjustments;
+- `footnotes`: a note is never moved off its call's page;
+- `notepages`: pages holding only carried-over notes survive a re-layout.
+- `pangosetup` (speed only): each Pango layout set up from a per-document cache of its
+  context, font description and features string.
+
+A WeasyPrint upgrade therefore fails here, loudly (`guard.WeasyPrintMismatch`: what to
+install), before any page is laid out. Installing is idempotent.
+"""

@@ -2,7 +2,7 @@
 
 The book wants every note at the foot of the page where it is called. Two causes in
 WeasyPrint 70 sent notes to later pages; both were measured on the repro in the report of
-this module's commit and in `tests/test_footnotes.py`:
+this module's commit and in `tests/typeset/test_footnotes.py`:
 
 1. Floating-point noise (fixed in CSS, not here). `LayoutContext._update_footnote_area`
    (`layout/__init__.py`) says the footnote area overflows when its last note's bottom is
@@ -49,7 +49,7 @@ EXPECTED_SOURCES = {
 # The one statement the patch changes in `_linebox_layout`: whether to give up the page's
 # notes to make an overflowing line fit. `False` leaves the line to `_break_line`.
 REPORT_DECISION = "report = not context.in_column and can_break_now and not could_break_before"
-PATCHED_DECISION = "report = False  # bookbuild.weasyfix_footnotes: keep notes with calls"
+PATCHED_DECISION = "report = False  # bookbuild.typeset.patches.footnotes: notes kept"
 
 
 _installed = False
@@ -66,7 +66,7 @@ def install() -> None:
         return
     from weasyprint.layout import block
 
-    require_tested("weasyfix_footnotes", EXPECTED_SOURCES)
+    require_tested("typeset.patches.footnotes", EXPECTED_SOURCES)
     block._linebox_layout = _without_note_reporting(block._linebox_layout)
     _installed = True
 
@@ -74,4 +74,4 @@ def install() -> None:
 def _without_note_reporting(linebox_layout):
     """`linebox_layout` with REPORT_DECISION made `False`."""
     return rewrite_statement(linebox_layout, REPORT_DECISION, PATCHED_DECISION,
-                             "weasyfix_footnotes")
+                             "typeset.patches.footnotes")

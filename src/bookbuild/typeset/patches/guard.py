@@ -1,7 +1,8 @@
-"""What bookbuild's two WeasyPrint patches share (`weasyfix` for Japanese justification,
-`weasyfix_footnotes` for notes on their call's page): the version pin, the check that the
-functions they patch or rely on are the ones they were written against, and the rewrite
-of one statement inside a WeasyPrint function.
+"""What bookbuild's WeasyPrint patches share (`justify` for Japanese justification,
+`footnotes` for notes on their call's page, `notepages` for pages of carried-over notes) and
+`internals` (the private names used outside the patches): the version pin, the check that
+the functions they patch or rely on are the ones they were written against, and the
+rewrite of statements inside a WeasyPrint function.
 """
 
 from __future__ import annotations
@@ -21,10 +22,11 @@ class WeasyPrintMismatch(BookError):
 
 
 def resolve(dotted: str, patch: str):
-    """`layout.LayoutContext.x` → weasyprint.layout.LayoutContext.x (longest module prefix),
-    as WeasyPrint shipped it (a function we replaced answers with its original)."""
+    """`layout.LayoutContext.x` → weasyprint.layout.LayoutContext.x (longest module prefix;
+    `text.ffi` is a module), as WeasyPrint shipped it (a function we replaced answers with
+    its original)."""
     parts = dotted.split(".")
-    for cut in range(len(parts) - 1, 0, -1):
+    for cut in range(len(parts), 0, -1):
         try:
             target = importlib.import_module("weasyprint." + ".".join(parts[:cut]))
         except ImportError:
@@ -72,26 +74,18 @@ def require_tested(patch: str, expected: dict[str, str]) -> None:
 
 
 def rewrite_statement(function, statement: str, replacement: str, patch: str):
-    """`function` recompiled from its source with one statement replaced.
+    """`function` recompiled from its source with one statement replaced
+    (`rewrite_statements` with one replacement)."""
+    return rewrite_statements(function, [(statement, replacement)], patch)
+
+
+def rewrite_statements(function, replacements: list[tuple[str, str]], patch: str):
+    """`function` recompiled from its source with these statements replaced, together (a
+    function can be recompiled from WeasyPrint's source only once).
 
     The rest stays WeasyPrint's own code; the source is compiled at its original line
     numbers, so tracebacks still point into WeasyPrint's file.
     """
-    source = inspect.getsource(function)
-    if source.count(statement) != 1:
-        raise WeasyPrintMismatch(f"bookbuild.{patch}: the statement to patch is not in "
-                                 f"WeasyPrint's {function.__name__}")
-    first_line = function.__code__.co_firstlineno
-    code = compile("\n" * (first_line - 1) + source.replace(statement, replacement),
-                   inspect.getsourcefile(function) or "<weasyprint>", "exec")
-    namespace: dict = {}
-    exec(code, function.__globals__, namespace)  # noqa: S102 (WeasyPrint's own code)
-    return namespace[function.__name__]
-
-
-def rewrite_statements(function, replacements: list[tuple[str, str]], patch: str):
-    """`rewrite_statement` for several statements of one function, replaced together (a
-    function can be recompiled from WeasyPrint's source only once)."""
     source = inspect.getsource(function)
     for statement, replacement in replacements:
         if source.count(statement) != 1:

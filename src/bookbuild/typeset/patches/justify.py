@@ -41,7 +41,7 @@ from typing import Any  # a box's letter-spacing: "normal", a length or 0
 
 from bookbuild.typeset.japanese import EXPANDABLE_RE, GAP_AFTER, GAP_BEFORE, HALF_PUNCT
 from bookbuild.typeset.patches import guard as weasypatch
-from bookbuild.typeset.patches import pangosetup, textlayer
+from bookbuild.typeset.patches import textlayer
 from bookbuild.typeset.patches.guard import (  # noqa: F401 (WeasyPrintMismatch: part of this API)
     TESTED_VERSION,
     WeasyPrintMismatch,
@@ -93,9 +93,6 @@ def install() -> None:
     from weasyprint.text import line_break
 
     require_tested("weasyfix", EXPECTED_SOURCES)
-    # Pango layouts set up from a cache (speed only, pangosetup.py): installed with this
-    # patch, which every bookbuild layout installs, and which makes the most layouts.
-    pangosetup.install()
 
     original_set_text = line_break.Layout.set_text
     original_text_align = inline.text_align

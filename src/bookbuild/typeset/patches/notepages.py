@@ -11,7 +11,7 @@ end of a one-chapter book kept three parts of six).
 
 `install()` makes an up-to-date page say "more pages follow" when the previous layout had
 more pages, so the loop goes on to them (they are reused or laid out again as usual).
-Pinned like the other patches (weasypatch.py).
+Pinned like the other patches (guard.py).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from bookbuild.typeset.patches.guard import require_tested, rewrite_statement
 EXPECTED_SOURCES = {"layout.page.make_all_pages": "b5e4034894841caa"}
 
 FORGET = "reported_footnotes = None\n            yield pages[i]"
-KEEP = ("reported_footnotes = (i + 1 < len(pages)) or None  # bookbuild.weasyfix_notepages\n"
+KEEP = ("reported_footnotes = (i + 1 < len(pages)) or None  # bookbuild notepages\n"
         "            yield pages[i]")
 
 _installed = False
@@ -35,8 +35,9 @@ def install() -> None:
     from weasyprint import layout
     from weasyprint.layout import page
 
-    require_tested("weasyfix_notepages", EXPECTED_SOURCES)
-    patched = rewrite_statement(page.make_all_pages, FORGET, KEEP, "weasyfix_notepages")
+    require_tested("typeset.patches.notepages", EXPECTED_SOURCES)
+    patched = rewrite_statement(page.make_all_pages, FORGET, KEEP,
+                                "typeset.patches.notepages")
     patched.__wrapped_original__ = page.make_all_pages
     page.make_all_pages = layout.make_all_pages = patched
     _installed = True

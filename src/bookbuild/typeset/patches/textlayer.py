@@ -14,7 +14,7 @@ an ActualText span it takes the box from the advances of the glyphs inside (Tc i
 and subtracts the Tc in force at the span's end, which is 0. So the mark's box ends where
 the next glyph starts, and the glyph is painted at the same place as before.
 
-Called from WeasyPrint's `draw_first_line` through the statement `bookbuild.weasyfix`
+Called from WeasyPrint's `draw_first_line` through the statement `patches.justify`
 rewrites there (`SHOW_TEXT`).
 """
 

@@ -1,35 +1,20 @@
-"""The book build's output cache: a rebuild with nothing changed reuses the PDF.
+"""Digests: what a build's outputs are made of, hashed one way (length-prefixed fields, so
+that no two different sequences of fields hash alike) for the whole book's output and for
+each laid-out part of the print edition.
 
-Content-addressed: one digest over everything that can change the PDF (book.yaml, the
-chapter folder, the bibliography and index, styles/, the fonts, the ICC profile, the
-package's version and its own source, WeasyPrint's version, the edition and the
-SOURCE_DATE_EPOCH the PDF's date comes from). The digest is stored beside the output with
-the output's own SHA-256, so a PDF replaced or rewritten by anything else is never taken
-for the one the digest describes.
-
-This module must stay light: the command line consults it before importing WeasyPrint,
-so that an up-to-date build answers in a fraction of a second.
+Light: the command line asks for the book's digest before WeasyPrint is imported.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import sys
 from collections.abc import Callable, Iterable
-from dataclasses import asdict
 from pathlib import Path
 
-from bookbuild.errors import Diagnostic
-from bookbuild.fsutil import write_atomic
 from bookbuild.model.config import BookConfig
-from bookbuild.outputs import BuildResult
 from bookbuild.project import SOURCES_DIR, STYLES_DIR, ProjectFiles, theme_files
-
-SIDECAR_SUFFIX = ".digest.json"
-# Bump when the sidecar's shape changes, so that old sidecars are simply not matched.
-SIDECAR_FORMAT = 1
 
 
 def _files_under(folder: Path, skip: tuple[str, ...] = ()) -> list[Path]:
@@ -71,7 +56,8 @@ def _font_files(config: BookConfig) -> list[Path]:
 
 def _package_files() -> list[Path]:
     """The package's own code and its default theme (templates and stylesheets)."""
-    code = [p for p in _files_under(Path(__file__).resolve().parent) if p.suffix == ".py"]
+    package = Path(__file__).resolve().parents[1]  # bookbuild/
+    code = [p for p in _files_under(package) if p.suffix == ".py"]
     return code + theme_files()
 
 
@@ -88,14 +74,14 @@ def _installed_packages() -> str:
     return "\n".join(sorted(p.name for p in site.glob("*.dist-info")))
 
 
-def _feed(digest, label: str, value: bytes) -> None:
+def feed(digest, label: str, value: bytes) -> None:
     # Length-prefixed, so that no two different sequences of fields hash alike.
     for part in (label.encode(), value):
         digest.update(len(part).to_bytes(8, "big"))
         digest.update(part)
 
 
-def _feed_contents(digest, kind: str, paths: Iterable[Path],
+def feed_contents(digest, kind: str, paths: Iterable[Path],
                    read: Callable[[Path], bytes] = Path.read_bytes,
                    root: Path | None = None) -> None:
     """Each file's path (below `root` if given, so that a moved book digests the same) and
@@ -103,12 +89,12 @@ def _feed_contents(digest, kind: str, paths: Iterable[Path],
     for path in paths:
         name = path.relative_to(root) if root and path.is_relative_to(root) else path
         if path.is_symlink():  # `bookbuild check` judges where a link points: so must we
-            _feed(digest, f"link:{name}", os.readlink(path).encode())
+            feed(digest, f"link:{name}", os.readlink(path).encode())
         try:
             data = read(path)
         except FileNotFoundError:
             data = b"\0missing"
-        _feed(digest, f"{kind}:{name}", data)
+        feed(digest, f"{kind}:{name}", data)
 
 
 def inputs_digest(config: BookConfig, edition: str, files: ProjectFiles | None = None) -> str:
@@ -122,9 +108,9 @@ def inputs_digest(config: BookConfig, edition: str, files: ProjectFiles | None =
                          ("environment", environment_digest(config)),
                          ("SOURCE_DATE_EPOCH", os.environ.get("SOURCE_DATE_EPOCH", "")),
                          ("chapters", "\n".join(config.chapters))):
-        _feed(digest, label, value.encode())
+        feed(digest, label, value.encode())
     files = files or ProjectFiles(config.root)
-    _feed_contents(digest, "input", _content_files(config), files.read_bytes)
+    feed_contents(digest, "input", _content_files(config), files.read_bytes)
     return digest.hexdigest()
 
 
@@ -137,11 +123,11 @@ def environment_digest(config: BookConfig) -> str:
     for label, value in (("version", bookbuild.__version__),
                          ("packages", _installed_packages()),
                          ("python", sys.version)):
-        _feed(digest, label, value.encode())
-    _feed_contents(digest, "code", _package_files())
+        feed(digest, label, value.encode())
+    feed_contents(digest, "code", _package_files())
     for path in _font_files(config):
         stat = path.stat()
-        _feed(digest, f"font:{path}", f"{stat.st_size}:{stat.st_mtime_ns}".encode())
+        feed(digest, f"font:{path}", f"{stat.st_size}:{stat.st_mtime_ns}".encode())
     return digest.hexdigest()
 
 
@@ -160,62 +146,13 @@ def files_digest(paths: Iterable[Path], root: Path,
     """SHA-256 (hex) of these files' contents and their paths below `root` (a book moved
     to another folder keeps its digest)."""
     digest = hashlib.sha256()
-    _feed_contents(digest, "file", paths, read, root)
+    feed_contents(digest, "file", paths, read, root)
     return digest.hexdigest()
 
 
-def sidecar_path(target: Path) -> Path:
-    """Where the digest of `target` is kept: a hidden file beside it."""
-    target = Path(target)
-    return target.with_name(f".{target.name}{SIDECAR_SUFFIX}")
-
-
-def _file_sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def lookup(target: Path, digest: str) -> BuildResult | None:
-    """The cached build report if `target` exists and was built from inputs with `digest`."""
-    target = Path(target)
-    try:
-        record = json.loads(sidecar_path(target).read_text(encoding="utf-8"))
-        if (record.get("format") != SIDECAR_FORMAT or record.get("inputs") != digest
-                or record.get("output") != _file_sha256(target)):
-            return None
-        return BuildResult(
-            target, record["pages"], 0.0, reused=True,
-            warnings=[Diagnostic(**w) for w in record["warnings"]],
-            chapter_pages={k: tuple(v) for k, v in record["chapter_pages"].items()})
-    except (OSError, ValueError, KeyError, TypeError):
-        return None  # no sidecar, no output, or a sidecar we cannot read: build again
-
-
-def store(target: Path, digest: str, result) -> None:
-    """Record that `target`, as it is now, was built from inputs with `digest`; `result` is
-    the build's report (pages, warnings, chapter_pages)."""
-    target = Path(target)
-    warnings = [{**asdict(w), "path": str(w.path)} for w in result.warnings]
-    record = {"format": SIDECAR_FORMAT, "inputs": digest, "output": _file_sha256(target),
-              "pages": result.pages, "chapter_pages": result.chapter_pages,
-              "warnings": warnings}
-    write_atomic(sidecar_path(target), json.dumps(record, ensure_ascii=False, indent=1))
-
-
-def cached_or_build(config: BookConfig, edition: str, target: Path, build: Callable,
-                    echo: Callable[[str], None] = lambda _: None,
-                    files: ProjectFiles | None = None):
-    """Reuse `target` if it is up to date, else run `build()` (which writes it and returns
-    its report) and record the digest. Returns the report (`reused` when it was current).
-
-    The digest is taken before building: an input edited while the build runs leaves a
-    digest that no longer matches, so the next build runs again instead of serving a PDF
-    made from the older text.
-    """
-    digest = inputs_digest(config, edition, files)
-    found = lookup(target, digest)
-    if found is not None:
-        echo(f"{target}: up to date (no input changed; --no-cache to rebuild anyway)")
-        return found
-    result = build()
-    store(target, digest, result)
-    return result
+def fields_digest(fields: Iterable[tuple[str, str]]) -> str:
+    """SHA-256 (hex) of labelled text fields, hashed as every other digest here."""
+    digest = hashlib.sha256()
+    for label, value in fields:
+        feed(digest, label, value.encode())
+    return digest.hexdigest()

@@ -1,0 +1,213 @@
+"""The print edition's parts laid out: each part in a worker process (one engine run per
+part, through the layout seam), kept by the digest of what it is made of, so that an
+unchanged part is never laid out twice. parts.py plans the parts and joins them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from bookbuild.cache import PartStore, Stored, fields_digest
+from bookbuild.editions.fresh import FreshProcess
+from bookbuild.errors import BookError, Diagnostic
+from bookbuild.typeset import preflight
+from bookbuild.typeset.document import Setting, lay_out_document
+
+# Bump when a part's record or its key's fields change: old parts are then not matched.
+CACHE_FORMAT = "2"
+MAX_NAMES_SHOWN = 6  # the build names the parts it lays out, up to this many
+
+
+@dataclass(frozen=True)
+class Part:
+    """One document of the book: what a worker needs, as plain data (it is pickled)."""
+
+    name: str  # "opening", "chapter:<id>", "back", "index", "folios:<first page>"
+    html: str
+    # None: laid out without its folios (the folio documents draw them); else it sets its
+    # own, counting from this page
+    first_folio: int | None = None
+    sheets: str = "book"  # "book", or "folios" (folios.css after the book's sheets)
+    sources: dict[str, preflight.Source] = field(default_factory=dict)  # its chapters
+
+
+@dataclass(frozen=True)
+class LaidOutPart:
+    """A part laid out: its PDF, its pages, the page (0-based) of each element id, which
+    pages show a folio it left out, and what the layout and its preflight warned of."""
+
+    name: str
+    pdf: bytes
+    pages: int
+    anchors: dict[str, int]
+    folio_pages: tuple[bool, ...]
+    warnings: tuple[Diagnostic, ...]
+    errors: tuple[Diagnostic, ...] = ()  # the preflight's: the book is not written
+    path: Path | None = None  # its PDF in the parts cache, once there
+
+
+# What the parts of one build are laid out with: Part.sheets → its setting.
+Settings = dict[str, Setting]
+
+
+# --- in the worker ------------------------------------------------------------------------
+
+
+def lay_out_part(part: Part, settings: Settings) -> LaidOutPart:
+    """Lay one part out, check it with the preflight and write its PDF (in a worker)."""
+    setting = part_setting(part, settings)
+    document = lay_out_document(part.html, setting)
+    warnings = list(document.warnings)
+    try:
+        warnings += document.prove(part.sources, min_glyphs=setting.proof.min_last_line)
+    except BookError as failed:  # reported with every other part's, at the book's pages
+        return LaidOutPart(part.name, b"", document.page_count, {}, (), tuple(warnings),
+                           tuple(failed.diagnostics))
+    folio_pages = ((False,) * document.page_count if part.first_folio is not None
+                   else document.take_folios())
+    anchors = {anchor: page - 1 for anchor, page in document.anchor_pages().items()}
+    return LaidOutPart(part.name, document.pdf(identifier_source=document.html),
+                       document.page_count, anchors, folio_pages, tuple(warnings))
+
+
+def part_setting(part: Part, settings: Settings) -> Setting:
+    """The setting a part is laid out with: its sheets', counting its own folios from
+    `first_folio` when it sets them."""
+    setting = settings[part.sheets]
+    return setting if part.first_folio is None else setting.counting_from(part.first_folio)
+
+
+def warm_up() -> None:
+    """Run first in each worker: import WeasyPrint while the parent renders the HTML."""
+    import weasyprint  # noqa: F401
+
+
+# --- the parts kept ----------------------------------------------------------------------
+
+
+@dataclass
+class PartCache:
+    """Laid-out parts by the digest of what each is made of (cache.PartStore's folder)."""
+
+    folder: Path
+    salt: str  # the environment and the files every part may read
+    reuse: bool = True  # False: lay everything out again (`--no-cache`), and store it
+    store: PartStore = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.store = PartStore(self.folder, self.reuse)
+
+    @property
+    def used(self) -> set[str]:
+        return self.store.used
+
+    @used.setter
+    def used(self, keys: set[str]) -> None:
+        self.store.used = keys
+
+    def key(self, part: Part, settings: Settings) -> str:
+        """What the part is made of: its HTML and folios, its setting and its sources."""
+        setting = settings[part.sheets]
+        return fields_digest([
+            ("format", CACHE_FORMAT), ("salt", self.salt), ("name", part.name),
+            ("html", part.html), ("first_folio", str(part.first_folio)),
+            ("pdf_variant", str(setting.pdf_variant)), ("proof", repr(setting.proof)),
+            ("engine", setting.engine),
+            *((f"sheet:{s.name}", s.text) for s in setting.stylesheets),
+            *((f"source:{s.path}", s.text) for s in part.sources.values())])
+
+    def get(self, key: str) -> LaidOutPart | None:
+        stored = self.store.get(key)
+        return None if stored is None else _laid_out(stored)
+
+    def peek(self, key: str) -> LaidOutPart | None:
+        stored = self.store.peek(key)
+        return None if stored is None else _laid_out(stored)
+
+    def put(self, key: str, part: LaidOutPart) -> LaidOutPart:
+        """Keep `part`; returns it with its path in the store."""
+        return _laid_out(self.store.put(key, _record(part), part.pdf))
+
+    def prune(self) -> None:
+        self.store.prune()
+
+
+def _record(part: LaidOutPart) -> dict:
+    return {"name": part.name, "pages": part.pages, "anchors": part.anchors,
+            "folio_pages": list(part.folio_pages),
+            "warnings": [{**asdict(w), "path": str(w.path)} for w in part.warnings]}
+
+
+def _laid_out(stored: Stored) -> LaidOutPart:
+    record = stored.record
+    return LaidOutPart(record["name"], stored.pdf, record["pages"], record["anchors"],
+                       tuple(record["folio_pages"]),
+                       tuple(Diagnostic(**w) for w in record["warnings"]), path=stored.path)
+
+
+# --- laying the parts out ----------------------------------------------------------------
+
+
+class Layouts:
+    """Lays parts out, in worker processes when there is more than one to do, taking
+    unchanged parts from the cache."""
+
+    def __init__(self, settings: Settings, cache: PartCache, jobs: int | None,
+                 echo: Callable[[str], None]):
+        self.settings, self.cache, self.echo = settings, cache, echo
+        self.jobs = jobs or os.cpu_count() or 1
+        self.pool: ProcessPoolExecutor | None = None
+        self.apart: FreshProcess | None = None
+        self.laid_out: list[str] = []
+
+    def __enter__(self) -> Layouts:
+        if self.jobs > 1:  # the workers start now, while the parent renders the HTML
+            self.pool = ProcessPoolExecutor(max_workers=self.jobs)
+            for _ in range(self.jobs):
+                self.pool.submit(warm_up)
+            # The join holds a thousand pages' objects: in a fresh process of its own, not
+            # in a worker that keeps the memory of every layout it did (a 1,085-page book:
+            # 528 MB in a worker). Started after the workers are forked, so that none of
+            # them holds its input open. Not multiprocessing's spawn: that runs the
+            # caller's script again (fresh.py).
+            self.apart = FreshProcess(warm_up=("weasyprint", "bookbuild.editions.join"))
+        return self
+
+    def run_apart(self, function, *args, **kwargs):
+        """`function(*args, **kwargs)` in a fresh process if there are workers, else here."""
+        if self.apart is None:
+            return function(*args, **kwargs)
+        return self.apart.call(function, *args, **kwargs)
+
+    def __exit__(self, *exc) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+        if self.apart is not None:
+            self.apart.close()
+
+    def lay_out(self, parts: list[Part]) -> list[LaidOutPart]:
+        keys = [self.cache.key(part, self.settings) for part in parts]
+        cached = {key: self.cache.get(key) for key in keys}
+        found = {key: part for key, part in cached.items() if part is not None}
+        todo = {key: part for key, part in zip(keys, parts, strict=True) if key not in found}
+        if todo:
+            names = [part.name for part in todo.values()]
+            self.echo(f"laying out {len(todo)} of {len(parts)} parts"
+                      + (f" ({self.jobs} workers)" if self.pool and len(todo) > 1 else "")
+                      + (": " + ", ".join(names) if len(names) <= MAX_NAMES_SHOWN else ""))
+        # Longest first: the workers finish together.
+        order = sorted(todo, key=lambda key: -len(todo[key].html))
+        if self.pool is not None:  # its workers have WeasyPrint imported already
+            futures = {key: self.pool.submit(lay_out_part, todo[key], self.settings)
+                       for key in order}
+            results = {key: future.result() for key, future in futures.items()}
+        else:
+            results = {key: lay_out_part(todo[key], self.settings) for key in order}
+        for key, result in results.items():
+            found[key] = result if result.errors else self.cache.put(key, result)
+        self.laid_out += [todo[key].name for key in results]
+        return [found[key] for key in keys]
