@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bookbuild.typeset.patches import footnotes, internals, justify
+from bookbuild.typeset.patches import footnotes, internals, justify, pangosetup
 from bookbuild.typeset.patches.guard import WeasyPrintMismatch, source_digests
 from bookbuild.typeset.patches.install import install_all
 
@@ -64,7 +64,7 @@ def test_a_changed_internal_stops_with_its_name(monkeypatch):
 
 def test_install_all_installs_every_patch():
     install_all()
-    assert justify.installed() and footnotes.installed()
+    assert justify.installed() and footnotes.installed() and pangosetup.installed()
     from weasyprint.layout import page
 
     assert page.make_all_pages.__wrapped_original__  # notepages

@@ -409,3 +409,17 @@ def test_the_proof_reads_the_laid_out_lines_and_note_calls_are_not_glyphs():
     pages = preflight.read_pages(weasyprint.HTML(string=html).render())
     found = preflight.short_last_lines(pages, 3)
     assert [(s.text, s.count, s.tag) for s in found] == [("さ1。", 2, "p")]
+
+
+def test_a_layout_is_read_once_for_notesplit_and_shortlines(monkeypatch):
+    read = []
+    monkeypatch.setattr(notesplit, "read_pages", lambda document: read.append(document) or
+                        preflight.Pages([], {}))
+
+    class Document:  # any object WeasyPrint's Document is, as far as the cache goes
+        pages: list = []
+
+    first, second = Document(), Document()
+    assert notesplit.pages_of(first) is notesplit.pages_of(first)
+    notesplit.pages_of(second)
+    assert read == [first, second]

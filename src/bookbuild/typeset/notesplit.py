@@ -18,6 +18,7 @@ notes are set flush left (`text-align: left`), so nothing is re-justified.
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Callable
 from typing import Any  # a weasyprint.Document (WeasyPrint ships no types)
 
@@ -32,6 +33,21 @@ CONTINUED = "note-continued"
 # Lines of text kept below a note's call on its page when the note's first part is sized.
 KEPT_LINES = 3
 
+# The pages read from each layout: `lay_out` reads every layout it makes, and
+# `shortlines.mend` reads the same layouts again (the one it starts from and the one it
+# makes): reading a chapter's boxes costs about 1 % of laying it out, each time.
+_READ: weakref.WeakKeyDictionary[Any, Pages] = weakref.WeakKeyDictionary()
+
+
+def pages_of(document) -> Pages:
+    """`read_pages(document)`, read once per document and kept while the document lives.
+    Only for a layout as WeasyPrint made it: a document whose boxes are changed after
+    (`take_folios`) must be read again with `read_pages`."""
+    pages = _READ.get(document)
+    if pages is None:
+        pages = _READ[document] = read_pages(document)
+    return pages
+
 
 def lay_out(html: str, lay_out_html: Callable[[str], tuple]) -> tuple[str, Any, list]:
     """`lay_out_html(html)` → (document, messages), splitting long notes until none is
@@ -39,7 +55,7 @@ def lay_out(html: str, lay_out_html: Callable[[str], tuple]) -> tuple[str, Any, 
     notepages.install()  # continuation pages at a document's end survive
     document, messages = lay_out_html(html)
     for _ in range(MAX_PASSES):
-        cuts = split_points(read_pages(document))
+        cuts = split_points(pages_of(document))
         if not cuts:
             break
         for element_id, counts in cuts.items():

@@ -31,12 +31,12 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from bookbuild.typeset.notesplit import pages_of
 from bookbuild.typeset.preflight import (
     LOOSE_EM,
     Pages,
     ShortLine,
     letters,
-    read_pages,
     short_last_lines,
 )
 
@@ -69,7 +69,7 @@ def mend(html: str, document, messages: list, lay_out_html: Callable[[str], tupl
     """Lay out again, with bound tails, the blocks of `document` (laid out from `html`)
     whose last line is short. `lay_out_html(html)` → (html, document, messages), as
     `notesplit.lay_out` gives them. Returns the HTML, document and messages kept."""
-    pages = read_pages(document)
+    pages = pages_of(document)  # read by notesplit already: not read twice
     shorts = short_last_lines(pages, min_glyphs)
     if not shorts:
         return html, document, messages, Mended()
@@ -79,7 +79,7 @@ def mend(html: str, document, messages: list, lay_out_html: Callable[[str], tupl
     if mended == html:
         return html, document, messages, Mended(len(shorts), len(shorts))
     new_html, new_document, new_messages = lay_out_html(mended)
-    new_pages = read_pages(new_document)
+    new_pages = pages_of(new_document)
     left = short_last_lines(new_pages, min_glyphs)
     if (len(left) < len(shorts) and len(new_document.pages) == len(document.pages)
             and _loose(new_pages) <= _loose(pages)):

@@ -9,6 +9,8 @@ installs the patches in this process:
 - `justify`: Japanese lines justified flush, clean line edges, exact glyph adjustments;
 - `footnotes`: a note is never moved off its call's page;
 - `notepages`: pages holding only carried-over notes survive a re-layout.
+- `pangosetup` (speed only): each Pango layout set up from a per-document cache of its
+  context, font description and features string.
 
 A WeasyPrint upgrade therefore fails here, loudly (`guard.WeasyPrintMismatch`: what to
 install), before any page is laid out. Installing is idempotent.
