@@ -38,13 +38,13 @@ changed:
 
 Line-start and line-end behaviour of those spans (no 和欧間 at a line edge; a compressed
 closing mark at the line end set full width when it fits) and justification of Japanese
-lines are done in the layout by ``bookbuild.weasyfix.install()``: call it once before
+lines are done in the layout by ``bookbuild.typeset.patches.install_all()``: call it once before
 rendering, and include ``styles/typeset.css`` after the base sheet.
 
 Reading the pages back (pdfplumber): a full line's text ends at its last character's
 ``x1``, or at its note call's; a compressed closing mark that ends a line without room for
 its full width keeps its blank half past the edge, so its ``x1`` is half an em beyond the
-edge (tests/test_typeset.py, ``line_end``).
+edge (tests/typeset/test_typeset.py, ``line_end``).
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-# Class names shared with styles/typeset.css and bookbuild.weasyfix.
+# Class names shared with themes/default/typeset.css and typeset/patches/justify.py.
 GAP_BEFORE = "wo-gap-before"
 GAP_AFTER = "wo-gap-after"
 HALF_PUNCT = "pc-half"

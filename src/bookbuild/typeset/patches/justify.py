@@ -28,7 +28,7 @@ after it, except that the half before the first character and the half after the
 character of a box's text are dropped. So a box whose text has k spaced characters gains
 k·s, minus s/2 for a spaced first character and s/2 for a spaced last one; that is the
 count `_expansion_count` returns, and the line ends exactly at the right edge. Measured
-with Pango 1.50.12 (Debian 12); tests/test_typeset.py measures the pages and would fail if
+with Pango 1.50.12 (Debian 12); tests/typeset/test_typeset.py measures the pages and would fail if
 another Pango distributed the spacing otherwise.
 
 The patch is pinned: `install()` refuses any WeasyPrint but the tested version, or one whose
@@ -65,7 +65,7 @@ EXPECTED_SOURCES = {
 
 # The statement of `draw_first_line` that writes a glyph's adjustment, and its replacement.
 TRUNCATED_KERNING = "string += f'>{int(kerning)}<'"
-EXACT_KERNING = "string += f'>{round(kerning, 3)}<'  # bookbuild.weasyfix: no truncation"
+EXACT_KERNING = "string += f'>{round(kerning, 3)}<'  # bookbuild (justify.py): no truncation"
 # The statement that writes a box's glyphs, and its replacement: a compressed mark's box must
 # not overlap the next glyph in the PDF's text layer (textlayer.py).
 SHOW_TEXT = "# Draw text.\n    stream.show_text(string)"
@@ -92,7 +92,7 @@ def install() -> None:
     from weasyprint.layout import inline
     from weasyprint.text import line_break
 
-    require_tested("weasyfix", EXPECTED_SOURCES)
+    require_tested("typeset.patches.justify", EXPECTED_SOURCES)
 
     original_set_text = line_break.Layout.set_text
     original_text_align = inline.text_align
@@ -128,12 +128,12 @@ def _with_exact_kerning(draw_first_line):
     """`draw_first_line` with EXACT_KERNING: glyph positions written to the thousandth."""
     return weasypatch.rewrite_statements(  # and SHOW_TEXT (textlayer.py)
         draw_first_line, [(TRUNCATED_KERNING, EXACT_KERNING), (SHOW_TEXT, LAYER_TEXT)],
-        "weasyfix")
+        "typeset.patches.justify")
 
 
 def source_digests() -> dict[str, str]:
     """The digests of the functions named in EXPECTED_SOURCES, as installed now."""
-    return weasypatch.source_digests(EXPECTED_SOURCES, "weasyfix")
+    return weasypatch.source_digests(EXPECTED_SOURCES, "typeset.patches.justify")
 
 
 # --- justification -----------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""weasyfix: the pinned WeasyPrint patch, and what it does at line edges.
+"""typeset.patches.justify: the pinned WeasyPrint patch, and what it does at line edges.
 
 The full-page measurements (every line of real paragraphs flush, gaps, pairs) are in
 test_typeset.py; here are the patch's guards and the edge cases set up on purpose in a
@@ -19,7 +19,7 @@ from bookbuild.typeset.japanese import (
     WESTERN_START_RE,
     typeset_html,
 )
-from bookbuild.typeset.patches import justify as weasyfix
+from bookbuild.typeset.patches import justify
 
 TYPESET_CSS = THEME_DIR / "typeset.css"
 EM = 10.0  # pt
@@ -42,43 +42,43 @@ p {{ margin: 0 0 1em 0; text-align: justify; }}
 
 def test_the_patched_internals_are_the_ones_it_was_written_for():
     """Fails when WeasyPrint's patched or relied-on functions change: re-check the patch."""
-    assert weasyfix.source_digests() == weasyfix.EXPECTED_SOURCES
+    assert justify.source_digests() == justify.EXPECTED_SOURCES
 
 
 def test_install_refuses_another_weasyprint_version(monkeypatch):
     import weasyprint
 
-    monkeypatch.setattr(weasyfix, "_installed", False)
+    monkeypatch.setattr(justify, "_installed", False)
     monkeypatch.setattr(weasyprint, "__version__", "71.0")
-    with pytest.raises(weasyfix.WeasyPrintMismatch, match="WeasyPrint 70.0, found 71.0"):
-        weasyfix.install()
+    with pytest.raises(justify.WeasyPrintMismatch, match="WeasyPrint 70.0, found 71.0"):
+        justify.install()
 
 
 def test_install_refuses_changed_internals(monkeypatch):
-    expected = dict(weasyfix.EXPECTED_SOURCES, **{"layout.inline.justify_line": "0" * 16})
-    monkeypatch.setattr(weasyfix, "_installed", False)
-    monkeypatch.setattr(weasyfix, "EXPECTED_SOURCES", expected)
-    with pytest.raises(weasyfix.WeasyPrintMismatch, match="layout.inline.justify_line"):
-        weasyfix.install()
+    expected = dict(justify.EXPECTED_SOURCES, **{"layout.inline.justify_line": "0" * 16})
+    monkeypatch.setattr(justify, "_installed", False)
+    monkeypatch.setattr(justify, "EXPECTED_SOURCES", expected)
+    with pytest.raises(justify.WeasyPrintMismatch, match="layout.inline.justify_line"):
+        justify.install()
 
 
 def test_install_refuses_when_a_patched_function_is_gone(monkeypatch):
     from weasyprint.layout import inline
 
-    monkeypatch.setattr(weasyfix, "_installed", False)
+    monkeypatch.setattr(justify, "_installed", False)
     monkeypatch.delattr(inline, "justify_line")
-    with pytest.raises(weasyfix.WeasyPrintMismatch, match="layout.inline.justify_line"):
-        weasyfix.install()
+    with pytest.raises(justify.WeasyPrintMismatch, match="layout.inline.justify_line"):
+        justify.install()
 
 
 def test_install_is_idempotent():
     from weasyprint.layout import inline
     from weasyprint.text import line_break
 
-    weasyfix.install()
+    justify.install()
     patched = (inline.text_align, inline.count_expandable_spaces, line_break.Layout.set_text)
-    weasyfix.install()
-    assert weasyfix.installed()
+    justify.install()
+    assert justify.installed()
     assert (inline.text_align, inline.count_expandable_spaces,
             line_break.Layout.set_text) == patched
     assert inline.text_align.__wrapped_original__.__module__ == "weasyprint.layout.inline"
@@ -92,7 +92,7 @@ def render_lines(paragraphs: list[str]) -> list[list[tuple[str, list[dict]]]]:
     import pdfplumber
     from weasyprint import HTML
 
-    weasyfix.install()
+    justify.install()
     body = typeset_html("".join(f"<p>{text}</p>" for text in paragraphs))
     css = CSS + TYPESET_CSS.read_text(encoding="utf-8")
     pdf = HTML(string=f'<html lang="ja"><style>{css}</style><body>{body}</body></html>'
