@@ -20,6 +20,16 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from bookbuild.typeset.htmltokens import (
+    characters,
+    classes,
+    is_end_tag,
+    is_markup,
+    is_self_closing,
+    tag_name,
+    tokens,
+)
+
 # A URL (with a scheme or starting www.), or a run of at least MIN_DIGITS digits.
 MIN_DIGITS = 12
 _CANDIDATE = re.compile(r"(?:[a-zA-Z][a-zA-Z0-9+.-]*://|www\.)[^\s<>\"'　-〿＀-￯]+"
@@ -41,8 +51,6 @@ _SKIP = {"head", "pre", "code", "script", "style", "title", "textarea"}
 _SKIP_CLASSES = {"note", "bibliography", "book-index", "handout-references"}
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
          "source", "track", "wbr"}
-_TAG = re.compile(r"(<[^>]*>)")
-_UNIT = re.compile(r"&[#0-9A-Za-z]+;|.", re.S)  # an escaped character counts as one
 # An element, not the zero-width space WeasyPrint makes of it: in a text node, WeasyPrint 70
 # took no break at a zero-width space in the text of a span (a URL in a 和欧間 span went
 # whole to the next line).
@@ -53,8 +61,8 @@ def add_break_opportunities(html: str) -> str:
     """`html` with breaks inside URLs and long digit runs of its text (module docstring)."""
     out: list[str] = []
     open_elements: list[tuple[str, bool]] = []  # (name, skipped) of each element open here
-    for piece in _TAG.split(html):
-        if piece.startswith("<"):
+    for piece in tokens(html):
+        if is_markup(piece):
             out.append(piece)
             _track(piece, open_elements)
         elif any(skipped for _, skipped in open_elements):
@@ -117,24 +125,19 @@ def _syllable_breaks(word: str) -> list[int]:
 
 
 def _track(tag: str, open_elements: list[tuple[str, bool]]) -> None:
-    found = re.match(r"</?\s*([A-Za-z0-9]+)", tag)
-    if not found or tag.startswith(("<!", "<?")) or tag.endswith("/>"):
+    name = tag_name(tag)
+    if name is None or is_self_closing(tag) or name in _VOID:
         return
-    name = found.group(1).lower()
-    if name in _VOID:
-        return
-    if tag.startswith("</"):
+    if is_end_tag(tag):
         while open_elements:  # elements left open close with their parent
             if open_elements.pop()[0] == name:
                 break
         return
-    match = re.search(r'class="([^"]*)"', tag)
-    classes = set(match.group(1).split()) if match else set()
-    open_elements.append((name, name in _SKIP or bool(classes & _SKIP_CLASSES)))
+    open_elements.append((name, name in _SKIP or bool(classes(tag) & _SKIP_CLASSES)))
 
 
 def _with_breaks(match: re.Match) -> str:
-    units = _UNIT.findall(match.group())
+    units = characters(match.group())
     out, stretch = [], 0
     for position, unit in enumerate(units):
         last = position == len(units) - 1

@@ -22,6 +22,7 @@ import weakref
 from collections.abc import Callable
 from typing import Any  # a weasyprint.Document (WeasyPrint ships no types)
 
+from bookbuild.typeset.htmltokens import tag_name, units
 from bookbuild.typeset.patches import notepages
 from bookbuild.typeset.preflight import Pages, Run, read_pages
 
@@ -150,7 +151,6 @@ def _points(lines: list[tuple[float, float, int]], foot: float, capacity: float,
     return points
 
 
-_TOKEN = re.compile(r"<[^>]*>|&[#0-9A-Za-z]+;|[^<&]")
 
 
 def split_note(html: str, element_id: str, counts: list[int]) -> str:
@@ -192,10 +192,10 @@ def _cut(inner: str, counts: list[int]) -> list[str]:
     stack: list[str] = []  # the tags open at this point
     seen = 0
     targets = list(counts)
-    for token in _TOKEN.findall(inner):
+    for token in units(inner):
         if targets and seen >= targets[0] and not token.startswith("<") and \
                 not token.isspace():
-            closing = "".join(f"</{_name(tag)}>" for tag in reversed(stack))
+            closing = "".join(f"</{tag_name(tag)}>" for tag in reversed(stack))
             pieces.append("".join(current) + closing)
             current = list(stack)
             targets.pop(0)
@@ -204,15 +204,9 @@ def _cut(inner: str, counts: list[int]) -> list[str]:
             if stack:
                 stack.pop()
         elif token.startswith("<") and not token.endswith("/>") and \
-                _name(token) not in ("br", "wbr", "img"):
+                tag_name(token) not in (None, "br", "wbr", "img"):
             stack.append(token)
         elif not token.startswith("<") and not token.isspace():
             seen += 1
     pieces.append("".join(current))
     return pieces
-
-
-def _name(tag: str) -> str:
-    found = re.match(r"</?([A-Za-z0-9]+)", tag)
-    assert found is not None, tag  # _TOKEN gives tags only here
-    return found.group(1)

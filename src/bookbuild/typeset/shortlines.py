@@ -26,11 +26,11 @@ and checked by its letters before anything is changed.
 from __future__ import annotations
 
 import html as htmllib
-import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from bookbuild.typeset.htmltokens import CHARACTER, CLASS, TAG, TOKEN, text_of
 from bookbuild.typeset.notesplit import pages_of
 from bookbuild.typeset.preflight import (
     LOOSE_EM,
@@ -42,10 +42,6 @@ from bookbuild.typeset.preflight import (
 
 KEEP = "proof-keep"  # the class of the bound tail (typeset.css)
 HEADING_TAIL_MAX = 10  # glyphs a heading's bound tail may reach back to a word's start
-_TOKEN = re.compile(r"<!--.*?-->|<[^>]*>|[^<]+", re.S)
-_CHAR = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|\w+);|.", re.S)
-_TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9]*)([^>]*?)(/?)\s*>", re.S)
-_CLASS = re.compile(r"""\bclass\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
 # Inside these the text is not on the paragraph's lines (a note floats to the page foot) or
 # is no glyph of them (a note call).
 _AWAY_CLASSES = frozenset({"note", "footnote"})
@@ -128,9 +124,9 @@ def _ordinal(pages: Pages, element) -> int | None:
 def _element_span(html: str, tag: str, ordinal: int) -> tuple[int, int] | None:
     """(start, end) of the content of the `ordinal`-th `tag` element of `html`."""
     count, depth, inner_start = -1, 0, None
-    for match in _TOKEN.finditer(html):
+    for match in TOKEN.finditer(html):
         token = match.group()
-        parsed = _TAG.fullmatch(token) if token.startswith("<") else None
+        parsed = TAG.fullmatch(token) if token.startswith("<") else None
         if parsed is None or parsed.group(2).lower() != tag:
             continue
         closing, void = parsed.group(1) == "/", parsed.group(4) == "/"
@@ -147,8 +143,7 @@ def _element_span(html: str, tag: str, ordinal: int) -> tuple[int, int] | None:
 
 
 def _text(fragment: str) -> str:
-    return htmllib.unescape("".join(t for t in _TOKEN.findall(fragment)
-                                    if not t.startswith("<")))
+    return text_of(fragment)
 
 
 @dataclass(frozen=True)
@@ -164,12 +159,12 @@ def _glyphs(fragment: str) -> list[_Glyph] | None:
     it); None if the block holds a block of its own."""
     found: list[_Glyph] = []
     stack: list[tuple[str, bool, int]] = []  # (tag, away, offset of its start tag)
-    for match in _TOKEN.finditer(fragment):
+    for match in TOKEN.finditer(fragment):
         token = match.group()
         if token.startswith("<!--"):
             continue
         if token.startswith("<"):
-            parsed = _TAG.fullmatch(token)
+            parsed = TAG.fullmatch(token)
             if parsed is None:
                 continue
             name = parsed.group(2).lower()
@@ -183,7 +178,7 @@ def _glyphs(fragment: str) -> list[_Glyph] | None:
             if name in _VOID or parsed.group(4) == "/":
                 continue
             classes = set()
-            found_class = _CLASS.search(parsed.group(3))
+            found_class = CLASS.search(parsed.group(3))
             if found_class:
                 classes = set(next(g for g in found_class.groups() if g is not None).split())
             away = bool(classes & _AWAY_CLASSES) or name == "sup" or \
@@ -192,7 +187,7 @@ def _glyphs(fragment: str) -> list[_Glyph] | None:
             continue
         if stack and stack[-1][1]:
             continue
-        for char in _CHAR.finditer(token):
+        for char in CHARACTER.finditer(token):
             text = htmllib.unescape(char.group())
             if text.isspace() or all(unicodedata.category(c) == "Cf" for c in text):
                 continue

@@ -10,9 +10,10 @@ and, where it exceeds the text block, gives the table a smaller font size, down 
 
 from __future__ import annotations
 
-import html as html_lib
 import re
 import unicodedata
+
+from bookbuild.typeset.htmltokens import text_of
 
 TABLE_SIZE = 0.85  # em of the body (base.css `table { font-size }`)
 CELL_PADDING = 1.2  # em of the table: 0.6 em on each side (base.css `th, td`)
@@ -22,7 +23,6 @@ NARROW = 0.55  # em: the average width of a Latin letter or digit
 _TABLE = re.compile(r"<table>(.*?)</table>", re.S)
 _ROW = re.compile(r"<tr[^>]*>(.*?)</tr>", re.S)
 _CELL = re.compile(r"<t[hd][^>]*>(.*?)</t[hd]>", re.S)
-_TAG = re.compile(r"<[^>]*>")
 
 
 def shrink_wide_tables(html: str, chars_per_line: float) -> str:
@@ -43,7 +43,7 @@ def natural_width(table: str) -> float:
     columns: list[float] = []
     for row in _ROW.findall(table):
         for index, cell in enumerate(_CELL.findall(row)):
-            text = html_lib.unescape(_TAG.sub("", cell)).strip()
+            text = text_of(cell).strip()
             width = sum(1.0 if unicodedata.east_asian_width(c) in "WF" else NARROW
                         for c in text) + CELL_PADDING
             if index < len(columns):
