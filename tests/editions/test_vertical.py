@@ -493,3 +493,37 @@ def test_chromium_runs_offline_through_its_wrapper(tmp_path):
                  "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost"):
         assert f"'{flag}'" in text
     assert wrapper.stat().st_mode & 0o111
+
+
+def test_a_vertical_books_folios_are_laid_out_by_weasyprint_from_a_left_hand_page():
+    from bookbuild.editions.parts import RIGHT_BOUND, folio_setting
+    from bookbuild.typeset.document import Setting
+
+    folios = Stylesheet("folios.css", "@page folio { marks: none; }")
+    vertical = Setting((Stylesheet("book.css", ""),), Path("."), (), engine="vivliostyle")
+    laid_out_by = folio_setting(vertical, folios, right_bound=True)
+    assert laid_out_by.engine == "weasyprint"
+    assert laid_out_by.stylesheets[-2:] == (folios, RIGHT_BOUND)
+    horizontal = Setting((Stylesheet("book.css", ""),), Path("."), ())
+    assert folio_setting(horizontal, folios, right_bound=False) == horizontal.with_sheets(folios)
+
+
+@pytest.mark.slow
+def test_vertical_folios_sit_at_the_fore_edge_and_every_page_has_the_same_boxes(built_vertical):
+    import pdfplumber
+
+    with pikepdf.open(built_vertical.path) as pdf:
+        boxes = {tuple(round(float(v), 2) for box in ("/MediaBox", "/TrimBox", "/BleedBox")
+                       for v in page.obj[box]) for page in pdf.pages}
+    assert len(boxes) == 1, boxes  # blank pages too: not a page of another engine's size
+    with pdfplumber.open(built_vertical.path) as document:
+        sides = {}
+        for number, page in enumerate(document.pages, start=1):
+            foot = [c for c in page.chars if c["top"] > page.height * 0.78
+                    and c["text"].isdigit() and "UDPGothic" in c["fontname"]]
+            if "".join(c["text"] for c in foot) == str(number):
+                sides[number] = "left" if foot[0]["x0"] < page.width / 2 else "right"
+    assert len(sides) > 60
+    # right-bound: odd pages are left-hand pages, their fore-edge on the left
+    assert {n: side for n, side in sides.items()
+            if side != ("left" if n % 2 else "right")} == {}
