@@ -54,15 +54,34 @@ def test_a_chapter_without_notes_gets_no_endnotes_section():
     assert "endnotes" not in with_endnotes("<p>注のない章。</p>")
 
 
-def test_upright_digits_marks_one_or_two_digits_only_in_the_body():
+def test_upright_digits_marks_numbers_in_the_body_as_jlreq_sets_them():
     document = ("<html><head><title>2月</title></head><body><p>2016年1月6日、12回目、"
                 '123人、<a href="https://x.jp/20/5">https://x.jp/20/5</a></p></body></html>')
     marked = with_upright_digits(document)
     assert "<title>2月</title>" in marked  # the head is left alone
     assert '<span class="tcy">1</span>月<span class="tcy">6</span>日' in marked
     assert '<span class="tcy">12</span>回' in marked
-    assert "2016年" in marked and "123人" in marked  # three digits and more lie sideways
+    # three digits and more: upright one by one (JLREQ), not 縦中横
+    assert '<span class="upright-digits">2016</span>年' in marked
+    assert '<span class="upright-digits">123</span>人' in marked
     assert "x.jp/20/5</a>" in marked  # not inside a URL
+
+
+def test_decimals_thousands_and_latin_words_keep_their_digits_unmarked():
+    # JLREQ would write 0・1 and 1、100 upright: that changes the authors' characters, so
+    # they lie on their side with the Latin text they belong to.
+    marked = with_upright_digits("<html><body><p>0.1％、1,100キロ、G20、T14</p></body></html>")
+    assert "<span" not in marked
+
+
+def test_the_contents_page_numbers_become_text_marked_like_any_number():
+    document = ('<html><body><ol><li><a href="#a" data-page="7"><span class="toc-title">序'
+                '</span></a></li><li><a href="#b" data-page="101"><span class="toc-title">'
+                "跋</span></a></li></ol></body></html>")
+    marked = with_upright_digits(document)
+    assert ('<span class="toc-page"><span class="tcy">7</span></span></a>') in marked
+    assert ('<span class="toc-page"><span class="upright-digits">101</span></span></a>'
+            in marked)
 
 
 def test_empty_elements_stay_closed_in_html():
@@ -262,6 +281,68 @@ def test_every_vertical_index_number_is_the_page_its_anchor_fell_on(built_vertic
     assert not wrong, wrong[:10]
 
 
+def upright_runs(page) -> list[tuple[str, bool]]:
+    """Each run of digits a pdfplumber page draws, in drawing order, and whether every digit
+    of it stands upright (a sideways glyph is drawn turned: pdfplumber's `upright` False)."""
+    runs: list[tuple[str, bool]] = []
+    digits: list[dict] = []
+    for char in [*page.chars, {"text": ""}]:
+        if char["text"].isdigit():
+            digits.append(char)
+        elif digits:
+            runs.append(("".join(c["text"] for c in digits), all(c["upright"] for c in digits)))
+            digits = []
+    return runs
+
+
+@pytest.mark.slow
+def test_page_numbers_in_the_contents_and_the_index_stand_upright(built_vertical):
+    import pdfplumber
+
+    first_chapter = min(first for first, _ in built_vertical.chapter_pages.values())
+    with pdfplumber.open(built_vertical.path) as document:
+        contents = [run for page in document.pages[:first_chapter - 1]
+                    for run in upright_runs(page)]
+        # the index's pages: its running head (索引) is set on every page but its first
+        index = [run for page in document.pages[first_chapter:]
+                 if "索引" in "".join(c["text"] for c in page.chars)
+                 for run in upright_runs(page)]
+    assert len(contents) >= 5 and any(len(run) == 2 for run, _ in contents)
+    assert [run for run in contents if not run[1]] == []
+    assert any(len(run) >= 3 for run, _ in index), "years in its headings: three digits +"
+    # the index's Latin headings (G20, G7) lie sideways as Latin does: page numbers do not
+    sideways = [run for run, up in index if not up]
+    assert all(run in ("20", "7", "77") for run in sideways), sideways
+
+
+@pytest.mark.slow
+def test_years_in_the_running_text_stand_upright_digit_by_digit(built_vertical):
+    import pdfplumber
+
+    with pdfplumber.open(built_vertical.path) as document:
+        years = []
+        for number in range(min(f for f, _ in built_vertical.chapter_pages.values()),
+                            max(last for _, last in built_vertical.chapter_pages.values())):
+            page = document.pages[number - 1]
+            text = "".join(c["text"] for c in page.chars)
+            upright = [c["upright"] for c in page.chars]
+            for match in re.finditer(r"(?<![0-9A-Za-z./,:\-])[0-9]{4}(?=年)", text):
+                years.append((number, match[0], all(upright[match.start():match.end()])))
+    assert len(years) > 50
+    assert [year for year in years if not year[2]] == []
+
+
+@pytest.mark.slow
+def test_the_colophon_is_alone_on_the_last_page_the_back_of_the_last_leaf(built_vertical):
+    # Right-bound: page 1 is a left-hand page, so the last page of the book — the back of
+    # its last leaf, always even — faces the inside of the back cover.
+    texts = page_texts(built_vertical.path)
+    holding = [n for n, text in enumerate(texts, start=1) if "発行所" in text]
+    assert holding == [len(texts)]
+    assert len(texts) % 2 == 0
+    assert "索引" not in texts[-1]
+
+
 def test_the_engines_versions_are_part_of_the_vertical_editions_cache_digest(monkeypatch):
     from bookbuild.build import engine_version
     from bookbuild.editions import EPUB_VERTICAL
@@ -412,3 +493,37 @@ def test_chromium_runs_offline_through_its_wrapper(tmp_path):
                  "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost"):
         assert f"'{flag}'" in text
     assert wrapper.stat().st_mode & 0o111
+
+
+def test_a_vertical_books_folios_are_laid_out_by_weasyprint_from_a_left_hand_page():
+    from bookbuild.editions.parts import RIGHT_BOUND, folio_setting
+    from bookbuild.typeset.document import Setting
+
+    folios = Stylesheet("folios.css", "@page folio { marks: none; }")
+    vertical = Setting((Stylesheet("book.css", ""),), Path("."), (), engine="vivliostyle")
+    laid_out_by = folio_setting(vertical, folios, right_bound=True)
+    assert laid_out_by.engine == "weasyprint"
+    assert laid_out_by.stylesheets[-2:] == (folios, RIGHT_BOUND)
+    horizontal = Setting((Stylesheet("book.css", ""),), Path("."), ())
+    assert folio_setting(horizontal, folios, right_bound=False) == horizontal.with_sheets(folios)
+
+
+@pytest.mark.slow
+def test_vertical_folios_sit_at_the_fore_edge_and_every_page_has_the_same_boxes(built_vertical):
+    import pdfplumber
+
+    with pikepdf.open(built_vertical.path) as pdf:
+        boxes = {tuple(round(float(v), 2) for box in ("/MediaBox", "/TrimBox", "/BleedBox")
+                       for v in page.obj[box]) for page in pdf.pages}
+    assert len(boxes) == 1, boxes  # blank pages too: not a page of another engine's size
+    with pdfplumber.open(built_vertical.path) as document:
+        sides = {}
+        for number, page in enumerate(document.pages, start=1):
+            foot = [c for c in page.chars if c["top"] > page.height * 0.78
+                    and c["text"].isdigit() and "UDPGothic" in c["fontname"]]
+            if "".join(c["text"] for c in foot) == str(number):
+                sides[number] = "left" if foot[0]["x0"] < page.width / 2 else "right"
+    assert len(sides) > 60
+    # right-bound: odd pages are left-hand pages, their fore-edge on the left
+    assert {n: side for n, side in sides.items()
+            if side != ("left" if n % 2 else "right")} == {}

@@ -42,13 +42,17 @@ class OutlineItem:
 
 
 def join_parts(target: Path, parts: list[Path], folios: dict[int, Path], kinds: list[str],
-               *, font_directories: tuple[str, ...] = (), share: bool = True) -> JoinedBook:
+               *, font_directories: tuple[str, ...] = (), share: bool = True,
+               blank_from: tuple[int, int] | None = None) -> JoinedBook:
     """Write to `target` (atomically) one book of the parts' pages, in order, with one name
     tree and outline, and fonts shared. `folios` are the folio documents by the book's page
     each starts on; `kinds` says what each page of the book is: "folio" (a part's next
     page, with its page of a folio document laid over it), "plain" (a part's next page as
     it is) or "blank" (the folio document's page itself: a blank page); `share`: one program
-    per font (fontshare.py), for WeasyPrint's parts only. Run in a worker
+    per font (fontshare.py), for WeasyPrint's parts only; `blank_from` (part, page, from
+    0): a blank page of the parts' own, copied for each blank page instead of the folio
+    document's, when another engine draws the folios (its page boxes and crop marks are
+    not the parts'): unless it holds text. Run in a worker
     process by parts.py: it holds a thousand pages' objects at once, and the worker has
     none of the book's HTML besides."""
     import pikepdf
@@ -61,6 +65,7 @@ def join_parts(target: Path, parts: list[Path], folios: dict[int, Path], kinds: 
     # Every document stays open until the book is saved: qpdf reads a copied page's
     # streams from its document when it writes.
     documents = [pikepdf.open(part) for part in parts]
+    blank = _blank_page(documents, blank_from)
     for number, document in enumerate(documents):
         if number == 0:  # the opening's document settings are the book's
             _take_catalog(book, document)
@@ -77,7 +82,7 @@ def join_parts(target: Path, parts: list[Path], folios: dict[int, Path], kinds: 
                 _lay_over(book.pages[at - 1], folio_pages[at], at)
         if number < len(parts) - 1 and len(document.pages) % 2:
             at, kind = next(pages)
-            _append(book, folio_pages[at])
+            _append(book, folio_pages[at] if blank is None else blank)
     if next(pages, None) is not None:
         raise ValueError(f"the parts have {len(book.pages)} pages, the plan {len(kinds)}")
     _write_destinations(book, destinations)
@@ -93,6 +98,19 @@ def join_parts(target: Path, parts: list[Path], folios: dict[int, Path], kinds: 
               object_stream_mode=pikepdf.ObjectStreamMode.generate)
     write_atomic(target, out.getvalue())
     return JoinedBook(len(book.pages), unresolved, left_alone)
+
+
+def _blank_page(documents: list, blank_from: tuple[int, int] | None):
+    """The parts' blank page that `blank_from` names, if it is one: no font, no link."""
+    if blank_from is None:
+        return None
+    part, number = blank_from
+    if part >= len(documents) or number >= len(documents[part].pages):
+        return None
+    page = documents[part].pages[number]
+    resources = page.obj.get("/Resources", {})
+    return None if "/Font" in resources or "/XObject" in resources or "/Annots" in page.obj \
+        else page
 
 
 def _folio_pages(folios: dict[int, Path]) -> tuple[list, dict]:

@@ -10,6 +10,10 @@ vertical edition:
 - 縦中横: runs of one or two digits are marked `span.tcy`, by the vertical EPUB's own code
   (editions.epub.upright_digits), outside tables, URLs and text in other languages
   (render_book_html calls `with_upright_digits` for a vertical edition).
+- numbers of three digits or more (years, the index's and the contents' page numbers) are
+  marked `span.upright-digits`, set upright one by one (JLREQ; w3c/jlreq#317); the
+  contents' page numbers, written by the build into `data-page`, are given as text too
+  (`span.toc-page`), so that they are marked like any other number.
 - the sheets: the book's, then `vertical.css` (themes/default), on the vertical geometry
   (config.vertical_page) and TrueType-outline faces (config.vertical_fonts).
 
@@ -27,6 +31,9 @@ from bookbuild.editions.epub import parse_fragment, upright_digits
 from bookbuild.editions.views import ChapterView
 
 BODY = re.compile(r"(<body[^>]*>)(.*)(</body>)", re.S)
+# Three digits or more, not part of a Latin word, a decimal, a date or a URL: set upright
+# one by one (the runs of one or two are 縦中横, epub.upright_digits).
+LONG_DIGITS = re.compile(r"(?<![0-9A-Za-z.,:/\-])[0-9]{3,}(?![0-9A-Za-z.,:/%\-])")
 
 
 def _classes(element: ET.Element) -> set[str]:
@@ -64,13 +71,24 @@ def with_endnotes(chapter_html: str, title: str = "注") -> str:
     return to_html(root)
 
 
+def with_page_text(root: ET.Element) -> None:
+    """The contents' page numbers (`a[data-page]`, drawn by book.css's `::after`) as a
+    `span.toc-page` at the end of each link: generated text cannot be 縦中横 in part."""
+    for link in root.iter("a"):
+        if link.get("data-page"):
+            ET.SubElement(link, "span", {"class": "toc-page"}).text = link.get("data-page")
+
+
 def with_upright_digits(document: str) -> str:
-    """縦中横 in the body of a whole HTML document: 1–2 digit runs in `span.tcy`."""
+    """Numbers in the body of a whole HTML document, as JLREQ sets them in vertical text:
+    1–2 digit runs 縦中横 (`span.tcy`), longer ones upright (`span.upright-digits`)."""
     match = BODY.search(document)
     if not match:
         return document
     root = parse_fragment(match[2])
+    with_page_text(root)
     upright_digits(root)
+    upright_digits(root, LONG_DIGITS, "upright-digits")
     return document[:match.start(2)] + to_html(root) + document[match.end(2):]
 
 

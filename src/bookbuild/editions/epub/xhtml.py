@@ -89,20 +89,21 @@ def _remove(parent: ET.Element, child: ET.Element) -> None:
     parent.remove(child)
 
 
-def _split_upright(text: str | None) -> tuple[str | None, list[ET.Element]]:
-    """`text` before its first upright run, and one `span.tcy` per run (the text after
-    each run in its tail)."""
+def _split_upright(text: str | None, pattern: re.Pattern[str] = UPRIGHT_DIGITS,
+                   css_class: str = "tcy") -> tuple[str | None, list[ET.Element]]:
+    """`text` before its first run matching `pattern`, and one `span.<css_class>` per run
+    (the text after each run in its tail)."""
     if not text:
         return text, []
     spans: list[ET.Element] = []
     head, position = None, 0
-    for match in UPRIGHT_DIGITS.finditer(text):
+    for match in pattern.finditer(text):
         before = text[position:match.start()]
         if spans:
             spans[-1].tail = before
         else:
             head = before
-        span = ET.Element("span", {"class": "tcy"})
+        span = ET.Element("span", {"class": css_class})
         span.text = match.group()
         spans.append(span)
         position = match.end()
@@ -115,24 +116,27 @@ def _split_upright(text: str | None) -> tuple[str | None, list[ET.Element]]:
 def _keeps_orientation(element: ET.Element) -> bool:
     classes = _classes(element)
     lang = element.get("lang") or ""
-    return (element.tag in NO_UPRIGHT_TAGS or bool(classes & {"url", "tcy", "table-wrap"})
+    return (element.tag in NO_UPRIGHT_TAGS
+            or bool(classes & {"url", "tcy", "upright-digits", "table-wrap"})
             or (element.tag == "a" and (element.get("href") or "").startswith(("http", "ftp")))
             or (bool(lang) and not lang.startswith("ja")))
 
 
-def upright_digits(element: ET.Element) -> None:
+def upright_digits(element: ET.Element, pattern: re.Pattern[str] = UPRIGHT_DIGITS,
+                   css_class: str = "tcy") -> None:
     """縦中横: wrap every run of one or two digits in the text below `element` (its own
-    tail excepted) in `span.tcy`, outside tables, URLs and text in other languages."""
+    tail excepted) in `span.tcy`, outside tables, URLs and text in other languages. (The
+    vertical print edition marks longer runs by the same walk: `pattern`, `css_class`.)"""
     if _keeps_orientation(element):
         return
-    head, spans = _split_upright(element.text)
+    head, spans = _split_upright(element.text, pattern, css_class)
     element.text = head
     children = list(element)
     rebuilt = list(spans)
     for child in children:
-        upright_digits(child)
+        upright_digits(child, pattern, css_class)
         rebuilt.append(child)
-        tail, more = _split_upright(child.tail)
+        tail, more = _split_upright(child.tail, pattern, css_class)
         child.tail = tail
         rebuilt.extend(more)
     element[:] = rebuilt
