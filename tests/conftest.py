@@ -102,7 +102,7 @@ def print_laid_out_whole(tmp_path_factory, built_project) -> tuple[BuildResult, 
 
 # Laying out takes seconds where everything else takes milliseconds. While a test that is
 # not marked slow runs (the set-up of its fixtures included), a layout (WeasyPrint's, or
-# the Vivliostyle CLI's for the vertical edition) fails it,
+# Vivliostyle's for the vertical edition, in its kept chromium) fails it,
 # so that a new test that lays out cannot slip into the quick loop unmarked.
 
 
@@ -113,7 +113,7 @@ def _layout_refused_unless_slow(item: pytest.Item) -> Iterator[None]:
         return
     import weasyprint
 
-    from bookbuild.typeset import vivliostyle
+    from bookbuild.typeset import vivliostyle_browser
 
     def refuse(*args, **kwargs):
         pytest.fail(f"{item.nodeid} lays out a document with WeasyPrint or Vivliostyle: mark "
@@ -121,7 +121,7 @@ def _layout_refused_unless_slow(item: pytest.Item) -> Iterator[None]:
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(weasyprint.HTML, "render", refuse)
-        patch.setattr(vivliostyle, "run_cli", refuse)
+        patch.setattr(vivliostyle_browser, "lay_out_in_browser", refuse)
         yield
 
 

@@ -20,7 +20,7 @@ from bookbuild.editions.vertical import to_html, with_endnotes, with_upright_dig
 from bookbuild.errors import BookError
 from bookbuild.model.chapter import load_chapter
 from bookbuild.model.config import load_config
-from bookbuild.typeset import vivliostyle
+from bookbuild.typeset import vivliostyle, vivliostyle_browser
 from bookbuild.typeset.engine import Stylesheet
 from bookbuild.typeset.vivliostyle import (
     destination_id,
@@ -177,14 +177,57 @@ def test_read_back_maps_destinations_to_pages_and_drops_empty_links():
     assert rects == [[10, 10, 50, 20]]  # the visible link stays
 
 
-def test_a_failing_cli_becomes_a_book_error_with_its_last_lines():
-    failed = subprocess.CompletedProcess(["vivliostyle"], 1, "",
-                                         "\x1b[31mERROR\x1b[39m something broke\n")
-    with pytest.raises(BookError, match="exit 1.*ERROR something broke"):
-        vivliostyle.cli_log(failed)
-    done = subprocess.CompletedProcess(["vivliostyle"], 0, "WARN ignored `x: y`\n", "")
-    assert [d.message for d in vivliostyle.cli_warnings(vivliostyle.cli_log(done))] == \
-        ["ignored `x: y`"]
+def test_a_driver_that_stops_becomes_a_book_error_with_its_last_lines(tmp_path):
+    """A driver that dies (here: Python reading the Node script) fails the layout with the
+    last lines it wrote, instead of waiting for an answer that never comes."""
+    import sys
+
+    tools = vivliostyle_browser.Tools(node=Path(sys.executable), cli=tmp_path / "cli.js")
+    browser = vivliostyle_browser.Browser(tools, tmp_path / "scratch")
+    with pytest.raises(BookError, match="(?s)driver stopped: .*SyntaxError"):
+        browser.print(tmp_path, tmp_path / "out.pdf", timeout_s=60)
+    assert not browser.alive()
+    assert not list((tmp_path / "scratch").iterdir())  # its wrapper's folder is gone
+
+
+def test_the_drivers_error_lines_become_warnings():
+    messages = ["ERROR 404 /doc/missing.png", "ERROR 404 /doc/missing.png",
+                "ERROR refused to fetch https://example.org/a.css"]
+    assert [d.message for d in vivliostyle.cli_warnings("\n".join(messages))] == \
+        ["404 /doc/missing.png", "refused to fetch https://example.org/a.css"]
+
+
+def test_chromiums_pdf_is_finished_as_the_cli_finishes_it():
+    """Page boxes from the viewer's page sizes (chromium's extra blank page dropped), the
+    reading direction, title, authors and creator, and the document's language."""
+    pdf = pikepdf.new()
+    for _ in range(3):
+        pdf.add_blank_page(page_size=(510.24, 685.92))
+    size = {"mediaWidth": 510.24, "mediaHeight": 686.0, "bleedOffset": 36.85,
+            "bleedSize": 8.5}
+    printed = vivliostyle_browser.Printed(
+        [size, size], "rtl",
+        {"http://purl.org/dc/terms/title": [{"v": "題"}],
+         "http://purl.org/dc/terms/creator": [{"v": "甲"}, {"v": "乙"}]},
+        "Chrome/156.0")
+    vivliostyle_browser.finish_like_the_cli(pdf, printed=printed, language="ja",
+                                            core_version="2.45.1")
+    assert len(pdf.pages) == 2
+    boxes = {key: [round(float(v), 2) for v in pdf.pages[1].obj[key]]
+             for key in ("/MediaBox", "/BleedBox", "/TrimBox")}
+    assert boxes == {"/MediaBox": [0, -0.08, 510.24, 685.92],
+                     "/BleedBox": [36.85, 36.77, 473.39, 649.07],
+                     "/TrimBox": [45.35, 45.27, 464.89, 640.57]}
+    assert pdf.Root.ViewerPreferences.Direction == pikepdf.Name.R2L
+    assert str(pdf.Root.Lang) == "ja"
+    assert str(pdf.docinfo.Title) == "題" and str(pdf.docinfo.Author) == "甲; 乙"
+    assert str(pdf.docinfo.Creator) == "Vivliostyle (Vivliostyle.js 2.45.1; Chrome/156.0)"
+
+
+def test_the_documents_language_is_read_from_its_root_element():
+    assert vivliostyle.document_language('<!DOCTYPE html>\n<html lang="ja">') == "ja"
+    assert vivliostyle.document_language("<html class='x' lang='ja-JP'>") == "ja-JP"
+    assert vivliostyle.document_language("<html>") is None
 
 
 # ── the real book, laid out by Vivliostyle ──────────────────────────────────────────────
@@ -486,7 +529,7 @@ def test_only_the_books_own_files_are_copied_for_the_engine(tmp_path):
 
 
 def test_chromium_runs_offline_through_its_wrapper(tmp_path):
-    wrapper = vivliostyle._offline_browser(tmp_path)
+    wrapper = vivliostyle_browser.offline_browser(tmp_path)
     text = wrapper.read_text(encoding="utf-8")
     assert text.startswith("#!/bin/sh\nexec /usr/bin/chromium ")
     for flag in ("--disable-background-networking", "--proxy-server=http://127.0.0.1:9",

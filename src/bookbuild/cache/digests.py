@@ -56,9 +56,10 @@ def _font_files(config: BookConfig) -> list[Path]:
 
 
 def _package_files() -> list[Path]:
-    """The package's own code and its default theme (templates and stylesheets)."""
+    """The package's own code (the Vivliostyle driver's script too) and its default theme
+    (templates and stylesheets)."""
     package = Path(__file__).resolve().parents[1]  # bookbuild/
-    code = [p for p in _files_under(package) if p.suffix == ".py"]
+    code = [p for p in _files_under(package) if p.suffix in (".py", ".mjs")]
     return code + theme_files()
 
 

