@@ -17,7 +17,7 @@ import pytest
 
 from bookbuild.editions import PRINT, PRINT_VERTICAL, with_direction
 from bookbuild.editions.vertical import to_html, with_endnotes, with_upright_digits
-from bookbuild.errors import BookError
+from bookbuild.errors import BookError, Severity
 from bookbuild.model.chapter import load_chapter
 from bookbuild.model.config import load_config
 from bookbuild.typeset import vivliostyle, vivliostyle_browser
@@ -444,6 +444,32 @@ def test_folios_are_taken_out_by_their_face():
     with pikepdf.open(io.BytesIO(data)) as pdf:
         first = pikepdf.unparse_content_stream(pikepdf.parse_content_stream(pdf.pages[0]))
     assert b"(text)" in first and b"(5)" not in first and b"/F2" not in first
+
+
+def _pdf_with_text_at(*positions: tuple[float, float]) -> bytes:
+    """One page per (x, y) with the word "Cut" set there in Helvetica, trim box 20 pt in."""
+    pdf = pikepdf.new()
+    font = pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
+                              BaseFont=pikepdf.Name.Helvetica)
+    for x, y in positions:
+        pdf.add_blank_page(page_size=(200, 300))
+        page = pdf.pages[-1].obj
+        page.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
+        page.Contents = pdf.make_stream(f"BT /F1 10 Tf {x} {y} Td (Cut) Tj ET".encode())
+        page.TrimBox = pikepdf.Array([20, 20, 180, 280])
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+def test_a_glyph_past_the_trim_on_any_side_is_an_error_and_one_inside_is_not():
+    from bookbuild.typeset.vivliostyle_pdf import outside_trim
+
+    inside, left, right, top, bottom = (100, 150), (15, 150), (170, 150), (100, 285), (100, 14)
+    errors = outside_trim(_pdf_with_text_at(inside, left, right, top, bottom))
+    assert [e.message.split(":")[0] for e in errors] == ["page 2", "page 3", "page 4", "page 5"]
+    assert "'Cut' reaches past the trim" in errors[0].message
+    assert errors[0].severity == Severity.ERROR
 
 
 def test_a_document_cut_and_joined_keeps_its_anchors():

@@ -11,12 +11,14 @@ or done to the PDF, with pikepdf and poppler:
   the page's content stream;
 - `prove`, the preflight: every letter of each chapter's text and notes, as the HTML
   holds them, on the pages in order (pdftotext reads vertical text a character a line,
-  letters() joins them), and no glyph outside the trim box (pdfplumber).
+  letters() joins them), and no glyph outside the trim box (`pdftotext -bbox`).
 """
 
 from __future__ import annotations
 
+import html
 import io
+import re
 import subprocess
 import tempfile
 from collections.abc import Iterable, Mapping
@@ -296,37 +298,57 @@ def _matched(needle: str, haystack: str) -> int:
 
 
 def outside_trim(data: bytes) -> list[Diagnostic]:
-    """An error for each page with a glyph reaching past the trim box (cut off in print)."""
-    import pdfplumber
-
+    """An error for each page with a glyph reaching past the trim box (cut off in print).
+    The glyphs' boxes are poppler's (`pdftotext -bbox`, one run for the whole PDF: reading
+    them with pdfplumber took 17.7 s for the 102-page book, poppler 1.0 s)."""
     errors = []
-    with pdfplumber.open(io.BytesIO(data)) as pdf:
-        for number, page in enumerate(pdf.pages, start=1):
-            box = _trim_box(page.page_obj)
-            if box is None:
-                continue
-            x0, top, x1, bottom = box
-            outside = [c["text"] for c in page.chars
-                       if c["x0"] < x0 - TRIM_TOLERANCE_PT or c["x1"] > x1 + TRIM_TOLERANCE_PT
-                       or c["top"] < top - TRIM_TOLERANCE_PT
-                       or c["bottom"] > bottom + TRIM_TOLERANCE_PT]
-            if outside:
-                errors.append(Diagnostic("build", None, f"page {number}: "
-                                         f"{''.join(outside)[:40]!r} reaches past the trim "
-                                         "(cut off in print)", Severity.ERROR))
+    for number, (trim, glyphs) in enumerate(zip(trim_boxes(data), glyph_boxes(data),
+                                                strict=True), start=1):
+        if trim is None:
+            continue
+        x0, top, x1, bottom = trim
+        outside = [text for text, (left, upper, right, lower) in glyphs
+                   if left < x0 - TRIM_TOLERANCE_PT or right > x1 + TRIM_TOLERANCE_PT
+                   or upper < top - TRIM_TOLERANCE_PT or lower > bottom + TRIM_TOLERANCE_PT]
+        if outside:
+            errors.append(Diagnostic("build", None, f"page {number}: "
+                                     f"{''.join(outside)[:40]!r} reaches past the trim "
+                                     "(cut off in print)", Severity.ERROR))
     return errors
 
 
-def _trim_box(page_obj) -> tuple[float, float, float, float] | None:
-    """The trim box in pdfplumber's top-down coordinates."""
-    trim = page_obj.attrs.get("TrimBox")
-    media = page_obj.attrs.get("MediaBox")
-    if trim is None or media is None:
-        return None
-    values = [float(getattr(v, "resolve", lambda v=v: v)()) for v in trim]
-    height = float(media[3]) - float(media[1])
-    x0, y0, x1, y1 = values
-    top = height - (y1 - float(media[1]))
-    bottom = height - (y0 - float(media[1]))
-    return (x0 - float(media[0]), top, x1 - float(media[0]), bottom)
+Box = tuple[float, float, float, float]  # left, top, right, bottom; from the page's top left
 
+
+def trim_boxes(data: bytes) -> list[Box | None]:
+    """Each page's trim box, measured from its media box's top left corner (as poppler
+    gives glyph boxes), or None for a page without one."""
+    import pikepdf
+
+    boxes: list[Box | None] = []
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        for page in pdf.pages:
+            trim = page.obj.get("/TrimBox")
+            if trim is None:
+                boxes.append(None)
+                continue
+            mx0, my0, _, my1 = (float(v) for v in page.mediabox)
+            x0, y0, x1, y1 = (float(v) for v in trim)
+            boxes.append((x0 - mx0, my1 - y1, x1 - mx0, my1 - y0))
+    return boxes
+
+
+WORD_BOX = re.compile(r'<word xMin="([-0-9.]+)" yMin="([-0-9.]+)" xMax="([-0-9.]+)" '
+                      r'yMax="([-0-9.]+)">([^<]*)</word>')
+
+
+def glyph_boxes(data: bytes) -> list[list[tuple[str, Box]]]:
+    """Per page, each word poppler reads (in vertical text, mostly one glyph) and its box."""
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
+        file.write(data)
+        file.flush()
+        out = subprocess.run(["pdftotext", "-bbox", file.name, "-"], capture_output=True,
+                             check=True).stdout.decode("utf-8", "replace")
+    return [[(html.unescape(m[5]), (float(m[1]), float(m[2]), float(m[3]), float(m[4])))
+             for m in WORD_BOX.finditer(page)]
+            for page in out.split("<page ")[1:]]
