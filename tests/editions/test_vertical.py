@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import re
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 import pikepdf
@@ -296,18 +297,45 @@ def test_vertical_contents_carry_the_chapters_first_pages(built_vertical):
     assert numbers[:len(firsts)] == firsts
 
 
-def printed_in(page, rect: list[float]) -> str:
-    """The digits printed inside a link's rectangle (PDF coordinates) on a pdfplumber page."""
+@dataclass(frozen=True)
+class PageGlyphs:
+    """What pdfplumber reads of one page: its size and each glyph, in drawing order."""
+
+    width: float
+    height: float
+    chars: list[dict]  # text, upright, fontname, x0, x1, top, bottom (from the top left)
+
+    @property
+    def text(self) -> str:
+        return "".join(c["text"] for c in self.chars)
+
+
+@pytest.fixture(scope="module")
+def vertical_glyphs(built_vertical) -> list[PageGlyphs]:
+    """The vertical book's glyphs, read once for the tests of this module (pdfplumber
+    takes about 10 s for the book's 102 pages)."""
+    import pdfplumber
+
+    keys = ("text", "upright", "fontname", "x0", "x1", "top", "bottom")
+    with pdfplumber.open(built_vertical.path) as document:
+        return [PageGlyphs(float(page.width), float(page.height),
+                           [{key: char[key] for key in keys} for char in page.chars])
+                for page in document.pages]
+
+
+def printed_in(page: PageGlyphs, rect: list[float]) -> str:
+    """The digits printed inside (or across the edge of) a link's rectangle, given in PDF
+    coordinates, 0.5 pt added around it."""
     x0, y0, x1, y1 = rect
-    top = page.bbox[3]
-    box = (x0 - 0.5, top - y1 - 0.5, x1 + 0.5, top - y0 + 0.5)
-    return "".join(c["text"] for c in page.crop(box, strict=False).chars if c["text"].isdigit())
+    left, top, right, bottom = x0 - 0.5, page.height - y1 - 0.5, x1 + 0.5, page.height - y0 + 0.5
+    return "".join(c["text"] for c in page.chars if c["text"].isdigit()
+                   and c["x0"] < right and c["x1"] > left and c["top"] < bottom
+                   and c["bottom"] > top)
 
 
 @pytest.mark.slow
-def test_every_vertical_index_number_is_the_page_its_anchor_fell_on(built_vertical):
-    import pdfplumber
-
+def test_every_vertical_index_number_is_the_page_its_anchor_fell_on(built_vertical,
+                                                                    vertical_glyphs):
     with pikepdf.open(built_vertical.path) as pdf:
         number_of = {page.obj.objgen: n for n, page in enumerate(pdf.pages, start=1)}
         names = pdf.Root.Names.Dests.Names
@@ -317,16 +345,15 @@ def test_every_vertical_index_number_is_the_page_its_anchor_fell_on(built_vertic
                  for n, page in enumerate(pdf.pages) for a in page.obj.get("/Annots", [])
                  if "/Dest" in a and str(a.Dest).startswith("ix-")]
     assert len(links) > 100, "the index's numbers are links to their anchors"
-    with pdfplumber.open(built_vertical.path) as document:
-        wrong = [(n + 1, target, printed_in(document.pages[n], rect), anchors.get(target))
-                 for n, rect, target in links
-                 if printed_in(document.pages[n], rect) != str(anchors.get(target))]
+    wrong = [(n + 1, target, printed_in(vertical_glyphs[n], rect), anchors.get(target))
+             for n, rect, target in links
+             if printed_in(vertical_glyphs[n], rect) != str(anchors.get(target))]
     assert not wrong, wrong[:10]
 
 
-def upright_runs(page) -> list[tuple[str, bool]]:
-    """Each run of digits a pdfplumber page draws, in drawing order, and whether every digit
-    of it stands upright (a sideways glyph is drawn turned: pdfplumber's `upright` False)."""
+def upright_runs(page: PageGlyphs) -> list[tuple[str, bool]]:
+    """Each run of digits a page draws, in drawing order, and whether every digit of it
+    stands upright (a sideways glyph is drawn turned: pdfplumber's `upright` False)."""
     runs: list[tuple[str, bool]] = []
     digits: list[dict] = []
     for char in [*page.chars, {"text": ""}]:
@@ -339,17 +366,14 @@ def upright_runs(page) -> list[tuple[str, bool]]:
 
 
 @pytest.mark.slow
-def test_page_numbers_in_the_contents_and_the_index_stand_upright(built_vertical):
-    import pdfplumber
-
+def test_page_numbers_in_the_contents_and_the_index_stand_upright(built_vertical,
+                                                                 vertical_glyphs):
     first_chapter = min(first for first, _ in built_vertical.chapter_pages.values())
-    with pdfplumber.open(built_vertical.path) as document:
-        contents = [run for page in document.pages[:first_chapter - 1]
-                    for run in upright_runs(page)]
-        # the index's pages: its running head (索引) is set on every page but its first
-        index = [run for page in document.pages[first_chapter:]
-                 if "索引" in "".join(c["text"] for c in page.chars)
-                 for run in upright_runs(page)]
+    contents = [run for page in vertical_glyphs[:first_chapter - 1]
+                for run in upright_runs(page)]
+    # the index's pages: its running head (索引) is set on every page but its first
+    index = [run for page in vertical_glyphs[first_chapter:] if "索引" in page.text
+             for run in upright_runs(page)]
     assert len(contents) >= 5 and any(len(run) == 2 for run, _ in contents)
     assert [run for run in contents if not run[1]] == []
     assert any(len(run) >= 3 for run, _ in index), "years in its headings: three digits +"
@@ -359,18 +383,15 @@ def test_page_numbers_in_the_contents_and_the_index_stand_upright(built_vertical
 
 
 @pytest.mark.slow
-def test_years_in_the_running_text_stand_upright_digit_by_digit(built_vertical):
-    import pdfplumber
-
-    with pdfplumber.open(built_vertical.path) as document:
-        years = []
-        for number in range(min(f for f, _ in built_vertical.chapter_pages.values()),
-                            max(last for _, last in built_vertical.chapter_pages.values())):
-            page = document.pages[number - 1]
-            text = "".join(c["text"] for c in page.chars)
-            upright = [c["upright"] for c in page.chars]
-            for match in re.finditer(r"(?<![0-9A-Za-z./,:\-])[0-9]{4}(?=年)", text):
-                years.append((number, match[0], all(upright[match.start():match.end()])))
+def test_years_in_the_running_text_stand_upright_digit_by_digit(built_vertical,
+                                                                vertical_glyphs):
+    years = []
+    for number in range(min(f for f, _ in built_vertical.chapter_pages.values()),
+                        max(last for _, last in built_vertical.chapter_pages.values())):
+        page = vertical_glyphs[number - 1]
+        upright = [c["upright"] for c in page.chars]
+        for match in re.finditer(r"(?<![0-9A-Za-z./,:\-])[0-9]{4}(?=年)", page.text):
+            years.append((number, match[0], all(upright[match.start():match.end()])))
     assert len(years) > 50
     assert [year for year in years if not year[2]] == []
 
@@ -578,20 +599,18 @@ def test_a_vertical_books_folios_are_laid_out_by_weasyprint_from_a_left_hand_pag
 
 
 @pytest.mark.slow
-def test_vertical_folios_sit_at_the_fore_edge_and_every_page_has_the_same_boxes(built_vertical):
-    import pdfplumber
-
+def test_vertical_folios_sit_at_the_fore_edge_and_every_page_has_the_same_boxes(
+        built_vertical, vertical_glyphs):
     with pikepdf.open(built_vertical.path) as pdf:
         boxes = {tuple(round(float(v), 2) for box in ("/MediaBox", "/TrimBox", "/BleedBox")
                        for v in page.obj[box]) for page in pdf.pages}
     assert len(boxes) == 1, boxes  # blank pages too: not a page of another engine's size
-    with pdfplumber.open(built_vertical.path) as document:
-        sides = {}
-        for number, page in enumerate(document.pages, start=1):
-            foot = [c for c in page.chars if c["top"] > page.height * 0.78
-                    and c["text"].isdigit() and "UDPGothic" in c["fontname"]]
-            if "".join(c["text"] for c in foot) == str(number):
-                sides[number] = "left" if foot[0]["x0"] < page.width / 2 else "right"
+    sides = {}
+    for number, page in enumerate(vertical_glyphs, start=1):
+        foot = [c for c in page.chars if c["top"] > page.height * 0.78
+                and c["text"].isdigit() and "UDPGothic" in c["fontname"]]
+        if "".join(c["text"] for c in foot) == str(number):
+            sides[number] = "left" if foot[0]["x0"] < page.width / 2 else "right"
     assert len(sides) > 60
     # right-bound: odd pages are left-hand pages, their fore-edge on the left
     assert {n: side for n, side in sides.items()
