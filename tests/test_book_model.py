@@ -281,8 +281,11 @@ def test_install_new_normalise_build_in_a_fresh_environment(tmp_path):
     data), in a fresh venv (the dependencies seen through this one's site-packages, so
     nothing is downloaded), then the README's walk-through."""
     source = tmp_path / "source"
+    # Not .tools/ (setup.sh's 500 MB of Node packages) nor the tools' caches: what a wheel
+    # is built from is the package's source.
     shutil.copytree(PROJECT, source, ignore=shutil.ignore_patterns(
-        ".venv", "build", ".git", "*.egg-info", "__pycache__", ".pytest_cache", "tests"))
+        ".venv", "build", ".git", "*.egg-info", "__pycache__", ".pytest_cache", "tests",
+        ".tools", ".hypothesis", ".mypy_cache", ".ruff_cache"))
     subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps",
                     "--no-build-isolation", "-w", str(tmp_path / "dist"), str(source)],
                    check=True, capture_output=True)

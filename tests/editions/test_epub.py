@@ -401,7 +401,10 @@ def test_the_real_book_has_every_chapter_note_and_index_link(real_epubs):
 
 def assert_epubcheck_clean(epub: Path) -> None:
     assert EPUBCHECK_JAR.is_file(), "scripts/setup.sh installs Debian's epubcheck"
-    done = subprocess.run(["java", "-jar", str(EPUBCHECK_JAR), str(epub)],
+    # A run of seconds: the JIT's first tier only, and the serial collector, halve its CPU
+    # time (15.5 s → 6.7 s user on the real book) and change nothing it reports.
+    done = subprocess.run(["java", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar",
+                           str(EPUBCHECK_JAR), str(epub)],
                           capture_output=True, text=True, timeout=300)
     report = done.stdout + done.stderr
     assert done.returncode == 0, report
