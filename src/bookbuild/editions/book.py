@@ -95,10 +95,10 @@ def render_book_html(book: CheckedBook, views: list[ChapterView], kind: Edition,
         ({"anchor": "book-index", "title": "索引"}, book.index is not None)) if present]
     if book.index is None:
         sections = tuple(s for s in sections if s != "index")
-    if kind.vertical:  # 後注: each chapter's notes at its end (editions/vertical.py)
+    if kind.vertical:  # 後注 or 脚注, as print.vertical_notes says (editions/vertical.py)
         from bookbuild.editions.vertical import vertical_views
 
-        views = vertical_views(views)
+        views = vertical_views(views, config.print.vertical_notes)
     template = template_environment(book.root, book.files).get_template(kind.template)
     return finish_html(_upright_if_vertical(kind, typeset_html(template.render(
         book=config, chapters=views, contents=contents, edition=kind.name,
