@@ -17,7 +17,14 @@ import pikepdf
 import pytest
 
 from bookbuild.editions import PRINT, PRINT_VERTICAL, with_direction
-from bookbuild.editions.vertical import to_html, with_endnotes, with_upright_digits
+from bookbuild.editions.vertical import (
+    to_html,
+    vertical_views,
+    with_bracketed_labels,
+    with_endnotes,
+    with_upright_digits,
+)
+from bookbuild.editions.views import ChapterView
 from bookbuild.errors import BookError, Severity
 from bookbuild.model.chapter import load_chapter
 from bookbuild.model.config import load_config
@@ -53,6 +60,41 @@ def test_endnotes_leave_the_call_and_gather_the_notes_at_the_chapter_end():
 
 def test_a_chapter_without_notes_gets_no_endnotes_section():
     assert "endnotes" not in with_endnotes("<p>注のない章。</p>")
+
+
+def test_a_notes_label_is_its_number_alone_for_the_sheet_to_bracket():
+    html = with_bracketed_labels(NOTE_HTML)
+    assert '<a class="note-label" href="#c-call-1">1</a>　注の本文。' in html
+    assert "注1" not in html and "注の本文" in html  # only the label's 注 goes
+
+
+def chapter_view(html: str) -> ChapterView:
+    """A chapter view holding `html` (vertical_views reads and replaces nothing else)."""
+    return ChapterView(number=1, chapter=None, html=html)  # type: ignore[arg-type]
+
+
+def test_page_notes_stay_at_their_calls_for_the_engine_to_float():
+    [view] = vertical_views([chapter_view(NOTE_HTML)], notes="page")
+    assert "endnotes" not in view.html
+    call = view.html.index('<sup class="note-call">')
+    assert call < view.html.index('<span class="note" data-label="1" id="c-note-1">') \
+        < view.html.index("注の本文") < view.html.index("</sup>です。")
+    assert '<a class="note-label" href="#c-call-1">1</a>' in view.html
+
+
+def test_end_notes_are_the_default_and_gathered_at_the_chapters_end():
+    [view] = vertical_views([chapter_view(NOTE_HTML + "<p>次の段落。</p>")])
+    assert view.html.index("次の段落") < view.html.index('<section class="endnotes">') \
+        < view.html.index("注の本文")
+    assert '<div class="endnote" data-label="1" id="c-note-1">' in view.html
+    assert '<a class="note-label" href="#c-call-1">1</a>' in view.html
+
+
+def test_a_notes_number_is_set_tate_chu_yoko_like_its_calls():
+    [view] = vertical_views([chapter_view(NOTE_HTML.replace("1", "12"))], notes="page")
+    marked = with_upright_digits(f"<html><body>{view.html}</body></html>")
+    assert '<a href="#c-note-12"><span class="tcy">12</span></a>' in marked
+    assert '<a class="note-label" href="#c-call-12"><span class="tcy">12</span></a>' in marked
 
 
 def test_upright_digits_marks_numbers_in_the_body_as_jlreq_sets_them():
@@ -91,6 +133,18 @@ def test_empty_elements_stay_closed_in_html():
 
     assert to_html(parse_fragment('<span class="marker" id="end"></span>x')) == \
         '<span class="marker" id="end"></span>x'
+
+
+def test_the_vertical_notes_setting_is_end_by_default_and_takes_page(tmp_path):
+    assert load_config(make_book(tmp_path / "default")).print.vertical_notes == "end"
+    page = make_book(tmp_path / "page", book_yaml=BOOK_YAML + "print:\n  vertical_notes: page\n")
+    assert load_config(page).print.vertical_notes == "page"
+    wrong = make_book(tmp_path / "wrong", book_yaml=BOOK_YAML + "print:\n  vertical_notes: side\n")
+    with pytest.raises(BookError) as caught:
+        load_config(wrong)
+    [said] = [str(d) for d in caught.value.diagnostics]
+    assert said.endswith("book.yaml:8:3: error: print.vertical_notes: expected one of end, "
+                         "page, got 'side'")
 
 
 def test_the_vertical_edition_has_its_own_geometry_and_faces(project_root):
