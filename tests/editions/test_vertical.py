@@ -450,6 +450,129 @@ def test_years_in_the_running_text_stand_upright_digit_by_digit(built_vertical,
     assert [year for year in years if not year[2]] == []
 
 
+@pytest.fixture(scope="module")
+def page_notes_glyphs(built_vertical_page_notes) -> list[PageGlyphs]:
+    """The glyphs of the book built with 脚注, read once, as `vertical_glyphs`."""
+    import pdfplumber
+
+    keys = ("text", "upright", "fontname", "x0", "x1", "top", "bottom")
+    with pdfplumber.open(built_vertical_page_notes.path) as document:
+        return [PageGlyphs(float(page.width), float(page.height),
+                           [{key: char[key] for key in keys} for char in page.chars])
+                for page in document.pages]
+
+
+@pytest.mark.slow
+def test_years_stand_upright_in_page_notes_too(built_vertical_page_notes, page_notes_glyphs):
+    years = []
+    for number in range(min(f for f, _ in built_vertical_page_notes.chapter_pages.values()),
+                        max(last for _, last in built_vertical_page_notes.chapter_pages.values())):
+        page = page_notes_glyphs[number - 1]
+        upright = [c["upright"] for c in page.chars]
+        for match in re.finditer(r"(?<![0-9A-Za-z./,:\-])[0-9]{4}(?=年)", page.text):
+            years.append((number, match[0], all(upright[match.start():match.end()])))
+    assert len(years) > 50
+    assert [year for year in years if not year[2]] == []
+
+
+def destination_pages(pdf_path: Path) -> dict[str, int]:
+    """Each element id the PDF has a named destination for → the page it falls on."""
+    with pikepdf.open(pdf_path) as pdf:
+        number_of = {page.obj.objgen: n for n, page in enumerate(pdf.pages, start=1)}
+        names = pdf.Root.Names.Dests.Names
+        return {str(names[i]): number_of[names[i + 1][0].objgen]
+                for i in range(0, len(names), 2)}
+
+
+def notes_and_their_pages(built) -> list[tuple[str, object, int, int]]:
+    """(chapter id, note, the page of its call, the page of the note) for every note."""
+    config = load_config(built.path.parents[1])
+    pages = destination_pages(built.path)
+    return [(chapter_id, note, pages[f"{chapter_id}-call-{note.label}"],
+             pages[f"{chapter_id}-note-{note.label}"])
+            for chapter_id in config.chapters
+            for note in load_chapter(config.chapter_path(chapter_id)).notes]
+
+
+@pytest.mark.slow
+def test_each_page_note_is_printed_on_the_page_of_its_call(built_vertical_page_notes):
+    texts = page_texts(built_vertical_page_notes.path)
+    notes = notes_and_their_pages(built_vertical_page_notes)
+    assert len(notes) >= 50
+    elsewhere = [(chapter_id, note.label, call, page) for chapter_id, note, call, page in notes
+                 if page != call or letters(note.text) not in letters(texts[call - 1])]
+    assert elsewhere == []
+
+
+def upright_rules(page) -> list[dict]:
+    """The thin upright rules a pdfplumber page draws (a note area's, in vertical text)."""
+    return [r for r in page.rects + page.lines
+            if r["x1"] - r["x0"] < 1 and r["bottom"] - r["top"] > 100]
+
+
+def the_rule(page) -> dict:
+    """The one thin upright rule a page draws beside its text (the note area's)."""
+    rules = upright_rules(page)
+    assert len(rules) == 1, (page.page_number, rules)
+    return rules[0]
+
+
+@pytest.mark.slow
+def test_page_notes_are_set_smaller_left_of_the_text_behind_a_rule(built_vertical_page_notes):
+    import pdfplumber
+
+    body = load_config(built_vertical_page_notes.path.parents[1]).page.font_size_pt
+    by_page: dict[int, list] = {}
+    for _, note, call, _ in notes_and_their_pages(built_vertical_page_notes):
+        by_page.setdefault(call, []).append(note)
+    with pdfplumber.open(built_vertical_page_notes.path) as document:
+        for number, notes in by_page.items():
+            page = document.pages[number - 1]
+            rule = the_rule(page)
+            text = [c for c in page.chars if abs(c["size"] - body) < 0.1]
+            assert text and min(c["x0"] for c in text) > rule["x1"], number
+            beyond = [c for c in page.chars if c["x1"] <= rule["x0"]]
+            # smaller than the text: the notes' own size, 0.8 × (Latin, drawn turned,
+            # measures half of it; the folio, in BIZ UDPGothic alone, is not a note's)
+            assert {round(c["size"] / body, 1) for c in beyond if c["upright"]
+                    and "UDPGothic" not in c["fontname"]} == {0.8}, number
+            printed = letters("".join(c["text"] for c in beyond))
+            for note in notes:
+                assert letters(note.text) in printed, (number, note.label)
+
+
+@pytest.mark.slow
+def test_page_notes_labels_are_bracketed_numbers_standing_upright(built_vertical_page_notes):
+    # pdftotext reads the generated brackets too: (1), the digits 縦中横, as the calls'.
+    texts = page_texts(built_vertical_page_notes.path)
+    for chapter_id, note, call, _ in notes_and_their_pages(built_vertical_page_notes):
+        joined = texts[call - 1].replace("\n", "")
+        label = f"({note.label})"
+        assert joined.count(label) >= 2, (chapter_id, note.label, call)  # call and note
+        assert f"注{note.label}" not in joined
+
+
+@pytest.mark.slow
+def test_the_default_vertical_book_keeps_its_notes_at_each_chapters_end(built_vertical):
+    # 後注 (print.vertical_notes: end): no note area on the calls' pages; each note
+    # labelled (1).
+    import pdfplumber
+
+    notes = notes_and_their_pages(built_vertical)
+    for chapter_id, (_, last) in built_vertical.chapter_pages.items():
+        calls = [call for c, _, call, _ in notes if c == chapter_id]
+        pages = [page for c, _, _, page in notes if c == chapter_id]
+        if pages:  # every note after the chapter's last call, on the chapter's pages
+            assert max(calls) <= min(pages) and max(pages) <= last, chapter_id
+    with pdfplumber.open(built_vertical.path) as document:
+        ruled = [number for number in sorted({call for _, _, call, _ in notes})
+                 if upright_rules(document.pages[number - 1])]
+    assert ruled == []
+    texts = page_texts(built_vertical.path)
+    for chapter_id, note, _, page in notes:
+        assert f"({note.label})" in texts[page - 1].replace("\n", ""), (chapter_id, note.label)
+
+
 @pytest.mark.slow
 def test_the_colophon_is_alone_on_the_last_page_the_back_of_the_last_leaf(built_vertical):
     # Right-bound: page 1 is a left-hand page, so the last page of the book — the back of
