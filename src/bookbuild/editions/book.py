@@ -51,6 +51,11 @@ def stylesheets(book: CheckedBook, kind: Edition) -> list[Stylesheet]:
         page=page, fonts=kind.fonts_for(config), edition=kind, margins=page.margins_mm(),
         cmyk_profile_url=profile.as_uri() if profile else "")
     sheets = [Stylesheet(_sheet_name(book, "page.css.j2"), page_css)]
+    if kind.vertical and config.print.vertical_numbers == "kanji":
+        from bookbuild.editions.kanjidigits import kanji_digits_css
+
+        sheets.append(Stylesheet("print.vertical_numbers: kanji (editions/kanjidigits.py)",
+                                 kanji_digits_css(kind.fonts_for(config))))
     return sheets + [named_sheet(book, name) for name in kind.stylesheets]
 
 

@@ -197,6 +197,12 @@ class PrintSettings:
     vertical_notes: str = setting("end", "its notes: end (後注, at each chapter's end) or "
                                   "page (脚注, at the left edge of the call's page)",
                                   check=one_of("end", "page"))
+    # JLREQ: numbers of three digits or more stand upright one by one, or are 漢数字. The
+    # text keeps the authors' digits either way: `kanji` only draws them as kanji
+    # (editions/kanjidigits.py).
+    vertical_numbers: str = setting("upright", "its numbers of 3 digits or more: upright "
+                                    "(2013, one by one) or kanji (drawn 二〇一三)",
+                                    check=one_of("upright", "kanji"))
 
 
 @dataclass(frozen=True)
