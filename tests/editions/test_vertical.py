@@ -494,14 +494,28 @@ def notes_and_their_pages(built) -> list[tuple[str, object, int, int]]:
             for note in load_chapter(config.chapter_path(chapter_id)).notes]
 
 
+def printed_from(note: str, here: str, overleaf: str) -> int:
+    """Where `note` (letters) is printed: 0 whole in `here` (its call's page's letters), 1
+    begun here and run on in `overleaf` (the next page's: JLREQ lets a long note run on),
+    -1 neither."""
+    if note in here:
+        return 0
+    runs_on = any(note[:cut] in here and note[cut:] in overleaf for cut in range(1, len(note)))
+    return 1 if runs_on else -1
+
+
 @pytest.mark.slow
 def test_each_page_note_is_printed_on_the_page_of_its_call(built_vertical_page_notes):
-    texts = page_texts(built_vertical_page_notes.path)
+    texts = [letters(text) for text in page_texts(built_vertical_page_notes.path)] + [""]
     notes = notes_and_their_pages(built_vertical_page_notes)
     assert len(notes) >= 50
-    elsewhere = [(chapter_id, note.label, call, page) for chapter_id, note, call, page in notes
-                 if page != call or letters(note.text) not in letters(texts[call - 1])]
-    assert elsewhere == []
+    printed = {(chapter_id, note.label): printed_from(letters(note.text), texts[call - 1],
+                                                      texts[call])
+               for chapter_id, note, call, page in notes if page == call}
+    assert len(printed) == len(notes), "a note begins on another page than its call's"
+    assert [key for key, where in printed.items() if where < 0] == []
+    # run on overleaf: a few long notes at most (seen: 004's ii, of 54)
+    assert sum(printed.values()) <= 3, [key for key, where in printed.items() if where]
 
 
 def upright_rules(page) -> list[dict]:
@@ -526,7 +540,9 @@ def test_page_notes_are_set_smaller_left_of_the_text_behind_a_rule(built_vertica
     for _, note, call, _ in notes_and_their_pages(built_vertical_page_notes):
         by_page.setdefault(call, []).append(note)
     with pdfplumber.open(built_vertical_page_notes.path) as document:
-        for number, notes in by_page.items():
+
+        def note_area(number: int) -> str:
+            """The letters left of a page's note rule, each set smaller than the text."""
             page = document.pages[number - 1]
             rule = the_rule(page)
             text = [c for c in page.chars if abs(c["size"] - body) < 0.1]
@@ -536,9 +552,15 @@ def test_page_notes_are_set_smaller_left_of_the_text_behind_a_rule(built_vertica
             # measures half of it; the folio, in BIZ UDPGothic alone, is not a note's)
             assert {round(c["size"] / body, 1) for c in beyond if c["upright"]
                     and "UDPGothic" not in c["fontname"]} == {0.8}, number
-            printed = letters("".join(c["text"] for c in beyond))
+            return letters("".join(c["text"] for c in beyond))
+
+        for number, notes in by_page.items():
+            here = note_area(number)
             for note in notes:
-                assert letters(note.text) in printed, (number, note.label)
+                where = printed_from(letters(note.text), here, "")
+                if where < 0:  # run on: into the next page's note area
+                    where = printed_from(letters(note.text), here, note_area(number + 1))
+                assert where >= 0, (number, note.label)
 
 
 @pytest.mark.slow
