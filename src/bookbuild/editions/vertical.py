@@ -14,7 +14,8 @@ vertical edition:
   (editions.epub.upright_digits), outside tables, URLs and text in other languages
   (render_book_html calls `with_upright_digits` for a vertical edition).
 - numbers of three digits or more (years, the index's and the contents' page numbers) are
-  marked `span.upright-digits`, set upright one by one (JLREQ; w3c/jlreq#317); the
+  marked `span.upright-digits`, set upright one by one (JLREQ; w3c/jlreq#317), or drawn
+  as 漢数字 with `print.vertical_numbers: kanji` (editions/kanjidigits.py); the
   contents' page numbers, written by the build into `data-page`, are given as text too
   (`span.toc-page`), so that they are marked like any other number.
 - the sheets: the book's, then `vertical.css` (themes/default), on the vertical geometry
