@@ -17,7 +17,14 @@ import pikepdf
 import pytest
 
 from bookbuild.editions import PRINT, PRINT_VERTICAL, with_direction
-from bookbuild.editions.vertical import to_html, with_endnotes, with_upright_digits
+from bookbuild.editions.vertical import (
+    to_html,
+    vertical_views,
+    with_bracketed_labels,
+    with_endnotes,
+    with_upright_digits,
+)
+from bookbuild.editions.views import ChapterView
 from bookbuild.errors import BookError, Severity
 from bookbuild.model.chapter import load_chapter
 from bookbuild.model.config import load_config
@@ -53,6 +60,41 @@ def test_endnotes_leave_the_call_and_gather_the_notes_at_the_chapter_end():
 
 def test_a_chapter_without_notes_gets_no_endnotes_section():
     assert "endnotes" not in with_endnotes("<p>注のない章。</p>")
+
+
+def test_a_notes_label_is_its_number_alone_for_the_sheet_to_bracket():
+    html = with_bracketed_labels(NOTE_HTML)
+    assert '<a class="note-label" href="#c-call-1">1</a>　注の本文。' in html
+    assert "注1" not in html and "注の本文" in html  # only the label's 注 goes
+
+
+def chapter_view(html: str) -> ChapterView:
+    """A chapter view holding `html` (vertical_views reads and replaces nothing else)."""
+    return ChapterView(number=1, chapter=None, html=html)  # type: ignore[arg-type]
+
+
+def test_page_notes_stay_at_their_calls_for_the_engine_to_float():
+    [view] = vertical_views([chapter_view(NOTE_HTML)], notes="page")
+    assert "endnotes" not in view.html
+    call = view.html.index('<sup class="note-call">')
+    assert call < view.html.index('<span class="note" data-label="1" id="c-note-1">') \
+        < view.html.index("注の本文") < view.html.index("</sup>です。")
+    assert '<a class="note-label" href="#c-call-1">1</a>' in view.html
+
+
+def test_end_notes_are_the_default_and_gathered_at_the_chapters_end():
+    [view] = vertical_views([chapter_view(NOTE_HTML + "<p>次の段落。</p>")])
+    assert view.html.index("次の段落") < view.html.index('<section class="endnotes">') \
+        < view.html.index("注の本文")
+    assert '<div class="endnote" data-label="1" id="c-note-1">' in view.html
+    assert '<a class="note-label" href="#c-call-1">1</a>' in view.html
+
+
+def test_a_notes_number_is_set_tate_chu_yoko_like_its_calls():
+    [view] = vertical_views([chapter_view(NOTE_HTML.replace("1", "12"))], notes="page")
+    marked = with_upright_digits(f"<html><body>{view.html}</body></html>")
+    assert '<a href="#c-note-12"><span class="tcy">12</span></a>' in marked
+    assert '<a class="note-label" href="#c-call-12"><span class="tcy">12</span></a>' in marked
 
 
 def test_upright_digits_marks_numbers_in_the_body_as_jlreq_sets_them():
@@ -91,6 +133,18 @@ def test_empty_elements_stay_closed_in_html():
 
     assert to_html(parse_fragment('<span class="marker" id="end"></span>x')) == \
         '<span class="marker" id="end"></span>x'
+
+
+def test_the_vertical_notes_setting_is_end_by_default_and_takes_page(tmp_path):
+    assert load_config(make_book(tmp_path / "default")).print.vertical_notes == "end"
+    page = make_book(tmp_path / "page", book_yaml=BOOK_YAML + "print:\n  vertical_notes: page\n")
+    assert load_config(page).print.vertical_notes == "page"
+    wrong = make_book(tmp_path / "wrong", book_yaml=BOOK_YAML + "print:\n  vertical_notes: side\n")
+    with pytest.raises(BookError) as caught:
+        load_config(wrong)
+    [said] = [str(d) for d in caught.value.diagnostics]
+    assert said.endswith("book.yaml:8:3: error: print.vertical_notes: expected one of end, "
+                         "page, got 'side'")
 
 
 def test_the_vertical_edition_has_its_own_geometry_and_faces(project_root):
@@ -394,6 +448,151 @@ def test_years_in_the_running_text_stand_upright_digit_by_digit(built_vertical,
             years.append((number, match[0], all(upright[match.start():match.end()])))
     assert len(years) > 50
     assert [year for year in years if not year[2]] == []
+
+
+@pytest.fixture(scope="module")
+def page_notes_glyphs(built_vertical_page_notes) -> list[PageGlyphs]:
+    """The glyphs of the book built with 脚注, read once, as `vertical_glyphs`."""
+    import pdfplumber
+
+    keys = ("text", "upright", "fontname", "x0", "x1", "top", "bottom")
+    with pdfplumber.open(built_vertical_page_notes.path) as document:
+        return [PageGlyphs(float(page.width), float(page.height),
+                           [{key: char[key] for key in keys} for char in page.chars])
+                for page in document.pages]
+
+
+@pytest.mark.slow
+def test_years_stand_upright_in_page_notes_too(built_vertical_page_notes, page_notes_glyphs):
+    years = []
+    for number in range(min(f for f, _ in built_vertical_page_notes.chapter_pages.values()),
+                        max(last for _, last in built_vertical_page_notes.chapter_pages.values())):
+        page = page_notes_glyphs[number - 1]
+        upright = [c["upright"] for c in page.chars]
+        for match in re.finditer(r"(?<![0-9A-Za-z./,:\-])[0-9]{4}(?=年)", page.text):
+            years.append((number, match[0], all(upright[match.start():match.end()])))
+    assert len(years) > 50
+    assert [year for year in years if not year[2]] == []
+
+
+def destination_pages(pdf_path: Path) -> dict[str, int]:
+    """Each element id the PDF has a named destination for → the page it falls on."""
+    with pikepdf.open(pdf_path) as pdf:
+        number_of = {page.obj.objgen: n for n, page in enumerate(pdf.pages, start=1)}
+        names = pdf.Root.Names.Dests.Names
+        return {str(names[i]): number_of[names[i + 1][0].objgen]
+                for i in range(0, len(names), 2)}
+
+
+def notes_and_their_pages(built) -> list[tuple[str, object, int, int]]:
+    """(chapter id, note, the page of its call, the page of the note) for every note."""
+    config = load_config(built.path.parents[1])
+    pages = destination_pages(built.path)
+    return [(chapter_id, note, pages[f"{chapter_id}-call-{note.label}"],
+             pages[f"{chapter_id}-note-{note.label}"])
+            for chapter_id in config.chapters
+            for note in load_chapter(config.chapter_path(chapter_id)).notes]
+
+
+def printed_from(note: str, here: str, overleaf: str) -> int:
+    """Where `note` (letters) is printed: 0 whole in `here` (its call's page's letters), 1
+    begun here and run on in `overleaf` (the next page's: JLREQ lets a long note run on),
+    -1 neither."""
+    if note in here:
+        return 0
+    runs_on = any(note[:cut] in here and note[cut:] in overleaf for cut in range(1, len(note)))
+    return 1 if runs_on else -1
+
+
+@pytest.mark.slow
+def test_each_page_note_is_printed_on_the_page_of_its_call(built_vertical_page_notes):
+    texts = [letters(text) for text in page_texts(built_vertical_page_notes.path)] + [""]
+    notes = notes_and_their_pages(built_vertical_page_notes)
+    assert len(notes) >= 50
+    printed = {(chapter_id, note.label): printed_from(letters(note.text), texts[call - 1],
+                                                      texts[call])
+               for chapter_id, note, call, page in notes if page == call}
+    assert len(printed) == len(notes), "a note begins on another page than its call's"
+    assert [key for key, where in printed.items() if where < 0] == []
+    # run on overleaf: a few long notes at most (seen: 004's ii, of 54)
+    assert sum(printed.values()) <= 3, [key for key, where in printed.items() if where]
+
+
+def upright_rules(page) -> list[dict]:
+    """The thin upright rules a pdfplumber page draws (a note area's, in vertical text)."""
+    return [r for r in page.rects + page.lines
+            if r["x1"] - r["x0"] < 1 and r["bottom"] - r["top"] > 100]
+
+
+def the_rule(page) -> dict:
+    """The one thin upright rule a page draws beside its text (the note area's)."""
+    rules = upright_rules(page)
+    assert len(rules) == 1, (page.page_number, rules)
+    return rules[0]
+
+
+@pytest.mark.slow
+def test_page_notes_are_set_smaller_left_of_the_text_behind_a_rule(built_vertical_page_notes):
+    import pdfplumber
+
+    body = load_config(built_vertical_page_notes.path.parents[1]).page.font_size_pt
+    by_page: dict[int, list] = {}
+    for _, note, call, _ in notes_and_their_pages(built_vertical_page_notes):
+        by_page.setdefault(call, []).append(note)
+    with pdfplumber.open(built_vertical_page_notes.path) as document:
+
+        def note_area(number: int) -> str:
+            """The letters left of a page's note rule, each set smaller than the text."""
+            page = document.pages[number - 1]
+            rule = the_rule(page)
+            text = [c for c in page.chars if abs(c["size"] - body) < 0.1]
+            assert text and min(c["x0"] for c in text) > rule["x1"], number
+            beyond = [c for c in page.chars if c["x1"] <= rule["x0"]]
+            # smaller than the text: the notes' own size, 0.8 × (Latin, drawn turned,
+            # measures half of it; the folio, in BIZ UDPGothic alone, is not a note's)
+            assert {round(c["size"] / body, 1) for c in beyond if c["upright"]
+                    and "UDPGothic" not in c["fontname"]} == {0.8}, number
+            return letters("".join(c["text"] for c in beyond))
+
+        for number, notes in by_page.items():
+            here = note_area(number)
+            for note in notes:
+                where = printed_from(letters(note.text), here, "")
+                if where < 0:  # run on: into the next page's note area
+                    where = printed_from(letters(note.text), here, note_area(number + 1))
+                assert where >= 0, (number, note.label)
+
+
+@pytest.mark.slow
+def test_page_notes_labels_are_bracketed_numbers_standing_upright(built_vertical_page_notes):
+    # pdftotext reads the generated brackets too: (1), the digits 縦中横, as the calls'.
+    texts = page_texts(built_vertical_page_notes.path)
+    for chapter_id, note, call, _ in notes_and_their_pages(built_vertical_page_notes):
+        joined = texts[call - 1].replace("\n", "")
+        label = f"({note.label})"
+        assert joined.count(label) >= 2, (chapter_id, note.label, call)  # call and note
+        assert f"注{note.label}" not in joined
+
+
+@pytest.mark.slow
+def test_the_default_vertical_book_keeps_its_notes_at_each_chapters_end(built_vertical):
+    # 後注 (print.vertical_notes: end): no note area on the calls' pages; each note
+    # labelled (1).
+    import pdfplumber
+
+    notes = notes_and_their_pages(built_vertical)
+    for chapter_id, (_, last) in built_vertical.chapter_pages.items():
+        calls = [call for c, _, call, _ in notes if c == chapter_id]
+        pages = [page for c, _, _, page in notes if c == chapter_id]
+        if pages:  # every note after the chapter's last call, on the chapter's pages
+            assert max(calls) <= min(pages) and max(pages) <= last, chapter_id
+    with pdfplumber.open(built_vertical.path) as document:
+        ruled = [number for number in sorted({call for _, _, call, _ in notes})
+                 if upright_rules(document.pages[number - 1])]
+    assert ruled == []
+    texts = page_texts(built_vertical.path)
+    for chapter_id, note, _, page in notes:
+        assert f"({note.label})" in texts[page - 1].replace("\n", ""), (chapter_id, note.label)
 
 
 @pytest.mark.slow

@@ -51,6 +51,11 @@ def stylesheets(book: CheckedBook, kind: Edition) -> list[Stylesheet]:
         page=page, fonts=kind.fonts_for(config), edition=kind, margins=page.margins_mm(),
         cmyk_profile_url=profile.as_uri() if profile else "")
     sheets = [Stylesheet(_sheet_name(book, "page.css.j2"), page_css)]
+    if kind.vertical and config.print.vertical_numbers == "kanji":
+        from bookbuild.editions.kanjidigits import kanji_digits_css
+
+        sheets.append(Stylesheet("print.vertical_numbers: kanji (editions/kanjidigits.py)",
+                                 kanji_digits_css(kind.fonts_for(config))))
     return sheets + [named_sheet(book, name) for name in kind.stylesheets]
 
 
@@ -95,10 +100,10 @@ def render_book_html(book: CheckedBook, views: list[ChapterView], kind: Edition,
         ({"anchor": "book-index", "title": "索引"}, book.index is not None)) if present]
     if book.index is None:
         sections = tuple(s for s in sections if s != "index")
-    if kind.vertical:  # 後注: each chapter's notes at its end (editions/vertical.py)
+    if kind.vertical:  # 後注 or 脚注, as print.vertical_notes says (editions/vertical.py)
         from bookbuild.editions.vertical import vertical_views
 
-        views = vertical_views(views)
+        views = vertical_views(views, config.print.vertical_notes)
     template = template_environment(book.root, book.files).get_template(kind.template)
     return finish_html(_upright_if_vertical(kind, typeset_html(template.render(
         book=config, chapters=views, contents=contents, edition=kind.name,

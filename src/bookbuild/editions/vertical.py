@@ -6,12 +6,16 @@ vertical edition:
 
 - 後注: each chapter's notes are taken from their calls and set at the chapter's end
   (`with_endnotes`), the most common kind of note in vertical books (JLREQ 4.4); the call
-  stays, a link to its note.
+  stays, a link to its note. With book.yaml's `print.vertical_notes: page` they stay at
+  their calls, and vertical.css sets them as 脚注 at the left edge of the call's page
+  (Vivliostyle's `float: footnote`). Either way a note's label is its number, which
+  vertical.css sets in brackets, (1), as the call's.
 - 縦中横: runs of one or two digits are marked `span.tcy`, by the vertical EPUB's own code
   (editions.epub.upright_digits), outside tables, URLs and text in other languages
   (render_book_html calls `with_upright_digits` for a vertical edition).
 - numbers of three digits or more (years, the index's and the contents' page numbers) are
-  marked `span.upright-digits`, set upright one by one (JLREQ; w3c/jlreq#317); the
+  marked `span.upright-digits`, set upright one by one (JLREQ; w3c/jlreq#317), or drawn
+  as 漢数字 with `print.vertical_numbers: kanji` (editions/kanjidigits.py); the
   contents' page numbers, written by the build into `data-page`, are given as text too
   (`span.toc-page`), so that they are marked like any other number.
 - the sheets: the book's, then `vertical.css` (themes/default), on the vertical geometry
@@ -47,6 +51,18 @@ def to_html(root: ET.Element) -> str:
 
     return escape(root.text or "", quote=False) + "".join(
         ET.tostring(child, encoding="unicode", method="html") for child in root)
+
+
+def with_bracketed_labels(chapter_html: str) -> str:
+    """Each note's label (`a.note-label`, 注1) as its number alone: vertical.css puts it in
+    brackets, (1), as it does the call's (JLREQ: note numbers in vertical text are set
+    between parentheses, their digits 縦中横). The label is the build's text, not the
+    authors'."""
+    root = parse_fragment(chapter_html)
+    for label in [e for e in root.iter("a") if "note-label" in _classes(e)]:
+        if label.text and label.text.startswith("注"):
+            label.text = label.text[1:]
+    return to_html(root)
 
 
 def with_endnotes(chapter_html: str, title: str = "注") -> str:
@@ -92,5 +108,13 @@ def with_upright_digits(document: str) -> str:
     return document[:match.start(2)] + to_html(root) + document[match.end(2):]
 
 
-def vertical_views(views: list[ChapterView]) -> list[ChapterView]:
-    return [dataclasses.replace(view, html=with_endnotes(view.html)) for view in views]
+def vertical_views(views: list[ChapterView], notes: str = "end") -> list[ChapterView]:
+    """The chapters as the vertical edition sets them: `notes` is book.yaml's
+    `print.vertical_notes`: "end" moves each chapter's notes to its end (後注); "page"
+    leaves them at their calls, where vertical.css floats them to the left edge of the
+    call's page (脚注)."""
+    labelled = [dataclasses.replace(view, html=with_bracketed_labels(view.html))
+                for view in views]
+    if notes == "page":
+        return labelled
+    return [dataclasses.replace(view, html=with_endnotes(view.html)) for view in labelled]

@@ -51,6 +51,17 @@ def iso_date(value: Any) -> str:
     return text
 
 
+def one_of(*choices: str) -> Check:
+    """A key that takes one of a few words (`print.vertical_notes: end | page`)."""
+
+    def check(value: Any) -> str:
+        if value not in choices:
+            raise Invalid(f"expected one of {', '.join(choices)}, got {value!r}")
+        return str(value)
+
+    return check
+
+
 def label_value_rows(value: Any) -> tuple[tuple[str, str], ...]:
     """The colophon's extra rows: a list of one-key mappings, `- label: value`."""
     if not isinstance(value, list) or not all(isinstance(v, dict) and len(v) == 1
@@ -180,6 +191,18 @@ class PrintSettings:
     vertical_serif: str = setting("BIZ UDMincho", "the vertical edition's body face "
                                   "(TrueType outlines only)")
     vertical_sans: str = setting("BIZ UDGothic", "its headings' face, with a real bold")
+    # JLREQ 4.4: 後注 is the kind vertical books use most, and it cannot be cut by a page
+    # break; `page` sets each note at the left edge of its call's page (Vivliostyle's
+    # `float: footnote`, the nearest it comes to 傍注).
+    vertical_notes: str = setting("end", "its notes: end (後注, at each chapter's end) or "
+                                  "page (脚注, at the left edge of the call's page)",
+                                  check=one_of("end", "page"))
+    # JLREQ: numbers of three digits or more stand upright one by one, or are 漢数字. The
+    # text keeps the authors' digits either way: `kanji` only draws them as kanji
+    # (editions/kanjidigits.py).
+    vertical_numbers: str = setting("upright", "its numbers of 3 digits or more: upright "
+                                    "(2013, one by one) or kanji (drawn 二〇一三)",
+                                    check=one_of("upright", "kanji"))
 
 
 @dataclass(frozen=True)
