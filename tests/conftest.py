@@ -5,7 +5,6 @@ and readback.py: a conftest is not a module to import), and the rule that keeps
 import fcntl
 import os
 import pickle
-import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -78,33 +77,6 @@ def built_vertical(tmp_path_factory) -> BuildResult:
     return _once_per_run(tmp_path_factory, "built_vertical", build)
 
 
-# A 脚注 set at its call (`span.note` inside `sup.note-call`), as the vertical edition's HTML
-# holds it with print.vertical_notes: page.
-PAGE_NOTE = re.compile(r'<span[^>]*\bclass="note[" ][^>]*>.*?</span></sup>', re.S)
-
-
-@contextmanager
-def preflight_reading_page_notes() -> Iterator[None]:
-    """The vertical preflight (typeset/vivliostyle_pdf.check_letters) holds each chapter's
-    letters to the HTML's order, in which a 脚注 sits at its call; printed, it sits at the
-    page's end. Until the preflight reads such notes apart (a `chapter_notes` beside its
-    `chapter_texts`), it is given the HTML without them: it still holds every letter of
-    the text, and test_vertical.py holds each note to the page of its call."""
-    from bookbuild.typeset import vivliostyle_pdf
-
-    if hasattr(vivliostyle_pdf, "chapter_notes"):  # the preflight reads them itself
-        yield
-        return
-    check_letters = vivliostyle_pdf.check_letters
-
-    def without_page_notes(html, *args, **kwargs):
-        return check_letters(PAGE_NOTE.sub("</sup>", html), *args, **kwargs)
-
-    with pytest.MonkeyPatch.context() as patch:  # the part workers are forked inside
-        patch.setattr(vivliostyle_pdf, "check_letters", without_page_notes)
-        yield
-
-
 @pytest.fixture(scope="session")
 def built_vertical_page_notes(tmp_path_factory) -> BuildResult:
     """The real book's vertical print edition with `print.vertical_notes: page` (脚注 at
@@ -116,10 +88,9 @@ def built_vertical_page_notes(tmp_path_factory) -> BuildResult:
         root = copy_project(folder / "book")
         with (root / "book.yaml").open("a", encoding="utf-8") as config:
             config.write("print:\n  vertical_notes: page\n")
-        with preflight_reading_page_notes():
-            return build_book(root, edition="print-vertical",
-                              out_path=root / "build" / "book-vertical.pdf",
-                              options=BuildOptions(jobs=2, reuse_parts=False))
+        return build_book(root, edition="print-vertical",
+                          out_path=root / "build" / "book-vertical.pdf",
+                          options=BuildOptions(jobs=2, reuse_parts=False))
 
     return _once_per_run(tmp_path_factory, "built_vertical_page_notes", build)
 

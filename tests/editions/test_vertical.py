@@ -720,6 +720,27 @@ def test_the_preflight_finds_each_chapters_letters_on_the_pages_in_order():
     assert str(errors[0].path) == "chapters/one.md" and "after 2 of 6" in errors[0].message
 
 
+def test_notes_set_at_their_calls_are_held_to_their_own_order_not_the_texts():
+    """脚注 (print.vertical_notes: page) print at the page's end, after the text their call
+    sits in: the text is checked in order without them, and the notes in order after."""
+    from bookbuild.typeset.preflight import Source
+    from bookbuild.typeset.vivliostyle_pdf import chapter_notes, chapter_texts, check_letters
+
+    html = ('<article class="chapter" id="ch-one"><p>一<sup class="note-call"><a>1</a>'
+            '<span class="note" id="n1"><span class="note-label">1</span>注の甲</span></sup>'
+            '二<sup class="note-call"><a>2</a><span class="note" id="n2">注の乙</span></sup>'
+            '三</p></article>')
+    assert chapter_texts(html) == {"one": "一1二2三"}
+    assert chapter_notes(html) == {"one": ["1注の甲", "注の乙"]}
+    sources = {"one": Source("chapters/one.md", "", {})}
+    page_end = ["一\n1\n二\n2\n(1)\n注\nの\n甲\n", "三\n注\nの\n乙"]
+    assert check_letters(html, page_end, sources) == []
+    lost_note = check_letters(html, ["一\n1\n二\n2\n注\nの\n甲\n三\n注\nの"], sources)
+    assert [e.message.split(" missing")[0] for e in lost_note] == ["notes' letters"]
+    lost_text = check_letters(html, ["一\n1\n2\n注\nの\n甲\n三\n注\nの\n乙"], sources)
+    assert [e.message.split(" missing")[0] for e in lost_text] == ["letters"]
+
+
 def test_folios_count_from_the_same_page_as_weasyprints():
     from bookbuild.typeset.document import Setting
 

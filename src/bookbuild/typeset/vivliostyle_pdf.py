@@ -227,13 +227,17 @@ def page_texts(data: bytes) -> list[str]:
 
 
 class _ChapterText(HTMLParser):
-    """The text of each chapter (article id="ch-<id>") of the laid-out HTML, its notes too
-    (後注: in the chapter's article), without the hidden anchor links."""
+    """The text of each chapter (article id="ch-<id>") of the laid-out HTML, its 後注 too
+    (in the chapter's article), without the hidden anchor links; the notes set at their
+    calls (`span.note`, print.vertical_notes: page) apart, one text per note: they are
+    printed at the page's end, not where the HTML holds them."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.texts: dict[str, list[str]] = {}
+        self.notes: dict[str, list[str]] = {}
         self.depth = 0
+        self.note_depth = 0
         self.current: str | None = None
 
     def handle_starttag(self, tag, attrs):
@@ -242,25 +246,46 @@ class _ChapterText(HTMLParser):
                 (attributes.get("id") or "").startswith("ch-"):
             self.current = (attributes.get("id") or "")[3:]
             self.texts[self.current] = []
+            self.notes[self.current] = []
             self.depth = 0
         if self.current is not None and tag == "article":
             self.depth += 1
+        if self.current is not None and tag == "span":
+            if self.note_depth:
+                self.note_depth += 1
+            elif "note" in (attributes.get("class") or "").split():
+                self.note_depth = 1
+                self.notes[self.current].append("")
 
     def handle_endtag(self, tag):
+        if self.current is not None and tag == "span" and self.note_depth:
+            self.note_depth -= 1
         if self.current is not None and tag == "article":
             self.depth -= 1
             if self.depth == 0:
                 self.current = None
 
     def handle_data(self, data):
-        if self.current is not None:
+        if self.current is None:
+            return
+        if self.note_depth:
+            self.notes[self.current][-1] += data
+        else:
             self.texts[self.current].append(data)
 
 
 def chapter_texts(html: str) -> dict[str, str]:
+    """Each chapter's text, without its notes set at their calls (脚注: chapter_notes)."""
     parser = _ChapterText()
     parser.feed(html)
     return {chapter: "".join(parts) for chapter, parts in parser.texts.items()}
+
+
+def chapter_notes(html: str) -> dict[str, list[str]]:
+    """The text of each note set at its call (脚注), per chapter, in the order of the calls."""
+    parser = _ChapterText()
+    parser.feed(html)
+    return parser.notes
 
 
 def check_letters(html: str, pages: list[str], sources: dict[str, Source],
@@ -269,20 +294,23 @@ def check_letters(html: str, pages: list[str], sources: dict[str, Source],
     printed = letters("".join(pages))
     prefixes = tuple(only) if only is not None else None
     errors = []
+    notes = chapter_notes(html)
     for chapter, text in chapter_texts(html).items():
         if chapter not in sources or (prefixes is not None and
                                       not f"chapter:{chapter}".startswith(prefixes)
                                       and not chapter.startswith(prefixes)):
             continue
-        expected = letters(text)
-        matched = _matched(expected, printed)
-        if matched < len(expected):
-            context = expected[max(0, matched - 15):matched] + "|" + \
-                expected[matched:matched + 15]
-            errors.append(Diagnostic(sources[chapter].path, None,
-                                     f"letters missing or out of order on the pages after "
-                                     f"{matched} of {len(expected)}: …{context}…",
-                                     Severity.ERROR))
+        # The text, then the 脚注 (if any) as one run: each in order on the pages.
+        for what, expected in (("letters", letters(text)),
+                               ("notes' letters", letters("".join(notes.get(chapter, []))))):
+            matched = _matched(expected, printed)
+            if matched < len(expected):
+                context = expected[max(0, matched - 15):matched] + "|" + \
+                    expected[matched:matched + 15]
+                errors.append(Diagnostic(sources[chapter].path, None,
+                                         f"{what} missing or out of order on the pages after "
+                                         f"{matched} of {len(expected)}: …{context}…",
+                                         Severity.ERROR))
     return errors
 
 
