@@ -138,6 +138,22 @@ def test_an_rgb_image_is_left_alone_with_a_warning():
         assert pdf.pages[0].Resources.XObject.Im0.ColorSpace == pikepdf.Name.DeviceRGB
 
 
+def test_a_transparency_group_blends_in_cmyk_and_an_rgb_shading_is_reported():
+    data = chromium_like_pdf(b"/Fm0 Do", b"0 0 0 rg")
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        form = pdf.pages[0].Resources.XObject.Fm0
+        form.Group = pikepdf.Dictionary(S=pikepdf.Name.Transparency, CS=pikepdf.Name.DeviceRGB)
+        form.Resources.Shading = pikepdf.Dictionary(Sh0=pikepdf.Dictionary(
+            ShadingType=2, ColorSpace=pikepdf.Name.DeviceRGB))
+        out = io.BytesIO()
+        pdf.save(out)
+    converted, warnings = x4(out.getvalue())
+    with pikepdf.open(io.BytesIO(converted)) as pdf:
+        group = pdf.pages[0].Resources.XObject.Fm0.Group
+        assert (str(group.CS), str(group.S)) == ("/DeviceCMYK", "/Transparency")
+    assert any("shading /Sh0 is RGB" in w for w in warnings)
+
+
 def test_an_unchanged_stream_is_not_rewritten():
     data = chromium_like_pdf(b"0 0 0 1 k 0 0 10 10 re f")
     with pikepdf.open(io.BytesIO(data)) as pdf:

@@ -212,7 +212,9 @@ def _content_streams(pdf) -> Iterator[tuple[Any, Any, Any]]:
 
 
 def rgb_images(pdf) -> list[str]:
-    """A line for each image XObject (of the pages and their forms) in RGB."""
+    """A line for each image XObject and each shading (of the pages and their forms) in
+    RGB: they are left as they are (the book has none; chromium draws gradients as
+    shadings)."""
     found = []
     seen: set[tuple[int, int]] = set()
     for _, _, resources in _content_streams(pdf):
@@ -224,6 +226,18 @@ def rgb_images(pdf) -> list[str]:
                 found.append(f"image {name} ({xobject.get('/Width')}×"
                              f"{xobject.get('/Height')}) is RGB: it is left as it is; "
                              "give the printer a CMYK image")
+        shadings = list(((resources or {}).get("/Shading") or {}).items()) + [
+            (name, pattern.get("/Shading")) for name, pattern
+            in ((resources or {}).get("/Pattern") or {}).items()
+            if pattern.get("/Shading") is not None]
+        for name, shading in shadings:
+            if shading.is_indirect and shading.objgen in seen:
+                continue
+            if shading.is_indirect:
+                seen.add(shading.objgen)
+            if colour_space_kind(shading.get("/ColorSpace"), resources) == "rgb":
+                found.append(f"shading {name} is RGB: it is left as it is; give its "
+                             "colours as device-cmyk()")
     return found
 
 
@@ -234,6 +248,7 @@ def to_device_cmyk(pdf, known: CmykMap) -> dict[Rgb, tuple[Cmyk, str]]:
 
     found: dict[Rgb, tuple[Cmyk, str]] = {}
     for owner, stream, resources in _content_streams(pdf):
+        _blend_in_cmyk(stream)
         operations, changed = recolour(pikepdf.parse_content_stream(owner), known,
                                        resources, found)
         if not changed:
@@ -244,6 +259,16 @@ def to_device_cmyk(pdf, known: CmykMap) -> dict[Rgb, tuple[Cmyk, str]]:
         else:
             stream.write(data)
     return found
+
+
+def _blend_in_cmyk(stream) -> None:
+    """A transparency group (chromium gives one to a form drawn with opacity) blends in
+    DeviceCMYK, not DeviceRGB: its content is CMYK now, and PDF/X-4 has no RGB."""
+    import pikepdf
+
+    group = stream.get("/Group")
+    if group is not None and colour_space_kind(group.get("/CS")) is not None:
+        group.CS = pikepdf.Name.DeviceCMYK
 
 
 def colour_warnings(found: Mapping[Rgb, tuple[Cmyk, str]]) -> list[str]:
