@@ -121,6 +121,10 @@ def _folio_pages(folios: dict[int, Path]) -> tuple[list, dict]:
     documents, pages = [], {}
     for first, pdf in folios.items():
         documents.append(pikepdf.open(pdf))
+        # WeasyPrint gives all its pages one resource dictionary: a folio page would carry,
+        # unpainted, the crop marks of the blank pages (drawn in DeviceRGB, which PDF/X-4
+        # has not) and the profile of its device-cmyk space, a copy per folio document.
+        documents[-1].remove_unreferenced_resources()
         for number, page in enumerate(documents[-1].pages, start=first):
             pages[number] = page
     return documents, pages

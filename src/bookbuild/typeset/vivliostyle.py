@@ -45,7 +45,7 @@ from typing import Any
 from urllib.parse import unquote, urlparse
 
 from bookbuild.errors import BookError, Diagnostic
-from bookbuild.typeset import vivliostyle_browser
+from bookbuild.typeset import pdfx, vivliostyle_browser
 from bookbuild.typeset.engine import Stylesheet
 from bookbuild.typeset.vivliostyle_browser import (
     CHROMIUM,
@@ -114,10 +114,12 @@ def _run_quietly(command: list[str]) -> str:
 def lay_out_vivliostyle(html: str, stylesheets: Sequence[Stylesheet], root: Path,
                         allowed: tuple[Path, ...], workdir: Path, *,
                         anchor_ids: Iterable[str] | None = None,
-                        timeout_s: int = DEFAULT_TIMEOUT_S) -> VivliostyleLayout:
+                        timeout_s: int = DEFAULT_TIMEOUT_S,
+                        cmyk_profile: Path | None = None) -> VivliostyleLayout:
     """Lay `html` out with `stylesheets` (in order, after the document's own) in this
     process's chromium; relative URLs resolve against `root` (the HTML) and `root/styles`
-    (the sheets). `anchor_ids`: the ids whose pages are wanted (default: every id)."""
+    (the sheets). `anchor_ids`: the ids whose pages are wanted (default: every id);
+    `cmyk_profile`: the printer's CMYK profile, for a PDF/X-4 (typeset/pdfx.py)."""
     workdir.mkdir(parents=True, exist_ok=True)
     ids = list(dict.fromkeys(anchor_ids if anchor_ids is not None else element_ids(html)))
     with tempfile.TemporaryDirectory(prefix="vivliostyle-", dir=workdir) as folder:
@@ -136,6 +138,9 @@ def lay_out_vivliostyle(html: str, stylesheets: Sequence[Stylesheet], root: Path
             finish=functools.partial(finish_like_the_cli, printed=printed,
                                      language=document_language(html),
                                      core_version=core_version()))
+        if cmyk_profile is not None:
+            pdf, lines = pdfx.pdf_x4(pdf, cmyk_profile.read_bytes(), printed.cmyk_map, html)
+            warnings += [Diagnostic("vivliostyle", None, line) for line in lines]
         warnings += [Diagnostic("vivliostyle", None, f"page {page}: {font} is written as a "
                                 "Type 3 font, which printers reject: a character missing "
                                 "from the TrueType faces fell back to a CFF face (or to a "
@@ -146,14 +151,31 @@ def lay_out_vivliostyle(html: str, stylesheets: Sequence[Stylesheet], root: Path
 
 def lay_out_with_vivliostyle(html: str, setting) -> VivliostyleDocument:
     """The layout seam's Vivliostyle engine (`setting`: a document.Setting): `html` laid
-    out in a fresh chromium, in a folder under the book's build/. (No PDF/X yet: the
-    setting's pdf_variant is not applied; no mending of short last lines.)"""
+    out in a fresh chromium, in a folder under the book's build/; PDF/X-4 when the
+    setting's pdf_variant asks for it, on the profile its sheets name as WeasyPrint reads
+    it (`@color-profile device-cmyk`). (No mending of short last lines.)"""
+    profile, refused = _pdf_x_profile(setting)
     layout = lay_out_vivliostyle(html, [_counting_as_vivliostyle(sheet)
                                         for sheet in setting.stylesheets],
                                  setting.root, setting.allowed,
-                                 setting.root / "build" / ".vivliostyle")
+                                 setting.root / "build" / ".vivliostyle", cmyk_profile=profile)
+    layout.warnings.extend(refused)
     return VivliostyleDocument(html, layout.pdf, dict(layout.anchors), list(layout.warnings),
                                layout.page_count)
+
+
+def _pdf_x_profile(setting) -> tuple[Path | None, list[Diagnostic]]:
+    """The CMYK output profile for a PDF/X-4 setting, if its sheets name one the engine
+    may read; else None, with a warning when PDF/X-4 was asked for."""
+    if setting.pdf_variant != "pdf/x-4":
+        return None, []
+    profile = pdfx.profile_in_sheets(sheet.text for sheet in setting.stylesheets)
+    if profile is not None and profile.is_file() and any(
+            profile.resolve().is_relative_to(folder.resolve()) for folder in setting.allowed):
+        return profile, []
+    return None, [Diagnostic("vivliostyle", None, "PDF/X-4 asked for, but the sheets name "
+                             "no CMYK output profile the build may read (`@color-profile "
+                             f"device-cmyk`, page.css.j2): the PDF is RGB ({profile})")]
 
 
 def _counting_as_vivliostyle(sheet: Stylesheet) -> Stylesheet:

@@ -93,6 +93,9 @@ class Printed:
     metadata: dict
     browser_version: str
     messages: list[str] = field(default_factory=list)  # "ERROR …" lines
+    # The viewer's device-cmyk() colours: "[r,g,b]" (0–10000) → {c, m, y, k} (0–10000),
+    # for PDF/X-4 (typeset/pdfx.py)
+    cmyk_map: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
 class Browser:
@@ -123,7 +126,8 @@ class Browser:
             raise BookError(f"Vivliostyle failed on {folder.name}: "
                             f"{_tail(str(answer.get('error')))}")
         return Printed(answer["pageSizes"], answer["pageProgression"], answer["metadata"],
-                       answer["browserVersion"], list(answer["messages"]))
+                       answer["browserVersion"], list(answer["messages"]),
+                       dict(answer.get("cmykMap") or {}))
 
     def _read_answer(self, timeout_s: int) -> dict:
         stdout = self._process.stdout

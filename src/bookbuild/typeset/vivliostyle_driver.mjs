@@ -13,7 +13,8 @@
 // One job a line on stdin, JSON: {"folder": absolute path, "output": absolute path,
 // "timeout_ms": number}. One answer a line on stdout, JSON: {"ok": true, "pageProgression",
 // "pageSizes": [{mediaWidth, mediaHeight, bleedOffset, bleedSize}, ...] in points,
-// "metadata", "browserVersion", "messages": [text, ...]} or {"ok": false, "error": text}.
+// "metadata", "browserVersion", "messages": [text, ...], "cmykMap": {"[r,g,b]": {c, m, y, k}}}
+// or {"ok": false, "error": text}.
 //
 // The sandbox: a loopback server that serves the viewer and the job's folder only (no path
 // out of either), every other request of the page aborted; chromium itself is started
@@ -126,13 +127,16 @@ async function layOut(job) {
       }
       return sizes;
     });
+    // bookbuild's PDF/X-4 (typeset/pdfx.py): the viewer's device-cmyk() colours by the RGB
+    // it drew them in, as the CLI's loadCmykMap asks for them ({} from an older viewer).
+    const cmykMap = await page.evaluate(() => window.coreViewer.getCmykMap?.() ?? {});
     const pdf = await page.pdf({
       margin: { top: 0, bottom: 0, right: 0, left: 0 },
       printBackground: true, tagged: true, preferCSSPageSize: true, timeout: job.timeout_ms,
     });
     await writeFile(job.output + ".part", pdf);
     await rename(job.output + ".part", job.output);
-    return { ok: true, pageProgression, pageSizes, metadata, browserVersion, messages };
+    return { ok: true, pageProgression, pageSizes, metadata, browserVersion, messages, cmykMap };
   } finally {
     currentFolder = null;
     await page.close();
