@@ -14,7 +14,7 @@ import pytest
 
 from bookbuild.outputs import BuildOptions, BuildResult
 from bookbuild.typeset.preflight import Pages
-from scratch import PROJECT, copy_project
+from scratch import CMYK_PROFILE, PROJECT, book_of_chapters, copy_project
 
 T = TypeVar("T")
 
@@ -64,12 +64,17 @@ def built_book(built_project) -> BuildResult:
 @pytest.fixture(scope="session")
 def built_vertical(tmp_path_factory) -> BuildResult:
     """The real book's vertical print edition (Vivliostyle, in parts), built once per test
-    run into a copy of the project. Tests only read it."""
+    run into a copy of the project, as a printer gets it: PDF/X-4 on a CMYK profile
+    (tests/e2e/test_vertical_pdfx.py reads that part). Tests only read it. (The book built
+    with 脚注, below, is the RGB one.)"""
 
     def build(folder: Path) -> BuildResult:
         from bookbuild.build import build_book
 
+        assert CMYK_PROFILE.is_file(), "scripts/setup.sh installs libgs-common"
         root = copy_project(folder / "book")
+        with (root / "book.yaml").open("a", encoding="utf-8") as config:
+            config.write(f"\ncmyk_profile: {CMYK_PROFILE}\n")
         return build_book(root, edition="print-vertical",
                           out_path=root / "build" / "book-vertical.pdf",
                           options=BuildOptions(jobs=2, reuse_parts=False))
@@ -79,15 +84,15 @@ def built_vertical(tmp_path_factory) -> BuildResult:
 
 @pytest.fixture(scope="session")
 def built_vertical_page_notes(tmp_path_factory) -> BuildResult:
-    """The real book's vertical print edition with `print.vertical_notes: page` (脚注 at
-    the left edge of each call's page), built once per test run into a copy of its own."""
+    """Two chapters of the real book (28 notes, 004's long ii among them; no index) in the
+    vertical print edition with `print.vertical_notes: page` (脚注 at the left edge of
+    each call's page), built once per test run into a copy of their own."""
 
     def build(folder: Path) -> BuildResult:
         from bookbuild.build import build_book
 
-        root = copy_project(folder / "book")
-        with (root / "book.yaml").open("a", encoding="utf-8") as config:
-            config.write("print:\n  vertical_notes: page\n")
+        root = book_of_chapters(folder / "book", ("003-", "004-"),
+                                "index: ''\nprint:\n  vertical_notes: page\n")
         return build_book(root, edition="print-vertical",
                           out_path=root / "build" / "book-vertical.pdf",
                           options=BuildOptions(jobs=2, reuse_parts=False))

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pypdf
 import pytest
 
 from bookbuild.build import build_book
 from bookbuild.errors import BookError
 from bookbuild.model.config import parse_config
-from scratch import one_chapter_book
+from scratch import CMYK_PROFILE, one_chapter_book
 
-# Ghostscript's CMYK profile (Debian libgs-common, installed by scripts/setup.sh for tests).
-PROFILE = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")
+PROFILE = CMYK_PROFILE
 
 
 def test_a_configured_cmyk_profile_gives_pdf_x4_with_an_output_intent(tmp_path):

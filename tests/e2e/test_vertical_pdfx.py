@@ -1,5 +1,6 @@
 """The vertical print edition as PDF/X-4 when book.yaml sets cmyk_profile (typeset/pdfx.py):
-the real book built through Vivliostyle with a profile, read back. (veraPDF, which would
+the real book built through Vivliostyle with a profile (the session's `built_vertical`),
+read back. (veraPDF, which would
 validate PDF/X-4 itself, is a Java tool and not installed: these read the PDF with pikepdf.)"""
 
 from __future__ import annotations
@@ -7,30 +8,21 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pikepdf
 import pytest
 
-from bookbuild.outputs import BuildOptions, BuildResult
-from scratch import copy_project, one_chapter_book
+from bookbuild.outputs import BuildResult
+from scratch import CMYK_PROFILE, one_chapter_book
 
-# Ghostscript's CMYK profile (Debian libgs-common, installed by scripts/setup.sh for tests).
-PROFILE = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")
 DEVICE_RGB_OPERATORS = {"rg", "RG", "g", "G"}
+PROFILE = CMYK_PROFILE
 
 
-@pytest.fixture(scope="module")
-def vertical_x4(tmp_path_factory) -> BuildResult:
-    from bookbuild.build import build_book
-
-    assert PROFILE.is_file(), "scripts/setup.sh installs libgs-common for this test"
-    root = copy_project(tmp_path_factory.mktemp("vertical-x4") / "book")
-    with (root / "book.yaml").open("a", encoding="utf-8") as config:
-        config.write(f"\ncmyk_profile: {PROFILE}\n")
-    return build_book(root, edition="print-vertical",
-                      out_path=root / "build" / "book-vertical.pdf",
-                      options=BuildOptions(jobs=2, reuse_parts=False))
+@pytest.fixture
+def vertical_x4(built_vertical) -> BuildResult:
+    """The session's vertical book: built with a CMYK profile (tests/conftest.py)."""
+    return built_vertical
 
 
 def content_streams(pdf):

@@ -284,3 +284,39 @@ def test_a_script_without_a_main_guard_builds_in_parts(tmp_path):
     assert done.returncode == 0, done.stderr
     assert done.stdout == "built\n"  # once: the script ran in no other process
     assert (tmp_path / "out.pdf").stat().st_size > 0
+
+
+def _book_with_metadata(xmp: bytes, content: bytes):
+    import pikepdf
+
+    book = pikepdf.new()
+    book.add_blank_page()
+    book.pages[0].obj.Contents = book.make_stream(content)
+    book.Root.Metadata = book.make_stream(xmp, pikepdf.Dictionary(
+        Type=pikepdf.Name.Metadata, Subtype=pikepdf.Name.XML))
+    return book
+
+
+def test_the_pdf_x_document_id_follows_the_book_not_chance():
+    """WeasyPrint's PDF/X-4 XMP names the document by a random uuid4: the join derives it
+    from the pages and the rest of the metadata instead."""
+    import uuid
+
+    from bookbuild.editions.join import with_stable_document_id
+
+    def xmp(document_id: uuid.UUID) -> bytes:
+        return (b"<x:xmpmeta><xmpMM:DocumentID>xmp.did:" + str(document_id).encode() +
+                b"</xmpMM:DocumentID><dc:title>T</dc:title></x:xmpmeta>")
+
+    ids = []
+    for content in (b"BT (a) Tj ET", b"BT (a) Tj ET", b"BT (b) Tj ET"):
+        book = _book_with_metadata(xmp(uuid.uuid4()), content)
+        with_stable_document_id(book)
+        data = book.Root.Metadata.read_bytes()
+        assert data.startswith(b"<x:xmpmeta><xmpMM:DocumentID>xmp.did:")
+        assert data.endswith(b"</xmpMM:DocumentID><dc:title>T</dc:title></x:xmpmeta>")
+        ids.append(data.split(b"xmp.did:")[1][:36])
+    assert ids[0] == ids[1] != ids[2]
+    untouched = _book_with_metadata(b"<x:xmpmeta/>", b"")
+    with_stable_document_id(untouched)
+    assert untouched.Root.Metadata.read_bytes() == b"<x:xmpmeta/>"

@@ -8,7 +8,10 @@ is the book's: its metadata, its PDF/X output intent, its viewer settings.
 
 from __future__ import annotations
 
+import hashlib
 import io
+import re
+import uuid
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -88,6 +91,7 @@ def join_parts(target: Path, parts: list[Path], folios: dict[int, Path], kinds: 
     _write_destinations(book, destinations)
     unresolved = _link_parts(book, destinations)
     _write_outline(book, outline)
+    with_stable_document_id(book)
     # `share`: only WeasyPrint's subsets keep the original glyph ids (fontshare.py); Skia's
     # (Chromium's, under Vivliostyle) renumber them, so each part keeps its own.
     left_alone = share_fonts(book, font_directories).left_alone if share else {}
@@ -275,3 +279,34 @@ def _take_catalog(book, first) -> None:
                 value if value.is_indirect else first.make_indirect(value))
     if "/Info" in first.trailer:
         book.docinfo = book.copy_foreign(first.trailer.Info)
+
+
+# WeasyPrint's PDF/X-4 metadata names the document `xmp.did:` + a random uuid4 (its own
+# TODO says so): two builds of the same book would differ in it alone.
+RANDOM_DOCUMENT_ID = re.compile(rb"xmp\.did:[0-9a-fA-F-]{36}")
+DOCUMENT_ID_NAMESPACE = uuid.UUID("6f1d3c2e-8a4b-5e7f-9c0d-1b2a3f4e5d6c")
+
+
+def with_stable_document_id(book) -> None:
+    """The XMP document id (PDF/X-4's xmpMM:DocumentID) derived from what the book's pages
+    draw and the rest of its metadata, not drawn at random: the same book, the same bytes."""
+    metadata = book.Root.get("/Metadata")
+    if metadata is None:
+        return
+    data = metadata.read_bytes()
+    if not RANDOM_DOCUMENT_ID.search(data):
+        return
+    digest = hashlib.sha256(RANDOM_DOCUMENT_ID.sub(b"", data))
+    for page in book.pages:
+        for stream in _content_streams(page.obj.get("/Contents")):
+            digest.update(stream.read_raw_bytes())
+    stable = f"xmp.did:{uuid.uuid5(DOCUMENT_ID_NAMESPACE, digest.hexdigest())}".encode()
+    metadata.write(RANDOM_DOCUMENT_ID.sub(stable, data))
+
+
+def _content_streams(contents) -> list:
+    import pikepdf
+
+    if contents is None:
+        return []
+    return list(contents) if isinstance(contents, pikepdf.Array) else [contents]
