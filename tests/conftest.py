@@ -5,6 +5,7 @@ and readback.py: a conftest is not a module to import), and the rule that keeps
 import fcntl
 import os
 import pickle
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -146,6 +147,16 @@ def _layout_refused_unless_slow(item: pytest.Item) -> Iterator[None]:
         patch.setattr(weasyprint.HTML, "render", refuse)
         patch.setattr(vivliostyle_browser, "lay_out_in_browser", refuse)
         yield
+
+
+@pytest.hookimpl(trylast=True)  # after tests/e2e/conftest.py has marked its tests slow
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The files with the most slow tests first. pytest-xdist (`--dist loadfile`) hands whole
+    files to its workers in the order they were collected: a long file met last keeps one
+    worker busy while the other has nothing left to do. (A stable sort: each file's tests
+    stay together and in their order.)"""
+    slow = Counter(item.path for item in items if item.get_closest_marker("slow"))
+    items.sort(key=lambda item: -slow[item.path])
 
 
 @pytest.hookimpl(wrapper=True)
