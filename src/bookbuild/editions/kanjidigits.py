@@ -26,7 +26,7 @@ from pathlib import Path
 
 from bookbuild.errors import BookError
 from bookbuild.model.config import Fonts
-from bookbuild.typeset.fonts import FONT_SUFFIXES, _faces_in, find_face
+from bookbuild.typeset.fonts import find_face, locate_face
 
 KANJI_NUMERALS = "〇一二三四五六七八九"
 DIGITS = "0123456789"
@@ -72,16 +72,6 @@ def kanji_digits_face(path: Path, index: int, family: str) -> bytes:
     return out.getvalue()
 
 
-def _bold_face(family: str, directories: tuple[str, ...]) -> tuple[Path, int] | None:
-    for directory in directories:
-        for path in sorted(Path(directory).glob("**/*")):
-            if path.suffix.lower() in FONT_SUFFIXES:
-                for name, subfamily, index in _faces_in(path):
-                    if name == family and subfamily == "Bold":
-                        return path, index
-    return None
-
-
 def _font_face(family: str, weight: str, data: bytes) -> str:
     source = base64.b64encode(data).decode("ascii")
     return (f'@font-face {{ font-family: "{family}"; font-weight: {weight}; '
@@ -96,7 +86,7 @@ def kanji_digits_css(fonts: Fonts) -> str:
     sans = find_face(fonts.sans, fonts.directories)
     faces = [_font_face(SERIF, "normal", kanji_digits_face(serif.path, serif.index, SERIF)),
              _font_face(SANS, "normal", kanji_digits_face(sans.path, sans.index, SANS))]
-    bold = _bold_face(fonts.sans, fonts.directories)
+    bold = locate_face(fonts.sans, fonts.directories, ("Bold",))
     if bold:
         faces.append(_font_face(SANS, "bold", kanji_digits_face(*bold, SANS)))
     return "\n".join([

@@ -59,15 +59,26 @@ def _load_face(family: str, path: Path, index: int) -> FontFace:
     return FontFace(family, path, index, frozenset(font.getBestCmap()), frozenset(features))
 
 
-def find_face(family: str, directories: tuple[str, ...]) -> FontFace:
-    """The regular face of `family` in the configured font folders."""
+def locate_face(family: str, directories: tuple[str, ...],
+                subfamilies: tuple[str, ...] = ("Regular", "Book", "Medium")
+                ) -> tuple[Path, int] | None:
+    """The font file and face index of `family` in one of `subfamilies`, in the configured
+    font folders, or None."""
     for directory in directories:
         for path in sorted(Path(directory).glob("**/*")):
             if path.suffix.lower() not in FONT_SUFFIXES:
                 continue
             for name, subfamily, index in _faces_in(path):
-                if name == family and subfamily in ("Regular", "Book", "Medium"):
-                    return _load_face(family, path, index)
+                if name == family and subfamily in subfamilies:
+                    return path, index
+    return None
+
+
+def find_face(family: str, directories: tuple[str, ...]) -> FontFace:
+    """The regular face of `family` in the configured font folders."""
+    found = locate_face(family, directories)
+    if found is not None:
+        return _load_face(family, *found)
     raise BookError(f"book.yaml: fonts: font {family!r} not found in "
                     f"{', '.join(directories)}; install Debian's fonts-noto-cjk "
                     "(make setup) or point fonts.directories to where the font is")
