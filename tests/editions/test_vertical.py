@@ -238,11 +238,11 @@ def test_a_driver_that_stops_becomes_a_book_error_with_its_last_lines(tmp_path):
     import sys
 
     tools = vivliostyle_browser.Tools(node=Path(sys.executable), cli=tmp_path / "cli.js")
-    browser = vivliostyle_browser.Browser(tools, tmp_path / "scratch")
+    browser = vivliostyle_browser.Browser(tools)
     with pytest.raises(BookError, match="(?s)driver stopped: .*SyntaxError"):
         browser.print(tmp_path, tmp_path / "out.pdf", timeout_s=60)
     assert not browser.alive()
-    assert not list((tmp_path / "scratch").iterdir())  # its wrapper's folder is gone
+    assert not Path(browser._folder.name).exists()  # its wrapper's folder is gone
 
 
 def test_the_drivers_error_lines_become_warnings():

@@ -101,9 +101,10 @@ class Printed:
 class Browser:
     """The driver process and its chromium; `print` lays one folder's index.html out."""
 
-    def __init__(self, tools: Tools, scratch: Path):
-        scratch.mkdir(parents=True, exist_ok=True)
-        self._folder = tempfile.TemporaryDirectory(prefix="chromium-", dir=scratch)
+    def __init__(self, tools: Tools):
+        # The wrapper's folder: chromium's own profile goes to the system's temporary
+        # folder too (puppeteer's), and the book's files are served from their own folder.
+        self._folder = tempfile.TemporaryDirectory(prefix="bookbuild-chromium-")
         wrapper = offline_browser(Path(self._folder.name))
         self._process = subprocess.Popen(
             [str(tools.node), str(DRIVER), str(tools.cli), str(wrapper)],
@@ -160,26 +161,26 @@ class Browser:
         self._folder.cleanup()
 
 
-_browsers: dict[Path, Browser] = {}
+_browser: Browser | None = None
 
 
 def lay_out_in_browser(folder: Path, output: Path, timeout_s: int) -> Printed:
     """Print `folder`/index.html to `output` in this process's chromium (started on the
-    first call, under the folder's parent; ended when the process ends, or when its stdin
-    closes because the process died). The one place a vertical layout starts: the quick
-    tests' guard in tests/conftest.py refuses it."""
-    scratch = folder.parent
-    browser = _browsers.get(scratch)
-    if browser is None or not browser.alive():
-        browser = _browsers[scratch] = Browser(Tools.find(), scratch)
-    return browser.print(folder, output, timeout_s)
+    first call; ended when the process ends, or when its stdin closes because the process
+    died). The one place a vertical layout starts: the quick tests' guard in
+    tests/conftest.py refuses it."""
+    global _browser
+    if _browser is None or not _browser.alive():
+        _browser = Browser(Tools.find())
+    return _browser.print(folder, output, timeout_s)
 
 
 @atexit.register
-def _close_browsers() -> None:
-    for browser in _browsers.values():
-        browser.close()
-    _browsers.clear()
+def _close_browser() -> None:
+    global _browser
+    if _browser is not None:
+        _browser.close()
+        _browser = None
 
 
 def finish_like_the_cli(pdf, *, printed: Printed, language: str | None,
