@@ -1,6 +1,6 @@
 """Reading an EPUB back for the tests: unzip it, and lay a content document out in
-headless Chromium (Debian's `chromium`) to take a screenshot or measure where its
-characters fell."""
+headless Chromium (Debian's `chromium`) to measure where its
+characters fell and keep a screenshot."""
 
 from __future__ import annotations
 
@@ -92,20 +92,16 @@ def _with(document: Path, extra: str, suffix: str) -> Path:
     return copy
 
 
-def screenshot(document: Path, png: Path, width: int = 600, height: int = 800) -> Path:
-    """The first screen of `document` as a PNG."""
-    page = _with(document, SCREEN_STYLE, "screen")
-    _chromium(page.as_uri(), f"--window-size={width},{height}", f"--screenshot={png}")
-    return png
-
-
-def measure(document: Path, width: int = 600, height: int = 800) -> dict:
-    """What MEASURE_SCRIPT found on the first screen of `document`."""
-    script = MEASURE_SCRIPT.replace("<script>", "<script>", 1)
+def measure(document: Path, png: Path | None = None, width: int = 600,
+            height: int = 800) -> dict:
+    """What MEASURE_SCRIPT found on the first screen of `document`; that screen saved as
+    `png` too when given, by the same chromium (the script only sets an attribute: the
+    screen is the document's own)."""
     page = _with(document, SCREEN_STYLE, "measure")
-    text = page.read_text(encoding="utf-8").replace("</body>", script + "</body>", 1)
+    text = page.read_text(encoding="utf-8").replace("</body>", MEASURE_SCRIPT + "</body>", 1)
     page.write_text(text, encoding="utf-8")
-    dom = _chromium(page.as_uri(), f"--window-size={width},{height}", "--dump-dom")
+    shot = [f"--screenshot={png}"] if png else []
+    dom = _chromium(page.as_uri(), f"--window-size={width},{height}", *shot, "--dump-dom")
     found = re.search(r'data-measure="([^"]*)"', dom)
     assert found, "the measuring script did not run"
     return json.loads(html.unescape(found.group(1)))
