@@ -806,6 +806,14 @@ def test_chromium_runs_offline_through_its_wrapper(tmp_path):
     assert wrapper.stat().st_mode & 0o111
 
 
+def test_chromiums_temporary_folder_leaves_room_for_its_socket_path():
+    short, long = "/tmp/short", "/tmp/pytest-of-root/pytest-328/" + "x" * 40 + "/temp"
+    assert vivliostyle_browser.socket_safe_temp_dir(short) == short
+    assert vivliostyle_browser.socket_safe_temp_dir(long) == "/tmp"
+    socket = f"{short}/bookbuild-chromium-abcd1234/org.chromium.Chromium.Ab12Cd/SingletonSocket"
+    assert len(socket) == len(short) + vivliostyle_browser.SOCKET_PATH_TAIL
+
+
 def test_a_vertical_books_folios_are_laid_out_by_weasyprint_from_a_left_hand_page():
     from bookbuild.editions.parts import RIGHT_BOUND, folio_setting
     from bookbuild.typeset.document import Setting

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import atexit
 import json
+import multiprocessing.util
 import os
 import select
 import subprocess
@@ -75,6 +76,23 @@ def environment() -> dict[str, str]:
     return env
 
 
+# chromium makes a unix socket at $TMPDIR/org.chromium.Chromium.XXXXXX/SingletonSocket,
+# and a socket's path holds 107 bytes: with our scratch folder's name in between, 79 of
+# them are taken past the temporary folder's own path. A longer one (pytest's, a CI's)
+# stopped chromium at its start ("Socket path too long").
+SOCKET_PATH_MAX = 107
+SOCKET_PATH_TAIL = len("/bookbuild-chromium-xxxxxxxx/org.chromium.Chromium.XXXXXX/SingletonSocket")
+
+
+def socket_safe_temp_dir(temp: str | None = None) -> str:
+    """The system's temporary folder, or /tmp where that one's path is too long for
+    chromium's socket (and /tmp can be written)."""
+    temp = temp or tempfile.gettempdir()
+    if len(os.fsencode(temp)) + SOCKET_PATH_TAIL <= SOCKET_PATH_MAX:
+        return temp
+    return "/tmp" if os.access("/tmp", os.W_OK) else temp
+
+
 def offline_browser(folder: Path) -> Path:
     """A chromium wrapper with the offline flags (puppeteer passes no flags of ours)."""
     wrapper = folder / "chromium-offline"
@@ -102,14 +120,17 @@ class Browser:
     """The driver process and its chromium; `print` lays one folder's index.html out."""
 
     def __init__(self, tools: Tools):
-        # The wrapper's folder: chromium's own profile goes to the system's temporary
-        # folder too (puppeteer's), and the book's files are served from their own folder.
-        self._folder = tempfile.TemporaryDirectory(prefix="bookbuild-chromium-")
+        # One scratch folder for the wrapper and, as the driver's and chromium's TMPDIR,
+        # for chromium's profile and sockets: removed with it, even after a failed start.
+        # (The book's files are served from their own folder.)
+        self._folder = tempfile.TemporaryDirectory(prefix="bookbuild-chromium-",
+                                                   dir=socket_safe_temp_dir())
         wrapper = offline_browser(Path(self._folder.name))
         self._process = subprocess.Popen(
             [str(tools.node), str(DRIVER), str(tools.cli), str(wrapper)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            text=True, encoding="utf-8", env=environment(), cwd=self._folder.name)
+            text=True, encoding="utf-8", env={**environment(), "TMPDIR": self._folder.name},
+            cwd=self._folder.name)
 
     def alive(self) -> bool:
         return self._process.poll() is None
@@ -172,6 +193,10 @@ def lay_out_in_browser(folder: Path, output: Path, timeout_s: int) -> Printed:
     global _browser
     if _browser is None or not _browser.alive():
         _browser = Browser(Tools.find())
+        # A worker of the parts' pool ends by os._exit, past atexit; multiprocessing runs
+        # its finalizers first. Without this the driver outlived the worker (it ended on
+        # its own when its input closed, unwaited, its scratch folder left in the temp dir).
+        multiprocessing.util.Finalize(_browser, _browser.close, exitpriority=10)
     return _browser.print(folder, output, timeout_s)
 
 
