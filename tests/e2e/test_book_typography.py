@@ -22,21 +22,27 @@ LATIN_OR_DIGIT = re.compile(r"[0-9A-Za-z]")
 
 
 @pytest.fixture(scope="module")
-def body_lines(built_book, project_root):
+def document(built_book):
+    """The book, opened once for the module: pdfplumber keeps each page's glyphs once read."""
+    with pdfplumber.open(built_book.path) as pdf:
+        yield pdf
+
+
+@pytest.fixture(scope="module")
+def body_lines(built_book, project_root, document):
     """{page: [line, …]} for every chapter page; a line is its characters, left to right."""
     size = load_config(project_root).page.font_size_pt
     found = {}
-    with pdfplumber.open(built_book.path) as pdf:
-        for first, last in built_book.chapter_pages.values():
-            for number in range(first, last + 1):
-                chars = pdf.pages[number - 1].chars
-                rows = defaultdict(list)
-                for char in chars:
-                    if abs(char["size"] - size) < 0.05 and "Serif" in char["fontname"]:
-                        rows[round(char["top"])].append(char)
-                calls = [c for c in chars if c["size"] < 0.7 * size]
-                found[number] = ([sorted(row, key=lambda c: c["x0"])
-                                  for _, row in sorted(rows.items())], calls)
+    for first, last in built_book.chapter_pages.values():
+        for number in range(first, last + 1):
+            chars = document.pages[number - 1].chars
+            rows = defaultdict(list)
+            for char in chars:
+                if abs(char["size"] - size) < 0.05 and "Serif" in char["fontname"]:
+                    rows[round(char["top"])].append(char)
+            calls = [c for c in chars if c["size"] < 0.7 * size]
+            found[number] = ([sorted(row, key=lambda c: c["x0"])
+                              for _, row in sorted(rows.items())], calls)
     return found
 
 
@@ -126,16 +132,15 @@ def test_every_body_line_sits_on_the_line_grid(body_lines, project_root):
             assert abs(steps - round(steps)) * pitch < 0.1, (page, round(steps, 3))
 
 
-def test_a_note_call_sits_against_the_character_before_it(built_book, project_root):
+def test_a_note_call_sits_against_the_character_before_it(document, project_root):
     size = load_config(project_root).page.font_size_pt
     gaps = []
-    with pdfplumber.open(built_book.path) as pdf:
-        for page in pdf.pages:
-            chars = page.chars
-            for before, call in zip(chars, chars[1:], strict=False):
-                if (call["size"] < 0.7 * size and call["text"].isalnum()
-                        and abs(before["size"] - size) < 0.05
-                        and abs(before["top"] - call["top"]) < 8):
-                    gaps.append((call["x0"] - before["x1"]) / size)
+    for page in document.pages:
+        chars = page.chars
+        for before, call in zip(chars, chars[1:], strict=False):
+            if (call["size"] < 0.7 * size and call["text"].isalnum()
+                    and abs(before["size"] - size) < 0.05
+                    and abs(before["top"] - call["top"]) < 8):
+                gaps.append((call["x0"] - before["x1"]) / size)
     assert len(gaps) > 40
     assert max(gaps) < 0.15, max(gaps)

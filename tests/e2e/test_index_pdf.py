@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from functools import cache
 
 import pdfplumber
 import pypdf
@@ -44,10 +43,10 @@ def pdf(built_book):
         yield document
 
 
-@cache
-def body_size(path) -> float:
-    with pdfplumber.open(path) as document:
-        sizes = Counter(round(c["size"], 1) for page in document.pages for c in page.chars)
+def body_size(document) -> float:
+    """The size most characters are set in (the pages' glyphs, read once: the module's
+    document keeps each page's)."""
+    sizes = Counter(round(c["size"], 1) for page in document.pages for c in page.chars)
     return sizes.most_common(1)[0][0]
 
 
@@ -86,7 +85,7 @@ def without_opening(lines: list[str], number: int, chapter) -> list[str]:
 def printed_pages(built_book, pdf, book) -> dict[tuple[str, str | None], set[int]]:
     """(entry, sub) → the pages whose printed chapter text shows it."""
     config, chapters, entries = book
-    size = body_size(built_book.path)
+    size = body_size(pdf)
     heads = {config.title} | {c.running_title for c in chapters}
     body_chars = lambda c: c["size"] >= size * BODY_SCALE  # noqa: E731
     small_chars = lambda c: size * CALL_SCALE <= c["size"] < size * BODY_SCALE  # noqa: E731

@@ -358,6 +358,7 @@ class PageGlyphs:
     width: float
     height: float
     chars: list[dict]  # text, upright, fontname, x0, x1, top, bottom (from the top left)
+    rules: list[dict]  # its thin upright rules (`upright_rules`)
 
     @property
     def text(self) -> str:
@@ -368,12 +369,17 @@ class PageGlyphs:
 def vertical_glyphs(built_vertical) -> list[PageGlyphs]:
     """The vertical book's glyphs, read once for the tests of this module (pdfplumber
     takes about 10 s for the book's 102 pages)."""
+    return read_glyphs(built_vertical.path)
+
+
+def read_glyphs(path: Path) -> list[PageGlyphs]:
     import pdfplumber
 
     keys = ("text", "upright", "fontname", "x0", "x1", "top", "bottom")
-    with pdfplumber.open(built_vertical.path) as document:
+    with pdfplumber.open(path) as document:
         return [PageGlyphs(float(page.width), float(page.height),
-                           [{key: char[key] for key in keys} for char in page.chars])
+                           [{key: char[key] for key in keys} for char in page.chars],
+                           upright_rules(page))
                 for page in document.pages]
 
 
@@ -453,13 +459,7 @@ def test_years_in_the_running_text_stand_upright_digit_by_digit(built_vertical,
 @pytest.fixture(scope="module")
 def page_notes_glyphs(built_vertical_page_notes) -> list[PageGlyphs]:
     """The glyphs of the book built with 脚注, read once, as `vertical_glyphs`."""
-    import pdfplumber
-
-    keys = ("text", "upright", "fontname", "x0", "x1", "top", "bottom")
-    with pdfplumber.open(built_vertical_page_notes.path) as document:
-        return [PageGlyphs(float(page.width), float(page.height),
-                           [{key: char[key] for key in keys} for char in page.chars])
-                for page in document.pages]
+    return read_glyphs(built_vertical_page_notes.path)
 
 
 @pytest.mark.slow
@@ -576,20 +576,18 @@ def test_page_notes_labels_are_bracketed_numbers_standing_upright(built_vertical
 
 
 @pytest.mark.slow
-def test_the_default_vertical_book_keeps_its_notes_at_each_chapters_end(built_vertical):
+def test_the_default_vertical_book_keeps_its_notes_at_each_chapters_end(built_vertical,
+                                                                       vertical_glyphs):
     # 後注 (print.vertical_notes: end): no note area on the calls' pages; each note
     # labelled (1).
-    import pdfplumber
-
     notes = notes_and_their_pages(built_vertical)
     for chapter_id, (_, last) in built_vertical.chapter_pages.items():
         calls = [call for c, _, call, _ in notes if c == chapter_id]
         pages = [page for c, _, _, page in notes if c == chapter_id]
         if pages:  # every note after the chapter's last call, on the chapter's pages
             assert max(calls) <= min(pages) and max(pages) <= last, chapter_id
-    with pdfplumber.open(built_vertical.path) as document:
-        ruled = [number for number in sorted({call for _, _, call, _ in notes})
-                 if upright_rules(document.pages[number - 1])]
+    ruled = [number for number in sorted({call for _, _, call, _ in notes})
+             if vertical_glyphs[number - 1].rules]
     assert ruled == []
     texts = page_texts(built_vertical.path)
     for chapter_id, note, _, page in notes:
