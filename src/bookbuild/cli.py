@@ -87,7 +87,7 @@ def review(names: tuple[str, ...], root: Path, port: int) -> None:
               help="Keep running: rebuild whenever a chapter, style or book.yaml changes.")
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
               help="Print edition: chapters laid out in this many processes at once "
-              "[default: one per core].")
+              "[default: one per core, at most one per chapter].")
 def build(edition: str, vertical: bool | None, out_path: Path | None, strict: bool, root: Path,
           no_cache: bool, watch: bool, jobs: int | None) -> None:
     """Typeset the whole book into one PDF (or one EPUB)."""

@@ -32,5 +32,7 @@ class BuildResult:
 class BuildOptions:
     """How a writer may work (the command line's `build --jobs`, `--no-cache`)."""
 
-    jobs: int | None = None  # worker processes for a book laid out in parts (None: all cores)
+    # worker processes for a book laid out in parts (None: one per core, at most one per
+    # chapter: editions/layouts.worker_count)
+    jobs: int | None = None
     reuse_parts: bool = True  # take unchanged laid-out parts from the parts cache

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from bookbuild.editions import PRINT, BuildOptions
-from bookbuild.editions.layouts import LaidOutPart, Part, PartCache
+from bookbuild.editions.layouts import LaidOutPart, Part, PartCache, worker_count
 from bookbuild.editions.parts import (
     FOLIO_CHUNK,
     at_book_pages,
@@ -98,6 +98,17 @@ def test_the_cache_keys_by_content_and_refuses_a_changed_file(tmp_path):
     (tmp_path / "parts" / f"{key}.pdf").write_bytes(b"%PDF changed")
     assert PartCache(tmp_path / "parts", "env").get(key) is None  # the next build's
     assert PartCache(tmp_path / "parts", "env", reuse=False).get(key) is None
+
+
+def test_workers_are_as_asked_else_one_per_core_and_no_more_than_the_chapters(monkeypatch):
+    monkeypatch.setattr("os.cpu_count", lambda: 4)
+    assert worker_count(None, 5) == 4
+    assert worker_count(None, 2) == 2
+    assert worker_count(None, 1) == 1  # laid out in the build's own process
+    assert worker_count(None, 0) == 1
+    assert worker_count(3, 1) == 3  # --jobs is obeyed
+    monkeypatch.setattr("os.cpu_count", lambda: None)
+    assert worker_count(None, 5) == 1
 
 
 def test_the_cache_forgets_parts_the_last_build_did_not_use(tmp_path):

@@ -40,7 +40,7 @@ from bookbuild.book import CheckedBook
 from bookbuild.editions import BuildOptions, BuildResult, Edition
 from bookbuild.editions.book import named_sheet, render_book_html, setting_for
 from bookbuild.editions.join import PART_LINK, join_parts
-from bookbuild.editions.layouts import LaidOutPart, Layouts, Part, PartCache
+from bookbuild.editions.layouts import LaidOutPart, Layouts, Part, PartCache, worker_count
 from bookbuild.errors import BookError, Diagnostic
 from bookbuild.typeset import preflight
 from bookbuild.typeset.document import Setting, engine_version
@@ -197,7 +197,7 @@ def write_book_in_parts(book: CheckedBook, kind: Edition, target: Path, warnings
     placeholders = dict.fromkeys([v.anchor for v in views]
                                  + ["bibliography", "contributors", "book-index"],
                                  PLACEHOLDER_FOLIO)
-    with Layouts(settings, cache, options.jobs, echo) as layouts:
+    with Layouts(settings, cache, worker_count(options.jobs, len(views)), echo) as layouts:
         sources = preflight.sources_for(book.chapters, book.root, book.read_text)
         first = [Part("opening", render(sections=("opening",), toc_pages=placeholders),
                       first_folio=1),
