@@ -86,28 +86,29 @@ def test_the_book_carries_the_output_intent_and_the_pdf_x4_marks(vertical_x4):
 BUILD = ("import sys; from bookbuild.build import build_book; "
          "from bookbuild.outputs import BuildOptions; "
          "build_book(sys.argv[1], edition='print-vertical', out_path=sys.argv[2], "
-         "options=BuildOptions(jobs=2, reuse_parts=False))")
+         "options=BuildOptions(jobs=int(sys.argv[3]), reuse_parts=False))")
 
 
 def test_two_vertical_x4_builds_are_byte_identical(tmp_path):
-    """In separate processes (other hash seeds), every part laid out again, by two workers.
-    The tiny book (one short chapter, a note, a year): what could differ between two runs
-    — the engine's PDF, its fonts' subsets, the join, the PDF/X-4 conversion and its
-    metadata — it has all; a real chapter's thirty pages would only make each run longer."""
+    """In separate processes (other hash seeds), every part laid out again, by two workers
+    and then in the build's own process. The tiny book (one short chapter, a note, a year):
+    what could differ between two runs — the engine's PDF, its fonts' subsets, the join, the
+    PDF/X-4 conversion and its metadata — it has all; a real chapter's thirty pages would
+    only make each run longer."""
     root = make_book(tmp_path / "book", book_yaml=BOOK_YAML + f"cmyk_profile: {PROFILE}\n")
     outputs = []
-    for seed in ("1", "2"):
+    for seed, jobs in (("1", "2"), ("2", "1")):
         temp = Path(tempfile.mkdtemp(prefix="bb-"))  # short: vivliostyle_browser's sockets
         env = {**os.environ, "PYTHONHASHSEED": seed, "TMPDIR": str(temp)}
         env.pop("SOURCE_DATE_EPOCH", None)
         out = tmp_path / f"seed{seed}.pdf"
         try:
-            subprocess.run([sys.executable, "-c", BUILD, str(root), str(out)], check=True,
-                           env=env, capture_output=True)
+            subprocess.run([sys.executable, "-c", BUILD, str(root), str(out), jobs],
+                           check=True, env=env, capture_output=True)
             left = list(temp.iterdir())
         finally:
             shutil.rmtree(temp, ignore_errors=True)
-        # Each worker's chromium ended with it, its scratch folder removed (a pool's worker
+        # Each process's chromium ended with it, its scratch folder removed (a pool's worker
         # skips atexit: the driver used to outlive it and leave the folder).
         assert left == []
         outputs.append(out.read_bytes())
