@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import re
 import subprocess
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -357,7 +358,7 @@ class PageGlyphs:
 
     width: float
     height: float
-    chars: list[dict]  # text, upright, fontname, x0, x1, top, bottom (from the top left)
+    chars: list[dict]  # text, upright, fontname, size, x0, x1, top, bottom (from the top left)
     rules: list[dict]  # its thin upright rules (`upright_rules`)
 
     @property
@@ -375,7 +376,7 @@ def vertical_glyphs(built_vertical) -> list[PageGlyphs]:
 def read_glyphs(path: Path) -> list[PageGlyphs]:
     import pdfplumber
 
-    keys = ("text", "upright", "fontname", "x0", "x1", "top", "bottom")
+    keys = ("text", "upright", "fontname", "size", "x0", "x1", "top", "bottom")
     with pdfplumber.open(path) as document:
         return [PageGlyphs(float(page.width), float(page.height),
                            [{key: char[key] for key in keys} for char in page.chars],
@@ -454,6 +455,121 @@ def test_years_in_the_running_text_stand_upright_digit_by_digit(built_vertical,
             years.append((number, match[0], all(upright[match.start():match.end()])))
     assert len(years) > 50
     assert [year for year in years if not year[2]] == []
+
+
+# --- the typography meter turned 90° (tests/e2e/test_book_typography.py, set vertically) ---
+
+NO_COLUMN_START = set("、。，．）〕］｝〉》」』】〙〗〟’”！？‼⁇⁈⁉・：；ヽヾゝゞ〻‐〜゠–～")
+NO_COLUMN_END = set("（〔［｛〈《「『【〘〖〝‘“")
+
+
+def body_columns(page: PageGlyphs, size: float) -> list[list[dict]]:
+    """The page's columns of running text, right to left, each its glyphs top to bottom. A
+    column is where full-width upright glyphs of the body's size stand (their left edges
+    agree within a point); what else the body's face sets there — digits 縦中横 or upright,
+    Latin on its side, note calls — joins the column its centre falls in, between the
+    text's head and foot (not the running head nor the folio)."""
+    body = [c for c in page.chars if abs(c["size"] - size) < 0.05 and c["upright"]
+            and c["x1"] - c["x0"] > 0.9 * size]
+    if not body:
+        return []
+    lefts: list[float] = []
+    for x0 in sorted((c["x0"] for c in body), reverse=True):
+        if not lefts or lefts[-1] - x0 > 1:
+            lefts.append(x0)
+    head, foot = min(c["top"] for c in body) - 1, max(c["bottom"] for c in body) + 1
+    columns: dict[float, list[dict]] = {left: [] for left in lefts}
+    for char in page.chars:
+        centre = (char["x0"] + char["x1"]) / 2
+        if ("Gothic" in char["fontname"] or char["size"] > size + 0.05
+                or char["top"] < head or char["bottom"] > foot):
+            continue
+        for left in lefts:
+            if left - 0.5 <= centre <= left + size + 0.5:
+                columns[left].append(char)
+                break
+    return [sorted(columns[left], key=lambda c: c["top"]) for left in lefts if columns[left]]
+
+
+def column_text(column: list[dict]) -> str:
+    return "".join(c["text"] for c in column)
+
+
+@pytest.fixture(scope="module")
+def vertical_body(built_vertical, vertical_glyphs) -> dict[int, list[list[dict]]]:
+    """{page: its columns} for every page of every chapter."""
+    size = load_config(built_vertical.path.parents[1]).page.font_size_pt
+    return {number: body_columns(vertical_glyphs[number - 1], size)
+            for first, last in built_vertical.chapter_pages.values()
+            for number in range(first, last + 1)}
+
+
+HALF_AT_THE_END = set("、。，．」』）〕")  # 約物, set half an em at a column's end
+HANGING = set("、。，．")  # vertical.css: hanging-punctuation: allow-end (ぶら下げ組)
+
+
+def column_ends(column: list[dict], em: float) -> dict[str, float]:
+    """Where a column's text may end, by how its last glyph is set: the glyph's box
+    ("full"); for a mark set half an em at the column's end, half an em past its box's
+    start ("half": the box is still a whole em); for a comma or full stop hung below the
+    foot, its box's start ("hung")."""
+    last = column[-1]
+    ends = {"full": last["bottom"]}
+    if last["text"] in HALF_AT_THE_END:
+        ends["half"] = last["top"] + em / 2
+    if last["text"] in HANGING:
+        ends["hung"] = last["top"]
+    return ends
+
+
+@pytest.mark.slow
+def test_every_full_column_ends_flush_with_the_foot_of_the_text(built_vertical,
+                                                                vertical_body):
+    """A column the paragraph goes on from (the next one starts at the head, not indented)
+    ends at the text's foot: JLREQ's 行末揃え, as the horizontal edition's right edge; a
+    comma or full stop may hang below it (ぶら下げ: it starts at the foot)."""
+    em = load_config(built_vertical.path.parents[1]).page.font_size_pt
+    kinds: Counter[str] = Counter()
+    for number, columns in vertical_body.items():
+        if len(columns) < 3:
+            continue
+        head = Counter(round(c[0]["top"], 1) for c in columns).most_common(1)[0][0]
+        foot = Counter(round(c[-1]["bottom"], 1) for c in columns).most_common(1)[0][0]
+        for column, following in zip(columns, columns[1:], strict=False):
+            if abs(following[0]["top"] - head) < 0.5:
+                flush = [kind for kind, end in column_ends(column, em).items()
+                         if abs(end - foot) <= 0.3]
+                assert flush, (number, column_ends(column, em), foot, column_text(column))
+                kinds[flush[0]] += 1
+    assert sum(kinds.values()) > 500 and kinds["full"] > kinds["half"] + kinds["hung"], kinds
+
+
+@pytest.mark.slow
+def test_no_column_breaks_against_the_kinsoku_rules(vertical_body):
+    checked = 0
+    for number, columns in vertical_body.items():
+        for column in columns:
+            checked += 1
+            assert column[0]["text"] not in NO_COLUMN_START, (number, column_text(column))
+            assert column[-1]["text"] not in NO_COLUMN_END, (number, column_text(column))
+    assert checked > 900
+
+
+@pytest.mark.slow
+def test_consecutive_punctuation_is_set_half_an_em_apart_down_the_column(built_vertical,
+                                                                          vertical_body):
+    em = load_config(built_vertical.path.parents[1]).page.font_size_pt
+    pairs = re.compile(r"[」』）〕。、][「『（〔」』）〕]")
+    advances = []
+    for number, columns in vertical_body.items():
+        for column in columns:
+            for before, after in zip(column, column[1:], strict=False):
+                if pairs.fullmatch(before["text"] + after["text"]):
+                    advance = (after["top"] - before["top"]) / em
+                    advances.append(advance)
+                    assert advance == pytest.approx(0.5, abs=0.1), (number,
+                                                                    column_text(column))
+    assert len(advances) > 20
 
 
 @pytest.fixture(scope="module")
