@@ -10,6 +10,12 @@ from pathlib import Path
 
 from bookbuild.model.chapter import NOTE_CALL, NOTE_DEFINITION
 
+# The marks JLREQ's kinsoku keeps from the start and from the end of a line (or, set
+# vertically, of a column): written out here, apart from typeset/japanese.py, so that the
+# page is held to the rule and not to the code that sets it.
+NO_LINE_START = set("、。，．）〕］｝〉》」』】〙〗〟’”！？‼⁇⁈⁉・：；ヽヾゝゞ〻‐〜゠–～")
+NO_LINE_END = set("（〔［｛〈《「『【〘〖〝‘“")
+
 
 def letters(text: str) -> str:
     """Only the letters and digits of `text` (kanji, kana, hangul, Cyrillic, Latin, digits):

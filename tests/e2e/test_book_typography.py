@@ -14,9 +14,8 @@ import pdfplumber
 import pytest
 
 from bookbuild.model.config import load_config
+from readback import NO_LINE_END, NO_LINE_START
 
-NO_LINE_START = set("、。，．）〕］｝〉》」』】〙〗〟’”！？‼⁇⁈⁉・：；ヽヾゝゞ〻‐〜゠–～")
-NO_LINE_END = set("（〔［｛〈《「『【〘〖〝‘“")
 JAPANESE = re.compile(r"[\u3041-\u3096\u30a1-\u30fa\u30fc\u3005\u4e00-\u9fff]")
 LATIN_OR_DIGIT = re.compile(r"[0-9A-Za-z]")
 

@@ -38,7 +38,14 @@ from bookbuild.typeset.vivliostyle import (
     with_anchor_links,
     with_stylesheets,
 )
-from readback import body_without_notes, is_subsequence, letters, page_texts
+from readback import (
+    NO_LINE_END,
+    NO_LINE_START,
+    body_without_notes,
+    is_subsequence,
+    letters,
+    page_texts,
+)
 from tinybook import BOOK_YAML, make_book
 
 MM = 72 / 25.4
@@ -459,9 +466,6 @@ def test_years_in_the_running_text_stand_upright_digit_by_digit(built_vertical,
 
 # --- the typography meter turned 90° (tests/e2e/test_book_typography.py, set vertically) ---
 
-NO_COLUMN_START = set("、。，．）〕］｝〉》」』】〙〗〟’”！？‼⁇⁈⁉・：；ヽヾゝゞ〻‐〜゠–～")
-NO_COLUMN_END = set("（〔［｛〈《「『【〘〖〝‘“")
-
 
 def body_columns(page: PageGlyphs, size: float) -> list[list[dict]]:
     """The page's columns of running text, right to left, each its glyphs top to bottom. A
@@ -550,8 +554,8 @@ def test_no_column_breaks_against_the_kinsoku_rules(vertical_body):
     for number, columns in vertical_body.items():
         for column in columns:
             checked += 1
-            assert column[0]["text"] not in NO_COLUMN_START, (number, column_text(column))
-            assert column[-1]["text"] not in NO_COLUMN_END, (number, column_text(column))
+            assert column[0]["text"] not in NO_LINE_START, (number, column_text(column))
+            assert column[-1]["text"] not in NO_LINE_END, (number, column_text(column))
     assert checked > 900
 
 

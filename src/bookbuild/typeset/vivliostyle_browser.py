@@ -15,7 +15,6 @@ viewer and the one document's folder, nothing else.
 
 from __future__ import annotations
 
-import atexit
 import json
 import multiprocessing.util
 import os
@@ -193,19 +192,12 @@ def lay_out_in_browser(folder: Path, output: Path, timeout_s: int) -> Printed:
     global _browser
     if _browser is None or not _browser.alive():
         _browser = Browser(Tools.find())
-        # A worker of the parts' pool ends by os._exit, past atexit; multiprocessing runs
-        # its finalizers first. Without this the driver outlived the worker (it ended on
-        # its own when its input closed, unwaited, its scratch folder left in the temp dir).
+        # Closed as the process ends by multiprocessing's finalizers, not atexit: a worker
+        # of the parts' pool ends by os._exit, past atexit, and its driver outlived it
+        # (unwaited, its scratch folder left in the temp dir). The main process runs them
+        # at exit too.
         multiprocessing.util.Finalize(_browser, _browser.close, exitpriority=10)
     return _browser.print(folder, output, timeout_s)
-
-
-@atexit.register
-def _close_browser() -> None:
-    global _browser
-    if _browser is not None:
-        _browser.close()
-        _browser = None
 
 
 def finish_like_the_cli(pdf, *, printed: Printed, language: str | None,
