@@ -263,7 +263,8 @@ def test_a_chapter_that_grows_moves_the_folios_contents_and_index_after_it(book,
     assert grown.path.read_bytes() == reference.path.read_bytes()
     contents = next(t for t in page_texts(grown.path) if "目次" in t)
     order = list(grown.chapter_pages)
-    after = order[[n for n, name in enumerate(order) if name.startswith("001-")][0] + 1]
+    after = next(later for name, later in zip(order, order[1:], strict=False)
+                 if name.startswith("001-"))
     moved_to = grown.chapter_pages[after][0]
     assert moved_to > parts.chapter_pages[after][0]
     assert re.search(rf"…\s*{moved_to}\b", contents)
