@@ -1,5 +1,6 @@
 """The build step: `build_book` loads and checks the book, asks the output cache, and runs
-the edition's writer; `up_to_date` answers the command line before anything heavy loads.
+the edition's writer; `up_to_date` answers the command line before anything heavy loads;
+`build_offprints` builds the print edition and cuts the offprints from it.
 
 Above both editions/ (the writers) and the cache (cache.py): each of those is called from
 here and calls nothing back, so neither imports the other's caller.
@@ -11,12 +12,16 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bookbuild.cache import cached_or_build, inputs_digest, lookup
 from bookbuild.editions import Edition, edition
 from bookbuild.model.config import BookConfig, load_config
 from bookbuild.outputs import BuildOptions, BuildResult
 from bookbuild.project import ProjectFiles
+
+if TYPE_CHECKING:  # heavy: the command line asks up_to_date before WeasyPrint is imported
+    from bookbuild.editions.handout import ChapterOutput
 
 
 def book_target(config: BookConfig, out_path: Path | None, edition_name: str = "print") -> Path:
@@ -86,3 +91,24 @@ def engine_version(kind: Edition) -> str:
 
 def _edition(name: str | Edition) -> Edition:
     return name if isinstance(name, Edition) else edition(name)
+
+
+def build_offprints(root: Path, ids: list[str], *, out_dir: Path | None = None,
+                    echo: Callable[[str], None] = lambda _: None) -> list[ChapterOutput]:
+    """Offprints (editions/offprint.py) of the chapters `ids`, into `out_dir` (default:
+    book.yaml's output.offprints): the horizontal print edition built first, from its
+    caches when nothing changed, then each chapter's pages cut from it."""
+    from bookbuild.check import load_checked
+    from bookbuild.editions import PRINT
+    from bookbuild.editions.offprint import offprints_of
+    from bookbuild.typeset.engine import template_errors
+
+    book, _ = load_checked(root)
+    for chapter_id in ids:
+        book.chapter(chapter_id)  # an unknown id: the error lists the known ones
+    built = build_book(root, edition=PRINT, cache=True, echo=echo)
+    config = book.config
+    with template_errors():
+        return offprints_of(book, built, ids,
+                            Path(out_dir) if out_dir else config.path(config.output.offprints),
+                            echo)

@@ -177,7 +177,8 @@ def handout(chapter_ids: tuple[str, ...], all_chapters: bool, out_dir: Path | No
 def offprint(chapter_ids: tuple[str, ...], all_chapters: bool, out_dir: Path | None,
              root: Path) -> None:
     """Offprints (抜刷) of CHAPTER_IDS: their pages exactly as in the print edition."""
-    from bookbuild.editions.handout import build_offprints, select_chapters
+    from bookbuild.build import build_offprints
+    from bookbuild.editions.handout import select_chapters
     from bookbuild.model.config import load_config
 
     ids = select_chapters(load_config(root), chapter_ids, all_chapters)

@@ -7,7 +7,7 @@ import re
 import pypdf
 import pytest
 
-from bookbuild.editions.handout import build_handouts, build_offprints, select_chapters
+from bookbuild.editions.handout import build_handouts, select_chapters
 from bookbuild.errors import BookError
 from bookbuild.model.chapter import load_chapter
 from bookbuild.model.config import load_config
@@ -86,21 +86,3 @@ def test_unknown_chapter_ids_are_an_error_listing_the_known(config):
         select_chapters(config, ("nope",), False)
     assert "nope" in caught.value.message
     assert all(cid in caught.value.message for cid in config.chapters)
-
-
-@pytest.mark.slow
-def test_offprints_equal_the_books_pages(project_root, config, built_book, tmp_path):
-    ids = [config.chapters[0], config.chapters[-1]]
-    results = build_offprints(project_root, ids, out_dir=tmp_path, echo=lambda _: None)
-    book = page_texts(built_book.path)
-    for result in results:
-        first, last = built_book.chapter_pages[result.chapter_id]
-        offprint = page_texts(result.path)
-        # Compared as letters: U+2014 and U+2015 share one glyph in Noto CJK, and the PDF's
-        # ToUnicode map names whichever the document used first, so dashes may read back
-        # differently from the same glyph in the book.
-        assert [letters(t) for t in offprint] == [letters(t) for t in book[first - 1:last]]
-        folios = [t.strip().split("\n")[-1] for t in offprint[1:]]
-        assert folios == [str(n) for n in range(first + 1, last + 1)]
-        assert pypdf.PdfReader(result.path).pages[0].trimbox == \
-            pypdf.PdfReader(built_book.path).pages[first - 1].trimbox

@@ -802,7 +802,7 @@ def _pdf_with_text_at(*positions: tuple[float, float]) -> bytes:
 
 
 def test_a_glyph_past_the_trim_on_any_side_is_an_error_and_one_inside_is_not():
-    from bookbuild.typeset.vivliostyle_pdf import outside_trim
+    from bookbuild.typeset.preflight.readback import outside_trim
 
     inside, left, right, top, bottom = (100, 150), (15, 150), (170, 150), (100, 285), (100, 14)
     errors = outside_trim(_pdf_with_text_at(inside, left, right, top, bottom))
@@ -827,7 +827,7 @@ def test_a_document_cut_and_joined_keeps_its_anchors():
 
 def test_the_preflight_finds_each_chapters_letters_on_the_pages_in_order():
     from bookbuild.typeset.preflight import Source
-    from bookbuild.typeset.vivliostyle_pdf import chapter_texts, check_letters
+    from bookbuild.typeset.preflight.readback import chapter_texts, check_letters
 
     html = ('<article class="chapter" id="ch-one"><p>一二三</p><section class="endnotes">'
             '<div class="endnote">注の四</div></section></article><p>後記</p>')
@@ -843,7 +843,7 @@ def test_notes_set_at_their_calls_are_held_to_their_own_order_not_the_texts():
     """脚注 (print.vertical_notes: page) print at the page's end, after the text their call
     sits in: the text is checked in order without them, and the notes in order after."""
     from bookbuild.typeset.preflight import Source
-    from bookbuild.typeset.vivliostyle_pdf import chapter_notes, chapter_texts, check_letters
+    from bookbuild.typeset.preflight.readback import chapter_notes, chapter_texts, check_letters
 
     html = ('<article class="chapter" id="ch-one"><p>一<sup class="note-call"><a>1</a>'
             '<span class="note" id="n1"><span class="note-label">1</span>注の甲</span></sup>'

@@ -129,7 +129,7 @@ def test_text_outside_the_text_area_stops_the_build_and_keeps_the_old_pdf(tmp_pa
 
 @pytest.mark.slow
 def test_handouts_and_offprints_run_the_preflight_too(tmp_path):
-    from bookbuild.editions.handout import build_offprints
+    from bookbuild.build import build_offprints
 
     root = make_book(tmp_path / "wide", chapter=chapter("本文。\n\n    " + "x" * 300))
     with pytest.raises(BookError, match="text runs outside the text area"):

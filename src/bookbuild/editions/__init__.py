@@ -93,7 +93,7 @@ HANDOUT = Edition("handout", "A4, one chapter with its notes and works, for a cl
                   writer="bookbuild.editions.handout:build_handouts")
 OFFPRINT = Edition("offprint", "抜刷: a chapter's pages cut from the print edition",
                    "book.html.j2", BOOK_SHEETS, bleed=True, pdf_x=True, whole_book=False,
-                   writer="bookbuild.editions.handout:build_offprints")
+                   writer="bookbuild.build:build_offprints")
 
 EPUB = Edition("epub", "EPUB 3 (build/book.epub); --vertical for 縦組み (book-vertical.epub)",
                "epub/page.xhtml.j2", ("epub/book.css",), output="epub", unit="documents",

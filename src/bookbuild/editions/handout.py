@@ -1,7 +1,7 @@
-"""Per-chapter outputs: A4 handouts (re-set for study) and offprints (抜刷: the book's own
-pages for one chapter, so that the page numbers a reader cites match the book).
+"""Per-chapter outputs: A4 handouts, each chapter re-set for study with its own notes and
+works (offprints, the book's own pages, are editions/offprint.py's).
 
-Both take the loaded book and run the same checks as `bookbuild build` first.
+They take the loaded book and run the same checks as `bookbuild build` first.
 """
 
 from __future__ import annotations
@@ -17,10 +17,9 @@ from pathlib import Path
 from bookbuild import __version__
 from bookbuild.book import CheckedBook
 from bookbuild.check import load_checked
-from bookbuild.editions import HANDOUT, OFFPRINT
+from bookbuild.editions import HANDOUT
 from bookbuild.editions.book import (
     finish_html,
-    lay_out_book,
     setting_for,
 )
 from bookbuild.editions.views import (
@@ -134,32 +133,3 @@ def _progress(done: int, total: int, result: ChapterOutput) -> str:
     bar = "█" * done + "·" * (total - done) if sys.stdout.isatty() else ""
     return (f"{bar} [{done}/{total}] {result.path} ({result.pages} pages, "
             f"{result.seconds:.1f} s)").strip()
-
-
-@template_errors()  # a broken template of the book: an error at its line
-def build_offprints(root: Path, ids: list[str], *, out_dir: Path | None = None,
-                    echo: Callable[[str], None] = lambda _: None) -> list[ChapterOutput]:
-    """Each chapter's pages cut from the book's own layout: same folios, heads and trim."""
-    started = time.perf_counter()
-    book, warnings = load_checked(root)
-    for chapter_id in ids:
-        book.chapter(chapter_id)
-    laid_out = lay_out_book(book, OFFPRINT, warnings=warnings)
-    ranges = laid_out.chapter_pages
-    config = book.config
-    results = []
-    for chapter_id in ids:
-        first, last = ranges[chapter_id]
-        offprint = laid_out.document.pages(first, last)
-        # The book passed its preflight; this proves the chapter and its notes (a long
-        # note's continuation included) lie within the pages cut out.
-        offprint.prove(preflight.sources_for([book.chapter(chapter_id)], book.root,
-                                             book.read_text),
-                       only=(f"chapter:{chapter_id}", f"note:{chapter_id}-note-"))
-        target = (Path(out_dir) if out_dir else config.path(config.output.offprints)
-                  ) / f"{chapter_id}.pdf"
-        write_atomic(target, offprint.pdf(identifier_source=f"{laid_out.html}\0{chapter_id}"))
-        results.append(ChapterOutput(chapter_id, target, last - first + 1,
-                                     time.perf_counter() - started, tuple(laid_out.warnings)))
-        echo(f"{target}: pages {first}–{last} of the book")
-    return results

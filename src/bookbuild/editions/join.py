@@ -104,6 +104,68 @@ def join_parts(target: Path, parts: list[Path], folios: dict[int, Path], kinds: 
     return JoinedBook(len(book.pages), unresolved, left_alone)
 
 
+def cut_pages(book_pdf: Path, first: int, last: int) -> bytes:
+    """Pages `first` to `last` (1-based, both kept) of a joined book as a PDF of their own,
+    as a printer would cut them out: the book's catalogue (metadata, PDF/X output intent,
+    viewer settings) kept; the destinations, outline entries and links that lead to pages
+    left behind dropped (a link to the bibliography from a chapter's note, say)."""
+    import pikepdf
+
+    offset = first - 1
+    with pikepdf.open(book_pdf) as book:
+        numbers = {page.obj.objgen: n for n, page in enumerate(book.pages)}
+        kept = range(last - first + 1)
+        destinations = {name: (page - offset, position) for name, (page, position)
+                        in _destinations(book, numbers).items() if page - offset in kept}
+        outline = _outline_within(_outline(book, numbers, -offset), kept)
+        cut = pikepdf.new()
+        _take_catalog(cut, book)
+        for page in book.pages[offset:last]:
+            _append(cut, page)
+        _write_destinations(cut, destinations)
+        _drop_links_outside(cut, destinations)
+        _write_outline(cut, outline)
+        with_stable_document_id(cut)
+        out = io.BytesIO()
+        cut.save(out, deterministic_id=True, min_version=book.pdf_version,
+                 compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        return out.getvalue()
+
+
+def _outline_within(items: list[OutlineItem], pages: range) -> list[OutlineItem]:
+    """The outline entries on `pages`; an entry elsewhere gives way to its children."""
+    within: list[OutlineItem] = []
+    for item in items:
+        children = tuple(_outline_within(list(item.children), pages))
+        if item.page in pages:
+            within.append(OutlineItem(item.title, item.page, item.position, children,
+                                      item.closed))
+        else:
+            within += children
+    return within
+
+
+def _drop_links_outside(book, destinations: dict) -> None:
+    """Links to a destination the document does not hold go (their page was cut away);
+    links out of the book stay."""
+    import pikepdf
+
+    pages = {page.obj.objgen for page in book.pages}
+
+    def leads_inside(annotation) -> bool:
+        target = annotation.get("/Dest")
+        if target is None:
+            return True
+        if isinstance(target, pikepdf.Array):  # [page /XYZ …]: a page of this document?
+            return len(target) > 0 and target[0].objgen in pages
+        return str(target) in destinations
+
+    for page in book.pages:
+        annotations = page.obj.get("/Annots")
+        if annotations is not None:
+            page.obj.Annots = pikepdf.Array([a for a in annotations if leads_inside(a)])
+
+
 def _blank_page(documents: list, blank_from: tuple[int, int] | None):
     """The parts' blank page that `blank_from` names, if it is one: no font, no link."""
     if blank_from is None:

@@ -25,7 +25,9 @@ from), costs no PDF parsing, and tells which element every piece of text came fr
 
 The package, by job (each name importable from here): `pages` (reading WeasyPrint's
 boxes into plain data), `checks` (letters, geometry, loose and lonely lines), `proof` (the
-proofreader's lines); `verify` below runs them on one output.
+proofreader's lines); `verify` below runs them on one output. `readback` (imported from
+its module: it runs poppler) proves a written PDF where no engine's boxes can be read:
+Vivliostyle's, and an offprint's pages cut from the book.
 """
 
 from __future__ import annotations
