@@ -294,7 +294,6 @@ def test_a_wide_table_is_set_smaller_and_a_narrow_one_is_left_alone():
 
 
 @pytest.mark.slow
-@pytest.mark.slow
 def test_every_printed_line_of_the_book_is_one_line_of_its_text_layer(print_laid_out_whole):
     """Each line WeasyPrint laid out in a chapter or note is found whole on one line of
     `pdftotext -raw`, and each line of running text on one line of the default mode:
