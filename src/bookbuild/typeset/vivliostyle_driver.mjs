@@ -43,6 +43,10 @@ const CONTENT_TYPES = {
 // The job being laid out: its number names its folder's URL (/doc/<number>/), so that no
 // request of an earlier document, nor anything the viewer keeps by URL, reaches this one's.
 let currentJob = null;
+// An empty document, the viewer's first: see openViewer below.
+const WARM_UP_PATH = "/warm-up.html";
+const WARM_UP_HTML = '<!DOCTYPE html><html><head><meta charset="utf-8"><title></title></head><body></body></html>';
+const WARM_UP_TIMEOUT_MS = 120_000;
 
 function served(root, urlPath) {
   const file = path.resolve(root, "." + decodeURIComponent(urlPath));
@@ -58,6 +62,11 @@ function documentFile(pathname) {
 const server = createServer(async (request, response) => {
   const { pathname } = new URL(request.url, "http://localhost");
   let file = null;
+  if (pathname === WARM_UP_PATH) {
+    response.writeHead(200, { "Content-Type": CONTENT_TYPES[".html"], "Cache-Control": "no-store" });
+    response.end(WARM_UP_HTML);
+    return;
+  }
   if (pathname.startsWith("/viewer/")) file = served(viewerRoot, pathname.slice("/viewer".length));
   else if (pathname.startsWith("/doc/")) file = documentFile(pathname);
   try {
@@ -96,20 +105,22 @@ const browser = await puppeteer.launch({
 });
 const browserVersion = await browser.version();
 
-// One viewer page, kept: the first job loads the viewer app (a 1 MB script) with its
-// document in the URL, as the CLI does; the next ones hand their document to the same
-// viewer's core (coreViewer.loadDocument, with the options the app gave it the first time),
-// which starts each document afresh (new document store, page counters, page-size rules and
-// viewport contents). The viewer app itself would reload the whole page on a new URL. A
-// job that fails closes the page: the next one loads a new viewer.
+// One viewer page, kept: it loads the viewer app (a 1 MB script) with a document in the
+// URL, as the CLI does, and the jobs hand their documents to the same viewer's core
+// (coreViewer.loadDocument, with the options the app gave it the first time), which starts
+// each document afresh (new document store, page counters, page-size rules and viewport
+// contents). The viewer app itself would reload the whole page on a new URL. The driver
+// loads it as it starts, on an empty document, while bookbuild prepares the first part;
+// a job that finds no viewer (the warm-up failed, or the job before failed and closed the
+// page) loads one with its own document.
 let viewer = null;
 let jobNumber = 0;
 let messages = [];
 
-async function openViewer(job, source) {
+async function openViewer(source, timeoutMs) {
   const page = await browser.newPage();
   try {
-    page.setDefaultTimeout(job.timeout_ms);
+    page.setDefaultTimeout(timeoutMs);
     await page.setViewport({ width: 800, height: 600 });
     await page.setRequestInterception(true);
     page.on("request", (request) => {
@@ -170,14 +181,18 @@ async function loadInViewer(page, job, source) {
   await page.waitForFunction(() => window.bookbuildLoad === "complete", { polling: 50 });
 }
 
+const warmingUp = openViewer(origin + WARM_UP_PATH, WARM_UP_TIMEOUT_MS).then(
+  (page) => { viewer = page; }, () => {});
+
 async function layOut(job) {
+  await warmingUp;
   jobNumber += 1;
   currentJob = { number: jobNumber, folder: path.resolve(job.folder) };
   messages = [];
   const source = `${origin}/doc/${jobNumber}/index.html`;
   try {
     if (viewer) await loadInViewer(viewer, job, source);
-    else viewer = await openViewer(job, source);
+    else viewer = await openViewer(source, job.timeout_ms);
     const page = viewer;
     const pageProgression = await page.evaluate(() =>
       document.querySelector("#vivliostyle-viewer-viewport")?.dataset.vivliostylePageProgression === "rtl" ? "rtl" : "ltr");
