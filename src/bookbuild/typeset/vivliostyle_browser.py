@@ -4,13 +4,13 @@
 for every document: about 4 s before the first page, on every part of the book (measured:
 a 4 KB part took 4.5 s, of which 1 s was layout). `vivliostyle_driver.mjs` does the CLI's
 work for one document at a time in one chromium that lives as long as this process (a
-worker of the parts' pool lays several parts out): the viewer and puppeteer it drives are
-the pinned CLI's own packages. What the CLI does to the PDF afterwards (page boxes,
+worker of the parts' pool lays several parts out), in one viewer page it loads once: the
+viewer and puppeteer it drives are the pinned CLI's own packages. What the CLI does to the PDF afterwards (page boxes,
 reading direction, metadata) `finish_like_the_cli` does with pikepdf.
 
 The sandbox is the CLI's: chromium through a wrapper that turns its background
 networking off and resolves no name but localhost, and a loopback server that serves the
-viewer and the one document's folder, nothing else.
+viewer, an empty document it is warmed up on, and the one document's folder, nothing else.
 """
 
 from __future__ import annotations
