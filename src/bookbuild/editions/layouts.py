@@ -5,6 +5,7 @@ unchanged part is never laid out twice. parts.py plans the parts and joins them.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -84,6 +85,19 @@ def part_setting(part: Part, settings: Settings) -> Setting:
 def warm_up() -> None:
     """Run first in each worker: import WeasyPrint while the parent renders the HTML."""
     import weasyprint  # noqa: F401
+
+
+def start_engine(engines: frozenset[str]) -> None:
+    """Each worker's initializer, as it starts: the chromium that Vivliostyle lays the
+    vertical edition out in, when one of `engines` is Vivliostyle, started while the parent
+    renders the HTML (Node, chromium and the viewer take about 2 s). A failure is not
+    raised here, where it would break the pool: the first layout meets it again and says
+    what it was."""
+    if "vivliostyle" in engines:
+        from bookbuild.typeset import vivliostyle_browser
+
+        with contextlib.suppress(BookError, OSError):
+            vivliostyle_browser.start_browser()
 
 
 # --- the parts kept ----------------------------------------------------------------------
@@ -176,7 +190,9 @@ class Layouts:
 
     def __enter__(self) -> Layouts:
         if self.jobs > 1:  # the workers start now, while the parent renders the HTML
-            self.pool = ProcessPoolExecutor(max_workers=self.jobs)
+            engines = frozenset(setting.engine for setting in self.settings.values())
+            self.pool = ProcessPoolExecutor(max_workers=self.jobs, initializer=start_engine,
+                                            initargs=(engines,))
             for _ in range(self.jobs):
                 self.pool.submit(warm_up)
             # The join holds a thousand pages' objects: in a fresh process of its own, not

@@ -4,13 +4,13 @@
 for every document: about 4 s before the first page, on every part of the book (measured:
 a 4 KB part took 4.5 s, of which 1 s was layout). `vivliostyle_driver.mjs` does the CLI's
 work for one document at a time in one chromium that lives as long as this process (a
-worker of the parts' pool lays several parts out): the viewer and puppeteer it drives are
-the pinned CLI's own packages. What the CLI does to the PDF afterwards (page boxes,
+worker of the parts' pool lays several parts out), in one viewer page it loads once: the
+viewer and puppeteer it drives are the pinned CLI's own packages. What the CLI does to the PDF afterwards (page boxes,
 reading direction, metadata) `finish_like_the_cli` does with pikepdf.
 
 The sandbox is the CLI's: chromium through a wrapper that turns its background
 networking off and resolves no name but localhost, and a loopback server that serves the
-viewer and the one document's folder, nothing else.
+viewer, an empty document it is warmed up on, and the one document's folder, nothing else.
 """
 
 from __future__ import annotations
@@ -184,11 +184,11 @@ class Browser:
 _browser: Browser | None = None
 
 
-def lay_out_in_browser(folder: Path, output: Path, timeout_s: int) -> Printed:
-    """Print `folder`/index.html to `output` in this process's chromium (started on the
-    first call; ended when the process ends, or when its stdin closes because the process
-    died). The one place a vertical layout starts: the quick tests' guard in
-    tests/conftest.py refuses it."""
+def start_browser() -> Browser:
+    """This process's driver and chromium, started if they are not running (ended when the
+    process ends, or when the driver's stdin closes because the process died). The driver
+    loads the viewer as it starts: a worker of the parts' pool starts it as it starts
+    (editions/layouts.py `warm_up`), while the parent renders the parts' HTML."""
     global _browser
     if _browser is None or not _browser.alive():
         _browser = Browser(Tools.find())
@@ -197,7 +197,14 @@ def lay_out_in_browser(folder: Path, output: Path, timeout_s: int) -> Printed:
         # (unwaited, its scratch folder left in the temp dir). The main process runs them
         # at exit too.
         multiprocessing.util.Finalize(_browser, _browser.close, exitpriority=10)
-    return _browser.print(folder, output, timeout_s)
+    return _browser
+
+
+def lay_out_in_browser(folder: Path, output: Path, timeout_s: int) -> Printed:
+    """Print `folder`/index.html to `output` in this process's chromium (`start_browser`).
+    The one place a vertical layout starts: the quick tests' guard in tests/conftest.py
+    refuses it."""
+    return start_browser().print(folder, output, timeout_s)
 
 
 def finish_like_the_cli(pdf, *, printed: Printed, language: str | None,
