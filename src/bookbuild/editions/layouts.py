@@ -16,7 +16,7 @@ from bookbuild.cache import PartStore, Stored, fields_digest
 from bookbuild.editions.fresh import FreshProcess
 from bookbuild.errors import BookError, Diagnostic
 from bookbuild.typeset import preflight
-from bookbuild.typeset.document import Setting, lay_out_document
+from bookbuild.typeset.document import Setting, lay_out_document, start_engine
 
 # Bump when a part's record or its key's fields change: old parts are then not matched.
 CACHE_FORMAT = "2"
@@ -87,17 +87,14 @@ def warm_up() -> None:
     import weasyprint  # noqa: F401
 
 
-def start_engine(engines: frozenset[str]) -> None:
-    """Each worker's initializer, as it starts: the chromium that Vivliostyle lays the
-    vertical edition out in, when one of `engines` is Vivliostyle, started while the parent
-    renders the HTML (Node, chromium and the viewer take about 2 s). A failure is not
-    raised here, where it would break the pool: the first layout meets it again and says
-    what it was."""
-    if "vivliostyle" in engines:
-        from bookbuild.typeset import vivliostyle_browser
-
+def start_engines(engines: frozenset[str]) -> None:
+    """Each worker's initializer, as it starts: what the engines keep per process (for the
+    vertical edition, Vivliostyle's chromium and viewer: about 2 s), started while the
+    parent renders the HTML. A failure is not raised here, where it would break the pool:
+    the first layout meets it again and says what it was."""
+    for name in sorted(engines):
         with contextlib.suppress(BookError, OSError):
-            vivliostyle_browser.start_browser()
+            start_engine(name)
 
 
 # --- the parts kept ----------------------------------------------------------------------
@@ -191,7 +188,7 @@ class Layouts:
     def __enter__(self) -> Layouts:
         if self.jobs > 1:  # the workers start now, while the parent renders the HTML
             engines = frozenset(setting.engine for setting in self.settings.values())
-            self.pool = ProcessPoolExecutor(max_workers=self.jobs, initializer=start_engine,
+            self.pool = ProcessPoolExecutor(max_workers=self.jobs, initializer=start_engines,
                                             initargs=(engines,))
             for _ in range(self.jobs):
                 self.pool.submit(warm_up)

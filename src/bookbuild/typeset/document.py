@@ -26,19 +26,22 @@ from bookbuild.typeset.preflight import Source
 @dataclass(frozen=True)
 class EngineEntry:
     """Where an engine lives (imported when first used): its module, the function that lays
-    a document out, `(html, setting) -> LaidOutDocument`, and the function that names its
-    version and its tools' (for the caches' digests: a new engine version lays out anew)."""
+    a document out, `(html, setting) -> LaidOutDocument`, the function that names its
+    version and its tools' (for the caches' digests: a new engine version lays out anew),
+    and, if it keeps a process of its own, the function that starts it ahead of the first
+    layout (a worker of the parts' pool calls it as it starts)."""
 
     module: str
     lay_out: str
     version: str
+    start: str | None = None
 
 
 ENGINES = {"weasyprint": EngineEntry("bookbuild.typeset.engine", "lay_out_weasyprint",
                                      "weasyprint_version"),
            # the vertical print edition (縦組み): vivliostyle.js through its CLI, in chromium
            "vivliostyle": EngineEntry("bookbuild.typeset.vivliostyle", "lay_out_with_vivliostyle",
-                                      "version")}
+                                      "version", "start_browser")}
 
 
 @dataclass(frozen=True)
@@ -119,6 +122,14 @@ def engine_version(name: str) -> str:
     """The engine's version and its tools' (e.g. a CLI and the browser it drives)."""
     entry = _entry(name)
     return getattr(import_module(entry.module), entry.version)()
+
+
+def start_engine(name: str) -> None:
+    """Start what the engine keeps per process (Vivliostyle's chromium and its viewer), if
+    anything, so that the first layout does not wait for it."""
+    entry = _entry(name)
+    if entry.start is not None:
+        getattr(import_module(entry.module), entry.start)()
 
 
 def lay_out_document(html: str, setting: Setting,

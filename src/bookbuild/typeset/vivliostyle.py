@@ -111,6 +111,12 @@ def _run_quietly(command: list[str]) -> str:
     return done.stdout.strip()
 
 
+def start_browser() -> None:
+    """The layout seam's `start` (typeset/document.py): this process's chromium and its
+    viewer, started ahead of the first layout (vivliostyle_browser.start_browser)."""
+    vivliostyle_browser.start_browser()
+
+
 def lay_out_vivliostyle(html: str, stylesheets: Sequence[Stylesheet], root: Path,
                         allowed: tuple[Path, ...], workdir: Path, *,
                         anchor_ids: Iterable[str] | None = None,

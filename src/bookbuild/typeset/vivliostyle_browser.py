@@ -5,8 +5,9 @@ for every document: about 4 s before the first page, on every part of the book (
 a 4 KB part took 4.5 s, of which 1 s was layout). `vivliostyle_driver.mjs` does the CLI's
 work for one document at a time in one chromium that lives as long as this process (a
 worker of the parts' pool lays several parts out), in one viewer page it loads once: the
-viewer and puppeteer it drives are the pinned CLI's own packages. What the CLI does to the PDF afterwards (page boxes,
-reading direction, metadata) `finish_like_the_cli` does with pikepdf.
+viewer and puppeteer it drives are the pinned CLI's own packages. What the CLI does to the
+PDF afterwards (page boxes, reading direction, metadata) `finish_like_the_cli` does with
+pikepdf.
 
 The sandbox is the CLI's: chromium through a wrapper that turns its background
 networking off and resolves no name but localhost, and a loopback server that serves the
@@ -188,7 +189,8 @@ def start_browser() -> Browser:
     """This process's driver and chromium, started if they are not running (ended when the
     process ends, or when the driver's stdin closes because the process died). The driver
     loads the viewer as it starts: a worker of the parts' pool starts it as it starts
-    (editions/layouts.py `warm_up`), while the parent renders the parts' HTML."""
+    (editions/layouts.py `start_engines`, through the layout seam), while the parent
+    renders the parts' HTML."""
     global _browser
     if _browser is None or not _browser.alive():
         _browser = Browser(Tools.find())

@@ -18,8 +18,9 @@
 // or {"ok": false, "error": text}.
 //
 // The sandbox: a loopback server that serves the viewer, an empty warm-up document and the
-// job's folder only (no path out of either), every other request of the page aborted; chromium itself is started
-// through bookbuild's offline wrapper (no background networking, a closed proxy).
+// job's folder only (no path out of either), every other request of the page aborted;
+// chromium itself is started through bookbuild's offline wrapper (no background
+// networking, a closed proxy).
 
 import { createRequire } from "node:module";
 import { createServer } from "node:http";
