@@ -12,6 +12,7 @@ book's `styles/` replaces the default one, file by file (as MkDocs' `custom_dir`
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from .errors import BookError
 
@@ -52,6 +53,9 @@ class ProjectFiles:
     def __init__(self, root: Path) -> None:
         self.root = Path(root).resolve()
         self._bytes: dict[Path, bytes] = {}
+        # What a command makes of these bytes and keeps as long as they are, by a key of
+        # its own (the Jinja environment of the templates: typeset/engine.py).
+        self.derived: dict[tuple, Any] = {}
 
     def read_bytes(self, path: Path) -> bytes:
         key = Path(path).absolute()

@@ -63,6 +63,7 @@ def join_parts(target: Path, parts: list[Path], folios: dict[int, Path], kinds: 
     book = pikepdf.new()
     folio_documents, folio_pages = _folio_pages(folios)
     pages = iter(enumerate(kinds, start=1))
+    appended = 0  # the book's pages so far
     destinations: dict[str, tuple[int, list]] = {}
     outline: list[OutlineItem] = []
     # Every document stays open until the book is saved: qpdf reads a copied page's
@@ -73,7 +74,7 @@ def join_parts(target: Path, parts: list[Path], folios: dict[int, Path], kinds: 
         if number == 0:  # the opening's document settings are the book's
             _take_catalog(book, document)
             version = document.pdf_version
-        offset = len(book.pages)
+        offset = appended
         numbers = {page.obj.objgen: n for n, page in enumerate(document.pages)}
         for name, (page_number, position) in _destinations(document, numbers).items():
             destinations.setdefault(name, (offset + page_number, position))
@@ -81,16 +82,21 @@ def join_parts(target: Path, parts: list[Path], folios: dict[int, Path], kinds: 
         for page in document.pages:
             at, kind = next(pages)
             _append(book, page)
+            appended += 1
             if kind == "folio":
                 _lay_over(book.pages[at - 1], folio_pages[at], at)
         if number < len(parts) - 1 and len(document.pages) % 2:
             at, kind = next(pages)
             _append(book, folio_pages[at] if blank is None else blank)
+            appended += 1
     if next(pages, None) is not None:
-        raise ValueError(f"the parts have {len(book.pages)} pages, the plan {len(kinds)}")
-    _write_destinations(book, destinations)
+        raise ValueError(f"the parts have {appended} pages, the plan {len(kinds)}")
+    # pikepdf's `book.pages[n]` (and its len) lists all the book's pages again each time:
+    # a lookup per destination and outline entry grew with the destinations × the pages.
+    page_objects = [page.obj for page in book.pages]
+    _write_destinations(book, page_objects, destinations)
     unresolved = _link_parts(book, destinations)
-    _write_outline(book, outline)
+    _write_outline(book, page_objects, outline)
     with_stable_document_id(book)
     # `share`: only WeasyPrint's subsets keep the original glyph ids (fontshare.py); Skia's
     # (Chromium's, under Vivliostyle) renumber them, so each part keeps its own.
@@ -101,7 +107,7 @@ def join_parts(target: Path, parts: list[Path], folios: dict[int, Path], kinds: 
     book.save(out, deterministic_id=True, min_version=version, compress_streams=True,
               object_stream_mode=pikepdf.ObjectStreamMode.generate)
     write_atomic(target, out.getvalue())
-    return JoinedBook(len(book.pages), unresolved, left_alone)
+    return JoinedBook(len(page_objects), unresolved, left_alone)
 
 
 def cut_pages(book_pdf: Path, first: int, last: int) -> bytes:
@@ -206,7 +212,8 @@ def _destinations(document, numbers: dict) -> dict[str, tuple[int, list]]:
     return found
 
 
-def _write_destinations(book, destinations: dict[str, tuple[int, list]]) -> None:
+def _write_destinations(book, page_objects: list, destinations: dict[str, tuple[int, list]]
+                        ) -> None:
     import pikepdf
 
     flat = pikepdf.Array()
@@ -214,7 +221,7 @@ def _write_destinations(book, destinations: dict[str, tuple[int, list]]) -> None
     for name in sorted(destinations, key=lambda n: n.encode("utf-8")):
         page, position = destinations[name]
         flat.append(pikepdf.String(name))
-        flat.append(pikepdf.Array([book.pages[page].obj, *position]))
+        flat.append(pikepdf.Array([page_objects[page], *position]))
     names = book.Root.get("/Names") or pikepdf.Dictionary()
     names.Dests = book.make_indirect(pikepdf.Dictionary(Names=flat))
     book.Root.Names = names
@@ -263,17 +270,17 @@ def _outline_items(item, numbers: dict, offset: int) -> list[OutlineItem]:
     return items
 
 
-def _write_outline(book, items: list[OutlineItem]) -> None:
+def _write_outline(book, page_objects: list, items: list[OutlineItem]) -> None:
     import pikepdf
 
     if not items:
         return
     root = book.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Outlines))
-    root.Count = _write_outline_items(book, items, root)
+    root.Count = _write_outline_items(book, page_objects, items, root)
     book.Root.Outlines = root
 
 
-def _write_outline_items(book, items: list[OutlineItem], parent) -> int:
+def _write_outline_items(book, page_objects: list, items: list[OutlineItem], parent) -> int:
     """Writes `items` under `parent`; returns how many of them a reader sees open (the
     /Count of ISO 32000-1, 12.3.3)."""
     import pikepdf
@@ -283,9 +290,9 @@ def _write_outline_items(book, items: list[OutlineItem], parent) -> int:
     for item in items:
         entry = book.make_indirect(pikepdf.Dictionary(
             Title=item.title, Parent=parent,
-            Dest=pikepdf.Array([book.pages[item.page].obj, *item.position])))
+            Dest=pikepdf.Array([page_objects[item.page], *item.position])))
         if item.children:
-            shown = _write_outline_items(book, list(item.children), entry)
+            shown = _write_outline_items(book, page_objects, list(item.children), entry)
             entry.Count = -len(item.children) if item.closed else shown
             visible += 0 if item.closed else shown
         if written:

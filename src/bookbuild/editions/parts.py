@@ -41,6 +41,7 @@ from bookbuild.editions import BuildOptions, BuildResult, Edition
 from bookbuild.editions.book import named_sheet, render_book_html, setting_for
 from bookbuild.editions.join import PART_LINK, join_parts
 from bookbuild.editions.layouts import LaidOutPart, Layouts, Part, PartCache, worker_count
+from bookbuild.editions.rendered import RenderedParts, common_fields, contents_of
 from bookbuild.errors import BookError, Diagnostic
 from bookbuild.typeset import preflight
 from bookbuild.typeset.document import Setting, engine_version
@@ -180,6 +181,19 @@ def write_book_in_parts(book: CheckedBook, kind: Edition, target: Path, warnings
         return link_across_parts(render_book_html(book, list(chapters), kind, works_html,
                                                   sections=sections, contents=views, **more))
 
+    # The parts rendered before layout, each kept by what it is made of (rendered.py).
+    rendered = RenderedParts(cache.folder, common_fields(
+        salt, repr(kind), book.files.read_bytes(config.root / "book.yaml"),
+        book.index is not None, works_html, contents_of(views, book.root)), options.reuse_parts)
+
+    def chapter_html(view) -> str:
+        return rendered.html([("sections", ""), ("chapters", repr([view]))],
+                             lambda: render([view]))
+
+    def back_html() -> str:
+        return rendered.html([("sections", "back"), ("chapters", "[]")],
+                             lambda: render(sections=("back",)))
+
     def finishing(opening: LaidOutPart, body: list[LaidOutPart]) -> list[Part]:
         """The opening with the contents' page numbers, the index, and the folio documents,
         for these page counts and anchors."""
@@ -201,10 +215,10 @@ def write_book_in_parts(book: CheckedBook, kind: Edition, target: Path, warnings
         sources = preflight.sources_for(book.chapters, book.root, book.read_text)
         first = [Part("opening", render(sections=("opening",), toc_pages=placeholders),
                       first_folio=1),
-                 *(Part(f"chapter:{view.chapter.id}", render([view]),
+                 *(Part(f"chapter:{view.chapter.id}", chapter_html(view),
                         sources={view.chapter.id: sources[view.chapter.id]})
                    for view in views),
-                 Part("back", render(sections=("back",)))]
+                 Part("back", back_html())]
         opening, *body = layouts.lay_out(first)
         stop_on_errors([opening, *body], first_folios([opening, *body]))
         for _ in range(MAX_PLAN_ROUNDS):
@@ -225,6 +239,7 @@ def write_book_in_parts(book: CheckedBook, kind: Edition, target: Path, warnings
                              kinds, font_directories=config.fonts.directories,
                              share=setting.engine == "weasyprint",
                              blank_from=None if setting.engine == "weasyprint" else OPENING_BLANK)
+    cache.used = cache.used | rendered.used  # the parts' HTML is kept with their PDFs
     cache.prune()
     anchors = book_anchors(parts, starts)
     found = list(warnings) + [Diagnostic("build", None, f"no anchor #{name} in the book: "

@@ -128,7 +128,23 @@ def template_errors() -> Iterator[None]:
 
 
 def template_environment(root: Path, files: ProjectFiles | None = None) -> jinja2.Environment:
-    """The HTML templates of the PDF editions (see `template_loader`)."""
+    """The HTML templates of the PDF editions (see `template_loader`): for `files`, the same
+    environment on every call; without, a new one.
+
+    ProjectFiles reads each file once per command, so an environment made for it only ever
+    sees the same templates: kept with it, Jinja compiles each template once per command
+    (the print edition renders a document per part, 0.1 s of compiling each). The next
+    command has a new ProjectFiles, hence a new environment, and sees an edited template."""
+    if files is None:
+        return _new_template_environment(root)
+    key = ("template environment", root)
+    if key not in files.derived:
+        files.derived[key] = _new_template_environment(root, files)
+    return files.derived[key]
+
+
+def _new_template_environment(root: Path, files: ProjectFiles | None = None
+                              ) -> jinja2.Environment:
     return jinja2.Environment(
         loader=template_loader(root, files),
         autoescape=jinja2.select_autoescape(["html", "html.j2"]),
