@@ -128,9 +128,10 @@ def cut_pages(book_pdf: Path, first: int, last: int) -> bytes:
         _take_catalog(cut, book)
         for page in book.pages[offset:last]:
             _append(cut, page)
-        _write_destinations(cut, destinations)
+        page_objects = [page.obj for page in cut.pages]
+        _write_destinations(cut, page_objects, destinations)
         _drop_links_outside(cut, destinations)
-        _write_outline(cut, outline)
+        _write_outline(cut, page_objects, outline)
         with_stable_document_id(cut)
         out = io.BytesIO()
         cut.save(out, deterministic_id=True, min_version=book.pdf_version,
