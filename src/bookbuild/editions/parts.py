@@ -184,7 +184,8 @@ def write_book_in_parts(book: CheckedBook, kind: Edition, target: Path, warnings
     # The parts rendered before layout, each kept by what it is made of (rendered.py).
     rendered = RenderedParts(cache.folder, common_fields(
         salt, repr(kind), book.files.read_bytes(config.root / "book.yaml"),
-        book.index is not None, works_html, contents_of(views, book.root)), options.reuse_parts)
+        book.index is not None, works_html, contents_of(views, book.root, book.files.read_bytes)),
+        options.reuse_parts)
 
     def chapter_html(view) -> str:
         return rendered.html([("sections", ""), ("chapters", repr([view]))],

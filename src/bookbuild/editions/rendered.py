@@ -66,20 +66,22 @@ def common_fields(salt: str, edition: str, book_yaml: bytes, has_index: bool, wo
         ("index", str(has_index)), ("works", works_html), ("contents", repr(contents))])
 
 
-def contents_of(views: list, root: Path) -> list:
+def contents_of(views: list, root: Path,
+                read: Callable[[Path], bytes] = Path.read_bytes) -> list:
     """What the parts' HTML uses of every chapter of the book (see the module): their
-    number, id and front-matter under the default theme's templates, else all of them."""
-    if own_templates(root):
+    number, id and front-matter under the default theme's templates, else all of them.
+    `read`: how the book's files are read (the build's ProjectFiles: each file once)."""
+    if own_templates(root, read):
         return views
     return [(view.number, view.chapter.id, view.meta) for view in views]
 
 
-def own_templates(root: Path) -> bool:
+def own_templates(root: Path, read: Callable[[Path], bytes] = Path.read_bytes) -> bool:
     """Whether styles/ holds a template that is not the default theme's (`bookbuild styles
     --copy` copies the theme's: those are still the default theme's)."""
     styles = root / STYLES_DIR
     for path in sorted(styles.rglob("*.j2")) if styles.is_dir() else []:
         theme = THEME_DIR / path.relative_to(styles)
-        if not theme.is_file() or theme.read_bytes() != path.read_bytes():
+        if not theme.is_file() or theme.read_bytes() != read(path):
             return True
     return False
