@@ -35,6 +35,16 @@ def test_an_unchanged_part_is_rendered_once(tmp_path: Path) -> None:
     assert render.calls == 1
 
 
+def test_a_kept_html_changed_by_anything_else_is_rendered_again(tmp_path: Path) -> None:
+    render = Renders()
+    fields = [("chapters", "chapter 1")]
+    _parts(tmp_path).html(fields, render)
+    (kept,) = tmp_path.glob("*.html")
+    kept.write_bytes(kept.read_bytes().replace(b"<html>1", b"<html>X"))
+    assert _parts(tmp_path).html(fields, render) == "<html>2</html>"
+    assert render.calls == 2
+
+
 def test_a_changed_part_is_rendered_again(tmp_path: Path) -> None:
     render = Renders()
     _parts(tmp_path).html([("chapters", "chapter 1")], render)

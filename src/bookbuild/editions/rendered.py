@@ -19,6 +19,7 @@ parts digest every chapter whole.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -29,13 +30,15 @@ from bookbuild.fsutil import write_atomic
 from bookbuild.project import STYLES_DIR, THEME_DIR
 
 # Bump when the fields below change: old HTML is then not matched.
-RENDER_FORMAT = "1"
+RENDER_FORMAT = "2"
 
 
 @dataclass
 class RenderedParts:
     """Parts' HTML by the digest of what it is rendered from, in the parts cache's folder
-    (as `<digest>.html`, so that its prune keeps what this build used)."""
+    (as `<digest>.html`, so that its prune keeps what this build used). Its first line is
+    the SHA-256 of the rest, as the parts' records hold their PDF's (cache/partstore.py): a
+    file changed by anything else is rendered again, never used."""
 
     folder: Path
     common: str  # the digest of what every part's HTML is made of (`common_fields`)
@@ -48,13 +51,24 @@ class RenderedParts:
         self.used.add(key)
         path = self.folder / f"{key}.html"
         if self.reuse:
-            try:
-                return path.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError):
-                pass
+            kept = _checked(path)
+            if kept is not None:
+                return kept
         html = render()
-        write_atomic(path, html.encode("utf-8"))
+        body = html.encode("utf-8")
+        write_atomic(path, hashlib.sha256(body).hexdigest().encode("ascii") + b"\n" + body)
         return html
+
+
+def _checked(path: Path) -> str | None:
+    """The HTML kept at `path`, if its checksum line vouches for it."""
+    try:
+        checksum, _, body = path.read_bytes().partition(b"\n")
+        if hashlib.sha256(body).hexdigest().encode("ascii") != checksum:
+            return None
+        return body.decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def common_fields(salt: str, edition: str, book_yaml: bytes, has_index: bool, works_html: str,
