@@ -11,6 +11,8 @@ from bookbuild.build import build_offprints
 from bookbuild.editions import offprint as offprint_module
 from bookbuild.errors import BookError
 from readback import letters, page_texts
+from scratch import CMYK_PROFILE
+from tinybook import BOOK_YAML, make_book
 
 
 @pytest.fixture(scope="module")
@@ -88,3 +90,23 @@ def test_an_offprint_without_all_its_chapters_letters_is_refused(book_copy, monk
     with pytest.raises(BookError, match=f"offprint of {chapter_id}"):
         build_offprints(root, [chapter_id], out_dir=tmp_path / "out", echo=lambda _: None)
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.slow
+def test_the_offprint_of_a_pdf_x_book_is_pdf_x_and_names_itself(tmp_path):
+    """The book's output intent and PDF/X-4 metadata come with the pages; the XMP document
+    id is the offprint's own (derived from its pages), not the book's."""
+    import re
+
+    assert CMYK_PROFILE.is_file(), "scripts/setup.sh installs libgs-common"
+    root = make_book(tmp_path / "book", book_yaml=BOOK_YAML + f"cmyk_profile: {CMYK_PROFILE}\n")
+    (result,) = build_offprints(root, ["one"], out_dir=tmp_path / "out", echo=lambda _: None)
+    document_id = re.compile(rb"xmp\.did:[0-9a-fA-F-]{36}")
+    with pikepdf.open(result.path) as cut, pikepdf.open(root / "build" / "book.pdf") as book:
+        assert cut.Root.OutputIntents[0].S == "/GTS_PDFX"
+        assert cut.Root.OutputIntents[0].DestOutputProfile.N == 4
+        xmp = cut.Root.Metadata.read_bytes()
+        assert b"<pdfxid:GTS_PDFXVersion>PDF/X-4</pdfxid:GTS_PDFXVersion>" in xmp
+        assert document_id.search(xmp).group() != \
+            document_id.search(book.Root.Metadata.read_bytes()).group()
+        assert all("/TrimBox" in page.obj and "/BleedBox" in page.obj for page in cut.pages)
