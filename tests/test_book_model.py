@@ -100,6 +100,23 @@ def test_a_build_reads_each_file_once(tmp_path):
         assert counter.reads[name] == 1, name
 
 
+@pytest.mark.slow
+def test_an_offprint_reads_each_file_once_for_its_checks_and_its_book(tmp_path):
+    book = one_chapter_book(tmp_path / "book", "")
+    from bookbuild.model.config import load_config
+
+    chapter_id = load_config(book).chapters[0]
+    with ReadCounter(book) as counter:
+        result = invoke("offprint", chapter_id, "--root", str(book),
+                        "--out", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / f"{chapter_id}.pdf").is_file()
+    assert counter.reads["book.yaml"] == 1
+    # The book's inputs; the PDF the build wrote is read again to be cut.
+    assert {path: n for path, n in counter.reads.items()
+            if n > 1 and not path.startswith("build/")} == {}
+
+
 def test_handout_runs_the_same_checks_as_build(tmp_path):
     twice = CHAPTER + "\n[^1]: もう一つの本文。\n"
     book = make_book(tmp_path / "b", chapter=twice)

@@ -94,7 +94,8 @@ def _edition(name: str | Edition) -> Edition:
 
 
 def build_offprints(root: Path, ids: list[str], *, out_dir: Path | None = None,
-                    echo: Callable[[str], None] = lambda _: None) -> list[ChapterOutput]:
+                    echo: Callable[[str], None] = lambda _: None,
+                    files: ProjectFiles | None = None) -> list[ChapterOutput]:
     """Offprints (editions/offprint.py) of the chapters `ids`, into `out_dir` (default:
     book.yaml's output.offprints): the horizontal print edition built first, from its
     caches when nothing changed, then each chapter's pages cut from it."""
@@ -103,10 +104,11 @@ def build_offprints(root: Path, ids: list[str], *, out_dir: Path | None = None,
     from bookbuild.editions.offprint import offprints_of
     from bookbuild.typeset.engine import template_errors
 
-    book, _ = load_checked(root)
+    files = files or ProjectFiles(root)  # each file read once, by the checks and the build
+    book, _ = load_checked(root, files)
     for chapter_id in ids:
         book.chapter(chapter_id)  # an unknown id: the error lists the known ones
-    built = build_book(root, edition=PRINT, cache=True, echo=echo)
+    built = build_book(root, edition=PRINT, cache=True, echo=echo, files=files)
     config = book.config
     with template_errors():
         return offprints_of(book, built, ids,

@@ -180,9 +180,11 @@ def offprint(chapter_ids: tuple[str, ...], all_chapters: bool, out_dir: Path | N
     from bookbuild.build import build_offprints
     from bookbuild.editions.handout import select_chapters
     from bookbuild.model.config import load_config
+    from bookbuild.project import ProjectFiles
 
-    ids = select_chapters(load_config(root), chapter_ids, all_chapters)
-    _report(build_offprints(root, ids, out_dir=out_dir, echo=click.echo))
+    files = ProjectFiles(root)  # each file read once: the ids' check, the book, the cut
+    ids = select_chapters(load_config(files.root, files), chapter_ids, all_chapters)
+    _report(build_offprints(root, ids, out_dir=out_dir, echo=click.echo, files=files))
 
 
 def _report(results) -> None:
