@@ -19,6 +19,7 @@ from click.testing import CliRunner
 from bookbuild.book import load_book
 from bookbuild.cli import main
 from bookbuild.editions import EDITIONS, book_editions
+from bookbuild.model.config import load_config
 from bookbuild.project import THEME_DIR, style_path
 from scratch import PROJECT, copy_project, one_chapter_book
 from tinybook import BOOK_YAML, CHAPTER, make_book, write
@@ -85,7 +86,7 @@ def test_check_reads_each_file_once(tmp_path):
 
 
 @pytest.mark.slow
-def test_a_build_reads_each_file_once(tmp_path):
+def test_a_build_and_an_offprint_read_each_file_once(tmp_path):
     # One chapter is enough to pass every kind of file through the build (and the real
     # bibliography and index with it): the whole book took 24 s of layout to say the same.
     book = one_chapter_book(tmp_path / "book", "")
@@ -98,21 +99,15 @@ def test_a_build_reads_each_file_once(tmp_path):
     for name in ("book.yaml", "chapters/index.yaml", "chapters/bibliography.yaml",
                  "styles/base.css", "styles/book.css"):
         assert counter.reads[name] == 1, name
-
-
-@pytest.mark.slow
-def test_an_offprint_reads_each_file_once_for_its_checks_and_its_book(tmp_path):
-    book = one_chapter_book(tmp_path / "book", "")
-    from bookbuild.model.config import load_config
-
+    # An offprint after it: its checks and its book (up to date) share one reading too; the
+    # PDF the build wrote is read again, to be cut.
     chapter_id = load_config(book).chapters[0]
     with ReadCounter(book) as counter:
         result = invoke("offprint", chapter_id, "--root", str(book),
-                        "--out", str(tmp_path / "out"))
+                        "--out", str(tmp_path / "offprints"))
     assert result.exit_code == 0, result.output
-    assert (tmp_path / "out" / f"{chapter_id}.pdf").is_file()
+    assert (tmp_path / "offprints" / f"{chapter_id}.pdf").is_file()
     assert counter.reads["book.yaml"] == 1
-    # The book's inputs; the PDF the build wrote is read again to be cut.
     assert {path: n for path, n in counter.reads.items()
             if n > 1 and not path.startswith("build/")} == {}
 
