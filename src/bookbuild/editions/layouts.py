@@ -82,19 +82,21 @@ def part_setting(part: Part, settings: Settings) -> Setting:
     return setting if part.first_folio is None else setting.counting_from(part.first_folio)
 
 
-def warm_up() -> None:
-    """Run first in each worker: import WeasyPrint while the parent renders the HTML."""
+def warm_up(engines: frozenset[str]) -> None:
+    """Each worker's initializer, run as it starts, while the parent renders the HTML:
+    WeasyPrint imported, and what the engines keep per process started (for the vertical
+    edition, Vivliostyle's chromium and viewer: about 2 s). A failure to start is not
+    raised here, where it would break the pool: the first layout meets it again and says
+    what it was."""
     import weasyprint  # noqa: F401
 
-
-def start_engines(engines: frozenset[str]) -> None:
-    """Each worker's initializer, as it starts: what the engines keep per process (for the
-    vertical edition, Vivliostyle's chromium and viewer: about 2 s), started while the
-    parent renders the HTML. A failure is not raised here, where it would break the pool:
-    the first layout meets it again and says what it was."""
     for name in sorted(engines):
         with contextlib.suppress(BookError, OSError):
             start_engine(name)
+
+
+def _nothing() -> None:
+    """A task that only makes the pool start a worker (its initializer does the work)."""
 
 
 # --- the parts kept ----------------------------------------------------------------------
@@ -188,10 +190,10 @@ class Layouts:
     def __enter__(self) -> Layouts:
         if self.jobs > 1:  # the workers start now, while the parent renders the HTML
             engines = frozenset(setting.engine for setting in self.settings.values())
-            self.pool = ProcessPoolExecutor(max_workers=self.jobs, initializer=start_engines,
+            self.pool = ProcessPoolExecutor(max_workers=self.jobs, initializer=warm_up,
                                             initargs=(engines,))
-            for _ in range(self.jobs):
-                self.pool.submit(warm_up)
+            for _ in range(self.jobs):  # a pool starts its workers as tasks come: start all
+                self.pool.submit(_nothing)
             # The join holds a thousand pages' objects: in a fresh process of its own, not
             # in a worker that keeps the memory of every layout it did (a 1,085-page book:
             # 528 MB in a worker). Started after the workers are forked, so that none of
