@@ -112,3 +112,77 @@ def test_the_book_mends_a_short_last_line_and_the_setting_turns_it_off(tmp_path)
     failed = CliRunner().invoke(main, ["build", "--root", str(root), "--strict",
                                        "--no-cache"])
     assert failed.exit_code != 0 and "short last line on page" in failed.output
+
+
+# --- every tail bound before the first layout (lay_out_mended) ------------------------------
+
+
+def test_every_paragraphs_and_notes_tail_of_wide_glyphs_is_bound_before_layout():
+    body = ('<p>あいうえおかきく。</p><p>ab<span class="note" id="n1">注の本文です。</span>'
+            '</p><h3>見出しの言葉</h3><p>Latin words end here.</p><p>ある</p>')
+    bound = shortlines.bind_every_tail(document(body), 3)
+    assert '<p>あいうえおかき<span class="proof-keep">く。</span></p>' not in bound
+    assert '<p>あいうえおか<span class="proof-keep">きく。</span></p>' in bound
+    assert '本文<span class="proof-keep">です。</span></span>' in bound  # the note's own
+    assert "<h3>見出しの言葉</h3>" in bound  # a heading's tail is a word: left to mend
+    assert "<p>Latin words end here.</p>" in bound  # shaped apart, Latin could move
+    assert "<p>ある</p>" in bound  # no glyph before a tail of three
+    assert letters(shortlines._text(bound)) == letters(shortlines._text(document(body)))
+
+
+def test_only_the_proofed_streams_are_bound():
+    index = ('<section class="back-matter book-index" id="book-index"><ul>'
+             '<li class="ix-entry">赤の広場と言葉</li></ul></section>')
+    html = document("").replace("</body>", index + "</body>")
+    assert shortlines.bind_every_tail(html, 3) == html
+
+
+def counted(calls: list[str]):
+    def lay_out_counted(html: str):
+        calls.append(html)
+        return lay_out(html)
+    return lay_out_counted
+
+
+@pytest.mark.slow
+def test_a_short_last_line_is_mended_in_one_layout_as_two_layouts_mend_it():
+    body = ("<p>あいうえおかきくけこさしすせそたちつてとる。</p>"  # 10 + 10 + 2: short
+            "<p>あいうえおかきくけこさしすせそたちつてとなる。</p>")  # 10 + 10 + 3
+    calls: list[str] = []
+    html, laid_out, _, done = shortlines.lay_out_mended(document(body), counted(calls), 3)
+    assert len(calls) == 1 and done == shortlines.Mended()
+    assert last_lines(html) == ["とる。", "なる。"]
+    two_layouts, *_ = mended(body)
+    assert last_lines(two_layouts) == last_lines(html)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("length", range(18, 34))
+def test_a_bound_tail_changes_no_line_of_a_paragraph_that_was_not_short(length):
+    """Across every place the paragraph can end on its lines (ten glyphs a line), its lines
+    bound are its lines unbound, but where the last line was short."""
+    text = ("あいうえおかきくけこさしすせそたちつてと" * 2)[:length - 1] + "。"
+    html = document(f"<p>{text}</p>")
+    unbound, bound = (lines_of(h) for h in (html, shortlines.bind_every_tail(html, 3)))
+    if len(unbound[-1]) >= 3:
+        assert bound == unbound
+    else:
+        assert len(bound) == len(unbound) and len(bound[-1]) == 3
+
+
+def lines_of(html: str) -> list[str]:
+    pages = preflight.read_pages(lay_out(html)[1])
+    lines: dict[int, str] = {}
+    for run in pages.runs:
+        lines[run.line] = lines.get(run.line, "") + run.text
+    return [lines[n] for n in sorted(lines)]
+
+
+@pytest.mark.slow
+def test_a_loose_line_sends_the_document_back_to_the_two_layouts():
+    # A Latin word too long for the rest of the first line: that line is spread, loose.
+    body = "<p>あいうえおか Abcdefghijk かきくけこさしすせそたちつてとる。</p>"
+    calls: list[str] = []
+    shortlines.lay_out_mended(document(body), counted(calls), 3)
+    assert len(calls) == 2 and "proof-keep" in calls[0]
+    assert calls[1] == document(body)  # laid out again unbound, where mend starts from

@@ -298,10 +298,11 @@ def lay_out_weasyprint(html: str, setting) -> WeasyPrintDocument:
         return notesplit.lay_out(h, lambda h: lay_out(h, setting.stylesheets, setting.root,
                                                       setting.allowed))
 
-    html, document, messages = lay_out_html(html)
     if setting.proof.fix_short_last_lines:
-        html, document, messages, _ = shortlines.mend(html, document, messages, lay_out_html,
-                                                      setting.proof.min_last_line)
+        html, document, messages, _ = shortlines.lay_out_mended(html, lay_out_html,
+                                                                setting.proof.min_last_line)
+    else:
+        html, document, messages = lay_out_html(html)
     return WeasyPrintDocument(html, document, list(dict.fromkeys(messages)),
                               setting.pdf_variant)
 

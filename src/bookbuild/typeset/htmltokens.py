@@ -18,6 +18,9 @@ CHARACTER = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|\w+);|.", re.S)
 # A start or end tag: (the "/" of an end tag, the name, the attributes, the "/" of "<x/>").
 TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9]*)([^>]*?)(/?)\s*>", re.S)
 CLASS = re.compile(r"""\bclass\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
+# One attribute of a start tag's attributes: (name, then its value quoted "", '' or bare).
+ATTRIBUTE = re.compile(r"""([a-zA-Z_:][-a-zA-Z0-9_:.]*)\s*=\s*"""
+                       r"""(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
 
 
 def tokens(html: str) -> list[str]:

@@ -21,6 +21,21 @@ the new layout only if it has fewer short last lines, no more loose lines and th
 number of pages; a paragraph it could not mend stays a warning of the preflight. The
 paragraph is found in the HTML by its tag and its place among the elements of that tag,
 and checked by its letters before anything is changed.
+
+`lay_out_mended` saves that second layout for paragraphs and notes (four chapters of five
+had one to mend: a second WeasyPrint layout of the whole part, about 40 % of it). It binds
+the tail of *every* paragraph and note before the first layout, where the tail is the
+`min_glyphs` glyphs `mend` would bind. A paragraph whose last line already holds that many
+glyphs breaks exactly as it would unbound: the lines before the last are found first to
+last, each at the last break that fits, and the bound glyphs are all on the last line, so
+no break inside them was ever taken; binding only removes breaks no line used. A paragraph
+whose last line was short gets the lines `mend` would give it. So one layout gives every
+paragraph and note its mended lines (the five chapters: the same lines as before, line for
+line). What one layout cannot settle goes through `mend` as before: a heading (its tail is a
+whole word, which a heading that is not short may have broken across its lines), or a tail
+that stayed short. A loose line anywhere, or a note call in a bound tail now first on a
+page (its note may have moved overleaf with it), sends the document back to the two
+layouts from the unbound HTML, where `mend` compares with the layout before any binding.
 """
 
 from __future__ import annotations
@@ -30,14 +45,16 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bookbuild.typeset.htmltokens import CHARACTER, CLASS, TAG, TOKEN, text_of
+from bookbuild.typeset.htmltokens import ATTRIBUTE, CHARACTER, CLASS, TAG, TOKEN, text_of
 from bookbuild.typeset.notesplit import pages_of
 from bookbuild.typeset.preflight import (
     LOOSE_EM,
     Pages,
     ShortLine,
     letters,
+    proofed,
     short_last_lines,
+    stream_key,
 )
 
 KEEP = "proof-keep"  # the class of the bound tail (typeset.css)
@@ -58,6 +75,21 @@ class Mended:
 
     found: int = 0
     left: int = 0
+
+
+def lay_out_mended(html: str, lay_out_html: Callable[[str], tuple],
+                   min_glyphs: int) -> tuple[str, object, list, Mended]:
+    """`html` laid out by `lay_out_html` (→ html, document, messages) with its short last
+    lines mended, in one layout where the module doc says it can be. Returns the HTML,
+    document and messages kept; `Mended` counts what `mend` found after the binds."""
+    bound = bind_every_tail(html, min_glyphs)
+    if bound != html:
+        bound, document, messages = lay_out_html(bound)
+        pages = pages_of(document)
+        if not _loose(pages) and not _call_turned_page(pages):
+            return mend(bound, document, messages, lay_out_html, min_glyphs)
+    html, document, messages = lay_out_html(html)
+    return mend(html, document, messages, lay_out_html, min_glyphs)
 
 
 def mend(html: str, document, messages: list, lay_out_html: Callable[[str], tuple],
@@ -85,6 +117,86 @@ def mend(html: str, document, messages: list, lay_out_html: Callable[[str], tupl
 
 def _loose(pages: Pages) -> int:
     return len({(r.page, r.line) for r in pages.runs if r.spacing > LOOSE_EM * r.font_size})
+
+
+def _call_turned_page(pages: Pages) -> bool:
+    """Whether a paragraph's last line holds a note call and opens a page after its line
+    before: binding may have taken the call (and its note) overleaf."""
+    blocks: dict[tuple[str, int], dict[int, list]] = {}
+    for run in pages.runs:
+        if run.block:
+            blocks.setdefault((run.stream, run.block), {}).setdefault(run.line, []).append(run)
+    for lines in blocks.values():
+        if len(lines) < 2:
+            continue
+        *_, before, last = sorted(lines)
+        if any(r.call for r in lines[last]) and lines[last][0].page != lines[before][0].page:
+            return True
+    return False
+
+
+def _binds_wide_glyphs(glyphs: list[_Glyph], cut: int, min_glyphs: int) -> bool:
+    """Whether the tail opening at `cut` holds `min_glyphs` glyphs, and they and the glyph
+    before them are all full-width. A bound tail is shaped apart from the text before it:
+    full-width glyphs advance a whole em each and fall where they fell, but Latin letters
+    and digits, shaped apart, can move by a fraction of a pixel (seen at 300 dpi at the end
+    of a URL and of an English title in the notes)."""
+    tail = [g for g in glyphs if g.offset >= cut]
+    before = [g for g in glyphs if g.offset < cut][-1:]
+    return len(tail) == min_glyphs and all(
+        unicodedata.east_asian_width(g.char[0]) in "WF" for g in before + tail)
+
+
+class _StartTag:
+    """A start tag read as `preflight.stream_key` reads an element: its name and attributes."""
+
+    def __init__(self, name: str, attributes: str) -> None:
+        self.tag = name
+        self.attributes = {m[1].lower(): htmllib.unescape(next(
+            g for g in m.groups()[1:] if g is not None)) for m in ATTRIBUTE.finditer(attributes)}
+
+    def get(self, name: str, default=None):
+        return self.attributes.get(name, default)
+
+
+def bind_every_tail(html: str, min_glyphs: int) -> str:
+    """`html` with the last `min_glyphs` glyphs of every proofed paragraph and note (in a
+    chapter's or a note's stream, as the preflight proofs them) bound, where `mend` would
+    bind just those glyphs. Not headings (their tail is a word) nor a tail that would open
+    before a longer element: those stay to `mend`."""
+    inserts: list[tuple[int, str]] = []
+    # (name, classes, stream, where its content starts)
+    open_tags: list[tuple[str, set[str], str, int]] = []
+    for match in TOKEN.finditer(html):
+        token = match.group()
+        parsed = TAG.fullmatch(token) if token.startswith("<") else None
+        if parsed is None:
+            continue
+        name = parsed.group(2).lower()
+        if parsed.group(4) == "/" or name in _VOID:
+            continue
+        if parsed.group(1) != "/":
+            tag = _StartTag(name, parsed.group(3))
+            stream = stream_key(tag) or (open_tags[-1][2] if open_tags else "")
+            classes = set((tag.get("class") or "").split())
+            open_tags.append((name, classes, stream, match.end()))
+            continue
+        while open_tags:
+            tag_name, classes, stream, start = open_tags.pop()
+            if tag_name == name:
+                break
+        else:
+            continue
+        heading = name in _HEADINGS or bool(classes & _HEADING_CLASSES)
+        if heading or not proofed(name, classes, stream):
+            continue
+        inner = html[start:match.start()]
+        cut = _cut(inner, min_glyphs, heading=False)
+        if cut is not None and _binds_wide_glyphs(_glyphs(inner) or [], cut, min_glyphs):
+            inserts += [(start + cut, f'<span class="{KEEP}">'), (match.start(), "</span>")]
+    for at, text in sorted(inserts, key=lambda insert: -insert[0]):
+        html = html[:at] + text + html[at:]
+    return html
 
 
 def bind_tail(html: str, pages: Pages, short: ShortLine, min_glyphs: int) -> str:

@@ -66,6 +66,7 @@ from bookbuild.typeset.preflight.proof import (
     glyphs,
     line_glyphs,
     proof_lines,
+    proofed,
     short_last_lines,
 )
 
@@ -73,7 +74,7 @@ __all__ = [
     "EDITOR_HINT", "GENERATED", "HEADING_TAGS", "LOOSE_EM", "LOOSE_REPORTED", "NOT_PROOFED",
     "PROOF_BLOCKS", "SNIPPET", "TOLERANCE_PX", "Area", "Pages", "Run", "ShortLine", "Source",
     "Stream", "check_pages", "glyphs", "letters", "line_glyphs", "lonely_last_lines",
-    "loose_lines", "proof_lines", "read_pages", "short_last_lines", "sources_for",
+    "loose_lines", "proof_lines", "proofed", "read_pages", "short_last_lines", "sources_for",
     "stream_key", "verify", "verify_sources",
 ]
 

@@ -59,10 +59,15 @@ def _lines_of(runs: Iterable[Run]) -> dict[int, list[Run]]:
 
 def _proofed(run: Run) -> bool:
     tag, *classes = run.tag.split(".")
-    if not run.stream.startswith(("chapter:", "note:")) or set(classes) & set(NOT_PROOFED):
+    return proofed(tag, set(classes), run.stream)
+
+
+def proofed(tag: str, classes: set[str], stream: str) -> bool:
+    """Whether a block (its tag and classes, in `stream`) is held to `min_glyphs` on its
+    last line: `PROOF_BLOCKS` and notes, in a chapter's or a note's stream."""
+    if not stream.startswith(("chapter:", "note:")) or classes & set(NOT_PROOFED):
         return False
-    return tag in PROOF_BLOCKS or (tag in ("span", "div")
-                                   and bool({"note", "footnote"} & set(classes)))
+    return tag in PROOF_BLOCKS or (tag in ("span", "div") and bool({"note", "footnote"} & classes))
 
 
 def short_last_lines(pages: Pages, min_glyphs: int) -> list[ShortLine]:
