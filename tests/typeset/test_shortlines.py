@@ -186,3 +186,41 @@ def test_a_loose_line_sends_the_document_back_to_the_two_layouts():
     shortlines.lay_out_mended(document(body), counted(calls), 3)
     assert len(calls) == 2 and "proof-keep" in calls[0]
     assert calls[1] == document(body)  # laid out again unbound, where mend starts from
+
+
+def test_the_headings_alone_keep_the_head_and_what_holds_them():
+    body = '<div class="chapter-body"><p>本文の段落。</p><h3>見出し</h3><p>次の段落。</p></div>'
+    alone = shortlines.headings_alone(document(body))
+    assert alone.startswith(document("").split("<body>")[0])  # the head, its style with it
+    assert alone.endswith('<body><section class="chapter" id="ch-one"><div class="chapter-body">'
+                          "<h3>見出し</h3></div></section></body></html>")
+    assert shortlines.headings_alone(document("<p>本文の段落。</p>")) == ""
+
+
+def test_a_numbered_heading_has_its_last_word_bound():
+    body = "<h3>朝鮮半島の政策</h3><p>本文の段落。</p><h3>ロシアの朝鮮政策</h3>"
+    bound = shortlines.bind_headings(document(body), {1}, 3)
+    assert "<h3>朝鮮半島の政策</h3>" in bound
+    assert '<h3>ロシアの<span class="proof-keep">朝鮮政策</span></h3>' in bound
+
+
+@pytest.mark.slow
+def test_a_short_heading_is_found_alone_and_mended_in_the_one_layout():
+    body = "<h3>ああああああああ朝鮮政策</h3><p>あいうえおかきくけこさしすせそたちつてとる。</p>"
+    calls: list[str] = []
+    html, _, _, done = shortlines.lay_out_mended(document(body), counted(calls), 3)
+    assert len(calls) == 3  # the headings alone, bound, and the document
+    assert done == shortlines.Mended()
+    assert last_lines(html) == ["朝鮮政策", "とる。"]
+
+
+@pytest.mark.slow
+def test_headings_that_break_otherwise_alone_send_the_document_back_to_two_layouts():
+    """A heading narrower after a paragraph (a style the headings alone do not meet): what
+    they showed is not what the document has, so it is laid out unbound and mended."""
+    body = "<p>あいうえおかきくけこ。</p><h3>ああああああああ朝鮮政策</h3>"
+    html = document(body).replace("</style>", "p + h3 { width: 6em; }</style>")
+    calls: list[str] = []
+    mended_html, *_ = shortlines.lay_out_mended(html, counted(calls), 3)
+    assert html in calls  # laid out again as written
+    assert last_lines(mended_html) == last_lines(shortlines.mend(*lay_out(html), lay_out, 3)[0])

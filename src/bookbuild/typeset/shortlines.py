@@ -31,11 +31,15 @@ last, each at the last break that fits, and the bound glyphs are all on the last
 no break inside them was ever taken; binding only removes breaks no line used. A paragraph
 whose last line was short gets the lines `mend` would give it. So one layout gives every
 paragraph and note its mended lines (the five chapters: the same lines as before, line for
-line). What one layout cannot settle goes through `mend` as before: a heading (its tail is a
-whole word, which a heading that is not short may have broken across its lines), or a tail
-that stayed short. A loose line anywhere, or a note call in a bound tail now first on a
-page (its note may have moved overleaf with it), sends the document back to the two
-layouts from the unbound HTML, where `mend` compares with the layout before any binding.
+line). A heading's tail is a whole word, which a heading that is not short may have broken
+across its lines, so a heading is bound only if it is short: the headings are laid out
+alone first (`headings_alone`: a few hundredths of a second), the short ones bound, and
+laid out alone again; the document's layout must then show every heading with the lines
+the headings alone had, or the headings alone did not break as the document does. That,
+a loose line anywhere, or a note call in a bound tail now first on a page (its note may
+have moved overleaf with it) sends the document back to the two layouts from the unbound
+HTML, where `mend` compares with the layout before any binding. What stays short after
+the one layout (a Latin tail, a tail opening before a longer element) goes through `mend`.
 """
 
 from __future__ import annotations
@@ -51,6 +55,7 @@ from bookbuild.typeset.preflight import (
     LOOSE_EM,
     Pages,
     ShortLine,
+    glyphs,
     letters,
     proofed,
     short_last_lines,
@@ -83,10 +88,17 @@ def lay_out_mended(html: str, lay_out_html: Callable[[str], tuple],
     lines mended, in one layout where the module doc says it can be. Returns the HTML,
     document and messages kept; `Mended` counts what `mend` found after the binds."""
     bound = bind_every_tail(html, min_glyphs)
+    alone = headings_alone(bound)
+    headings = _heading_lines(pages_of(lay_out_html(alone)[1])) if alone else []
+    short = {n for n, lines in enumerate(headings) if _short(lines, min_glyphs)}
+    if short:
+        bound, alone = (bind_headings(h, short, min_glyphs) for h in (bound, alone))
+        headings = _heading_lines(pages_of(lay_out_html(alone)[1]))
     if bound != html:
         bound, document, messages = lay_out_html(bound)
         pages = pages_of(document)
-        if not _loose(pages) and not _call_turned_page(pages):
+        if (not _loose(pages) and not _call_turned_page(pages)
+                and _heading_lines(pages) == headings):
             return mend(bound, document, messages, lay_out_html, min_glyphs)
     html, document, messages = lay_out_html(html)
     return mend(html, document, messages, lay_out_html, min_glyphs)
@@ -147,6 +159,126 @@ def _binds_wide_glyphs(glyphs: list[_Glyph], cut: int, min_glyphs: int) -> bool:
         unicodedata.east_asian_width(g.char[0]) in "WF" for g in before + tail)
 
 
+@dataclass(frozen=True)
+class _Element:
+    """An element of an HTML string, as `_elements` reads it: offsets into the string."""
+
+    name: str
+    heading: bool
+    proofed: bool  # held to min_glyphs by the preflight (a proofed stream's block)
+    start: int  # its start tag
+    inner: tuple[int, int]  # its content
+    end: int  # after its end tag
+    ancestors: tuple[tuple[int, int], ...]  # (start, inner start) of each element holding it
+
+
+def _elements(html: str) -> list[_Element]:
+    """Every element with an end tag, in the order of their start tags."""
+    found: list[_Element] = []
+    # name, start, inner start, classes, stream
+    open_tags: list[tuple[str, int, int, set[str], str]] = []
+    for match in TOKEN.finditer(html):
+        parsed = TAG.fullmatch(match.group()) if match.group().startswith("<") else None
+        if parsed is None or parsed.group(4) == "/" or parsed.group(2).lower() in _VOID:
+            continue
+        name = parsed.group(2).lower()
+        if parsed.group(1) != "/":
+            tag = _StartTag(name, parsed.group(3))
+            stream = stream_key(tag) or (open_tags[-1][4] if open_tags else "")
+            classes = set((tag.get("class") or "").split())
+            open_tags.append((name, match.start(), match.end(), classes, stream))
+            continue
+        if name not in (opened[0] for opened in open_tags):
+            continue  # a stray end tag
+        while open_tags:
+            opened, start, inner, classes, stream = open_tags.pop()
+            if opened == name:
+                break
+        found.append(_Element(name, name in _HEADINGS or bool(classes & _HEADING_CLASSES),
+                              proofed(name, classes, stream), start, (inner, match.start()),
+                              match.end(), tuple((o[1], o[2]) for o in open_tags)))
+    return sorted(found, key=lambda element: element.start)
+
+
+def _bound(html: str, tails: list[tuple[int, int]]) -> str:
+    """`html` with each (start, end) range wrapped in a bound tail's span."""
+    inserts = [(at, f'<span class="{KEEP}">') for at, _ in tails] + [
+        (end, "</span>") for _, end in tails]
+    for at, text in sorted(inserts, key=lambda insert: -insert[0]):
+        html = html[:at] + text + html[at:]
+    return html
+
+
+def bind_every_tail(html: str, min_glyphs: int) -> str:
+    """`html` with the last `min_glyphs` glyphs of every proofed paragraph and note (in a
+    chapter's or a note's stream, as the preflight proofs them) bound, where `mend` would
+    bind just those glyphs, all full-width. Not headings (their tail is a word) nor a tail
+    that would open before a longer element: those stay to `mend`."""
+    tails = []
+    for element in _elements(html):
+        if element.proofed and not element.heading:
+            inner = html[element.inner[0]:element.inner[1]]
+            cut = _cut(inner, min_glyphs, heading=False)
+            if cut is not None and _binds_wide_glyphs(_glyphs(inner) or [], cut, min_glyphs):
+                tails.append((element.inner[0] + cut, element.inner[1]))
+    return _bound(html, tails)
+
+
+def _proofed_headings(html: str) -> list[_Element]:
+    return [element for element in _elements(html) if element.heading and element.proofed]
+
+
+def headings_alone(html: str) -> str:
+    """`html` with its proofed headings only (the elements holding them, and its head): laid
+    out in a few hundredths of a second, they break their lines as in the whole document,
+    which `lay_out_mended` checks before it relies on it. Empty if it has none."""
+    elements = _elements(html)
+    headings = [element for element in elements if element.heading and element.proofed]
+    if not headings:
+        return ""
+    by_start = {element.start: element for element in elements}
+    body = next((e.start for e in elements if e.name == "body"), headings[0].ancestors[0][0])
+    pieces = {(0, body)}  # the doctype and the head, its styles with it
+    for heading in headings:
+        pieces.add((heading.start, heading.end))
+        for start, inner in heading.ancestors:
+            pieces |= {(start, inner), (by_start[start].inner[1], by_start[start].end)}
+    kept, reached = [], 0
+    for start, end in sorted(pieces):  # the head holds <html>'s start tag too: once
+        kept.append(html[max(start, reached):end])
+        reached = max(reached, end)
+    return "".join(kept)
+
+
+def bind_headings(html: str, numbers: set[int], min_glyphs: int) -> str:
+    """`html` with the tails of its proofed headings `numbers` (their places among them)
+    bound as `mend` binds a short heading's: its last word."""
+    tails = []
+    for number, heading in enumerate(_proofed_headings(html)):
+        cut = _cut(html[heading.inner[0]:heading.inner[1]], min_glyphs, heading=True)
+        if number in numbers and cut is not None:
+            tails.append((heading.inner[0] + cut, heading.inner[1]))
+    return _bound(html, tails)
+
+
+def _heading_lines(pages: Pages) -> list[list[str]]:
+    """Each proofed heading's lines (their text, generated dashes included), in document
+    order."""
+    lines: dict[int, dict[int, str]] = {}
+    for run in sorted(pages.runs + pages.generated, key=lambda r: r.line):
+        element = pages.elements.get(run.block)
+        if element is not None and run.stream.startswith(("chapter:", "note:")) and (
+                element.tag in _HEADINGS or set((element.get("class") or "").split())
+                & _HEADING_CLASSES):
+            by_line = lines.setdefault(id(element), {})
+            by_line[run.line] = by_line.get(run.line, "") + run.text
+    return [list(by_line.values()) for by_line in lines.values()]
+
+
+def _short(lines: list[str], min_glyphs: int) -> bool:
+    return len(lines) > 1 and glyphs(lines[-1]) < min_glyphs
+
+
 class _StartTag:
     """A start tag read as `preflight.stream_key` reads an element: its name and attributes."""
 
@@ -157,46 +289,6 @@ class _StartTag:
 
     def get(self, name: str, default=None):
         return self.attributes.get(name, default)
-
-
-def bind_every_tail(html: str, min_glyphs: int) -> str:
-    """`html` with the last `min_glyphs` glyphs of every proofed paragraph and note (in a
-    chapter's or a note's stream, as the preflight proofs them) bound, where `mend` would
-    bind just those glyphs. Not headings (their tail is a word) nor a tail that would open
-    before a longer element: those stay to `mend`."""
-    inserts: list[tuple[int, str]] = []
-    # (name, classes, stream, where its content starts)
-    open_tags: list[tuple[str, set[str], str, int]] = []
-    for match in TOKEN.finditer(html):
-        token = match.group()
-        parsed = TAG.fullmatch(token) if token.startswith("<") else None
-        if parsed is None:
-            continue
-        name = parsed.group(2).lower()
-        if parsed.group(4) == "/" or name in _VOID:
-            continue
-        if parsed.group(1) != "/":
-            tag = _StartTag(name, parsed.group(3))
-            stream = stream_key(tag) or (open_tags[-1][2] if open_tags else "")
-            classes = set((tag.get("class") or "").split())
-            open_tags.append((name, classes, stream, match.end()))
-            continue
-        while open_tags:
-            tag_name, classes, stream, start = open_tags.pop()
-            if tag_name == name:
-                break
-        else:
-            continue
-        heading = name in _HEADINGS or bool(classes & _HEADING_CLASSES)
-        if heading or not proofed(name, classes, stream):
-            continue
-        inner = html[start:match.start()]
-        cut = _cut(inner, min_glyphs, heading=False)
-        if cut is not None and _binds_wide_glyphs(_glyphs(inner) or [], cut, min_glyphs):
-            inserts += [(start + cut, f'<span class="{KEEP}">'), (match.start(), "</span>")]
-    for at, text in sorted(inserts, key=lambda insert: -insert[0]):
-        html = html[:at] + text + html[at:]
-    return html
 
 
 def bind_tail(html: str, pages: Pages, short: ShortLine, min_glyphs: int) -> str:
