@@ -3,7 +3,9 @@
     .venv/bin/python benchmarks/run.py [--quick] [--mem-cap-mb N]      (or: make bench)
 
 Prints, in one run: the full print edition built with --no-cache (wall time, peak RSS);
-the Pandoc + WeasyPrint baseline on the same chapters and the ratio, and a Vivliostyle
+the Pandoc + WeasyPrint baseline on the same chapters and the ratio (both, and the
+one-chapter edit below, the median of three runs: one run on a shared machine moves by
+a fifth), and a Vivliostyle
 baseline where its CLI and a Chromium are installed (found on disk only: never through
 npx, which would download it); rebuilds with nothing changed, after one chapter's text
 changed (same page count: the per-chapter cache's case) and after a change that adds
@@ -62,6 +64,7 @@ MAX_STARTUP_S = 0.3
 MAX_VERTICAL_RATIO = 2.0         # vertical / horizontal print edition, the same book
 MAX_VERTICAL_10X_S = 300         # the 10× book, vertical
 VERTICAL_RUNS = 3                # each edition built this many times for section 5b's medians
+RUNS = 3  # the full build, pandoc and the one-chapter edit: medians of this many runs
 MAX_VERTICAL_10X_MB = 2048       # any single process of it
 
 # Pandoc's baseline gets the project's own typography: the generated page sheet (A5, bleed,
@@ -359,13 +362,23 @@ def show_run(run: Run, pdf: Path) -> None:
     show("pages", str(pdf_pages(pdf)))
 
 
+def runs_of(label: str, run: Callable[[], Run]) -> Run | None:
+    """`RUNS` runs one after the other, each shown; the median (None if one failed)."""
+    runs = []
+    for _ in range(RUNS):
+        runs.append(run())
+        if not runs[-1].ok:
+            fail_report(label, runs[-1])
+            return None
+    show(f"{label}, {RUNS} runs", ", ".join(f"{r.seconds:.1f}" for r in runs) + " s")
+    return median_run(runs)
+
+
 def full_build(bench: Bench, book: Path) -> Run | None:
-    print("1. full print edition (bookbuild build --no-cache)")
-    full = bench.build(book, "--no-cache")
-    if not full.ok:
-        fail_report("bookbuild build --no-cache", full)
-        return None
-    show_run(full, book / "build" / "book.pdf")
+    print("1. full print edition (bookbuild build --no-cache), the median run")
+    full = runs_of("bookbuild build --no-cache", lambda: bench.build(book, "--no-cache"))
+    if full is not None:
+        show_run(full, book / "build" / "book.pdf")
     return full
 
 
@@ -375,16 +388,15 @@ def baselines(bench: Bench, book: Path, full: Run, tmp: Path) -> None:
     print("2a. baseline: pandoc --pdf-engine=weasyprint, same chapters, project CSS")
     sheets = baseline_inputs(book, tmp)
     out = tmp / "baseline.pdf"
-    base = bench.run(pandoc_cmd(book, [str(s) for s in sheets], out,
-                                "--pdf-engine=weasyprint"), book)
-    if base.ok:
+    base = runs_of("pandoc", lambda: bench.run(pandoc_cmd(
+        book, [str(s) for s in sheets], out, "--pdf-engine=weasyprint"), book))
+    if base is not None:
         show_run(base, out)
         ratio = full.seconds / base.seconds
         bench.judge(name, "ratio bookbuild / baseline (wall)", f"{ratio:.2f}", target,
                     ratio <= MAX_BASELINE_RATIO)
         show("  (by CPU time)", f"{full.cpu_seconds / base.cpu_seconds:.2f}")
     else:
-        fail_report("pandoc", base)
         bench.not_measured(name, target, "pandoc failed")
 
     print("2b. baseline: pandoc -s to one HTML, then vivliostyle build, same CSS")
@@ -433,8 +445,17 @@ def rebuilds(bench: Bench, book: Path, full: Run) -> None:
     unchanged_rebuilds(bench, book)
     name = "one chapter's text changed / full build"
     target = f"≤ {MAX_CHANGED_REBUILD_RATIO}"
-    changed = edited_rebuild(bench, book, change_one_chapter)
+    edits: list[tuple[Run, int, int]] = []
+    for _ in range(RUNS):  # each adds the sentence once more: the chapter changes each time
+        edit = edited_rebuild(bench, book, change_one_chapter)
+        if edit is None:
+            break
+        edits.append(edit)
+    changed = (sorted(edits, key=lambda edit: edit[0].seconds)[len(edits) // 2]
+               if len(edits) == RUNS else None)
     if changed:
+        show(f"one chapter's text changed, {RUNS} runs",
+             ", ".join(f"{edit[0].seconds:.1f}" for edit in edits) + " s")
         run, before, after = changed
         ratio = run.seconds / full.seconds
         show("one chapter's text changed", f"{run.seconds:.1f} s, {run.peak_mb:.0f} MB")
