@@ -111,6 +111,58 @@ def test_workers_are_as_asked_else_one_per_core_and_no_more_than_the_chapters(mo
     assert worker_count(None, 5) == 1
 
 
+class PoolsStarted:
+    """Stands for the workers' pool and the join's process: counts those started and runs
+    what is submitted here."""
+
+    started: list[str] = []
+
+    def __init__(self, *args, **kwargs) -> None:
+        self.started.append(type(self).__name__)
+
+    def submit(self, function, *args):
+        from concurrent.futures import Future
+
+        future: Future = Future()
+        future.set_result(function(*args))
+        return future
+
+    def shutdown(self, **kwargs) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def test_a_rebuild_lays_a_single_part_out_here_and_starts_workers_for_more(
+        tmp_path, monkeypatch):
+    from bookbuild.editions import layouts
+
+    monkeypatch.setattr(PoolsStarted, "started", [])
+    monkeypatch.setattr(layouts, "ProcessPoolExecutor", PoolsStarted)
+    monkeypatch.setattr(layouts, "FreshProcess", PoolsStarted)
+    here: list[str] = []
+    monkeypatch.setattr(layouts, "lay_out_part",
+                        lambda part, settings: here.append(part.name) or laid_out(part.name, 1))
+    settings = {"book": Setting((), tmp_path, (tmp_path,))}
+
+    def build(cache: PartCache, *names: str) -> None:
+        with layouts.Layouts(settings, cache, 2, echo=lambda _: None) as parts:
+            parts.lay_out([Part(name, f"<p>{name}</p>") for name in names])
+
+    first = PartCache(tmp_path / "parts", "env")
+    build(first, "chapter:a", "chapter:b")
+    assert PoolsStarted.started == ["PoolsStarted", "PoolsStarted"]  # at once: a first build
+    PoolsStarted.started.clear()
+    build(PartCache(tmp_path / "parts", "env"), "chapter:a", "chapter:c")  # a rebuild
+    assert PoolsStarted.started == [] and here[-1] == "chapter:c"  # one part: laid out here
+    build(PartCache(tmp_path / "parts", "env"), "chapter:d", "chapter:e")
+    assert len(PoolsStarted.started) == 2  # two parts at once: the workers start for them
+    PoolsStarted.started.clear()
+    build(PartCache(tmp_path / "parts", "env", reuse=False), "chapter:a")  # --no-cache
+    assert len(PoolsStarted.started) == 2
+
+
 def test_the_cache_forgets_parts_the_last_build_did_not_use(tmp_path):
     settings = {"book": Setting((), tmp_path, (tmp_path,))}
     cache = PartCache(tmp_path / "parts", "env")

@@ -44,6 +44,11 @@ class PartStore:
             self.read[key] = self._read(key)
         return self.read[key]
 
+    def holds_any(self) -> bool:
+        """Whether the folder holds a part this build may take (a rebuild, not a first
+        build or `--no-cache`)."""
+        return self.reuse and any(self.folder.glob("*.json"))
+
     def _read(self, key: str) -> Stored | None:
         try:
             record = json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))

@@ -137,6 +137,9 @@ class PartCache:
         stored = self.store.get(key)
         return None if stored is None else _laid_out(stored)
 
+    def holds_any(self) -> bool:
+        return self.store.holds_any()
+
     def peek(self, key: str) -> LaidOutPart | None:
         stored = self.store.peek(key)
         return None if stored is None else _laid_out(stored)
@@ -188,7 +191,16 @@ class Layouts:
         self.laid_out: list[str] = []
 
     def __enter__(self) -> Layouts:
-        if self.jobs > 1:  # the workers start now, while the parent renders the HTML
+        # A first build lays every part out: the workers start now, while the parent
+        # renders the HTML. A rebuild mostly lays out a part or two, one after the other
+        # (a chapter, then the index its pages moved): those are laid out here, and the
+        # workers (and the join's process) start only if more parts than one come at once.
+        if not self.cache.holds_any():
+            self._start_workers()
+        return self
+
+    def _start_workers(self) -> None:
+        if self.jobs > 1 and self.pool is None:
             engines = frozenset(setting.engine for setting in self.settings.values())
             self.pool = ProcessPoolExecutor(max_workers=self.jobs, initializer=warm_up,
                                             initargs=(engines,))
@@ -200,7 +212,6 @@ class Layouts:
             # them holds its input open. Not multiprocessing's spawn: that runs the
             # caller's script again (fresh.py).
             self.apart = FreshProcess(warm_up=("weasyprint", "bookbuild.editions.join"))
-        return self
 
     def run_apart(self, function, *args, **kwargs):
         """`function(*args, **kwargs)` in a fresh process if there are workers, else here."""
@@ -224,6 +235,8 @@ class Layouts:
             self.echo(f"laying out {len(todo)} of {len(parts)} parts"
                       + (f" ({self.jobs} workers)" if self.pool and len(todo) > 1 else "")
                       + (": " + ", ".join(names) if len(names) <= MAX_NAMES_SHOWN else ""))
+        if len(todo) > 1:
+            self._start_workers()
         # Longest first: the workers finish together.
         order = sorted(todo, key=lambda key: -len(todo[key].html))
         if self.pool is not None:  # its workers have WeasyPrint imported already
