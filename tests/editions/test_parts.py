@@ -159,6 +159,11 @@ def test_a_rebuild_lays_a_single_part_out_here_and_starts_workers_for_more(
     build(PartCache(tmp_path / "parts", "env"), "chapter:d", "chapter:e")
     assert len(PoolsStarted.started) == 2  # two parts at once: the workers start for them
     PoolsStarted.started.clear()
+    with layouts.Layouts(settings, PartCache(tmp_path / "parts", "env"), 2,
+                         echo=lambda _: None) as parts:
+        parts.lay_out([Part("chapter:f", "<p>f</p>")])  # a chapter grew, laid out here,
+        parts.lay_out([Part(name, f"<p>{name}</p>") for name in ("opening", "index")])
+    assert PoolsStarted.started == [] and sorted(here[-2:]) == ["index", "opening"]  # here too
     build(PartCache(tmp_path / "parts", "env", reuse=False), "chapter:a")  # --no-cache
     assert len(PoolsStarted.started) == 2
 

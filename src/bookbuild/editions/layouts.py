@@ -189,12 +189,16 @@ class Layouts:
         self.pool: ProcessPoolExecutor | None = None
         self.apart: FreshProcess | None = None
         self.laid_out: list[str] = []
+        self.here = False  # a part was laid out in this process
 
     def __enter__(self) -> Layouts:
         # A first build lays every part out: the workers start now, while the parent
         # renders the HTML. A rebuild mostly lays out a part or two, one after the other
         # (a chapter, then the index its pages moved): those are laid out here, and the
-        # workers (and the join's process) start only if more parts than one come at once.
+        # workers (and the join's process) start only if more parts than one come at once
+        # before any was laid out here (then WeasyPrint is imported here already, and the
+        # rest, the contents, the index and the folios after a chapter grew, costs less
+        # here than three more processes importing it).
         if not self.cache.holds_any():
             self._start_workers()
         return self
@@ -235,7 +239,7 @@ class Layouts:
             self.echo(f"laying out {len(todo)} of {len(parts)} parts"
                       + (f" ({self.jobs} workers)" if self.pool and len(todo) > 1 else "")
                       + (": " + ", ".join(names) if len(names) <= MAX_NAMES_SHOWN else ""))
-        if len(todo) > 1:
+        if len(todo) > 1 and not self.here:
             self._start_workers()
         # Longest first: the workers finish together.
         order = sorted(todo, key=lambda key: -len(todo[key].html))
@@ -244,6 +248,7 @@ class Layouts:
                        for key in order}
             results = {key: future.result() for key, future in futures.items()}
         else:
+            self.here = self.here or bool(todo)
             results = {key: lay_out_part(todo[key], self.settings) for key in order}
         for key, result in results.items():
             found[key] = result if result.errors else self.cache.put(key, result)
