@@ -74,6 +74,12 @@ _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _HEADING_CLASSES = frozenset({"chapter-title", "chapter-subtitle"})
 
 
+def _is_heading(tag: str, classes: set[str]) -> bool:
+    """A heading's tail is its last word (the module doc): h1–h6, a chapter's title and
+    subtitle."""
+    return tag in _HEADINGS or bool(classes & _HEADING_CLASSES)
+
+
 @dataclass(frozen=True)
 class Mended:
     """What `mend` did: the short last lines found, and those left after it."""
@@ -194,7 +200,7 @@ def _elements(html: str) -> list[_Element]:
             opened, start, inner, classes, stream = open_tags.pop()
             if opened == name:
                 break
-        found.append(_Element(name, name in _HEADINGS or bool(classes & _HEADING_CLASSES),
+        found.append(_Element(name, _is_heading(name, classes),
                               proofed(name, classes, stream), start, (inner, match.start()),
                               match.end(), tuple((o[1], o[2]) for o in open_tags)))
     return sorted(found, key=lambda element: element.start)
@@ -217,9 +223,9 @@ def bind_every_tail(html: str, min_glyphs: int) -> str:
     tails = []
     for element in _elements(html):
         if element.proofed and not element.heading:
-            inner = html[element.inner[0]:element.inner[1]]
-            cut = _cut(inner, min_glyphs, heading=False)
-            if cut is not None and _binds_wide_glyphs(_glyphs(inner) or [], cut, min_glyphs):
+            glyphs = _glyphs(html[element.inner[0]:element.inner[1]]) or []
+            cut = _cut_in(glyphs, min_glyphs, heading=False)
+            if cut is not None and _binds_wide_glyphs(glyphs, cut, min_glyphs):
                 tails.append((element.inner[0] + cut, element.inner[1]))
     return _bound(html, tails)
 
@@ -267,9 +273,8 @@ def _heading_lines(pages: Pages) -> list[list[str]]:
     lines: dict[int, dict[int, str]] = {}
     for run in sorted(pages.runs + pages.generated, key=lambda r: r.line):
         element = pages.elements.get(run.block)
-        if element is not None and run.stream.startswith(("chapter:", "note:")) and (
-                element.tag in _HEADINGS or set((element.get("class") or "").split())
-                & _HEADING_CLASSES):
+        if element is not None and run.stream.startswith(("chapter:", "note:")) and \
+                _is_heading(element.tag, set((element.get("class") or "").split())):
             by_line = lines.setdefault(id(element), {})
             by_line[run.line] = by_line.get(run.line, "") + run.text
     return [list(by_line.values()) for by_line in lines.values()]
@@ -308,7 +313,7 @@ def bind_tail(html: str, pages: Pages, short: ShortLine, min_glyphs: int) -> str
     if letters(_text(inner)) != letters("".join(element.itertext())):
         return html  # not the element laid out: change nothing
     classes = set((element.get("class") or "").split())
-    heading = element.tag in _HEADINGS or bool(classes & _HEADING_CLASSES)
+    heading = _is_heading(element.tag, classes)
     cut = _cut(inner, min_glyphs, heading)
     if cut is None:
         return html
@@ -327,23 +332,8 @@ def _ordinal(pages: Pages, element) -> int | None:
 
 def _element_span(html: str, tag: str, ordinal: int) -> tuple[int, int] | None:
     """(start, end) of the content of the `ordinal`-th `tag` element of `html`."""
-    count, depth, inner_start = -1, 0, None
-    for match in TOKEN.finditer(html):
-        token = match.group()
-        parsed = TAG.fullmatch(token) if token.startswith("<") else None
-        if parsed is None or parsed.group(2).lower() != tag:
-            continue
-        closing, void = parsed.group(1) == "/", parsed.group(4) == "/"
-        if inner_start is None:
-            if not closing:
-                count += 1
-                if count == ordinal and not void:
-                    inner_start, depth = match.end(), 1
-            continue
-        depth += -1 if closing else (0 if void else 1)
-        if depth == 0:
-            return inner_start, match.start()
-    return None
+    same = [element for element in _elements(html) if element.name == tag]
+    return same[ordinal].inner if ordinal < len(same) else None
 
 
 def _text(fragment: str) -> str:
@@ -416,7 +406,11 @@ def _script(char: str) -> str:
 
 def _cut(fragment: str, min_glyphs: int, heading: bool) -> int | None:
     """Where in `fragment` the bound tail opens, or None."""
-    glyphs = _glyphs(fragment)
+    return _cut_in(_glyphs(fragment) or [], min_glyphs, heading)
+
+
+def _cut_in(glyphs: list[_Glyph], min_glyphs: int, heading: bool) -> int | None:
+    """`_cut` for a fragment's glyphs (`_glyphs`) read already."""
     if not glyphs or len(glyphs) <= min_glyphs:
         return None
     first = len(glyphs) - min_glyphs
