@@ -234,13 +234,13 @@ class Layouts:
         cached = {key: self.cache.get(key) for key in keys}
         found = {key: part for key, part in cached.items() if part is not None}
         todo = {key: part for key, part in zip(keys, parts, strict=True) if key not in found}
+        if len(todo) > 1 and not self.here:
+            self._start_workers()  # before the message, which says whether they do the work
         if todo:
             names = [part.name for part in todo.values()]
             self.echo(f"laying out {len(todo)} of {len(parts)} parts"
                       + (f" ({self.jobs} workers)" if self.pool and len(todo) > 1 else "")
                       + (": " + ", ".join(names) if len(names) <= MAX_NAMES_SHOWN else ""))
-        if len(todo) > 1 and not self.here:
-            self._start_workers()
         # Longest first: the workers finish together.
         order = sorted(todo, key=lambda key: -len(todo[key].html))
         if self.pool is not None:  # its workers have WeasyPrint imported already
