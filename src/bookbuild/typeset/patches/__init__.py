@@ -11,6 +11,8 @@ installs the patches in this process:
 - `notepages`: pages holding only carried-over notes survive a re-layout.
 - `pangosetup` (speed only): each Pango layout set up from a per-document cache of its
   context, font description and features string.
+- `cropmarks` (speed and size only): a document's crop marks drawn once, as one form that
+  every page of the same size shows.
 
 A WeasyPrint upgrade therefore fails here, loudly (`guard.WeasyPrintMismatch`: what to
 install), before any page is laid out. Installing is idempotent.

@@ -8,10 +8,18 @@ from __future__ import annotations
 
 def install_all() -> None:
     """Check WeasyPrint's internals and install every patch (idempotent)."""
-    from bookbuild.typeset.patches import footnotes, internals, justify, notepages, pangosetup
+    from bookbuild.typeset.patches import (
+        cropmarks,
+        footnotes,
+        internals,
+        justify,
+        notepages,
+        pangosetup,
+    )
 
     internals.require()
     justify.install()
     footnotes.install()  # notes stay on their call's page
     notepages.install()  # continuation pages at a document's end survive
     pangosetup.install()  # Pango layouts set up from a cache (speed only)
+    cropmarks.install()  # one form of crop marks per document (speed and size only)
