@@ -69,10 +69,11 @@ def build_book(root: Path, *, edition: str | Edition = "print", out_path: Path |
             echo, files, engine_version(kind))
         return BuildResult(target, result.pages, time.perf_counter() - started,
                            list(result.warnings), dict(result.chapter_pages))
-    book, warnings = load_checked(root, files)
-    target = Path(out_path) if out_path else kind.target(book.config)
-    with template_errors():
-        result = kind.write(book, kind, target, warnings, echo, options)
+    with kind.start_workers(load_config(files.root, files), options) as options:
+        book, warnings = load_checked(root, files)
+        target = Path(out_path) if out_path else kind.target(book.config)
+        with template_errors():
+            result = kind.write(book, kind, target, warnings, echo, options)
     result.seconds = time.perf_counter() - started
     return result
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from bookbuild.errors import Diagnostic
 
@@ -36,3 +37,6 @@ class BuildOptions:
     # chapter: editions/layouts.worker_count)
     jobs: int | None = None
     reuse_parts: bool = True  # take unchanged laid-out parts from the parts cache
+    # the worker processes the build started for the writer while it loaded the book
+    # (editions/layouts.Workers, by Edition.start_workers), or None: it starts its own
+    workers: Any = None

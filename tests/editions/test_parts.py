@@ -16,6 +16,7 @@ import pytest
 
 from bookbuild.editions import PRINT, BuildOptions
 from bookbuild.editions.layouts import LaidOutPart, Part, PartCache, worker_count
+from bookbuild.editions.layouts import lay_out_part as real_lay_out_part
 from bookbuild.editions.parts import (
     FOLIO_CHUNK,
     at_book_pages,
@@ -147,25 +148,70 @@ def test_a_rebuild_lays_a_single_part_out_here_and_starts_workers_for_more(
     settings = {"book": Setting((), tmp_path, (tmp_path,))}
 
     def build(cache: PartCache, *names: str) -> None:
-        with layouts.Layouts(settings, cache, 2, echo=lambda _: None) as parts:
+        with layouts.Workers(2, frozenset({"weasyprint"})) as workers, \
+                layouts.Layouts(settings, cache, workers, echo=lambda _: None) as parts:
             parts.lay_out([Part(name, f"<p>{name}</p>") for name in names])
+            workers.start_join()
 
     first = PartCache(tmp_path / "parts", "env")
     build(first, "chapter:a", "chapter:b")
-    assert PoolsStarted.started == ["PoolsStarted", "PoolsStarted"]  # at once: a first build
+    assert PoolsStarted.started == ["PoolsStarted", "PoolsStarted"]  # a first build: both
     PoolsStarted.started.clear()
     build(PartCache(tmp_path / "parts", "env"), "chapter:a", "chapter:c")  # a rebuild
     assert PoolsStarted.started == [] and here[-1] == "chapter:c"  # one part: laid out here
     build(PartCache(tmp_path / "parts", "env"), "chapter:d", "chapter:e")
     assert len(PoolsStarted.started) == 2  # two parts at once: the workers start for them
     PoolsStarted.started.clear()
-    with layouts.Layouts(settings, PartCache(tmp_path / "parts", "env"), 2,
-                         echo=lambda _: None) as parts:
+    with layouts.Workers(2, frozenset({"weasyprint"})) as workers, \
+            layouts.Layouts(settings, PartCache(tmp_path / "parts", "env"), workers,
+                            echo=lambda _: None) as parts:
         parts.lay_out([Part("chapter:f", "<p>f</p>")])  # a chapter grew, laid out here,
+        workers.start_join()
         parts.lay_out([Part(name, f"<p>{name}</p>") for name in ("opening", "index")])
     assert PoolsStarted.started == [] and sorted(here[-2:]) == ["index", "opening"]  # here too
     build(PartCache(tmp_path / "parts", "env", reuse=False), "chapter:a")  # --no-cache
     assert len(PoolsStarted.started) == 2
+
+
+@pytest.mark.slow
+def test_a_first_build_starts_its_workers_before_it_loads_the_book(tmp_path, monkeypatch):
+    """The workers import WeasyPrint while the book is read and checked; the join's process
+    starts only once the chapters are laid out. A rebuild starts neither early."""
+    from bookbuild import check
+    from bookbuild.editions import layouts
+
+    events: list[str] = []
+
+    class Pool(PoolsStarted):
+        def __init__(self, *args, **kwargs) -> None:
+            events.append("workers")
+
+    class Join(PoolsStarted):
+        def __init__(self, *args, **kwargs) -> None:
+            events.append("join's process")
+
+        def call(self, function, *args, **kwargs):
+            return function(*args, **kwargs)
+
+    load_checked = check.load_checked
+    monkeypatch.setattr(check, "load_checked",
+                        lambda *a, **k: events.append("book loaded") or load_checked(*a, **k))
+    monkeypatch.setattr(layouts, "ProcessPoolExecutor", Pool)
+    monkeypatch.setattr(layouts, "FreshProcess", Join)
+    monkeypatch.setattr(layouts, "lay_out_part", lambda part, settings: (
+        events.append(part.name.split(":")[0]), real_lay_out_part(part, settings))[1])
+    root = make_book(tmp_path / "book")
+    build(root, tmp_path / "book.pdf", jobs=2)
+    assert events[:2] == ["workers", "book loaded"]
+    assert events.index("join's process") > events.index("chapter")
+    assert events.index("join's process") < events.index("index")
+    events.clear()
+    chapter = root / "chapters" / "one.md"
+    text = chapter.read_text(encoding="utf-8")
+    chapter.write_text(text.replace("これは", "校正で一文を加えた。これは"), encoding="utf-8")
+    build(root, tmp_path / "book.pdf", jobs=2)  # a rebuild: one chapter, laid out here
+    assert "workers" not in events and "join's process" not in events
+    assert events[0] == "book loaded"
 
 
 def test_the_cache_forgets_parts_the_last_build_did_not_use(tmp_path):

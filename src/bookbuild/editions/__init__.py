@@ -13,6 +13,7 @@ loaded, checked `Book` (bookbuild.book); `bookbuild.build` runs them (`build_boo
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
@@ -51,6 +52,9 @@ class Edition:
     engine: str = "weasyprint"  # the PDF editions' layout engine (typeset/document.py)
     # writer(book, edition, target, warnings, echo, options) -> BuildResult; imported when used
     writer: str = "bookbuild.editions.book:write_pdf_book"
+    # "" or "module:function": (config, edition, options) -> a context manager giving the
+    # writer's options with its worker processes started, while the book loads
+    workers: str = ""
 
     def target(self, config) -> Path:
         """Where the edition is written unless `--out` says otherwise."""
@@ -60,6 +64,15 @@ class Edition:
     def write(self, *args, **kwargs):
         module, function = self.writer.split(":")
         return getattr(import_module(module), function)(*args, **kwargs)
+
+    def start_workers(self, config, options: BuildOptions
+                      ) -> AbstractContextManager[BuildOptions]:
+        """The writer's worker processes started now, ended with the context; the options
+        that hand them to it."""
+        if not self.workers:
+            return nullcontext(options)
+        module, function = self.workers.split(":")
+        return getattr(import_module(module), function)(config, self, options)
 
     def page(self, config):
         """The page geometry this edition is set on."""
@@ -79,13 +92,15 @@ class Edition:
 PRINT = Edition("print", "A5 for the printer: bleed, crop marks, 100 % K; PDF/X-4 with "
                 "cmyk_profile; --vertical for 縦組み (book-vertical.pdf)", "book.html.j2",
                 BOOK_SHEETS, bleed=True, pdf_x=True,
-                writer="bookbuild.editions.parts:write_book_in_parts")
+                writer="bookbuild.editions.parts:write_book_in_parts",
+                workers="bookbuild.editions.parts:workers_started")
 PRINT_VERTICAL = Edition("print-vertical", "A5 for the printer, vertical (縦組み), laid out "
                          "by Vivliostyle", "book.html.j2", VERTICAL_BOOK_SHEETS,
                          geometry="vertical_page", fonts="vertical_fonts", bleed=True,
                          pdf_x=True, listed=False, output_suffix="-vertical", vertical=True,
                          engine="vivliostyle",
-                         writer="bookbuild.editions.parts:write_book_in_parts")
+                         writer="bookbuild.editions.parts:write_book_in_parts",
+                         workers="bookbuild.editions.parts:workers_started")
 SCREEN = Edition("screen", "for reading on screen: links, tagged PDF (PDF/UA-1)",
                  "book.html.j2", BOOK_SHEETS, pdf_variant="pdf/ua-1")
 HANDOUT = Edition("handout", "A4, one chapter with its notes and works, for a class",

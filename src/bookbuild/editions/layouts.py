@@ -178,56 +178,77 @@ def worker_count(asked: int | None, chapters: int) -> int:
     return max(1, min(os.cpu_count() or 1, chapters))
 
 
-class Layouts:
-    """Lays parts out, in worker processes when `jobs` is more than one, taking unchanged
-    parts from the cache."""
+class Workers:
+    """The processes a build's parts are laid out in: `jobs` workers (none when `jobs` is
+    one: the build's own process lays the parts out), started by `start()`, and a fresh
+    process for the join, started by `start_join()` once the workers run. A build may
+    start the workers before it loads the book (editions.Edition.start_workers): each
+    imports WeasyPrint (about 0.7 s of CPU) while the book is read and checked."""
 
-    def __init__(self, settings: Settings, cache: PartCache, jobs: int,
-                 echo: Callable[[str], None]):
-        self.settings, self.cache, self.echo = settings, cache, echo
-        self.jobs = jobs
+    def __init__(self, jobs: int, engines: frozenset[str]):
+        self.jobs, self.engines = jobs, engines
         self.pool: ProcessPoolExecutor | None = None
         self.apart: FreshProcess | None = None
-        self.laid_out: list[str] = []
-        self.here = False  # a part was laid out in this process
 
-    def __enter__(self) -> Layouts:
-        # A first build lays every part out: the workers start now, while the parent
-        # renders the HTML. A rebuild mostly lays out a part or two, one after the other
-        # (a chapter, then the index its pages moved): those are laid out here, and the
-        # workers (and the join's process) start only if more parts than one come at once
-        # before any was laid out here (then WeasyPrint is imported here already, and the
-        # rest, the contents, the index and the folios after a chapter grew, costs less
-        # here than three more processes importing it).
-        if not self.cache.holds_any():
-            self._start_workers()
-        return self
-
-    def _start_workers(self) -> None:
+    def start(self) -> None:
         if self.jobs > 1 and self.pool is None:
-            engines = frozenset(setting.engine for setting in self.settings.values())
             self.pool = ProcessPoolExecutor(max_workers=self.jobs, initializer=warm_up,
-                                            initargs=(engines,))
+                                            initargs=(self.engines,))
             for _ in range(self.jobs):  # a pool starts its workers as tasks come: start all
                 self.pool.submit(_nothing)
-            # The join holds a thousand pages' objects: in a fresh process of its own, not
-            # in a worker that keeps the memory of every layout it did (a 1,085-page book:
-            # 528 MB in a worker). Started after the workers are forked, so that none of
-            # them holds its input open. Not multiprocessing's spawn: that runs the
-            # caller's script again (fresh.py).
+
+    def start_join(self) -> None:
+        """The join's process, if there are workers. The join holds a thousand pages'
+        objects: in a fresh process of its own, not in a worker that keeps the memory of
+        every layout it did (a 1,085-page book: 528 MB in a worker). Started when the last
+        parts are laid out: the first of them (the index) is laid out on one core while
+        the other mostly waits, and this process imports WeasyPrint there rather than
+        beside the workers' own start. Not multiprocessing's spawn: that runs the caller's
+        script again (fresh.py)."""
+        if self.pool is not None and self.apart is None:
             self.apart = FreshProcess(warm_up=("weasyprint", "bookbuild.editions.join"))
 
     def run_apart(self, function, *args, **kwargs):
-        """`function(*args, **kwargs)` in a fresh process if there are workers, else here."""
+        """`function(*args, **kwargs)` in the join's process if it was started, else here."""
         if self.apart is None:
             return function(*args, **kwargs)
         return self.apart.call(function, *args, **kwargs)
 
-    def __exit__(self, *exc) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(cancel_futures=True)
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, failure, *exc) -> None:
+        if self.pool is not None:  # a build that failed does not wait for their start
+            self.pool.shutdown(wait=failure is None, cancel_futures=True)
         if self.apart is not None:
             self.apart.close()
+
+
+class Layouts:
+    """Lays parts out, in `workers` when they are more than one, taking unchanged parts
+    from the cache."""
+
+    def __init__(self, settings: Settings, cache: PartCache, workers: Workers,
+                 echo: Callable[[str], None]):
+        self.settings, self.cache, self.echo = settings, cache, echo
+        self.workers = workers
+        self.laid_out: list[str] = []
+        self.here = False  # a part was laid out in this process
+
+    def __enter__(self) -> Layouts:
+        # A first build lays every part out: the workers start now (if the build did not
+        # start them already), while the parent renders the HTML. A rebuild mostly lays
+        # out a part or two, one after the other (a chapter, then the index its pages
+        # moved): those are laid out here, and the workers start only if more parts than
+        # one come at once before any was laid out here (then WeasyPrint is imported here
+        # already, and the rest, the contents, the index and the folios after a chapter
+        # grew, costs less here than three more processes importing it).
+        if not self.cache.holds_any():
+            self.workers.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        pass
 
     def lay_out(self, parts: list[Part]) -> list[LaidOutPart]:
         keys = [self.cache.key(part, self.settings) for part in parts]
@@ -235,16 +256,17 @@ class Layouts:
         found = {key: part for key, part in cached.items() if part is not None}
         todo = {key: part for key, part in zip(keys, parts, strict=True) if key not in found}
         if len(todo) > 1 and not self.here:
-            self._start_workers()  # before the message, which says whether they do the work
+            self.workers.start()  # before the message, which says whether they do the work
+        pool = self.workers.pool
         if todo:
             names = [part.name for part in todo.values()]
             self.echo(f"laying out {len(todo)} of {len(parts)} parts"
-                      + (f" ({self.jobs} workers)" if self.pool and len(todo) > 1 else "")
+                      + (f" ({self.workers.jobs} workers)" if pool and len(todo) > 1 else "")
                       + (": " + ", ".join(names) if len(names) <= MAX_NAMES_SHOWN else ""))
         # Longest first: the workers finish together.
         order = sorted(todo, key=lambda key: -len(todo[key].html))
-        if self.pool is not None:  # its workers have WeasyPrint imported already
-            futures = {key: self.pool.submit(lay_out_part, todo[key], self.settings)
+        if pool is not None:  # its workers have WeasyPrint imported already
+            futures = {key: pool.submit(lay_out_part, todo[key], self.settings)
                        for key in order}
             results = {key: future.result() for key, future in futures.items()}
         else:

@@ -31,16 +31,18 @@ same pages, folios, heads, links and outline (tests/editions/test_parts.py).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
 from bookbuild.apparatus.index import build_index_html
 from bookbuild.book import CheckedBook
+from bookbuild.cache import PartStore
 from bookbuild.editions import BuildOptions, BuildResult, Edition
 from bookbuild.editions.book import named_sheet, render_book_html, setting_for
 from bookbuild.editions.join import PART_LINK, join_parts
-from bookbuild.editions.layouts import LaidOutPart, Layouts, Part, PartCache, worker_count
+from bookbuild.editions.layouts import LaidOutPart, Layouts, Part, PartCache, Workers, worker_count
 from bookbuild.editions.rendered import RenderedParts, common_fields, contents_of
 from bookbuild.errors import BookError, Diagnostic
 from bookbuild.typeset import preflight
@@ -159,6 +161,40 @@ def folio_setting(setting: Setting, folios_sheet: Stylesheet, right_bound: bool)
     return replace(setting, engine="weasyprint").with_sheets(*sheets)
 
 
+def parts_folder(config, kind: Edition) -> Path:
+    """Where an edition's laid-out parts are kept: beside the print edition's output."""
+    return config.path(config.output.book).parent / PARTS_FOLDER / kind.name
+
+
+def part_engines(kind: Edition) -> frozenset[str]:
+    """The engines an edition's parts are laid out by: its own, and WeasyPrint for the
+    folio documents (folio_setting)."""
+    return frozenset({kind.engine, "weasyprint"})
+
+
+@contextmanager
+def workers_started(config, kind: Edition, options: BuildOptions) -> Iterator[BuildOptions]:
+    """The options for write_book_in_parts, with its workers started now, before the book
+    is loaded and checked (about a second, during which each worker imports WeasyPrint),
+    when this build lays every part out: a first build, or `--no-cache`. A rebuild starts
+    none yet (Layouts: a part or two is laid out in the build's own process)."""
+    with Workers(worker_count(options.jobs, len(config.chapters)), part_engines(kind)) \
+            as workers:
+        if not PartStore(parts_folder(config, kind), options.reuse_parts).holds_any():
+            workers.start()
+        yield replace(options, workers=workers)
+
+
+@contextmanager
+def _workers(options: BuildOptions, kind: Edition, chapters: int) -> Iterator[Workers]:
+    """The workers the build started (workers_started), else ours, ended with the book."""
+    if options.workers is not None:
+        yield options.workers
+        return
+    with Workers(worker_count(options.jobs, chapters), part_engines(kind)) as workers:
+        yield workers
+
+
 def write_book_in_parts(book: CheckedBook, kind: Edition, target: Path, warnings: list[Diagnostic],
                         echo: Callable[[str], None], options: BuildOptions) -> BuildResult:
     """The print edition laid out in parts and joined into `target` (see the module)."""
@@ -174,8 +210,7 @@ def write_book_in_parts(book: CheckedBook, kind: Edition, target: Path, warnings
     salt = environment_digest(config) + files_digest(resource_files(config), config.root,
                                                      book.files.read_bytes) \
         + engine_version(setting.engine)
-    cache = PartCache(config.path(config.output.book).parent / PARTS_FOLDER / kind.name,
-                      salt, options.reuse_parts)
+    cache = PartCache(parts_folder(config, kind), salt, options.reuse_parts)
 
     def render(chapters=(), sections=(), **more) -> str:
         return link_across_parts(render_book_html(book, list(chapters), kind, works_html,
@@ -212,7 +247,8 @@ def write_book_in_parts(book: CheckedBook, kind: Edition, target: Path, warnings
     placeholders = dict.fromkeys([v.anchor for v in views]
                                  + ["bibliography", "contributors", "book-index"],
                                  PLACEHOLDER_FOLIO)
-    with Layouts(settings, cache, worker_count(options.jobs, len(views)), echo) as layouts:
+    with _workers(options, kind, len(views)) as workers, \
+            Layouts(settings, cache, workers, echo) as layouts:
         sources = preflight.sources_for(book.chapters, book.root, book.read_text)
         first = [Part("opening", render(sections=("opening",), toc_pages=placeholders),
                       first_folio=1),
@@ -222,6 +258,7 @@ def write_book_in_parts(book: CheckedBook, kind: Edition, target: Path, warnings
                  Part("back", back_html())]
         opening, *body = layouts.lay_out(first)
         stop_on_errors([opening, *body], first_folios([opening, *body]))
+        workers.start_join()
         for _ in range(MAX_PLAN_ROUNDS):
             final_opening, index, *folios = layouts.lay_out(finishing(opening, body))
             starts = first_folios([opening, *body, index])
@@ -235,7 +272,7 @@ def write_book_in_parts(book: CheckedBook, kind: Edition, target: Path, warnings
         parts = [final_opening, *body, index]
         echo(f"joining {len(parts)} parts")
         kinds = page_kinds([final_opening, *body]) + ["plain"] * index.pages
-        joined = layouts.run_apart(join_parts, target, [p.path for p in parts],
+        joined = workers.run_apart(join_parts, target, [p.path for p in parts],
                              {int(f.name.removeprefix("folios:")): f.path for f in folios},
                              kinds, font_directories=config.fonts.directories,
                              share=setting.engine == "weasyprint",
