@@ -32,3 +32,19 @@ def test_the_book_fonts_have_vertical_alternates(serif):
 def test_an_unknown_font_is_a_clear_error():
     with pytest.raises(BookError, match="font 'No Such Font' not found"):
         find_face("No Such Font", Fonts().directories)
+
+
+@pytest.mark.parametrize("family", [Fonts().serif, Fonts().sans])
+def test_the_characters_read_from_the_raw_map_are_fonttools_own(family):
+    """The book's fonts' format 12 map, read as its ranges, maps exactly the characters
+    fontTools' getBestCmap finds (fonts.py reads it itself for speed)."""
+    from fontTools.ttLib import TTFont
+
+    from bookbuild.typeset.fonts import _codepoints, locate_face
+
+    found = locate_face(family, Fonts().directories)
+    assert found is not None
+    path, index = found
+    codepoints = _codepoints(TTFont(str(path), fontNumber=index, lazy=True))
+    assert len(codepoints) > 40_000  # a CJK font's map: the ranges were read
+    assert codepoints == frozenset(TTFont(str(path), fontNumber=index, lazy=True).getBestCmap())
