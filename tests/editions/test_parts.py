@@ -16,7 +16,6 @@ import pytest
 
 from bookbuild.editions import PRINT, BuildOptions
 from bookbuild.editions.layouts import LaidOutPart, Part, PartCache, worker_count
-from bookbuild.editions.layouts import lay_out_part as real_lay_out_part
 from bookbuild.editions.parts import (
     FOLIO_CHUNK,
     at_book_pages,
@@ -121,11 +120,11 @@ class PoolsStarted:
     def __init__(self, *args, **kwargs) -> None:
         self.started.append(type(self).__name__)
 
-    def submit(self, function, *args):
+    def submit(self, function, *args, **kwargs):
         from concurrent.futures import Future
 
         future: Future = Future()
-        future.set_result(function(*args))
+        future.set_result(function(*args, **kwargs))
         return future
 
     def shutdown(self, **kwargs) -> None:
@@ -174,9 +173,10 @@ def test_a_rebuild_lays_a_single_part_out_here_and_starts_workers_for_more(
 
 
 @pytest.mark.slow
-def test_a_first_build_starts_its_workers_before_it_loads_the_book(tmp_path, monkeypatch):
-    """The workers import WeasyPrint while the book is read and checked; the join's process
-    starts only once the chapters are laid out. A rebuild starts neither early."""
+def test_a_build_starts_its_workers_before_it_loads_the_book(tmp_path, monkeypatch):
+    """The workers import WeasyPrint while the book is read and checked: a first build's
+    pool of workers, and its join's process once the chapters are laid out; a rebuild's
+    one fresh process, which lays the edited chapter out and joins the book."""
     from bookbuild import check
     from bookbuild.editions import layouts
 
@@ -184,34 +184,38 @@ def test_a_first_build_starts_its_workers_before_it_loads_the_book(tmp_path, mon
 
     class Pool(PoolsStarted):
         def __init__(self, *args, **kwargs) -> None:
-            events.append("workers")
+            events.append("pool")
 
-    class Join(PoolsStarted):
+        def submit(self, function, *args, **kwargs):
+            events.append(f"in a worker: {function.__name__}")
+            return super().submit(function, *args, **kwargs)
+
+    class Fresh(PoolsStarted):
         def __init__(self, *args, **kwargs) -> None:
-            events.append("join's process")
+            events.append("fresh process")
 
         def call(self, function, *args, **kwargs):
+            events.append(f"in the fresh process: {function.__name__}")
             return function(*args, **kwargs)
 
     load_checked = check.load_checked
     monkeypatch.setattr(check, "load_checked",
                         lambda *a, **k: events.append("book loaded") or load_checked(*a, **k))
     monkeypatch.setattr(layouts, "ProcessPoolExecutor", Pool)
-    monkeypatch.setattr(layouts, "FreshProcess", Join)
-    monkeypatch.setattr(layouts, "lay_out_part", lambda part, settings: (
-        events.append(part.name.split(":")[0]), real_lay_out_part(part, settings))[1])
+    monkeypatch.setattr(layouts, "FreshProcess", Fresh)
     root = make_book(tmp_path / "book")
     build(root, tmp_path / "book.pdf", jobs=2)
-    assert events[:2] == ["workers", "book loaded"]
-    assert events.index("join's process") > events.index("chapter")
-    assert events.index("join's process") < events.index("index")
+    assert events[:3] == ["pool", "in a worker: _nothing", "book loaded"]
+    assert events.count("in a worker: lay_out_part") == 3 + 3  # opening, chapter, back; again
+    assert events.index("fresh process") > events.index("in a worker: lay_out_part")
+    assert events[-1] == "in the fresh process: join_parts"
     events.clear()
     chapter = root / "chapters" / "one.md"
     text = chapter.read_text(encoding="utf-8")
     chapter.write_text(text.replace("これは", "校正で一文を加えた。これは"), encoding="utf-8")
-    build(root, tmp_path / "book.pdf", jobs=2)  # a rebuild: one chapter, laid out here
-    assert "workers" not in events and "join's process" not in events
-    assert events[0] == "book loaded"
+    build(root, tmp_path / "book.pdf", jobs=2)  # a rebuild: one process, before the book
+    assert events == ["fresh process", "book loaded", "in the fresh process: lay_out_part",
+                      "in the fresh process: join_parts"]
 
 
 def test_the_cache_forgets_parts_the_last_build_did_not_use(tmp_path):

@@ -1,8 +1,10 @@
-"""One call run in a fresh Python process, which imports only what the call needs.
+"""Calls run in a fresh Python process, which imports only what they need.
 
 The print edition joins its parts in a process of its own (parts.py: the join holds a
 thousand pages' objects at once, which a worker that laid chapters out would add to the
-memory it keeps). multiprocessing's "spawn" and "forkserver" starts would give such a
+memory it keeps), and a rebuild lays its edited chapter out and joins the book in one
+started before the book is loaded (layouts.Workers: one process, where a fork pool would
+start all its workers at once). multiprocessing's "spawn" and "forkserver" starts would give such a
 process, but they run the caller's main script again in it first: a script that builds the
 book without an `if __name__ == "__main__":` guard would start another build there, and
 the build died with BrokenProcessPool. This process runs this module's `_serve` instead
@@ -28,8 +30,8 @@ _BOOTSTRAP = ("import pickle, sys; sys.path[:] = pickle.load(sys.stdin.buffer); 
 
 class FreshProcess:
     """A Python process started now, importing `warm_up` while the caller works on:
-    `call(function, *args, **kwargs)` runs one call there and returns its result (or
-    raises its exception); `close()` ends the process if it was never called."""
+    `call(function, *args, **kwargs)` runs a call there and returns its result (or raises
+    its exception), as many calls as asked, one after the other; `close()` ends it."""
 
     def __init__(self, warm_up: tuple[str, ...] = ()) -> None:
         self.process = subprocess.Popen([sys.executable, "-c", _BOOTSTRAP, *warm_up],
@@ -38,15 +40,13 @@ class FreshProcess:
 
     def call(self, function: Callable, *args: Any, **kwargs: Any) -> Any:
         self._send((function, args, kwargs))
-        assert self.process.stdin is not None and self.process.stdout is not None
-        self.process.stdin.close()
+        assert self.process.stdout is not None
         try:
             failed, answer, trace = pickle.load(self.process.stdout)
         except EOFError:
             status = self.process.wait()
             raise ChildProcessError(f"the process that ran {function.__name__} ended "
                                     f"without an answer (exit status {status})") from None
-        self.process.wait()
         if failed:
             answer.add_note(f"raised in a fresh process:\n{trace}")
             raise answer
@@ -54,7 +54,7 @@ class FreshProcess:
 
     def close(self) -> None:
         if self.process.stdin is not None and not self.process.stdin.closed:
-            self.process.stdin.close()  # never called: end of input, and it exits
+            self.process.stdin.close()  # end of input: it exits
         self.process.wait()
 
     def _send(self, value: object) -> None:
@@ -64,22 +64,28 @@ class FreshProcess:
 
 
 def _serve() -> None:
-    """In the fresh process: import the warm-up modules, then run the call sent, if any."""
+    """In the fresh process: import the warm-up modules, then run each call sent, until
+    the input ends."""
     answers: BinaryIO = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
-    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # what the call prints: to stderr
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # what a call prints: to stderr
     for module in sys.argv[1:]:
         importlib.import_module(module)
-    try:
-        function, args, kwargs = pickle.load(sys.stdin.buffer)
-    except EOFError:
-        return  # closed without a call
+    while True:
+        try:
+            function, args, kwargs = pickle.load(sys.stdin.buffer)
+        except EOFError:
+            return
+        answers.write(_answer(function, args, kwargs))
+        answers.flush()
+
+
+def _answer(function: Callable, args: tuple, kwargs: dict) -> bytes:
+    """The pickled (failed, result or exception, traceback) of one call."""
     try:
         answer = (False, function(*args, **kwargs), "")
     except Exception as failure:  # handed to the caller, who raises it
         answer = (True, failure, traceback.format_exc())
     try:
-        data = pickle.dumps(answer)
+        return pickle.dumps(answer)
     except Exception:  # a result or an exception that does not pickle: its text instead
-        data = pickle.dumps((True, ChildProcessError(answer[2] or repr(answer[1])), ""))
-    answers.write(data)
-    answers.flush()
+        return pickle.dumps((True, ChildProcessError(answer[2] or repr(answer[1])), ""))

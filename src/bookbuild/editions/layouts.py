@@ -179,37 +179,55 @@ def worker_count(asked: int | None, chapters: int) -> int:
 
 
 class Workers:
-    """The processes a build's parts are laid out in: `jobs` workers (none when `jobs` is
-    one: the build's own process lays the parts out), started by `start()`, and a fresh
-    process for the join, started by `start_join()` once the workers run. A build may
-    start the workers before it loads the book (editions.Edition.start_workers): each
-    imports WeasyPrint (about 0.7 s of CPU) while the book is read and checked."""
+    """The processes a build's parts are laid out in: up to `jobs` workers (none when
+    `jobs` is one: the build's own process lays the parts out), and a fresh process for
+    the join. The build starts them before it loads the book
+    (editions.Edition.start_workers), so that each imports WeasyPrint (about 0.7 s of CPU)
+    while the book is read and checked: a first build all its workers (`start()`), a
+    rebuild one fresh process (`start_one()`), which lays out the chapter an edit changed,
+    then the index if its pages moved, and joins the book."""
 
     def __init__(self, jobs: int, engines: frozenset[str]):
         self.jobs, self.engines = jobs, engines
         self.pool: ProcessPoolExecutor | None = None
-        self.apart: FreshProcess | None = None
+        self.apart: FreshProcess | None = None  # the join's, or a rebuild's one worker
 
     def start(self) -> None:
+        """All the workers, started now (a fork pool starts them all with its first task)."""
         if self.jobs > 1 and self.pool is None:
             self.pool = ProcessPoolExecutor(max_workers=self.jobs, initializer=warm_up,
                                             initargs=(self.engines,))
-            for _ in range(self.jobs):  # a pool starts its workers as tasks come: start all
-                self.pool.submit(_nothing)
+            self.pool.submit(_nothing)
+
+    def start_one(self) -> None:
+        """One fresh process, for a rebuild's part or two and its join."""
+        if self.jobs > 1 and self.apart is None:
+            self.apart = FreshProcess(warm_up=("weasyprint", "bookbuild.editions.layouts",
+                                               "bookbuild.editions.join"))
 
     def start_join(self) -> None:
-        """The join's process, if there are workers. The join holds a thousand pages'
-        objects: in a fresh process of its own, not in a worker that keeps the memory of
-        every layout it did (a 1,085-page book: 528 MB in a worker). Started when the last
-        parts are laid out: the first of them (the index) is laid out on one core while
-        the other mostly waits, and this process imports WeasyPrint there rather than
-        beside the workers' own start. Not multiprocessing's spawn: that runs the caller's
-        script again (fresh.py)."""
+        """The join's process, if the workers were started. The join holds a thousand
+        pages' objects: in a fresh process of its own, not in a worker that keeps the
+        memory of every layout it did (a 1,085-page book: 528 MB in a worker). Started
+        when the last parts are laid out: the first of them (the index) is laid out on one
+        core while the other mostly waits, and this process imports WeasyPrint there
+        rather than beside the workers' own start. Not multiprocessing's spawn: that runs
+        the caller's script again (fresh.py)."""
         if self.pool is not None and self.apart is None:
             self.apart = FreshProcess(warm_up=("weasyprint", "bookbuild.editions.join"))
 
+    def lay_out(self, parts: list[Part], settings: Settings) -> list[LaidOutPart] | None:
+        """The parts laid out by the workers, in this order; None if none were started."""
+        if self.pool is not None:
+            futures = [self.pool.submit(lay_out_part, part, settings) for part in parts]
+            return [future.result() for future in futures]
+        if self.apart is not None:
+            return [self.apart.call(lay_out_part, part, settings) for part in parts]
+        return None
+
     def run_apart(self, function, *args, **kwargs):
-        """`function(*args, **kwargs)` in the join's process if it was started, else here."""
+        """`function(*args, **kwargs)` in the join's process (or a rebuild's one) if it was
+        started, else here."""
         if self.apart is None:
             return function(*args, **kwargs)
         return self.apart.call(function, *args, **kwargs)
@@ -233,16 +251,17 @@ class Layouts:
         self.settings, self.cache, self.echo = settings, cache, echo
         self.workers = workers
         self.laid_out: list[str] = []
-        self.here = False  # a part was laid out in this process
+        self.in_one = False  # a part was laid out here, or in a rebuild's one process
 
     def __enter__(self) -> Layouts:
         # A first build lays every part out: the workers start now (if the build did not
         # start them already), while the parent renders the HTML. A rebuild mostly lays
         # out a part or two, one after the other (a chapter, then the index its pages
-        # moved): those are laid out here, and the workers start only if more parts than
-        # one come at once before any was laid out here (then WeasyPrint is imported here
-        # already, and the rest, the contents, the index and the folios after a chapter
-        # grew, costs less here than three more processes importing it).
+        # moved): in the one process the build started for them (workers_started), or
+        # here if it started none; all the workers start only if more parts than one come
+        # at once before any was laid out in that one process (then WeasyPrint is
+        # imported there already, and the rest, the contents, the index and the folios
+        # after a chapter grew, costs less there than more processes importing it).
         if not self.cache.holds_any():
             self.workers.start()
         return self
@@ -255,23 +274,22 @@ class Layouts:
         cached = {key: self.cache.get(key) for key in keys}
         found = {key: part for key, part in cached.items() if part is not None}
         todo = {key: part for key, part in zip(keys, parts, strict=True) if key not in found}
-        if len(todo) > 1 and not self.here:
+        if len(todo) > 1 and not self.in_one:
             self.workers.start()  # before the message, which says whether they do the work
-        pool = self.workers.pool
         if todo:
             names = [part.name for part in todo.values()]
+            pool = self.workers.pool is not None and len(todo) > 1
             self.echo(f"laying out {len(todo)} of {len(parts)} parts"
-                      + (f" ({self.workers.jobs} workers)" if pool and len(todo) > 1 else "")
+                      + (f" ({self.workers.jobs} workers)" if pool else "")
                       + (": " + ", ".join(names) if len(names) <= MAX_NAMES_SHOWN else ""))
         # Longest first: the workers finish together.
         order = sorted(todo, key=lambda key: -len(todo[key].html))
-        if pool is not None:  # its workers have WeasyPrint imported already
-            futures = {key: pool.submit(lay_out_part, todo[key], self.settings)
-                       for key in order}
-            results = {key: future.result() for key, future in futures.items()}
-        else:
-            self.here = self.here or bool(todo)
-            results = {key: lay_out_part(todo[key], self.settings) for key in order}
+        # The workers have WeasyPrint imported already; else, here.
+        laid_out = self.workers.lay_out([todo[key] for key in order], self.settings)
+        if laid_out is None:
+            laid_out = [lay_out_part(todo[key], self.settings) for key in order]
+        self.in_one = self.in_one or (bool(todo) and self.workers.pool is None)
+        results = dict(zip(order, laid_out, strict=True))
         for key, result in results.items():
             found[key] = result if result.errors else self.cache.put(key, result)
         self.laid_out += [todo[key].name for key in results]

@@ -175,13 +175,17 @@ def part_engines(kind: Edition) -> frozenset[str]:
 @contextmanager
 def workers_started(config, kind: Edition, options: BuildOptions) -> Iterator[BuildOptions]:
     """The options for write_book_in_parts, with its workers started now, before the book
-    is loaded and checked (about a second, during which each worker imports WeasyPrint),
-    when this build lays every part out: a first build, or `--no-cache`. A rebuild starts
-    none yet (Layouts: a part or two is laid out in the build's own process)."""
+    is loaded and checked (about a second, during which each worker imports WeasyPrint):
+    all of them when this build lays every part out (a first build, or `--no-cache`), one
+    process for a rebuild (an edited chapter, the index its pages moved, and the join)."""
     with Workers(worker_count(options.jobs, len(config.chapters)), part_engines(kind)) \
             as workers:
-        if not PartStore(parts_folder(config, kind), options.reuse_parts).holds_any():
+        first_build = not PartStore(parts_folder(config, kind),
+                                    options.reuse_parts).holds_any()
+        if first_build:
             workers.start()
+        else:
+            workers.start_one()
         yield replace(options, workers=workers)
 
 
