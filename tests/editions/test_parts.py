@@ -176,7 +176,8 @@ def test_a_rebuild_lays_a_single_part_out_here_and_starts_workers_for_more(
 def test_a_build_starts_its_workers_before_it_loads_the_book(tmp_path, monkeypatch):
     """The workers import WeasyPrint while the book is read and checked: a first build's
     pool of workers, and its join's process once the chapters are laid out; a rebuild's
-    one fresh process, which lays the edited chapter out and joins the book."""
+    one fresh process, which lays the edited chapter out and joins the book, unless the
+    build's own process has WeasyPrint imported (a watching build's)."""
     from bookbuild import check
     from bookbuild.editions import layouts
 
@@ -203,6 +204,7 @@ def test_a_build_starts_its_workers_before_it_loads_the_book(tmp_path, monkeypat
                         lambda *a, **k: events.append("book loaded") or load_checked(*a, **k))
     monkeypatch.setattr(layouts, "ProcessPoolExecutor", Pool)
     monkeypatch.setattr(layouts, "FreshProcess", Fresh)
+    monkeypatch.setattr("bookbuild.editions.parts.weasyprint_imported", lambda: False)
     root = make_book(tmp_path / "book")
     build(root, tmp_path / "book.pdf", jobs=2)
     assert events[:3] == ["pool", "in a worker: _nothing", "book loaded"]
@@ -216,6 +218,11 @@ def test_a_build_starts_its_workers_before_it_loads_the_book(tmp_path, monkeypat
     build(root, tmp_path / "book.pdf", jobs=2)  # a rebuild: one process, before the book
     assert events == ["fresh process", "book loaded", "in the fresh process: lay_out_part",
                       "in the fresh process: join_parts"]
+    events.clear()
+    monkeypatch.setattr("bookbuild.editions.parts.weasyprint_imported", lambda: True)
+    chapter.write_text(text, encoding="utf-8")
+    build(root, tmp_path / "book.pdf", jobs=2)  # `build --watch`: WeasyPrint is here
+    assert events == ["book loaded"]  # laid out and joined here
 
 
 def test_the_cache_forgets_parts_the_last_build_did_not_use(tmp_path):

@@ -31,6 +31,7 @@ same pages, folios, heads, links and outline (tests/editions/test_parts.py).
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -177,16 +178,23 @@ def workers_started(config, kind: Edition, options: BuildOptions) -> Iterator[Bu
     """The options for write_book_in_parts, with its workers started now, before the book
     is loaded and checked (about a second, during which each worker imports WeasyPrint):
     all of them when this build lays every part out (a first build, or `--no-cache`), one
-    process for a rebuild (an edited chapter, the index its pages moved, and the join)."""
+    process for a rebuild (an edited chapter, the index its pages moved, and the join),
+    unless this process has WeasyPrint imported already (`build --watch`'s rebuilds)."""
     with Workers(worker_count(options.jobs, len(config.chapters)), part_engines(kind)) \
             as workers:
         first_build = not PartStore(parts_folder(config, kind),
                                     options.reuse_parts).holds_any()
         if first_build:
             workers.start()
-        else:
+        elif not weasyprint_imported():  # else (`build --watch`) here costs nothing
             workers.start_one()
         yield replace(options, workers=workers)
+
+
+def weasyprint_imported() -> bool:
+    """Whether this process has imported WeasyPrint (a watching build has, after its first
+    build): a part laid out here then starts at once."""
+    return "weasyprint" in sys.modules
 
 
 @contextmanager
