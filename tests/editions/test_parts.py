@@ -225,6 +225,25 @@ def test_a_build_starts_its_workers_before_it_loads_the_book(tmp_path, monkeypat
     assert events == ["book loaded"]  # laid out and joined here
 
 
+def test_a_failed_build_does_not_wait_for_its_fresh_process(monkeypatch):
+    """Bad input found while the book loads: the rebuild's process, still importing
+    WeasyPrint, is killed, not waited for (the error comes at once); a build that ends
+    well lets it end at the end of its input."""
+    import signal
+
+    from bookbuild.editions import layouts
+    from bookbuild.errors import BookError
+
+    with pytest.raises(BookError), layouts.Workers(2, frozenset({"weasyprint"})) as workers:
+        workers.start_one()
+        raise BookError("chapters/one.md:3: not valid YAML")
+    assert workers.apart is not None
+    assert workers.apart.process.returncode == -signal.SIGKILL
+    with layouts.Workers(2, frozenset({"weasyprint"})) as workers:
+        workers.start_one()
+    assert workers.apart is not None and workers.apart.process.returncode == 0
+
+
 def test_the_cache_forgets_parts_the_last_build_did_not_use(tmp_path):
     settings = {"book": Setting((), tmp_path, (tmp_path,))}
     cache = PartCache(tmp_path / "parts", "env")

@@ -52,7 +52,11 @@ class FreshProcess:
             raise answer
         return answer
 
-    def close(self) -> None:
+    def close(self, *, kill: bool = False) -> None:
+        """End the process: at the end of its input, or at once (`kill`: a build that
+        failed does not wait for its imports)."""
+        if kill:
+            self.process.kill()
         if self.process.stdin is not None and not self.process.stdin.closed:
             self.process.stdin.close()  # end of input: it exits
         self.process.wait()

@@ -239,7 +239,7 @@ class Workers:
         if self.pool is not None:  # a build that failed does not wait for their start
             self.pool.shutdown(wait=failure is None, cancel_futures=True)
         if self.apart is not None:
-            self.apart.close()
+            self.apart.close(kill=failure is not None)
 
 
 class Layouts:
