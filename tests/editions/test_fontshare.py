@@ -4,11 +4,13 @@ and render as before while carrying each CJK font once."""
 
 from __future__ import annotations
 
+import io
 import subprocess
 from pathlib import Path
 
 import pikepdf
 import pytest
+from fontTools.ttLib import TTFont
 
 from bookbuild.editions.fontshare import _widths_glyphs, share_fonts
 
@@ -183,6 +185,53 @@ def test_a_cidset_lists_the_glyphs_of_the_shared_program(tmp_path):
         listed = {i for i in range(len(bits) * 8) if bits[i // 8] & (0x80 >> (i % 8))}
         assert listed == glyphs
         assert pdf.check_pdf_syntax() == []
+
+
+def write_with_stubs(html: str, path: Path, directories: tuple[str, ...] = NOTO) -> Path:
+    """A part as the print edition writes it: each font the join will cut from
+    `directories` written as a stub (patches/fontstubs.py)."""
+    from bookbuild.editions.fontshare import shareable_in
+    from bookbuild.typeset.patches.fontstubs import stubs_for
+    from bookbuild.typeset.patches.install import install_all
+
+    install_all()
+    with stubs_for(shareable_in(directories)):
+        return write_pdf(html, path)
+
+
+@pytest.mark.slow
+def test_parts_with_stub_fonts_join_into_the_book_that_subsets_give(tmp_path):
+    """Each stub is its font's identity only (its `head` and `name` tables); the join
+    cuts every font from its original, the sans bold that one part alone uses too, and
+    the book reads and looks as the one joined from WeasyPrint's own subsets (both laid
+    out with bookbuild's patches, as the print edition is)."""
+    subset = [write_with_stubs(part_html(*part), tmp_path / f"subset{i}.pdf", ())
+              for i, part in enumerate(PARTS)]
+    stubbed = [write_with_stubs(part_html(*part), tmp_path / f"stub{i}.pdf")
+               for i, part in enumerate(PARTS)]
+    stubs = [data for part in stubbed for _, data in programs(part)]
+    assert len(stubs) == 4
+    assert all(sorted(TTFont(io.BytesIO(data)).reader.keys()) == ["head", "name"]
+               for data in stubs)
+    assert all(len(data) > 10_000 for part in subset for _, data in programs(part))
+    join(subset, tmp_path / "subset.pdf", NOTO)
+    sharing = join(stubbed, tmp_path / "stubbed.pdf", NOTO)
+    assert sorted(sharing.merged) == ["NotoSansCJKjp-Bold", "NotoSerifCJKjp-Regular"]
+    assert all(len(data) > 10_000 for _, data in programs(tmp_path / "stubbed.pdf"))
+    assert pdftotext(tmp_path / "stubbed.pdf") == pdftotext(tmp_path / "subset.pdf")
+    assert page_images(tmp_path / "stubbed.pdf", tmp_path) == \
+        page_images(tmp_path / "subset.pdf", tmp_path)
+
+
+@pytest.mark.slow
+def test_a_font_the_join_would_not_find_is_subset_and_a_stub_it_cannot_share_stops_it(
+        tmp_path):
+    elsewhere = (str(tmp_path),)  # no font there: nothing is written as a stub
+    subset = write_with_stubs(part_html(*PARTS[0]), tmp_path / "subset.pdf", elsewhere)
+    assert all(len(data) > 10_000 for _, data in programs(subset))
+    stubbed = write_with_stubs(part_html(*PARTS[0]), tmp_path / "stub.pdf")
+    with pytest.raises(ValueError, match="written to be shared"):
+        join([stubbed], tmp_path / "joined.pdf", elsewhere)
 
 
 def test_widths_are_read_in_both_forms_of_w():

@@ -130,7 +130,7 @@ class PoolsStarted:
     def shutdown(self, **kwargs) -> None:
         pass
 
-    def close(self) -> None:
+    def close(self, **kwargs) -> None:
         pass
 
 

@@ -10,6 +10,11 @@ union of the glyphs all parts use can therefore replace every part's program unc
 The subset is made exactly as WeasyPrint makes its own (same two HarfBuzz passes, flags and
 dropped tables): the same glyphs give the same bytes, which the tests check.
 
+So the parts need not subset at all: WeasyPrint writes each font they use as a stub, its
+identity only (`shareable_in`, `typeset/patches/fontstubs.py`), when the original is in
+the folders the join will look in; the join shares a stub even when one part alone uses
+its font, and stops if it cannot.
+
 What stays per part is small: each part's font dictionaries, /W and ToUnicode. Saved
 without object streams, those dictionaries still cost some 10 % of a chapter-sized book;
 the joiner should save with `object_stream_mode=pikepdf.ObjectStreamMode.generate` (as
@@ -23,6 +28,7 @@ import functools
 import hashlib
 import io
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
@@ -32,6 +38,7 @@ import pikepdf
 from bookbuild.typeset.fonts import FONT_SUFFIXES
 
 PROGRAM_KEYS = ("/FontFile2", "/FontFile3")  # TrueType, OpenType (CFF) font programs
+OUTLINE_TABLES = ("CFF ", "CFF2", "glyf")  # a program with none of these is a stub
 CID_FONT_TYPES = ("/CIDFontType0", "/CIDFontType2")
 # The tables WeasyPrint 70's `Font._harfbuzz_subset` drops (weasyprint/pdf/fonts.py).
 DROPPED_TABLES = (b"BASE", b"DSIG", b"EBDT", b"EBLC", b"EBSC", b"GPOS", b"GSUB", b"JSTF",
@@ -60,6 +67,7 @@ class _Program:
     key: str  # /FontFile2 or /FontFile3
     identity: tuple  # (PostScript name, revision, created, modified) read from its `head`
     cid_fonts: list[pikepdf.Dictionary] = field(default_factory=list)
+    stub: bool = False  # no outlines: written to be replaced (patches/fontstubs.py)
 
 
 def share_fonts(pdf: pikepdf.Pdf, directories: tuple[str, ...], *,
@@ -84,15 +92,19 @@ def share_fonts(pdf: pikepdf.Pdf, directories: tuple[str, ...], *,
     kept: list[pikepdf.Stream] = []  # the programs the PDF carries afterwards
     for (key, identity), group in groups.items():
         name = identity[0]
-        if len(group) == 1:
+        stubs = any(program.stub for program in group)
+        if len(group) == 1 and not stubs:
             kept.append(group[0].stream)
             continue
         cid_fonts = [cid_font for program in group for cid_font in program.cid_fonts]
         reason = _unshareable(cid_fonts)
-        face = None if reason else _find_original(identity, directories)
+        face = None if reason else find_original(identity, directories)
         if face is None:
-            sharing.left_alone[name] = reason or (
-                f"no face of this name, version and date in {', '.join(directories)}")
+            why = reason or f"no face of this name, version and date in {', '.join(directories)}"
+            if stubs:  # the parts were written for these folders: they changed since
+                raise ValueError(f"font {name} was written to be shared, and cannot be: "
+                                 f"{why}; build again with --no-cache")
+            sharing.left_alone[name] = why
             kept.extend(program.stream for program in group)
             continue
         glyphs = set().union(*(_widths_glyphs(cid_font) for cid_font in cid_fonts))
@@ -117,21 +129,42 @@ def _programs(pdf: pikepdf.Pdf) -> list[_Program]:
                 continue
             stream = cast(pikepdf.Stream, found_stream)  # a font program is a stream
             if stream.objgen not in found:
-                found[stream.objgen] = _Program(stream, key, _identity(stream))
+                identity, stub = _identity(stream)
+                found[stream.objgen] = _Program(stream, key, identity, stub=stub)
             found[stream.objgen].cid_fonts.append(obj)
     return list(found.values())
 
 
-def _identity(stream: pikepdf.Stream) -> tuple:
+def _identity(stream: pikepdf.Stream) -> tuple[tuple, bool]:
     """What tells a font apart from another version of it: its PostScript name, revision
-    and dates (HarfBuzz's subsetter copies `head` as it is). A program that is no OpenType
-    font (a bare CFF, say) gets an identity of its own: it is shared with nothing."""
+    and dates (HarfBuzz's subsetter copies `head` as it is), and whether the program is a
+    stub. A program that is no OpenType font (a bare CFF, say) gets an identity of its
+    own: it is shared with nothing."""
+    try:
+        return _read_identity(stream.read_bytes())
+    except Exception:  # fontTools raises many kinds on what is not a font it reads
+        return ("unreadable", stream.objgen), False
+
+
+def _read_identity(data: bytes) -> tuple[tuple, bool]:
+    """A program's identity, and whether it is a stub (no outlines)."""
     from fontTools.ttLib import TTFont
 
-    try:
-        return _font_identity(TTFont(io.BytesIO(stream.read_bytes()), lazy=True))
-    except Exception:  # fontTools raises many kinds on what is not a font it reads
-        return ("unreadable", stream.objgen)
+    font = TTFont(io.BytesIO(data), lazy=True)
+    return _font_identity(font), not any(tag in font for tag in OUTLINE_TABLES)
+
+
+def shareable_in(directories: tuple[str, ...]) -> Callable[[bytes], bool]:
+    """Whether a part's font program (a stub: patches/fontstubs.py) will be replaced by
+    `share_fonts` with these folders: a static face of its identity is in them."""
+    def shareable(program: bytes) -> bool:
+        try:
+            identity, _ = _read_identity(program)
+        except Exception:  # not a font fontTools reads: not one to leave to the join
+            return False
+        return find_original(identity, directories) is not None
+
+    return shareable
 
 
 def _font_identity(font) -> tuple:
@@ -178,7 +211,7 @@ class _Face:
     variable: bool
 
 
-def _find_original(identity: tuple, directories: tuple[str, ...]) -> _Face | None:
+def find_original(identity: tuple, directories: tuple[str, ...]) -> _Face | None:
     """The face in `directories` the programs were cut from, if there."""
     for directory in directories:
         for path in sorted(Path(directory).glob("**/*")):

@@ -13,10 +13,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from bookbuild.cache import PartStore, Stored, fields_digest
+from bookbuild.editions.fontshare import shareable_in
 from bookbuild.editions.fresh import FreshProcess
 from bookbuild.errors import BookError, Diagnostic
 from bookbuild.typeset import preflight
 from bookbuild.typeset.document import Setting, lay_out_document, start_engine
+from bookbuild.typeset.patches.fontstubs import stubs_for
 
 # Bump when a part's record or its key's fields change: old parts are then not matched.
 CACHE_FORMAT = "2"
@@ -71,8 +73,11 @@ def lay_out_part(part: Part, settings: Settings) -> LaidOutPart:
     folio_pages = ((False,) * document.page_count if part.first_folio is not None
                    else document.take_folios())
     anchors = {anchor: page - 1 for anchor, page in document.anchor_pages().items()}
-    return LaidOutPart(part.name, document.pdf(identifier_source=document.html),
-                       document.page_count, anchors, folio_pages, tuple(warnings))
+    with (stubs_for(shareable_in(setting.shared_fonts)) if setting.shared_fonts
+          else contextlib.nullcontext()):  # the join cuts the fonts: no subset here
+        pdf = document.pdf(identifier_source=document.html)
+    return LaidOutPart(part.name, pdf, document.page_count, anchors, folio_pages,
+                       tuple(warnings))
 
 
 def part_setting(part: Part, settings: Settings) -> Setting:
@@ -129,7 +134,7 @@ class PartCache:
             ("format", CACHE_FORMAT), ("salt", self.salt), ("name", part.name),
             ("html", part.html), ("first_folio", str(part.first_folio)),
             ("pdf_variant", str(setting.pdf_variant)), ("proof", repr(setting.proof)),
-            ("engine", setting.engine),
+            ("engine", setting.engine), ("shared_fonts", repr(setting.shared_fonts)),
             *((f"sheet:{s.name}", s.text) for s in setting.stylesheets),
             *((f"source:{s.path}", s.text) for s in part.sources.values())])
 

@@ -216,7 +216,10 @@ def write_book_in_parts(book: CheckedBook, kind: Edition, target: Path, warnings
     config = book.config
     views, occurrences = chapter_views(book, echo=echo)
     works_html = bibliography_html(book)
+    share = kind.engine == "weasyprint"  # one program per font (fontshare.py)
     setting = setting_for(book, kind)
+    if share:  # the join cuts each font once: the parts write stubs
+        setting = replace(setting, shared_fonts=config.fonts.directories)
     settings = {"book": setting,
                 "folios": folio_setting(setting, named_sheet(book, "folios.css"), kind.vertical)}
     salt = environment_digest(config) + files_digest(resource_files(config), config.root,
@@ -287,7 +290,7 @@ def write_book_in_parts(book: CheckedBook, kind: Edition, target: Path, warnings
         joined = workers.run_apart(join_parts, target, [p.path for p in parts],
                              {int(f.name.removeprefix("folios:")): f.path for f in folios},
                              kinds, font_directories=config.fonts.directories,
-                             share=setting.engine == "weasyprint",
+                             share=share,
                              blank_from=None if setting.engine == "weasyprint" else OPENING_BLANK)
     cache.used = cache.used | rendered.used  # the parts' HTML is kept with their PDFs
     cache.prune()

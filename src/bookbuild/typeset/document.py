@@ -55,6 +55,9 @@ class Setting:
     pdf_variant: str | None = None  # e.g. "pdf/ua-1", "pdf/x-4"
     proof: Proof = field(default_factory=Proof)  # book.yaml's proof settings
     engine: str = "weasyprint"
+    # the font folders of a join that replaces the document's fonts (the print edition's
+    # parts, editions/fontshare.py): a font found there is written as a stub
+    shared_fonts: tuple[str, ...] = ()
 
     def counting_from(self, first_folio: int) -> Setting:
         """This setting with the pages' folios counting from `first_folio`."""

@@ -13,6 +13,8 @@ installs the patches in this process:
   context, font description and features string.
 - `cropmarks` (speed and size only): a document's crop marks drawn once, as one form that
   every page of the same size shows.
+- `fontstubs` (speed only): within `stubs_for`, a font that the join will replace is
+  written as a stub (its `head` and `name`), not subset.
 
 A WeasyPrint upgrade therefore fails here, loudly (`guard.WeasyPrintMismatch`: what to
 install), before any page is laid out. Installing is idempotent.

@@ -10,6 +10,7 @@ def install_all() -> None:
     """Check WeasyPrint's internals and install every patch (idempotent)."""
     from bookbuild.typeset.patches import (
         cropmarks,
+        fontstubs,
         footnotes,
         internals,
         justify,
@@ -23,3 +24,4 @@ def install_all() -> None:
     notepages.install()  # continuation pages at a document's end survive
     pangosetup.install()  # Pango layouts set up from a cache (speed only)
     cropmarks.install()  # one form of crop marks per document (speed and size only)
+    fontstubs.install()  # fonts another step replaces written as stubs (speed only)
