@@ -13,6 +13,7 @@ import pytest
 from fontTools.ttLib import TTFont
 
 from bookbuild.editions.fontshare import _widths_glyphs, share_fonts
+from bookbuild.errors import BookError
 
 NOTO = ("/usr/share/fonts/opentype/noto",)
 SERIF = "Noto Serif CJK JP"
@@ -230,7 +231,7 @@ def test_a_font_the_join_would_not_find_is_subset_and_a_stub_it_cannot_share_sto
     subset = write_with_stubs(part_html(*PARTS[0]), tmp_path / "subset.pdf", elsewhere)
     assert all(len(data) > 10_000 for _, data in programs(subset))
     stubbed = write_with_stubs(part_html(*PARTS[0]), tmp_path / "stub.pdf")
-    with pytest.raises(ValueError, match="written to be shared"):
+    with pytest.raises(BookError, match="written to be shared"):
         join([stubbed], tmp_path / "joined.pdf", elsewhere)
 
 

@@ -35,6 +35,7 @@ from typing import cast
 
 import pikepdf
 
+from bookbuild.errors import BookError
 from bookbuild.typeset.fonts import FONT_SUFFIXES
 
 PROGRAM_KEYS = ("/FontFile2", "/FontFile3")  # TrueType, OpenType (CFF) font programs
@@ -102,8 +103,8 @@ def share_fonts(pdf: pikepdf.Pdf, directories: tuple[str, ...], *,
         if face is None:
             why = reason or f"no face of this name, version and date in {', '.join(directories)}"
             if stubs:  # the parts were written for these folders: they changed since
-                raise ValueError(f"font {name} was written to be shared, and cannot be: "
-                                 f"{why}; build again with --no-cache")
+                raise BookError(f"font {name} was written to be shared, and cannot be: "
+                                f"{why}; build again with --no-cache")
             sharing.left_alone[name] = why
             kept.extend(program.stream for program in group)
             continue
