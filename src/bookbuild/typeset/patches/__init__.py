@@ -15,6 +15,9 @@ installs the patches in this process:
   every page of the same size shows.
 - `fontstubs` (speed only): within `stubs_for`, a font that the join will replace is
   written as a stub (its `head` and `name`), not subset.
+- `placemarks`: an empty `<span id>` (the index's anchors) no longer cuts the text it
+  stands in: the lines break, and justify, as if it were not there (and a fifth of a
+  chapter's layout is saved).
 
 A WeasyPrint upgrade therefore fails here, loudly (`guard.WeasyPrintMismatch`: what to
 install), before any page is laid out. Installing is idempotent.

@@ -16,6 +16,7 @@ def install_all() -> None:
         justify,
         notepages,
         pangosetup,
+        placemarks,
     )
 
     internals.require()
@@ -25,3 +26,4 @@ def install_all() -> None:
     pangosetup.install()  # Pango layouts set up from a cache (speed only)
     cropmarks.install()  # one form of crop marks per document (speed and size only)
     fontstubs.install()  # fonts another step replaces written as stubs (speed only)
+    placemarks.install()  # an empty span with an id no longer cuts the text it stands in
