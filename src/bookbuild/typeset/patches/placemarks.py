@@ -1,41 +1,55 @@
-"""A patch of WeasyPrint 70's boxes: an empty `<span id>` that only marks a place (the
-index's anchors, one before every occurrence of a term) no longer cuts the text it
-stands in into two.
+"""A patch of WeasyPrint 70: an empty `<span id>` that only marks a place (the index's
+anchors, one before every occurrence of a term) no longer cuts the text it stands in, nor
+costs the layout an element.
 
 WeasyPrint makes a box of every element, so an empty span between two runs of a
-paragraph's text leaves two text boxes, and each line of each is laid out with Pango on
-its own. A chapter's index anchors (about 240) cost a fifth of its layout: 12.0 s → 9.6 s
-of CPU for ten layouts of the five chapters with the anchors taken out of the HTML
-(benchmarks/PROFILE-chapters.md, session 8). They also left a seam in justified lines:
-Pango drops the half letter-spacing at both ends of a box's text (see `justify`), so
-the gap at every anchor got no justification spacing while its neighbours did.
+paragraph's text leaves two text boxes, each line of each laid out by Pango on its own,
+and one more element to parse, cascade and build. A chapter's 120–240 index anchors cost
+a fifth of its layout (chapter 002: 1.46 s → 0.99 s of CPU with them deleted from the
+HTML; benchmarks/PROFILE-chapters.md, session 8). They also changed the pages: the empty
+box moved line breaks (18–79 lines a chapter differ from the same chapter without its
+anchors, some of them loose), and on a justified line the gap at an anchor got no
+spacing (Pango drops the half letter-spacing at both ends of a box's text, see `justify`).
 
-`install()` wraps three functions:
+What `install()` wraps:
 
-* `formatting_structure.build.build_formatting_structure`: once the box tree is built,
-  every *mark* (an inline box of an empty `span` with an id and nothing to draw: no
-  padding, border, margin, background, link or bookmark, and not the target of a
-  `target-*()` function) that stands between two text boxes of the same element is
-  taken out and the two texts are joined; the joined box keeps the mark as (byte offset,
-  id). A mark with text on one side only stays a box, as before.
-* `layout.inline.split_text_box`: each line's piece of such a box records the bytes of
-  the box's text it stands for (from where its line starts to where the next one does).
+* `document.get_all_computed_styles` (before the cascade): every `span.ix`
+  (`MARK_CLASS`, empty, no other attribute) outside the headings leaves the element tree;
+  a private-use character (Supplementary Private Use Area-A, never in a manuscript) stands
+  in the text where it was. A mark whose text would hold nothing else stays an element,
+  and so do the headings' (WeasyPrint reads their text for the PDF's outline).
+* `formatting_structure.build.build_formatting_structure` (once the boxes are built, the
+  notes' boxes included): each text box loses those characters and keeps the marks as
+  (byte offset, id, the strut of the span's box). Then every *mark* still a box (an
+  inline box of an empty `span` with an id and nothing to draw: no padding, border,
+  margin, background, link or bookmark, and not the target of a `target-*()` function)
+  goes the same way: into the text beside it when the text boxes either side belong to
+  the same element (joined), else onto the first character of the text that follows, or
+  the end of the text before.
+* `layout.inline.split_text_box`: each line's piece of a marked text box records the bytes
+  of the box's text it stands for (from where its line starts to where the next one does).
 * `document.gather_anchors` (called once per page): each mark becomes the page's anchor
-  where the mark's box was: the top and bottom of its line's box, and the x where the
-  character after it starts on the drawn line (justification included).
+  where an empty inline box would have been: on the line's baseline with its strut's
+  height, at the x where the character after it starts on the drawn line (justification
+  included).
 
 `css.targets.TargetCollector.lookup_target` is wrapped only to note which anchors a
-`target-counter()` or `target-text()` reads: those keep their box, since WeasyPrint
-counts their pages from it.
+`target-counter()` or `target-text()` reads: those keep their box, since WeasyPrint counts
+their pages from it. (An `.ix` span is never such a target: the index sets its own page
+numbers.)
 
 Pinned like the other patches (guard.py). Only left-to-right text is joined.
 """
 
 from __future__ import annotations
 
+import re
+
 from bookbuild.typeset.patches.guard import require_tested
 
 EXPECTED_SOURCES = {
+    "document.Document._build_layout_context": "2b072254ab89701b",  # the cascade's call
+    "document.Document._render": "ebaceeb0fa8e79aa",  # cascade, then boxes, then pages
     "formatting_structure.build.build_formatting_structure": "cec02c4844472c92",
     "layout.inline.split_text_box": "8c564329599ef23f",
     "anchors.gather_anchors": "373f8c676f27da3b",
@@ -45,6 +59,12 @@ EXPECTED_SOURCES = {
     "text.line_break.Layout.get_first_line": "bb65cbda0e27f135",
 }
 
+MARK_CLASS = "ix"  # apparatus.index's anchors: `<span class="ix" id="…"></span>`, unstyled
+FIRST_CHARACTER = 0xF0000  # Supplementary Private Use Area-A: never in a manuscript's text
+_CAPACITY = 0xFFFFE - FIRST_CHARACTER
+_MARKER = re.compile("[\U000F0000-\U000FFFFD]")
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+_PENDING: dict[int, tuple] = {}  # id(element tree) → (tree, ids): cascade → box tree
 MARKS = "bookbuild_marks"  # on a joined text box: ((byte offset, id, strut), …)
 SPAN = "bookbuild_span"  # on a line's piece: (first byte, byte after its line, last line?)
 _LOOKED_UP = "bookbuild_looked_up"  # on a TargetCollector: ids of the items looked up
@@ -75,11 +95,23 @@ def install() -> None:
     original_split = inline.split_text_box
     original_gather = document.gather_anchors
     original_lookup = targets.TargetCollector.lookup_target
+    original_styles = document.get_all_computed_styles
+
+    def get_all_computed_styles(html, *args, **kwargs):
+        names = _marks_to_characters(html.etree_element)
+        if names:
+            _PENDING[id(html.etree_element)] = (html.etree_element, names)
+        return original_styles(html, *args, **kwargs)
 
     def build_formatting_structure(element_tree, style_for, get_image_from_uri, base_url,
                                    target_collector, *args):
         root = original_build(element_tree, style_for, get_image_from_uri, base_url,
                               target_collector, *args)
+        tree, names = _PENDING.pop(id(element_tree), (None, ()))
+        if tree is element_tree and names:
+            footnotes = args[1]  # the notes' boxes, taken out of the flow
+            for box in (root, *footnotes):
+                _characters_to_marks(box, names, boxes)
         looked_up = getattr(target_collector, _LOOKED_UP, set())
         items = target_collector.target_lookup_items
 
@@ -113,14 +145,82 @@ def install() -> None:
     for wrapper, original in ((build_formatting_structure, original_build),
                               (split_text_box, original_split),
                               (gather_anchors, original_gather),
-                              (lookup_target, original_lookup)):
+                              (lookup_target, original_lookup),
+                              (get_all_computed_styles, original_styles)):
         wrapper.__wrapped_original__ = original  # type: ignore[union-attr]
     build.build_formatting_structure = build_formatting_structure
     document.build_formatting_structure = build_formatting_structure  # imported by name
     inline.split_text_box = split_text_box
     document.gather_anchors = gather_anchors
     targets.TargetCollector.lookup_target = lookup_target
+    document.get_all_computed_styles = get_all_computed_styles
     _installed = True
+
+
+# --- the index's anchors, out of the tree before the cascade ------------------------------
+
+
+def _marks_to_characters(root) -> list[str]:
+    """Take every `span.ix` mark outside the headings out of the element tree, a
+    private-use character standing in the text where it was; return their ids, the
+    character of the n-th being FIRST_CHARACTER + n. A mark whose text would hold nothing
+    else stays an element (the boxes' join takes it), and so do those of the headings,
+    whose text WeasyPrint also reads for the PDF's outline."""
+    names: list[str] = []
+
+    def walk(parent) -> None:
+        previous = None
+        for child in list(parent):
+            if _local(child.tag) in _HEADINGS:
+                previous = child
+                continue
+            if _is_mark_element(child) and len(names) < _CAPACITY:
+                before = (parent.text if previous is None else previous.tail) or ""
+                text = before + chr(FIRST_CHARACTER + len(names)) + (child.tail or "")
+                if _MARKER.sub("", text).strip():
+                    names.append(child.get("id"))
+                    if previous is None:
+                        parent.text = text
+                    else:
+                        previous.tail = text
+                    parent.remove(child)
+                    continue
+            walk(child)
+            previous = child
+
+    walk(root)
+    return names
+
+
+def _local(tag) -> str:
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
+
+
+def _is_mark_element(element) -> bool:
+    return (_local(element.tag) == "span" and len(element) == 0 and not element.text
+            and bool(element.get("id")) and set(element.keys()) <= {"id", "class"}
+            and MARK_CLASS in (element.get("class") or "").split())
+
+
+def _characters_to_marks(root, names: list[str], boxes) -> None:
+    """Each text box loses the characters `_marks_to_characters` put in and keeps, in their
+    place, the marks: (byte offset, id, strut)."""
+    from weasyprint.text.line_break import strut
+
+    for box in root.descendants():
+        if not isinstance(box, boxes.TextBox) or not _MARKER.search(box.text):
+            continue
+        collapsing = box.style["white_space"] in ("normal", "nowrap", "pre-line")
+        text, marks, position, struts = "", [], 0, strut(box.style)
+        for found in _MARKER.finditer(box.text):
+            text += box.text[position:found.start()]
+            marks.append((len(text.encode()), names[ord(found.group()) - FIRST_CHARACTER],
+                          *struts))
+            position = found.end()
+            if collapsing and text.endswith(" ") and box.text.startswith(" ", position):
+                position += 1  # the spaces either side of the mark collapse into one
+        box.text = text + box.text[position:]
+        setattr(box, MARKS, (*marks, *getattr(box, MARKS, ())))
 
 
 def _is_mark(box, boxes) -> bool:
