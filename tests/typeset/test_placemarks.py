@@ -141,15 +141,18 @@ def test_the_index_anchors_leave_the_tree_before_the_cascade_but_in_headings():
 
     root = ET.fromstring(
         "<body><h2>a<span class='ix' id='h'/>b</h2><p>c<span class='ix' id='p1'/>d"
-        "<em>e</em><span class='ix' id='p2'/>f<em>x</em><span class='ix' id='lone'/><em>g</em>"
-        "<span class='ix' id='p3' title='t'/>h<span id='plain'/>i</p></body>")
-    assert placemarks._marks_to_characters(root) == ["p1", "p2"]
+        "<em>e</em><span class='ix' id='p2'/>f<span class='ix' id='term'/><em>g</em>"
+        "<span class='ix' id='lone'/><br/><span class='ix' id='p3' title='t'/>h"
+        "<span id='plain'/>i</p></body>")
+    assert placemarks._marks_to_characters(root) == ["p1", "p2", "term"]
     paragraph = root.find("p")
     first = placemarks.FIRST_CHARACTER
     assert paragraph.text == f"c{chr(first)}d"
-    assert paragraph.find("em").tail == f"{chr(first + 1)}f"  # p2, after an element
+    emphasis = paragraph.findall("em")
+    assert emphasis[0].tail == f"{chr(first + 1)}f"  # p2: before the text after it
+    assert emphasis[1].text == f"{chr(first + 2)}g"  # term: before the next element's text
     kept = [span.get("id") for span in root.iter("span")]
-    assert kept == ["h", "lone", "p3", "plain"]  # a heading's, alone, other attributes, no .ix
+    assert kept == ["h", "lone", "p3", "plain"]  # a heading's, no text, other attributes
 
 
 def test_the_index_marks_its_anchors_with_the_class_the_patch_takes_out():

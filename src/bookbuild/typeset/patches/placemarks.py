@@ -162,29 +162,47 @@ def install() -> None:
 
 def _marks_to_characters(root) -> list[str]:
     """Take every `span.ix` mark outside the headings out of the element tree, a
-    private-use character standing in the text where it was; return their ids, the
-    character of the n-th being FIRST_CHARACTER + n. A mark whose text would hold nothing
-    else stays an element (the boxes' join takes it), and so do those of the headings,
-    whose text WeasyPrint also reads for the PDF's outline."""
+    private-use character standing where it was: before the text that follows it, or,
+    when its own text ends there, before the text of the element that follows (the term a
+    `wo-gap` span holds: so the mark stays on the term's line when a line breaks between
+    them), else at the end of the text before it. Return their ids, the character of the
+    n-th being FIRST_CHARACTER + n. A mark with no text beside it stays an element (the
+    boxes' join takes it), and so do the headings' (WeasyPrint reads their text for the
+    PDF's outline)."""
     names: list[str] = []
+
+    def character(mark) -> str:
+        names.append(mark.get("id"))
+        return chr(FIRST_CHARACTER + len(names) - 1)
 
     def walk(parent) -> None:
         previous = None
-        for child in list(parent):
+        children = list(parent)
+        for index, child in enumerate(children):
             if _local(child.tag) in _HEADINGS:
                 previous = child
                 continue
             if _is_mark_element(child) and len(names) < _CAPACITY:
                 before = (parent.text if previous is None else previous.tail) or ""
-                text = before + chr(FIRST_CHARACTER + len(names)) + (child.tail or "")
-                if _MARKER.sub("", text).strip():
-                    names.append(child.get("id"))
-                    if previous is None:
-                        parent.text = text
-                    else:
-                        previous.tail = text
-                    parent.remove(child)
+                after = child.tail or ""
+                following = children[index + 1] if index + 1 < len(children) else None
+                if (not after.strip() and following is not None and following.text
+                        and not _is_mark_element(following)
+                        and _local(following.tag) not in _HEADINGS):
+                    following.text = character(child) + following.text
+                    text = before + after
+                elif _MARKER.sub("", before + after).strip():
+                    text = before + character(child) + after
+                else:
+                    walk(child)
+                    previous = child
                     continue
+                if previous is None:
+                    parent.text = text
+                else:
+                    previous.tail = text
+                parent.remove(child)
+                continue
             walk(child)
             previous = child
 
