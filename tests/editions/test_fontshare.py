@@ -12,6 +12,7 @@ import pikepdf
 import pytest
 from fontTools.ttLib import TTFont
 
+from bookbuild.editions import fontshare
 from bookbuild.editions.fontshare import _widths_glyphs, share_fonts
 from bookbuild.errors import BookError
 
@@ -238,3 +239,36 @@ def test_a_font_the_join_would_not_find_is_subset_and_a_stub_it_cannot_share_sto
 def test_widths_are_read_in_both_forms_of_w():
     font = pikepdf.Dictionary(W=pikepdf.Array([3, [500, 600], 10, 12, 1000, 40, [250]]))
     assert _widths_glyphs(font) == {3, 4, 10, 11, 12, 40}
+
+
+@pytest.mark.slow
+def test_a_store_gives_the_subsets_back_and_keeps_only_the_last_books(book, tmp_path,
+                                                                       monkeypatch):
+    """A second join with the same glyphs reads its subsets from the store (the cutter is
+    not called), and its fonts are the ones the store-less join embedded, byte for byte."""
+    def joined(path: Path, store: fontshare.SubsetStore) -> bytes:
+        book_pdf = pikepdf.new()
+        opened = [pikepdf.open(part) for part in book["parts"]]
+        for part in opened:
+            book_pdf.pages.extend(part.pages)
+        share_fonts(book_pdf, NOTO, store=store)
+        book_pdf.save(path, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        store.prune()
+        return programs(path)
+
+    folder = tmp_path / "subsets"
+    (folder / "old.font").parent.mkdir()
+    (folder / "old.font").write_bytes(b"a subset of a book before")
+    first = joined(tmp_path / "first.pdf", fontshare.SubsetStore(folder, "salt"))
+    kept = sorted(path.name for path in folder.iterdir())
+    assert len(kept) == 1 and "old.font" not in kept  # the serif (two parts), the old gone
+    assert first == programs(book["shared"])
+
+    def no_cutting(*args, **kwargs):
+        raise AssertionError("cut again")
+
+    monkeypatch.setattr(fontshare, "subset", no_cutting)
+    again = joined(tmp_path / "again.pdf", fontshare.SubsetStore(folder, "salt"))
+    assert again == first
+    with pytest.raises(AssertionError, match="cut again"):  # another salt: cut anew
+        joined(tmp_path / "other.pdf", fontshare.SubsetStore(folder, "other"))

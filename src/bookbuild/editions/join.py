@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
 
-from bookbuild.editions.fontshare import share_fonts
+from bookbuild.editions.fontshare import SubsetStore, share_fonts
 from bookbuild.fsutil import write_atomic
 
 # A link to an element of another part, as parts.py writes it in a part's HTML; WeasyPrint
@@ -46,7 +46,8 @@ class OutlineItem:
 
 def join_parts(target: Path, parts: list[Path], folios: dict[int, Path], kinds: list[str],
                *, font_directories: tuple[str, ...] = (), share: bool = True,
-               blank_from: tuple[int, int] | None = None) -> JoinedBook:
+               blank_from: tuple[int, int] | None = None,
+               subsets: SubsetStore | None = None) -> JoinedBook:
     """Write to `target` (atomically) one book of the parts' pages, in order, with one name
     tree and outline, and fonts shared. `folios` are the folio documents by the book's page
     each starts on; `kinds` says what each page of the book is: "folio" (a part's next
@@ -55,7 +56,8 @@ def join_parts(target: Path, parts: list[Path], folios: dict[int, Path], kinds: 
     per font (fontshare.py), for WeasyPrint's parts only; `blank_from` (part, page, from
     0): a blank page of the parts' own, copied for each blank page instead of the folio
     document's, when another engine draws the folios (its page boxes and crop marks are
-    not the parts'): unless it holds text. Run in a worker
+    not the parts'): unless it holds text; `subsets`: where the shared fonts' subsets
+    are kept between builds (pruned to this book's). Run in a worker
     process by parts.py: it holds a thousand pages' objects at once, and the worker has
     none of the book's HTML besides."""
     import pikepdf
@@ -100,13 +102,15 @@ def join_parts(target: Path, parts: list[Path], folios: dict[int, Path], kinds: 
     with_stable_document_id(book)
     # `share`: only WeasyPrint's subsets keep the original glyph ids (fontshare.py); Skia's
     # (Chromium's, under Vivliostyle) renumber them, so each part keeps its own.
-    left_alone = share_fonts(book, font_directories).left_alone if share else {}
+    left_alone = share_fonts(book, font_directories, store=subsets).left_alone if share else {}
     out = io.BytesIO()
     # Object streams: each part brings its own font dictionaries, widths and ToUnicode
     # maps, which only compress well together (fontshare.py measured +13 % without).
     book.save(out, deterministic_id=True, min_version=version, compress_streams=True,
               object_stream_mode=pikepdf.ObjectStreamMode.generate)
     write_atomic(target, out.getvalue())
+    if subsets is not None and share:
+        subsets.prune()
     return JoinedBook(len(page_objects), unresolved, left_alone)
 
 

@@ -42,6 +42,7 @@ from bookbuild.book import CheckedBook
 from bookbuild.cache import PartStore
 from bookbuild.editions import BuildOptions, BuildResult, Edition
 from bookbuild.editions.book import named_sheet, render_book_html, setting_for
+from bookbuild.editions.fontshare import SubsetStore
 from bookbuild.editions.join import PART_LINK, join_parts
 from bookbuild.editions.layouts import LaidOutPart, Layouts, Part, PartCache, Workers, worker_count
 from bookbuild.editions.rendered import RenderedParts, common_fields, contents_of
@@ -57,6 +58,8 @@ PLACEHOLDER_FOLIO = "8888"
 MAX_PLAN_ROUNDS = 3
 # The parts cache, beside the print edition's output: build/.bookbuild-parts/<edition>/.
 PARTS_FOLDER = ".bookbuild-parts"
+# In it, the shared fonts' subsets the last join cut (fontshare.SubsetStore).
+SUBSETS_FOLDER = "subsets"
 # Pages per folio document: even, so that each starts on a right-hand page; small enough
 # that a long book's folios are laid out in parallel, large enough to cost little each.
 FOLIO_CHUNK = 64
@@ -291,7 +294,9 @@ def write_book_in_parts(book: CheckedBook, kind: Edition, target: Path, warnings
                              {int(f.name.removeprefix("folios:")): f.path for f in folios},
                              kinds, font_directories=config.fonts.directories,
                              share=share,
-                             blank_from=None if setting.engine == "weasyprint" else OPENING_BLANK)
+                             blank_from=None if setting.engine == "weasyprint" else OPENING_BLANK,
+                             subsets=SubsetStore(cache.folder / SUBSETS_FOLDER, salt)
+                             if options.reuse_parts else None)
     cache.used = cache.used | rendered.used  # the parts' HTML is kept with their PDFs
     cache.prune()
     anchors = book_anchors(parts, starts)
