@@ -18,6 +18,8 @@ installs the patches in this process:
 - `placemarks`: an empty `<span id>` (the index's anchors) no longer cuts the text it
   stands in: the lines break, and justify, as if it were not there (and a fifth of a
   chapter's layout is saved).
+- `columns` (speed only): columns that fill one after the other (the index's) are laid out
+  once a page; WeasyPrint lays them out as a trial first, which then decides nothing.
 
 A WeasyPrint upgrade therefore fails here, loudly (`guard.WeasyPrintMismatch`: what to
 install), before any page is laid out. Installing is idempotent.

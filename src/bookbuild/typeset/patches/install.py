@@ -9,6 +9,7 @@ from __future__ import annotations
 def install_all() -> None:
     """Check WeasyPrint's internals and install every patch (idempotent)."""
     from bookbuild.typeset.patches import (
+        columns,
         cropmarks,
         fontstubs,
         footnotes,
@@ -27,3 +28,4 @@ def install_all() -> None:
     cropmarks.install()  # one form of crop marks per document (speed and size only)
     fontstubs.install()  # fonts another step replaces written as stubs (speed only)
     placemarks.install()  # an empty span with an id no longer cuts the text it stands in
+    columns.install()  # columns that fill in turn laid out once a page (speed only)
