@@ -57,6 +57,9 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[dev]'
   touch "$stamp"
 fi
+# WeasyPrint's C declarations, parsed once here rather than in every process that imports
+# it (src/bookbuild/typeset/prebuilt_ffi.py); rewritten only when WeasyPrint or cffi changed.
+.venv/bin/python -c "from bookbuild.typeset import prebuilt_ffi; prebuilt_ffi.main()"
 
 # Ace by DAISY, the EPUB accessibility checker the EPUB tests run on both editions: pinned,
 # from npm into .tools/ace (git-ignored), without Puppeteer's own browser: it drives

@@ -364,13 +364,15 @@ def _harfbuzz_file_api():
     import cffi
     from weasyprint.text import ffi as weasyprint_ffi
 
+    from bookbuild.typeset.prebuilt_ffi import HARFBUZZ_FILE_API
+
+    library = ctypes.util.find_library("harfbuzz") or "libharfbuzz.so.0"
+    if not isinstance(weasyprint_ffi.ffi, cffi.FFI):  # prebuilt_ffi's: declares them too
+        return weasyprint_ffi.ffi.dlopen(library)
     ffi = cffi.FFI()
     ffi.include(weasyprint_ffi.ffi)
-    ffi.cdef("""
-        hb_blob_t * hb_blob_create_from_file_or_fail (const char *file_name);
-        hb_face_t * hb_face_create (hb_blob_t *blob, unsigned int index);
-    """)
-    return ffi.dlopen(ctypes.util.find_library("harfbuzz") or "libharfbuzz.so.0")
+    ffi.cdef(HARFBUZZ_FILE_API)
+    return ffi.dlopen(library)
 
 
 def _harfbuzz_subset(path: Path, index: int, glyphs: set[int], hinting: bool,
