@@ -14,6 +14,7 @@ stdout, pickled.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import pickle
@@ -30,7 +31,8 @@ _BOOTSTRAP = ("import pickle, sys; sys.path[:] = pickle.load(sys.stdin.buffer); 
 
 
 class FreshProcess:
-    """A Python process started now, importing `warm_up` while the caller works on:
+    """A Python process started now, importing `warm_up` while the caller works on (each
+    entry a module, or `module:function`, a function to call too, without arguments):
     `call(function, *args, **kwargs)` runs a call there and returns its result (or raises
     its exception), as many calls as asked, one after the other; `close()` ends it."""
 
@@ -73,8 +75,12 @@ def _serve() -> None:
     the input ends."""
     answers: BinaryIO = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # what a call prints: to stderr
-    for module in sys.argv[1:]:
-        importlib.import_module(module)
+    for entry in sys.argv[1:]:  # "module", or "module:function" to call as well
+        module, _, function = entry.partition(":")
+        imported = importlib.import_module(module)
+        if function:  # a failure here: the first call meets it again, and says so
+            with contextlib.suppress(Exception):
+                getattr(imported, function)()
     while True:
         try:
             function, args, kwargs = pickle.load(sys.stdin.buffer)

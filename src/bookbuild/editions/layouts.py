@@ -17,7 +17,7 @@ from bookbuild.editions.fontshare import shareable_in
 from bookbuild.editions.fresh import FreshProcess
 from bookbuild.errors import BookError, Diagnostic
 from bookbuild.typeset import preflight
-from bookbuild.typeset.document import Setting, lay_out_document, start_engine
+from bookbuild.typeset.document import ENGINES, Setting, lay_out_document, start_engine
 from bookbuild.typeset.patches.fontstubs import stubs_for
 
 # Bump when a part's record or its key's fields change: old parts are then not matched.
@@ -183,6 +183,12 @@ def worker_count(asked: int | None, chapters: int) -> int:
     return max(1, min(os.cpu_count() or 1, chapters))
 
 
+# A rebuild's process readies WeasyPrint's patches while the book is read (the folio
+# documents are WeasyPrint's in every edition); not Vivliostyle's chromium, which a rebuild
+# laying out no vertical part would start for nothing.
+WEASYPRINT_START = "{0.module}:{0.start}".format(ENGINES["weasyprint"])
+
+
 class Workers:
     """The processes a build's parts are laid out in: up to `jobs` workers (none when
     `jobs` is one: the build's own process lays the parts out), and a fresh process for
@@ -208,7 +214,7 @@ class Workers:
         """One fresh process, for a rebuild's part or two and its join."""
         if self.jobs > 1 and self.apart is None:
             self.apart = FreshProcess(warm_up=("weasyprint", "bookbuild.editions.layouts",
-                                               "bookbuild.editions.join"))
+                                               "bookbuild.editions.join", WEASYPRINT_START))
 
     def start_join(self) -> None:
         """The join's process, if the workers were started. The join holds a thousand

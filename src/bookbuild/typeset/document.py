@@ -28,8 +28,8 @@ class EngineEntry:
     """Where an engine lives (imported when first used): its module, the function that lays
     a document out, `(html, setting) -> LaidOutDocument`, the function that names its
     version and its tools' (for the caches' digests: a new engine version lays out anew),
-    and, if it keeps a process of its own, the function that starts it ahead of the first
-    layout (a worker of the parts' pool calls it as it starts)."""
+    and the function that readies what it keeps per process (patches installed, a process
+    of its own started) ahead of the first layout: a worker calls it as it starts."""
 
     module: str
     lay_out: str
@@ -38,7 +38,7 @@ class EngineEntry:
 
 
 ENGINES = {"weasyprint": EngineEntry("bookbuild.typeset.engine", "lay_out_weasyprint",
-                                     "weasyprint_version"),
+                                     "weasyprint_version", "start_weasyprint"),
            # the vertical print edition (縦組み): vivliostyle.js through its CLI, in chromium
            "vivliostyle": EngineEntry("bookbuild.typeset.vivliostyle", "lay_out_with_vivliostyle",
                                       "version", "start_browser")}
@@ -128,8 +128,8 @@ def engine_version(name: str) -> str:
 
 
 def start_engine(name: str) -> None:
-    """Start what the engine keeps per process (Vivliostyle's chromium and its viewer), if
-    anything, so that the first layout does not wait for it."""
+    """Start what the engine keeps per process (WeasyPrint's patches, Vivliostyle's
+    chromium and its viewer), if anything, so that the first layout does not wait for it."""
     entry = _entry(name)
     if entry.start is not None:
         getattr(import_module(entry.module), entry.start)()

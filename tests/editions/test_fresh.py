@@ -1,0 +1,24 @@
+"""fresh: a process started ahead of its calls, warmed up by imports and by calls."""
+
+from __future__ import annotations
+
+from bookbuild.editions.fresh import FreshProcess
+from bookbuild.editions.layouts import WEASYPRINT_START
+from bookbuild.typeset.patches import justify
+
+
+def test_a_rebuilds_process_has_weasyprints_patches_before_its_first_call():
+    process = FreshProcess(warm_up=("weasyprint", WEASYPRINT_START))
+    try:
+        assert process.call(justify.installed) is True
+    finally:
+        process.close()
+
+
+def test_a_warm_up_call_that_fails_leaves_the_process_serving():
+    process = FreshProcess(warm_up=("json:loads", "weasyprint"))  # loads() lacks its argument
+    try:
+        assert process.call(justify.installed) is False  # imported, nothing installed
+        assert process.call(sorted, [3, 1, 2]) == [1, 2, 3]
+    finally:
+        process.close()
