@@ -50,7 +50,7 @@ def test_the_prebuilt_module_declares_what_weasyprint_and_fontshare_declare():
     from weasyprint.text import ffi as weasyprint_ffi
 
     assert prebuilt_ffi.in_use(), "run scripts/setup.sh: it writes the module"
-    declarations = prebuilt_ffi.DECLARATIONS_RE.search(WEASYPRINT_FFI.read_text("utf-8"))[1]
+    declarations = prebuilt_ffi.declarations_re().search(WEASYPRINT_FFI.read_text("utf-8"))[1]
     parsed = cffi.FFI()
     parsed.cdef(declarations)
     parsed.cdef(prebuilt_ffi.HARFBUZZ_FILE_API)
@@ -65,7 +65,7 @@ def test_the_source_keeps_weasyprints_lines_and_code():
     assert rewritten.count("\n") == source.count("\n")  # tracebacks and digests hold
     assert f"from {prebuilt_ffi.MODULE} import ffi" in rewritten
     assert "ffi.cdef(" not in rewritten
-    kept = source[prebuilt_ffi.DECLARATIONS_RE.search(source).end():]
+    kept = source[prebuilt_ffi.declarations_re().search(source).end():]
     assert rewritten.endswith(kept)
 
 

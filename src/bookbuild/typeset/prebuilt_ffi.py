@@ -20,24 +20,17 @@ usual way: nothing but the time changes.
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import importlib.abc
-import importlib.machinery
-import importlib.util
-import io
+# Imported when bookbuild is: only what registering the finder needs, which Python has
+# loaded already (the rest, inside the functions that use it, costs a command that never
+# imports WeasyPrint nothing).
 import os
-import re
 import sys
-import sysconfig
-import tempfile
-from pathlib import Path
+from functools import cache
 
 TARGET = "weasyprint.text.ffi"
 MODULE = "_bookbuild_weasyprint_ffi"
 # `ffi = cffi.FFI()` and `ffi.cdef('''…''')`, as WeasyPrint 70 writes them
-DECLARATIONS_RE = re.compile(r"^ffi = cffi\.FFI\(\)\nffi\.cdef\('''(.*?)'''\)\n",
-                             re.DOTALL | re.MULTILINE)
+DECLARATIONS = r"^ffi = cffi\.FFI\(\)\nffi\.cdef\('''(.*?)'''\)\n"
 # HarfBuzz's functions to open a font file, which WeasyPrint does not declare
 # (editions/fontshare.py)
 HARFBUZZ_FILE_API = """
@@ -46,7 +39,16 @@ HARFBUZZ_FILE_API = """
 """
 
 
+@cache
+def declarations_re():
+    import re
+
+    return re.compile(DECLARATIONS, re.DOTALL | re.MULTILINE)
+
+
 def declarations_digest(declarations: str) -> str:
+    import hashlib
+
     import _cffi_backend  # type: ignore[import-untyped]
 
     made_from = f"{declarations}\n{HARFBUZZ_FILE_API}\n{_cffi_backend.__version__}"
@@ -56,7 +58,9 @@ def declarations_digest(declarations: str) -> str:
 def prebuilt_source(source: str) -> str | None:
     """WeasyPrint's `text/ffi.py` with the prebuilt FFI in place of the parse (as many
     lines), or None if the prebuilt module was not made from these declarations."""
-    found = DECLARATIONS_RE.search(source)
+    import importlib
+
+    found = declarations_re().search(source)
     if found is None:
         return None
     try:
@@ -69,32 +73,39 @@ def prebuilt_source(source: str) -> str | None:
     return source[:found.start()] + replacement + source[found.end():]
 
 
-class _Loader(importlib.abc.Loader):
-    def __init__(self, spec: importlib.machinery.ModuleSpec, source: str):
-        self.spec, self.source = spec, source
+class _Loader:
+    """Runs the rewritten source as the module (importlib's Loader protocol)."""
+
+    def __init__(self, origin: str, source: str):
+        self.origin, self.source = origin, source
 
     def create_module(self, spec):
         return None
 
     def exec_module(self, module) -> None:
-        exec(compile(self.source, self.spec.origin or TARGET, "exec"),  # noqa: S102
-             module.__dict__)
+        exec(compile(self.source, self.origin, "exec"), module.__dict__)  # noqa: S102
 
 
-class _Finder(importlib.abc.MetaPathFinder):
+class _Finder:
+    """Finds `weasyprint.text.ffi` once (importlib's MetaPathFinder protocol)."""
+
     def find_spec(self, name, path, target=None):
         if name != TARGET:
             return None
+        import importlib.machinery
+        import importlib.util
+
         sys.meta_path.remove(self)  # once: the first import decides, either way
         spec = importlib.util.find_spec(name)
         if spec is None or spec.origin is None or not isinstance(
                 spec.loader, importlib.machinery.SourceFileLoader):
             return spec
-        source = prebuilt_source(Path(spec.origin).read_text(encoding="utf-8"))
+        with open(spec.origin, encoding="utf-8") as file:
+            source = prebuilt_source(file.read())
         if source is None:
             return spec
         return importlib.util.spec_from_file_location(name, spec.origin,
-                                                      loader=_Loader(spec, source))
+                                                      loader=_Loader(spec.origin, source))
 
 
 def register_finder() -> None:
@@ -109,15 +120,23 @@ def in_use() -> bool:
     return module is not None and type(module.ffi).__module__ == "_cffi_backend"
 
 
-def write(folder: Path) -> bool:
-    """The prebuilt module in `folder` for the installed WeasyPrint, unless it is there
+def write(into: str | os.PathLike[str]) -> bool:
+    """The prebuilt module in the folder `into` for the installed WeasyPrint, unless it is there
     already (True if written). Written to a temporary file, then renamed."""
+    import contextlib
+    import importlib.util
+    import io
+    import tempfile
+    from pathlib import Path
+
+    folder = Path(into)
+
     import cffi
 
     package = importlib.util.find_spec("weasyprint")  # found, not imported
     assert package is not None and package.origin is not None
     source = Path(package.origin).parent / "text" / "ffi.py"
-    found = DECLARATIONS_RE.search(source.read_text(encoding="utf-8"))
+    found = declarations_re().search(source.read_text(encoding="utf-8"))
     if found is None:
         raise SystemExit(f"prebuilt_ffi: no declarations found in {source}: WeasyPrint "
                          "changed; its import will parse them as usual")
@@ -145,6 +164,9 @@ def write(folder: Path) -> bool:
 
 def main() -> None:
     """scripts/setup.sh: the module for this environment's WeasyPrint and cffi."""
+    import sysconfig
+    from pathlib import Path
+
     site = Path(sysconfig.get_path("purelib"))
     if write(site):
         print(f"setup: wrote WeasyPrint's prebuilt C declarations, {site / MODULE}.py")
