@@ -5,10 +5,9 @@ WeasyPrint calls by handing their C declarations to cffi, which parses them with
 pycparser at every import: 0.26 s of the 0.65 s of CPU that importing WeasyPrint costs,
 in each process a build starts (two workers and the join's, or a rebuild's one). cffi can
 write parsed declarations out as a module that loads in milliseconds (its out-of-line ABI
-mode). `main()` (run by scripts/setup.sh) writes that
-module into the environment's site-packages, from the declarations of the installed
-WeasyPrint and fontshare's two (HARFBUZZ_FILE_API), with the digest of what it was made
-from.
+mode). `main()`, run by scripts/setup.sh, writes that module into the environment's
+site-packages, from the declarations of the installed WeasyPrint and fontshare's two
+(HARFBUZZ_FILE_API), with the digest of what it was made from.
 
 `register_finder()`, run when bookbuild is imported, puts a finder on `sys.meta_path`: when
 `weasyprint.text.ffi` is imported next, its source runs as WeasyPrint ships it but with

@@ -18,8 +18,9 @@ none of these can happen: the trial ends at the page's height, and the real layo
 same with it or without it. `install()` recompiles `columns_layout` so that it skips the
 trial then, and runs it unchanged otherwise (a note in the columns, laid out without the
 trial, even stops WeasyPrint 70 in `_report_footnotes`). The print edition's index: half
-the Pango layouts (4,108 → 2,054), CPU 2.44 → 1.79 s (`benchmarks/PROFILE-chapters.md`,
-session 9), and the same PDF, byte for byte. Pinned like the other patches (guard.py).
+the Pango layouts (4,096 → 2,048), 18 % fewer Python calls, CPU 2.15–2.51 → 1.59–1.89 s
+(`benchmarks/PROFILE-chapters.md`, session 9), and the same PDF, byte for byte. Pinned like
+the other patches (guard.py).
 """
 
 from __future__ import annotations
