@@ -86,6 +86,7 @@ class SubsetStore:
 
     def subset(self, face: _Face, glyphs: set[int], *, hinting: bool,
                notdef_outline: bool) -> bytes:
+        """`face` cut to `glyphs` (_subset_face), read back if an earlier build cut it."""
         stat = face.path.stat()
         key = hashlib.sha256(repr((self.salt, str(face.path), stat.st_size, stat.st_mtime_ns,
                                    face.index, sorted(glyphs), hinting, notdef_outline)
@@ -94,8 +95,7 @@ class SubsetStore:
         self.used.add(path.name)
         if path.is_file():
             return path.read_bytes()
-        data = subset(face.path, face.index, glyphs, hinting=hinting,
-                      notdef_outline=notdef_outline)
+        data = _subset_face(face, glyphs, hinting=hinting, notdef_outline=notdef_outline)
         write_atomic(path, data)
         return data
 
@@ -104,6 +104,11 @@ class SubsetStore:
         for path in self.folder.glob("*.font"):
             if path.name not in self.used:
                 path.unlink(missing_ok=True)
+
+
+def _subset_face(face: _Face, glyphs: set[int], *, hinting: bool,
+                 notdef_outline: bool) -> bytes:
+    return subset(face.path, face.index, glyphs, hinting=hinting, notdef_outline=notdef_outline)
 
 
 def share_fonts(pdf: pikepdf.Pdf, directories: tuple[str, ...], *,
@@ -283,9 +288,8 @@ def _share(pdf: pikepdf.Pdf, key: str, face: _Face, glyphs: set[int],
     # them as .notdef through an Encoding CMap, and keeps .notdef's outline.
     notdef_outline = max(glyphs) >= face.glyph_count
     glyphs = {glyph for glyph in glyphs if glyph < face.glyph_count} | {0}
-    data = (store.subset(face, glyphs, hinting=hinting, notdef_outline=notdef_outline)
-            if store is not None else
-            subset(face.path, face.index, glyphs, hinting=hinting, notdef_outline=notdef_outline))
+    cut = store.subset if store is not None else _subset_face
+    data = cut(face, glyphs, hinting=hinting, notdef_outline=notdef_outline)
     stream = pikepdf.Stream(pdf, zlib.compress(data))
     stream.Filter = pikepdf.Name.FlateDecode
     if key == "/FontFile3":

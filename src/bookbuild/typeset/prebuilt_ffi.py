@@ -120,17 +120,17 @@ def in_use() -> bool:
 
 
 def write(into: str | os.PathLike[str]) -> bool:
-    """The prebuilt module in the folder `into` for the installed WeasyPrint, unless it is there
-    already (True if written). Written to a temporary file, then renamed."""
+    """The prebuilt module in the folder `into` for the installed WeasyPrint, unless it is
+    there already (True if written). Written atomically (fsutil.write_atomic)."""
     import contextlib
     import importlib.util
     import io
     import tempfile
     from pathlib import Path
 
-    folder = Path(into)
-
     import cffi
+
+    from bookbuild.fsutil import write_atomic
 
     package = importlib.util.find_spec("weasyprint")  # found, not imported
     assert package is not None and package.origin is not None
@@ -140,24 +140,20 @@ def write(into: str | os.PathLike[str]) -> bool:
         raise SystemExit(f"prebuilt_ffi: no declarations found in {source}: WeasyPrint "
                          "changed; its import will parse them as usual")
     digest = declarations_digest(found[1])
-    target = folder / f"{MODULE}.py"
+    target = Path(into) / f"{MODULE}.py"
     if target.exists() and f"DECLARATIONS_DIGEST = {digest!r}" in target.read_text("utf-8"):
         return False
     builder = cffi.FFI()
     builder.cdef(found[1])
     builder.cdef(HARFBUZZ_FILE_API)
     builder.set_source(MODULE, None)
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{MODULE}-", suffix=".py")
-    os.close(handle)
-    try:
-        with contextlib.redirect_stdout(io.StringIO()):  # cffi says "generating <file>"
-            builder.emit_python_code(temporary)
-        with open(temporary, "a", encoding="utf-8") as module:
-            module.write(f"\n# bookbuild.typeset.prebuilt_ffi: what it was made from\n"
+    with tempfile.TemporaryDirectory() as folder, \
+            contextlib.redirect_stdout(io.StringIO()):  # cffi says "generating <file>"
+        emitted = Path(folder) / target.name
+        builder.emit_python_code(str(emitted))
+        code = emitted.read_text(encoding="utf-8")
+    write_atomic(target, f"{code}\n# bookbuild.typeset.prebuilt_ffi: what it was made from\n"
                          f"DECLARATIONS_DIGEST = {digest!r}\n")
-        os.replace(temporary, target)
-    finally:
-        Path(temporary).unlink(missing_ok=True)
     return True
 
 
