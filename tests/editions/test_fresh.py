@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
+from pathlib import Path
+
 from bookbuild.editions.fresh import FreshProcess
 from bookbuild.editions.layouts import WEASYPRINT_START
 from bookbuild.typeset.patches import justify
@@ -22,3 +25,14 @@ def test_a_warm_up_call_that_fails_leaves_the_process_serving():
         assert process.call(sorted, [3, 1, 2]) == [1, 2, 3]
     finally:
         process.close()
+
+
+def test_at_the_end_of_its_input_the_process_runs_its_exit_functions(tmp_path):
+    # It ends by os._exit, past the interpreter's teardown: its exit functions (which
+    # close a Vivliostyle chromium) must still run.
+    marker = tmp_path / "ran-at-exit"
+    process = FreshProcess()
+    process.call(atexit.register, Path.touch, marker)
+    process.close()
+    assert process.process.returncode == 0
+    assert marker.exists()

@@ -14,6 +14,7 @@ stdout, pickled.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import importlib
 import os
@@ -22,7 +23,7 @@ import subprocess
 import sys
 import traceback
 from collections.abc import Callable
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, NoReturn
 
 # Run by the fresh interpreter: sys.path as the caller's (so that the call's function and
 # arguments unpickle as they pickled), then this module's server.
@@ -85,9 +86,21 @@ def _serve() -> None:
         try:
             function, args, kwargs = pickle.load(sys.stdin.buffer)
         except EOFError:
-            return
+            _exit_now(answers)
         answers.write(_answer(function, args, kwargs))
         answers.flush()
+
+
+def _exit_now(answers: BinaryIO) -> NoReturn:
+    """End this process at the end of its input: its exit functions run (multiprocessing's
+    finalizers among them, which close a Vivliostyle chromium), then `os._exit`, past the
+    interpreter's teardown of every object the calls left (a joined book's pages: 0.15 s
+    of the caller's wait)."""
+    answers.close()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    atexit._run_exitfuncs()
+    os._exit(0)
 
 
 def _answer(function: Callable, args: tuple, kwargs: dict) -> bytes:
