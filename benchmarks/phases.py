@@ -30,11 +30,11 @@ from bookbuild.editions import BuildOptions, layouts, parts
 from bookbuild.typeset import engine, preflight
 
 # (module, function): the stages, where the print edition looks them up when it runs.
-STAGES = ((check, "load_checked"), (check, "require_valid"), (parts, "render_book_html"),
+STAGES = ((check, "load_to_check"), (check, "require_valid"), (parts, "render_book_html"),
           (parts, "setting_for"), (parts, "build_index_html"), (layouts, "lay_out_part"),
           (engine, "lay_out"), (preflight, "verify_sources"), (engine, "pdf_bytes"),
           (parts, "join_parts"))
-INSIDE = {"require_valid": "load_checked", "lay_out": "lay_out_part",
+INSIDE = {"lay_out": "lay_out_part",
           "verify_sources": "lay_out_part", "pdf_bytes": "lay_out_part"}
 
 

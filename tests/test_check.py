@@ -304,13 +304,38 @@ def test_symlink_inside_the_project_is_fine(book):
 
 # ── the build runs the same checks first ────────────────────────────────────────────────
 
-def test_build_stops_on_check_errors_and_writes_nothing(book):
+@pytest.mark.parametrize("edition, suffix", [("print", "pdf"), ("screen", "pdf"),
+                                              ("epub", "epub")])
+def test_build_stops_on_check_errors_and_writes_nothing(book, edition, suffix):
+    """Each edition's writer runs the check before it writes (the print edition once its
+    parts are laid out: check.BookCheck)."""
     with_chapter(book, "note_label_twice.md")
-    out = book / "out.pdf"
-    result = run(book, "--out", str(out), command="build")
+    out = book / f"out.{suffix}"
+    result = run(book, "--edition", edition, "--out", str(out), command="build")
     assert result.exit_code == 1
     assert f"{CHAPTER_FILE}:8:1: error: note [^1] is defined twice" in result.output
     assert not out.exists()
+
+
+def test_the_check_runs_once_and_its_errors_explain_a_writers_failure(book, monkeypatch):
+    from bookbuild import check
+    from bookbuild.errors import BookError
+
+    runs: list[str] = []
+    require_valid = check.require_valid
+    monkeypatch.setattr(check, "require_valid",
+                        lambda b: runs.append("checked") or require_valid(b))
+    clean = check.BookCheck(load_book(book))
+    with pytest.raises(RuntimeError, match="a writer's own failure"), clean.reported_first():
+        raise RuntimeError("a writer's own failure")  # the book has no error: this one
+    assert clean.warnings() == clean.warnings() and runs == ["checked"]
+    with_chapter(book, "note_label_twice.md")
+    faulty = check.BookCheck(load_book(book))
+    with pytest.raises(BookError, match="error"), faulty.reported_first():
+        raise RuntimeError("a template that cannot render the faulty chapter")
+    with pytest.raises(BookError):  # asked again: the same errors, not checked again
+        faulty.warnings()
+    assert runs == ["checked", "checked"]
 
 
 def test_check_book_returns_sorted_diagnostics(book):

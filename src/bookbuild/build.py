@@ -51,10 +51,11 @@ def build_book(root: Path, *, edition: str | Edition = "print", out_path: Path |
                files: ProjectFiles | None = None,
                options: BuildOptions | None = None) -> BuildResult:
     """Build the whole book as `edition` into `out_path` (default: the edition's output in
-    book.yaml): load, check, then the edition's writer; with `cache`, reuse the output if
-    no input changed since it was written (cache.py)."""
+    book.yaml): load, then the edition's writer, which runs the book's check before it
+    writes anything (check.BookCheck); with `cache`, reuse the output if no input changed
+    since it was written (cache.py)."""
     # Heavy (the checks' Jinja and apparatus, the writers' WeasyPrint): loaded when building.
-    from bookbuild.check import load_checked
+    from bookbuild.check import load_to_check
     from bookbuild.typeset.engine import template_errors
 
     started = time.perf_counter()
@@ -70,10 +71,10 @@ def build_book(root: Path, *, edition: str | Edition = "print", out_path: Path |
         return BuildResult(target, result.pages, time.perf_counter() - started,
                            list(result.warnings), dict(result.chapter_pages))
     with kind.start_workers(load_config(files.root, files), options) as options:
-        book, warnings = load_checked(root, files)
+        book, check = load_to_check(root, files)
         target = Path(out_path) if out_path else kind.target(book.config)
-        with template_errors():
-            result = kind.write(book, kind, target, warnings, echo, options)
+        with check.reported_first(), template_errors():
+            result = kind.write(book, kind, target, check, echo, options)
     result.seconds = time.perf_counter() - started
     return result
 

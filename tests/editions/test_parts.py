@@ -130,6 +130,17 @@ class PoolsStarted:
     def shutdown(self, **kwargs) -> None:
         pass
 
+
+class FreshStarted(PoolsStarted):
+    """Stands for a fresh process (fresh.FreshProcess): runs each call here as it is
+    submitted, and returns the function that gives its result."""
+
+    def submit(self, function, *args, **kwargs):
+        return super().submit(function, *args, **kwargs).result
+
+    def call(self, function, *args, **kwargs):
+        return self.submit(function, *args, **kwargs)()
+
     def close(self, **kwargs) -> None:
         pass
 
@@ -140,7 +151,7 @@ def test_a_rebuild_lays_a_single_part_out_here_and_starts_workers_for_more(
 
     monkeypatch.setattr(PoolsStarted, "started", [])
     monkeypatch.setattr(layouts, "ProcessPoolExecutor", PoolsStarted)
-    monkeypatch.setattr(layouts, "FreshProcess", PoolsStarted)
+    monkeypatch.setattr(layouts, "FreshProcess", FreshStarted)
     here: list[str] = []
     monkeypatch.setattr(layouts, "lay_out_part",
                         lambda part, settings: here.append(part.name) or laid_out(part.name, 1))
@@ -154,7 +165,7 @@ def test_a_rebuild_lays_a_single_part_out_here_and_starts_workers_for_more(
 
     first = PartCache(tmp_path / "parts", "env")
     build(first, "chapter:a", "chapter:b")
-    assert PoolsStarted.started == ["PoolsStarted", "PoolsStarted"]  # a first build: both
+    assert PoolsStarted.started == ["PoolsStarted", "FreshStarted"]  # a first build: both
     PoolsStarted.started.clear()
     build(PartCache(tmp_path / "parts", "env"), "chapter:a", "chapter:c")  # a rebuild
     assert PoolsStarted.started == [] and here[-1] == "chapter:c"  # one part: laid out here
@@ -170,6 +181,54 @@ def test_a_rebuild_lays_a_single_part_out_here_and_starts_workers_for_more(
     assert PoolsStarted.started == [] and sorted(here[-2:]) == ["index", "opening"]  # here too
     build(PartCache(tmp_path / "parts", "env", reuse=False), "chapter:a")  # --no-cache
     assert len(PoolsStarted.started) == 2
+
+
+def test_each_part_goes_to_a_process_as_soon_as_it_is_made(tmp_path, monkeypatch):
+    """A first build's workers get each part as the caller makes it; a rebuild's one
+    process its first changed part, and the workers, started then, the others."""
+    from bookbuild.editions import layouts
+
+    events: list[str] = []
+
+    class Pool(PoolsStarted):
+        def submit(self, function, *args):
+            if args:  # not the start's empty task
+                events.append(f"worker: {args[0].name}")
+            return super().submit(function, *args)
+
+    class Fresh(FreshStarted):
+        def submit(self, function, part, settings):
+            events.append(f"fresh: {part.name}")
+            return super().submit(function, part, settings)
+
+    monkeypatch.setattr(PoolsStarted, "started", [])
+    monkeypatch.setattr(layouts, "ProcessPoolExecutor", Pool)
+    monkeypatch.setattr(layouts, "FreshProcess", Fresh)
+    monkeypatch.setattr(layouts, "lay_out_part", lambda part, settings: laid_out(part.name, 1))
+    settings = {"book": Setting((), tmp_path, (tmp_path,))}
+
+    def made(*names: str):
+        for name in names:
+            events.append(f"made {name}")
+            yield Part(name, f"<p>{name}</p>")
+
+    def build(start, *names: str) -> list[str]:
+        events.clear()
+        with layouts.Workers(2, frozenset({"weasyprint"})) as workers, \
+                layouts.Layouts(settings, PartCache(tmp_path / "parts", "env"), workers,
+                                echo=lambda _: None) as parts:
+            getattr(workers, start)()
+            waiting = parts.submit(made(*names))
+            events.append("submitted")
+            assert [part.name for part in waiting()] == list(names)
+        return events
+
+    assert build("start", "chapter:a", "chapter:b") == [
+        "made chapter:a", "worker: chapter:a", "made chapter:b", "worker: chapter:b",
+        "submitted"]
+    assert build("start_one", "chapter:a", "chapter:c", "chapter:d") == [
+        "made chapter:a", "made chapter:c", "fresh: chapter:c", "made chapter:d",
+        "worker: chapter:d", "submitted"]  # a unchanged; c to the one process at once
 
 
 @pytest.mark.slow
@@ -191,23 +250,28 @@ def test_a_build_starts_its_workers_before_it_loads_the_book(tmp_path, monkeypat
             events.append(f"in a worker: {function.__name__}")
             return super().submit(function, *args, **kwargs)
 
-    class Fresh(PoolsStarted):
+    class Fresh(FreshStarted):
         def __init__(self, *args, **kwargs) -> None:
             events.append("fresh process")
 
-        def call(self, function, *args, **kwargs):
+        def submit(self, function, *args, **kwargs):
             events.append(f"in the fresh process: {function.__name__}")
-            return function(*args, **kwargs)
+            return super().submit(function, *args, **kwargs)
 
-    load_checked = check.load_checked
-    monkeypatch.setattr(check, "load_checked",
-                        lambda *a, **k: events.append("book loaded") or load_checked(*a, **k))
+    load_to_check = check.load_to_check
+    monkeypatch.setattr(check, "load_to_check",
+                        lambda *a, **k: events.append("book loaded") or load_to_check(*a, **k))
+    warnings = check.BookCheck.warnings
+    monkeypatch.setattr(check.BookCheck, "warnings",
+                        lambda self: events.append("book checked") or warnings(self))
     monkeypatch.setattr(layouts, "ProcessPoolExecutor", Pool)
     monkeypatch.setattr(layouts, "FreshProcess", Fresh)
     monkeypatch.setattr("bookbuild.editions.parts.weasyprint_imported", lambda: False)
     root = make_book(tmp_path / "book")
     build(root, tmp_path / "book.pdf", jobs=2)
-    assert events[:3] == ["pool", "in a worker: _nothing", "book loaded"]
+    assert events[:4] == ["pool", "in a worker: _nothing", "book loaded",
+                          "in a worker: lay_out_part"]  # laid out before the check ends
+    assert events.index("book checked") < events.index("fresh process")  # before the join
     assert events.count("in a worker: lay_out_part") == 3 + 3  # opening, chapter, back; again
     assert events.index("fresh process") > events.index("in a worker: lay_out_part")
     assert events[-1] == "in the fresh process: join_parts"
@@ -217,12 +281,12 @@ def test_a_build_starts_its_workers_before_it_loads_the_book(tmp_path, monkeypat
     chapter.write_text(text.replace("これは", "校正で一文を加えた。これは"), encoding="utf-8")
     build(root, tmp_path / "book.pdf", jobs=2)  # a rebuild: one process, before the book
     assert events == ["fresh process", "book loaded", "in the fresh process: lay_out_part",
-                      "in the fresh process: join_parts"]
+                      "book checked", "in the fresh process: join_parts"]
     events.clear()
     monkeypatch.setattr("bookbuild.editions.parts.weasyprint_imported", lambda: True)
     chapter.write_text(text, encoding="utf-8")
     build(root, tmp_path / "book.pdf", jobs=2)  # `build --watch`: WeasyPrint is here
-    assert events == ["book loaded"]  # laid out and joined here
+    assert events == ["book loaded", "book checked"]  # laid out and joined here, after
 
 
 def test_a_failed_build_does_not_wait_for_its_fresh_process(monkeypatch):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bookbuild import __version__
 from bookbuild.apparatus.index import build_index_html
@@ -32,6 +33,9 @@ from bookbuild.typeset.document import LaidOutDocument, Setting, lay_out_documen
 from bookbuild.typeset.engine import Stylesheet, template_environment
 from bookbuild.typeset.japanese import typeset_html
 from bookbuild.typeset.widetables import shrink_wide_tables
+
+if TYPE_CHECKING:  # the writer is handed the check; it does not load it
+    from bookbuild.check import BookCheck
 
 
 def chapter_page_ranges(views: list[ChapterView],
@@ -194,11 +198,11 @@ def lay_out_book(book: CheckedBook, kind: Edition, echo: Callable[[str], None] =
     return LaidOutBook(book, kind, document, views, warnings)
 
 
-def write_pdf_book(book: CheckedBook, kind: Edition, target: Path, warnings: list[Diagnostic],
+def write_pdf_book(book: CheckedBook, kind: Edition, target: Path, check: BookCheck,
                    echo: Callable[[str], None], options: BuildOptions) -> BuildResult:
     """A PDF edition laid out as one document (the screen edition: one tagged structure
-    tree): lay the book out, write the PDF atomically."""
-    laid_out = lay_out_book(book, kind, echo, warnings)
+    tree): check the book, lay it out, write the PDF atomically."""
+    laid_out = lay_out_book(book, kind, echo, check.warnings())
     write_atomic(target, laid_out.document.pdf(identifier_source=laid_out.html))
     return BuildResult(target, laid_out.document.page_count, 0.0, laid_out.warnings,
                        laid_out.chapter_pages)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import functools
 import importlib
 import os
 import pickle
@@ -41,20 +42,48 @@ class FreshProcess:
         self.process = subprocess.Popen([sys.executable, "-c", _BOOTSTRAP, *warm_up],
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE)
         self._send(sys.path)
+        self._sent = 0  # calls sent so far
+        self._unread: tuple[int, str] | None = None  # the call whose answer is in the pipe
+        self._answers: dict[int, tuple[bool, Any, str]] = {}  # read, not yet asked for
 
     def call(self, function: Callable, *args: Any, **kwargs: Any) -> Any:
+        return self.submit(function, *args, **kwargs)()
+
+    def submit(self, function: Callable, *args: Any, **kwargs: Any) -> Callable[[], Any]:
+        """Send a call now, and return the function that waits for its result (or raises
+        its exception), so that the caller works on meanwhile. One answer at a time is
+        left in the pipe: a call sent while another's answer is unread reads that answer
+        first (a large call and a large answer, each filling its pipe, would stop both
+        processes)."""
+        self._read_unread()
         self._send((function, args, kwargs))
-        assert self.process.stdout is not None
-        try:
-            failed, answer, trace = pickle.load(self.process.stdout)
-        except EOFError:
-            status = self.process.wait()
-            raise ChildProcessError(f"the process that ran {function.__name__} ended "
-                                    f"without an answer (exit status {status})") from None
+        self._sent += 1
+        self._unread = (self._sent, function.__name__)
+        return functools.partial(self._result, self._sent)
+
+    def _result(self, ticket: int) -> Any:
+        if ticket not in self._answers:
+            self._read_unread()
+        failed, answer, trace = self._answers.pop(ticket)
         if failed:
-            answer.add_note(f"raised in a fresh process:\n{trace}")
+            if trace:  # else the process ended without an answer: no trace to add
+                answer.add_note(f"raised in a fresh process:\n{trace}")
             raise answer
         return answer
+
+    def _read_unread(self) -> None:
+        if self._unread is None:
+            return
+        ticket, name = self._unread
+        self._unread = None
+        assert self.process.stdout is not None
+        try:
+            self._answers[ticket] = pickle.load(self.process.stdout)
+        except EOFError:
+            status = self.process.wait()
+            self._answers[ticket] = (True, ChildProcessError(
+                f"the process that ran {name} ended without an answer (exit status "
+                f"{status})"), "")
 
     def close(self, *, kill: bool = False) -> None:
         """End the process: at the end of its input, or at once (`kill`: a build that

@@ -6,8 +6,9 @@ unchanged part is never laid out twice. parts.py plans the parts and joins them.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -227,14 +228,14 @@ class Workers:
         if self.pool is not None and self.apart is None:
             self.apart = FreshProcess(warm_up=("weasyprint", "bookbuild.editions.join"))
 
-    def lay_out(self, parts: list[Part], settings: Settings) -> list[LaidOutPart] | None:
-        """The parts laid out by the workers, in this order; None if none were started."""
+    def submit(self, part: Part, settings: Settings) -> Callable[[], LaidOutPart]:
+        """Hand `part` to a worker now, or to the rebuild's one process (else it is laid
+        out here when its result is asked for); returns the function that waits for it."""
         if self.pool is not None:
-            futures = [self.pool.submit(lay_out_part, part, settings) for part in parts]
-            return [future.result() for future in futures]
+            return self.pool.submit(lay_out_part, part, settings).result
         if self.apart is not None:
-            return [self.apart.call(lay_out_part, part, settings) for part in parts]
-        return None
+            return self.apart.submit(lay_out_part, part, settings)
+        return functools.partial(lay_out_part, part, settings)
 
     def run_apart(self, function, *args, **kwargs):
         """`function(*args, **kwargs)` in the join's process (or a rebuild's one) if it was
@@ -281,27 +282,53 @@ class Layouts:
         pass
 
     def lay_out(self, parts: list[Part]) -> list[LaidOutPart]:
-        keys = [self.cache.key(part, self.settings) for part in parts]
-        cached = {key: self.cache.get(key) for key in keys}
-        found = {key: part for key, part in cached.items() if part is not None}
-        todo = {key: part for key, part in zip(keys, parts, strict=True) if key not in found}
+        return self.submit(parts)()
+
+    def submit(self, parts: Iterable[Part]) -> Callable[[], list[LaidOutPart]]:
+        """Start laying `parts` out, taking unchanged ones from the cache; returns the
+        function that waits for them, in this order. Each part goes to a process as soon
+        as it is made, so that it is laid out while the next one's HTML is made (the
+        caller gives the longest first: the workers finish together): to the workers while
+        they run (a first build's); in a rebuild, the first part that changed to the one
+        process the build started, and any more to the workers, started for them. Parts
+        with no process to go to are laid out here when the result is asked for."""
+        keys: list[str] = []
+        found: dict[str, LaidOutPart] = {}
+        todo: dict[str, Part] = {}
+        waiting: dict[str, Callable[[], LaidOutPart]] = {}
+        for part in parts:
+            key = self.cache.key(part, self.settings)
+            keys.append(key)
+            if key in found or key in todo:
+                continue
+            stored = self.cache.get(key)
+            if stored is not None:
+                found[key] = stored
+                continue
+            todo[key] = part
+            if self.workers.pool is not None or (len(todo) == 1 and not self.in_one
+                                                 and self.workers.apart is not None):
+                # the workers, or the rebuild's one process with its first part (if more
+                # come, the workers start for them below)
+                waiting[key] = self.workers.submit(part, self.settings)
         if len(todo) > 1 and not self.in_one:
             self.workers.start()  # before the message, which says whether they do the work
+        for key in sorted((key for key in todo if key not in waiting),
+                          key=lambda key: -len(todo[key].html)):  # longest first
+            waiting[key] = self.workers.submit(todo[key], self.settings)
         if todo:
             names = [part.name for part in todo.values()]
             pool = self.workers.pool is not None and len(todo) > 1
-            self.echo(f"laying out {len(todo)} of {len(parts)} parts"
+            self.echo(f"laying out {len(todo)} of {len(keys)} parts"
                       + (f" ({self.workers.jobs} workers)" if pool else "")
                       + (": " + ", ".join(names) if len(names) <= MAX_NAMES_SHOWN else ""))
-        # Longest first: the workers finish together.
-        order = sorted(todo, key=lambda key: -len(todo[key].html))
-        # The workers have WeasyPrint imported already; else, here.
-        laid_out = self.workers.lay_out([todo[key] for key in order], self.settings)
-        if laid_out is None:
-            laid_out = [lay_out_part(todo[key], self.settings) for key in order]
         self.in_one = self.in_one or (bool(todo) and self.workers.pool is None)
-        results = dict(zip(order, laid_out, strict=True))
-        for key, result in results.items():
-            found[key] = result if result.errors else self.cache.put(key, result)
-        self.laid_out += [todo[key].name for key in results]
-        return [found[key] for key in keys]
+
+        def results() -> list[LaidOutPart]:
+            for key, wait in waiting.items():
+                result = wait()
+                found[key] = result if result.errors else self.cache.put(key, result)
+            self.laid_out += [todo[key].name for key in waiting]
+            return [found[key] for key in keys]
+
+        return results

@@ -36,6 +36,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bookbuild.apparatus.index import build_index_html
 from bookbuild.book import CheckedBook
@@ -50,6 +51,9 @@ from bookbuild.errors import BookError, Diagnostic
 from bookbuild.typeset import preflight
 from bookbuild.typeset.document import Setting, engine_version
 from bookbuild.typeset.engine import Stylesheet
+
+if TYPE_CHECKING:  # the writer is handed the check; it does not load it
+    from bookbuild.check import BookCheck
 
 # The contents are first laid out before the pages are known, with numbers this wide: the
 # real ones are no wider, so the contents take no more pages than this (checked).
@@ -210,9 +214,11 @@ def _workers(options: BuildOptions, kind: Edition, chapters: int) -> Iterator[Wo
         yield workers
 
 
-def write_book_in_parts(book: CheckedBook, kind: Edition, target: Path, warnings: list[Diagnostic],
+def write_book_in_parts(book: CheckedBook, kind: Edition, target: Path, check: BookCheck,
                         echo: Callable[[str], None], options: BuildOptions) -> BuildResult:
-    """The print edition laid out in parts and joined into `target` (see the module)."""
+    """The print edition laid out in parts and joined into `target` (see the module). The
+    book's check runs once the first parts are with the workers: its errors stop the
+    build before anything is written, and its warnings are reported with the book's."""
     from bookbuild.cache import environment_digest, files_digest, resource_files
     from bookbuild.editions.views import bibliography_html, chapter_views
 
@@ -268,13 +274,22 @@ def write_book_in_parts(book: CheckedBook, kind: Edition, target: Path, warnings
     with _workers(options, kind, len(views)) as workers, \
             Layouts(settings, cache, workers, echo) as layouts:
         sources = preflight.sources_for(book.chapters, book.root, book.read_text)
-        first = [Part("opening", render(sections=("opening",), toc_pages=placeholders),
-                      first_folio=1),
-                 *(Part(f"chapter:{view.chapter.id}", chapter_html(view),
-                        sources={view.chapter.id: sources[view.chapter.id]})
-                   for view in views),
-                 Part("back", back_html())]
-        opening, *body = layouts.lay_out(first)
+
+        def first_parts() -> Iterator[Part]:
+            """The chapters, longest first (each goes to a worker as it is made), the
+            back matter and the opening with the contents' placeholders."""
+            for view in sorted(views, key=lambda view: -len(view.chapter.body)):
+                yield Part(f"chapter:{view.chapter.id}", chapter_html(view),
+                           sources={view.chapter.id: sources[view.chapter.id]})
+            yield Part("back", back_html())
+            yield Part("opening", render(sections=("opening",), toc_pages=placeholders),
+                       first_folio=1)
+
+        laying_out = layouts.submit(first_parts())
+        warnings = check.warnings()  # beside the layouts; its errors stop the build here
+        laid_out = {part.name: part for part in laying_out()}
+        opening = laid_out["opening"]
+        body = [*(laid_out[f"chapter:{view.chapter.id}"] for view in views), laid_out["back"]]
         stop_on_errors([opening, *body], first_folios([opening, *body]))
         workers.start_join()
         for _ in range(MAX_PLAN_ROUNDS):

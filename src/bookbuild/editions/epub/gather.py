@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bookbuild.apparatus.people import book_people
 from bookbuild.book import CheckedBook
@@ -22,6 +23,9 @@ from bookbuild.editions.views import (
 from bookbuild.errors import Diagnostic
 from bookbuild.project import style_path
 from bookbuild.typeset.engine import template_loader
+
+if TYPE_CHECKING:  # the writer is handed the check; it does not load it
+    from bookbuild.check import BookCheck
 
 TEMPLATES_DIR = "epub"  # under styles/ and the default theme
 
@@ -56,10 +60,11 @@ def gather_book(book: CheckedBook, vertical: bool) -> tuple[EpubBook, list[Diagn
     return epub, queries
 
 
-def write_epub_book(book: CheckedBook, kind: Edition, target: Path, warnings: list[Diagnostic],
+def write_epub_book(book: CheckedBook, kind: Edition, target: Path, check: BookCheck,
                     echo: Callable[[str], None], options: BuildOptions) -> BuildResult:
-    """The EPUB edition's writer (editions.EPUB, EPUB_VERTICAL): gather, write. Its
-    `pages` counts the content documents."""
+    """The EPUB edition's writer (editions.EPUB, EPUB_VERTICAL): check, gather, write.
+    Its `pages` counts the content documents."""
+    warnings = check.warnings()
     epub, queries = gather_book(book, vertical=kind.vertical)
     echo(f"EPUB ({'vertical' if epub.vertical else 'horizontal'}): "
          f"{len(epub.chapters)} chapters")
