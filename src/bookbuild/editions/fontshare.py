@@ -31,13 +31,14 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import cast
-
-import pikepdf
+from typing import TYPE_CHECKING, cast
 
 from bookbuild.errors import BookError
 from bookbuild.fsutil import write_atomic
 from bookbuild.typeset.fonts import FONT_SUFFIXES
+
+if TYPE_CHECKING:  # imported where used: the build's parent process only names SubsetStore
+    import pikepdf
 
 PROGRAM_KEYS = ("/FontFile2", "/FontFile3")  # TrueType, OpenType (CFF) font programs
 OUTLINE_TABLES = ("CFF ", "CFF2", "glyf")  # a program with none of these is a stub
@@ -159,6 +160,8 @@ def share_fonts(pdf: pikepdf.Pdf, directories: tuple[str, ...], *,
 
 def _programs(pdf: pikepdf.Pdf) -> list[_Program]:
     """Every embedded font program of a CIDFont in `pdf`, each once, with its users."""
+    import pikepdf
+
     found: dict[tuple[int, int], _Program] = {}
     for obj in pdf.objects:
         if not (isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/Font"
@@ -169,7 +172,7 @@ def _programs(pdf: pikepdf.Pdf) -> list[_Program]:
             found_stream = descriptor.get(key) if descriptor is not None else None
             if found_stream is None:
                 continue
-            stream = cast(pikepdf.Stream, found_stream)  # a font program is a stream
+            stream = cast("pikepdf.Stream", found_stream)  # a font program is a stream
             if stream.objgen not in found:
                 identity, stub = _identity(stream)
                 found[stream.objgen] = _Program(stream, key, identity, stub=stub)
@@ -220,6 +223,8 @@ def _stored_size(stream: pikepdf.Stream) -> int:
 
 def _unshareable(cid_fonts: list[pikepdf.Dictionary]) -> str | None:
     """Why the group's glyph ids cannot be trusted to be the original font's, if so."""
+    import pikepdf
+
     for cid_font in cid_fonts:
         if cid_font.get("/CIDToGIDMap", pikepdf.Name.Identity) != pikepdf.Name.Identity:
             return "a CIDFont maps CIDs to glyphs through a CIDToGIDMap stream"
@@ -231,6 +236,8 @@ def _unshareable(cid_fonts: list[pikepdf.Dictionary]) -> str | None:
 def _widths_glyphs(cid_font: pikepdf.Dictionary) -> set[int]:
     """The glyph ids a CIDFont's /W lists: WeasyPrint gives a width to every glyph it draws
     (and to .notdef when a character is missing). /W holds `c [w1 w2 …]` and `c1 c2 w`."""
+    import pikepdf
+
     widths = list(cid_font["/W"])
     glyphs: set[int] = set()
     i = 0
@@ -284,6 +291,8 @@ def _share(pdf: pikepdf.Pdf, key: str, face: _Face, glyphs: set[int],
            cid_fonts: list[pikepdf.Dictionary], type0_fonts: dict,
            hinting: bool, store: SubsetStore | None) -> pikepdf.Stream:
     """Point every CIDFont of a group at one subset of `face` to `glyphs`; return it."""
+    import pikepdf
+
     # Ids past the font's last glyph stand for characters it lacks: WeasyPrint then draws
     # them as .notdef through an Encoding CMap, and keeps .notdef's outline.
     notdef_outline = max(glyphs) >= face.glyph_count
@@ -314,6 +323,8 @@ def _share(pdf: pikepdf.Pdf, key: str, face: _Face, glyphs: set[int],
 
 def _type0_parents(pdf: pikepdf.Pdf) -> dict[tuple[int, int], list[pikepdf.Dictionary]]:
     """The Type0 fonts of each CIDFont, whose /BaseFont carries the same subset tag."""
+    import pikepdf
+
     parents: dict[tuple[int, int], list[pikepdf.Dictionary]] = {}
     for obj in pdf.objects:
         if (isinstance(obj, pikepdf.Dictionary) and obj.get("/Subtype") == "/Type0"
@@ -330,6 +341,8 @@ def _subset_tag(data: bytes) -> str:
 
 
 def _retagged(name: pikepdf.Object, tag: str) -> pikepdf.Name:
+    import pikepdf
+
     text = str(name)[1:]
     if len(text) > TAG_LENGTH and text[TAG_LENGTH] == "+":
         text = text[TAG_LENGTH + 1:]
@@ -338,6 +351,8 @@ def _retagged(name: pikepdf.Object, tag: str) -> pikepdf.Name:
 
 def _cid_set(pdf: pikepdf.Pdf, glyphs: set[int]) -> pikepdf.Stream:
     """A /CIDSet: one bit per CID from 0, most significant bit first, set if present."""
+    import pikepdf
+
     bits = bytearray((max(glyphs) + 8) // 8)
     for glyph in glyphs:
         bits[glyph // 8] |= 0x80 >> (glyph % 8)
