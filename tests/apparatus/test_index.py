@@ -511,3 +511,20 @@ def test_cli_index_check_and_suggest(tmp_path):
     assert suggested.exit_code == 0
     assert re.search(r"^\s+1\s+ショイグ\tしょいぐ\t人名$", suggested.output, re.M)
     assert "ラヴロフ" not in suggested.output
+
+
+def test_the_first_character_lookahead_loses_no_occurrence_in_the_book():
+    """The matcher tries its alternatives only where a search string can start
+    (occurrences.Matcher): on the five chapters it finds what the bare alternation finds."""
+    from bookbuild.apparatus.index.occurrences import Matcher
+    from bookbuild.book import load_book
+
+    book = load_book(ROOT)
+    assert book.index is not None
+    matcher = Matcher.for_entries(book.index)
+    lookahead, alternation = matcher.regex.pattern.split(")(?:", 1)
+    assert lookahead.startswith("(?=[")
+    bare = Matcher(re.compile(alternation[:-1]), matcher.targets)
+    for chapter in book.chapters:
+        found = list(matcher.find(chapter.body))
+        assert found and found == list(bare.find(chapter.body)), chapter.id

@@ -61,6 +61,12 @@ def _pattern(text: str) -> str:
     return body
 
 
+def _first_chars(text: str) -> str:
+    """The characters `_pattern(text)` can match first."""
+    chars = [c for c in text if c != "\n"]
+    return " \n" if chars[0] == " " else chars[0]
+
+
 @dataclass(frozen=True)
 class Matcher:
     """Leftmost-longest matching of every search string of the index, in one regex."""
@@ -76,7 +82,12 @@ class Matcher:
                          key=lambda s: (-len(_squeeze(s)), s))
         if not strings:
             return cls(re.compile(r"(?!)"), targets)
-        return cls(re.compile("|".join(_pattern(s) for s in strings)), targets)
+        # Tried at a position only if a string can start there: the alternatives are
+        # tried one by one at each position, and most positions (particles, punctuation)
+        # start none (0.08 → 0.02 s for the five chapters' 370 alternatives).
+        starts = "".join(sorted({char for s in strings for char in _first_chars(s)}))
+        return cls(re.compile(f"(?=[{re.escape(starts)}])(?:"
+                              + "|".join(_pattern(s) for s in strings) + ")"), targets)
 
     def find(self, text: str) -> Iterable[tuple[int, int, tuple[str, str | None]]]:
         """(start, end, target) of each occurrence in plain text, outside URLs."""
