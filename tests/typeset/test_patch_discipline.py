@@ -19,6 +19,11 @@ PATCHES = SRC / "typeset" / "patches"
 PUBLIC = {"urls.URLFetcher", "urls.URLFetcherResponse"}
 
 
+# Python's own modules whose underscored names bookbuild calls (editions/fresh.py ends its
+# process by os._exit, documented, after atexit._run_exitfuncs): not WeasyPrint's.
+STANDARD_MODULES = ("os", "atexit")
+
+
 def _weasyprint_uses_outside_the_patches() -> tuple[set[str], set[str]]:
     """(names imported from WeasyPrint's modules as `module.name`, private attributes read
     on anything but self) in src/, the patches excepted."""
@@ -33,7 +38,7 @@ def _weasyprint_uses_outside_the_patches() -> tuple[set[str], set[str]]:
                 imported |= {f"{module}.{alias.name}" for alias in node.names}
             elif (isinstance(node, ast.Attribute) and node.attr.startswith("_")
                   and not node.attr.startswith("__")
-                  and ast.unparse(node.value) not in ("self", "cls")):
+                  and ast.unparse(node.value) not in ("self", "cls", *STANDARD_MODULES)):
                 private.add(node.attr)
     return imported, private
 
