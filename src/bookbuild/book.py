@@ -68,8 +68,10 @@ class Book:
 
 @dataclass(frozen=True)
 class CheckedBook(Book):
-    """A `Book` that `bookbuild check` found no error in (`check.load_checked`): its
-    book.yaml was read, so `config` is never None. What every output's writer takes."""
+    """A `Book` whose book.yaml was read, so `config` is never None: what every output's
+    writer takes. `bookbuild check` found no error in it (`check.load_checked`), or the
+    writer runs that check before it writes anything (`check.load_to_check` hands it the
+    book and its `BookCheck`: the print edition's writer runs it beside its layouts)."""
 
     config: BookConfig
 
