@@ -9,7 +9,7 @@ import pytest
 
 from bookbuild import fsutil
 from bookbuild.build import build_book
-from bookbuild.editions import BuildOptions, parts
+from bookbuild.editions import BuildOptions, parts, workers
 from bookbuild.typeset import engine
 from tinybook import CHAPTER, make_book, write
 
@@ -41,7 +41,7 @@ def book(first_build):
 
 def outputs(folder: Path) -> list[str]:
     """What the build folder holds besides the print edition's parts cache."""
-    return sorted(p.name for p in folder.iterdir() if p.name != parts.PARTS_FOLDER)
+    return sorted(p.name for p in folder.iterdir() if p.name != workers.PARTS_FOLDER)
 
 
 def assert_untouched(out: Path, before: bytes) -> None:

@@ -113,17 +113,21 @@ def _build_once(name: str, out_path: Path | None, strict: bool, root: Path,
     from bookbuild.project import ProjectFiles
 
     files = ProjectFiles(root)  # every file read once, by the cache and the build alike
+    config = load_config(files.root, files)
     # Every rebuild asks again: --watch sees a change to book.yaml's epub/print.vertical.
-    kind = with_direction(name, vertical, load_config(files.root, files))
+    kind = with_direction(name, vertical, config)
     edition = kind.name
-    result = None if no_cache else up_to_date(root, edition, out_path, echo=click.echo,
-                                              files=files)
-    if result is None:
-        from bookbuild.build import build_book
+    # A rebuild's process starts importing WeasyPrint now, while the cache is asked (ended
+    # at once if nothing changed; a first build's workers start later: editions/workers.py)
+    with kind.start_workers(config, BuildOptions(jobs=jobs, reuse_parts=not no_cache),
+                            rebuild_only=True) as options:
+        result = None if no_cache else up_to_date(root, edition, out_path, echo=click.echo,
+                                                  files=files)
+        if result is None:
+            from bookbuild.build import build_book
 
-        result = build_book(root, edition=edition, out_path=out_path, echo=click.echo,
-                            cache=not no_cache, files=files,
-                            options=BuildOptions(jobs=jobs, reuse_parts=not no_cache))
+            result = build_book(root, edition=edition, out_path=out_path, echo=click.echo,
+                                cache=not no_cache, files=files, options=options)
     for warning in result.warnings:
         click.echo(str(warning), err=True)
     done = "up to date:" if getattr(result, "reused", False) else "wrote"

@@ -34,9 +34,9 @@ class BuildOptions:
     """How a writer may work (the command line's `build --jobs`, `--no-cache`)."""
 
     # worker processes for a book laid out in parts (None: one per core, at most one per
-    # chapter: editions/layouts.worker_count)
+    # chapter: editions/workers.worker_count)
     jobs: int | None = None
     reuse_parts: bool = True  # take unchanged laid-out parts from the parts cache
     # the worker processes the build started for the writer while it loaded the book
-    # (editions/layouts.Workers, by Edition.start_workers), or None: it starts its own
+    # (editions/workers.Workers, by Edition.start_workers), or None: it starts its own
     workers: Any = None

@@ -6,7 +6,7 @@ import atexit
 from pathlib import Path
 
 from bookbuild.editions.fresh import FreshProcess
-from bookbuild.editions.layouts import WEASYPRINT_START
+from bookbuild.editions.workers import WEASYPRINT_START
 from bookbuild.typeset.patches import justify
 
 
@@ -36,3 +36,10 @@ def test_at_the_end_of_its_input_the_process_runs_its_exit_functions(tmp_path):
     process.close()
     assert process.process.returncode == 0
     assert marker.exists()
+
+
+def test_the_rebuilds_warm_up_starts_the_weasyprint_engine():
+    """workers.py names the engine's start without importing typeset/document.py."""
+    from bookbuild.typeset.document import ENGINES
+
+    assert "{0.module}:{0.start}".format(ENGINES["weasyprint"]) == WEASYPRINT_START

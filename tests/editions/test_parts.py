@@ -6,6 +6,7 @@ book must read, link and look the same, and a change must lay out only what it c
 
 from __future__ import annotations
 
+import concurrent.futures
 import re
 import shutil
 import subprocess
@@ -15,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from bookbuild.editions import PRINT, BuildOptions
-from bookbuild.editions.layouts import LaidOutPart, Part, PartCache, worker_count
+from bookbuild.editions import workers as workers_module
+from bookbuild.editions.layouts import LaidOutPart, Part, PartCache
 from bookbuild.editions.parts import (
     FOLIO_CHUNK,
     at_book_pages,
@@ -24,6 +26,7 @@ from bookbuild.editions.parts import (
     link_across_parts,
     page_kinds,
 )
+from bookbuild.editions.workers import worker_count
 from bookbuild.errors import Diagnostic
 from bookbuild.typeset.document import Setting
 from readback import letters, page_texts
@@ -150,15 +153,15 @@ def test_a_rebuild_lays_a_single_part_out_here_and_starts_workers_for_more(
     from bookbuild.editions import layouts
 
     monkeypatch.setattr(PoolsStarted, "started", [])
-    monkeypatch.setattr(layouts, "ProcessPoolExecutor", PoolsStarted)
-    monkeypatch.setattr(layouts, "FreshProcess", FreshStarted)
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", PoolsStarted)
+    monkeypatch.setattr(workers_module, "FreshProcess", FreshStarted)
     here: list[str] = []
     monkeypatch.setattr(layouts, "lay_out_part",
                         lambda part, settings: here.append(part.name) or laid_out(part.name, 1))
     settings = {"book": Setting((), tmp_path, (tmp_path,))}
 
     def build(cache: PartCache, *names: str) -> None:
-        with layouts.Workers(2, frozenset({"weasyprint"})) as workers, \
+        with workers_module.Workers(2, frozenset({"weasyprint"})) as workers, \
                 layouts.Layouts(settings, cache, workers, echo=lambda _: None) as parts:
             parts.lay_out([Part(name, f"<p>{name}</p>") for name in names])
             workers.start_join()
@@ -172,7 +175,7 @@ def test_a_rebuild_lays_a_single_part_out_here_and_starts_workers_for_more(
     build(PartCache(tmp_path / "parts", "env"), "chapter:d", "chapter:e")
     assert len(PoolsStarted.started) == 2  # two parts at once: the workers start for them
     PoolsStarted.started.clear()
-    with layouts.Workers(2, frozenset({"weasyprint"})) as workers, \
+    with workers_module.Workers(2, frozenset({"weasyprint"})) as workers, \
             layouts.Layouts(settings, PartCache(tmp_path / "parts", "env"), workers,
                             echo=lambda _: None) as parts:
         parts.lay_out([Part("chapter:f", "<p>f</p>")])  # a chapter grew, laid out here,
@@ -202,8 +205,8 @@ def test_each_part_goes_to_a_process_as_soon_as_it_is_made(tmp_path, monkeypatch
             return super().submit(function, part, settings)
 
     monkeypatch.setattr(PoolsStarted, "started", [])
-    monkeypatch.setattr(layouts, "ProcessPoolExecutor", Pool)
-    monkeypatch.setattr(layouts, "FreshProcess", Fresh)
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Pool)
+    monkeypatch.setattr(workers_module, "FreshProcess", Fresh)
     monkeypatch.setattr(layouts, "lay_out_part", lambda part, settings: laid_out(part.name, 1))
     settings = {"book": Setting((), tmp_path, (tmp_path,))}
 
@@ -214,7 +217,7 @@ def test_each_part_goes_to_a_process_as_soon_as_it_is_made(tmp_path, monkeypatch
 
     def build(start, *names: str) -> list[str]:
         events.clear()
-        with layouts.Workers(2, frozenset({"weasyprint"})) as workers, \
+        with workers_module.Workers(2, frozenset({"weasyprint"})) as workers, \
                 layouts.Layouts(settings, PartCache(tmp_path / "parts", "env"), workers,
                                 echo=lambda _: None) as parts:
             getattr(workers, start)()
@@ -238,7 +241,6 @@ def test_a_build_starts_its_workers_before_it_loads_the_book(tmp_path, monkeypat
     one fresh process, which lays the edited chapter out and joins the book, unless the
     build's own process has WeasyPrint imported (a watching build's)."""
     from bookbuild import check
-    from bookbuild.editions import layouts
 
     events: list[str] = []
 
@@ -264,9 +266,9 @@ def test_a_build_starts_its_workers_before_it_loads_the_book(tmp_path, monkeypat
     warnings = check.BookCheck.warnings
     monkeypatch.setattr(check.BookCheck, "warnings",
                         lambda self: events.append("book checked") or warnings(self))
-    monkeypatch.setattr(layouts, "ProcessPoolExecutor", Pool)
-    monkeypatch.setattr(layouts, "FreshProcess", Fresh)
-    monkeypatch.setattr("bookbuild.editions.parts.weasyprint_imported", lambda: False)
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Pool)
+    monkeypatch.setattr(workers_module, "FreshProcess", Fresh)
+    monkeypatch.setattr("bookbuild.editions.workers.weasyprint_imported", lambda: False)
     root = make_book(tmp_path / "book")
     build(root, tmp_path / "book.pdf", jobs=2)
     assert events[:4] == ["pool", "in a worker: _nothing", "book loaded",
@@ -283,28 +285,75 @@ def test_a_build_starts_its_workers_before_it_loads_the_book(tmp_path, monkeypat
     assert events == ["fresh process", "book loaded", "in the fresh process: lay_out_part",
                       "book checked", "in the fresh process: join_parts"]
     events.clear()
-    monkeypatch.setattr("bookbuild.editions.parts.weasyprint_imported", lambda: True)
+    monkeypatch.setattr("bookbuild.editions.workers.weasyprint_imported", lambda: True)
     chapter.write_text(text, encoding="utf-8")
     build(root, tmp_path / "book.pdf", jobs=2)  # `build --watch`: WeasyPrint is here
     assert events == ["book loaded", "book checked"]  # laid out and joined here, after
 
 
+@pytest.mark.slow
+def test_the_command_line_starts_a_rebuilds_process_before_it_asks_the_cache(
+        tmp_path, monkeypatch):
+    """`bookbuild build`: a rebuild's fresh process imports WeasyPrint while the output
+    cache hashes the book's files; when nothing changed it is killed at once. A first
+    build starts no process that early (its workers fork once the book is read)."""
+    from click.testing import CliRunner
+
+    from bookbuild import build as build_module
+    from bookbuild.cli import main
+
+    events: list[str] = []
+
+    class Fresh(FreshStarted):
+        def __init__(self, *args, **kwargs) -> None:
+            events.append("fresh process")
+
+        def close(self, *, kill: bool = False) -> None:
+            events.append("killed" if kill else "ended")
+
+    up_to_date = build_module.up_to_date
+    monkeypatch.setattr(build_module, "up_to_date",
+                        lambda *a, **k: events.append("cache asked") or up_to_date(*a, **k))
+    monkeypatch.setattr(workers_module, "FreshProcess", Fresh)
+    monkeypatch.setattr(workers_module, "weasyprint_imported", lambda: False)
+    root = make_book(tmp_path / "book")
+
+    def build(*args: str) -> list[str]:
+        events.clear()
+        result = CliRunner().invoke(main, ["build", "--root", str(root), "--jobs", "2",
+                                           *args])
+        assert result.exit_code == 0, result.output
+        return events
+
+    assert build()[0] == "cache asked"  # a first build: its workers start later
+    assert build() == ["fresh process", "cache asked", "killed"]  # nothing changed
+    chapter = root / "chapters" / "one.md"
+    chapter.write_text(chapter.read_text(encoding="utf-8").replace(
+        "これは", "校正で一文を加えた。これは"), encoding="utf-8")
+    assert build() == ["fresh process", "cache asked", "ended"]  # laid out and joined there
+
+
 def test_a_failed_build_does_not_wait_for_its_fresh_process(monkeypatch):
     """Bad input found while the book loads: the rebuild's process, still importing
-    WeasyPrint, is killed, not waited for (the error comes at once); a build that ends
-    well lets it end at the end of its input."""
+    WeasyPrint, is killed, not waited for (the error comes at once); so is one that no
+    call was sent to (the book was up to date); a build that used it lets it end at the
+    end of its input."""
     import signal
 
-    from bookbuild.editions import layouts
     from bookbuild.errors import BookError
 
-    with pytest.raises(BookError), layouts.Workers(2, frozenset({"weasyprint"})) as workers:
+    with pytest.raises(BookError), workers_module.Workers(2, frozenset({"weasyprint"})) as workers:
         workers.start_one()
         raise BookError("chapters/one.md:3: not valid YAML")
     assert workers.apart is not None
     assert workers.apart.process.returncode == -signal.SIGKILL
-    with layouts.Workers(2, frozenset({"weasyprint"})) as workers:
+    with workers_module.Workers(2, frozenset({"weasyprint"})) as workers:
+        workers.start_one()  # the command line's, before it found the book up to date
+    assert workers.apart is not None
+    assert workers.apart.process.returncode == -signal.SIGKILL
+    with workers_module.Workers(2, frozenset({"weasyprint"})) as workers:
         workers.start_one()
+        assert workers.run_apart(sorted, [2, 1]) == [1, 2]
     assert workers.apart is not None and workers.apart.process.returncode == 0
 
 

@@ -52,8 +52,8 @@ class Edition:
     engine: str = "weasyprint"  # the PDF editions' layout engine (typeset/document.py)
     # writer(book, edition, target, warnings, echo, options) -> BuildResult; imported when used
     writer: str = "bookbuild.editions.book:write_pdf_book"
-    # "" or "module:function": (config, edition, options) -> a context manager giving the
-    # writer's options with its worker processes started, while the book loads
+    # "" or "module:function": (config, edition, options, **how) -> a context manager giving
+    # the writer's options with its worker processes started, while the book loads
     workers: str = ""
 
     def target(self, config) -> Path:
@@ -65,14 +65,14 @@ class Edition:
         module, function = self.writer.split(":")
         return getattr(import_module(module), function)(*args, **kwargs)
 
-    def start_workers(self, config, options: BuildOptions
+    def start_workers(self, config, options: BuildOptions, **how: bool
                       ) -> AbstractContextManager[BuildOptions]:
         """The writer's worker processes started now, ended with the context; the options
-        that hand them to it."""
+        that hand them to it. `how`: the starter's options (workers.workers_started)."""
         if not self.workers:
             return nullcontext(options)
         module, function = self.workers.split(":")
-        return getattr(import_module(module), function)(config, self, options)
+        return getattr(import_module(module), function)(config, self, options, **how)
 
     def page(self, config):
         """The page geometry this edition is set on."""
@@ -93,14 +93,14 @@ PRINT = Edition("print", "A5 for the printer: bleed, crop marks, 100 % K; PDF/X-
                 "cmyk_profile; --vertical for 縦組み (book-vertical.pdf)", "book.html.j2",
                 BOOK_SHEETS, bleed=True, pdf_x=True,
                 writer="bookbuild.editions.parts:write_book_in_parts",
-                workers="bookbuild.editions.parts:workers_started")
+                workers="bookbuild.editions.workers:workers_started")
 PRINT_VERTICAL = Edition("print-vertical", "A5 for the printer, vertical (縦組み), laid out "
                          "by Vivliostyle", "book.html.j2", VERTICAL_BOOK_SHEETS,
                          geometry="vertical_page", fonts="vertical_fonts", bleed=True,
                          pdf_x=True, listed=False, output_suffix="-vertical", vertical=True,
                          engine="vivliostyle",
                          writer="bookbuild.editions.parts:write_book_in_parts",
-                         workers="bookbuild.editions.parts:workers_started")
+                         workers="bookbuild.editions.workers:workers_started")
 SCREEN = Edition("screen", "for reading on screen: links, tagged PDF (PDF/UA-1)",
                  "book.html.j2", BOOK_SHEETS, pdf_variant="pdf/ua-1")
 HANDOUT = Edition("handout", "A4, one chapter with its notes and works, for a class",

@@ -3,7 +3,7 @@
 The print edition joins its parts in a process of its own (parts.py: the join holds a
 thousand pages' objects at once, which a worker that laid chapters out would add to the
 memory it keeps), and a rebuild lays its edited chapter out and joins the book in one
-started before the book is loaded (layouts.Workers: one process, where a fork pool would
+started before the book is loaded (workers.Workers: one process, where a fork pool would
 start all its workers at once). multiprocessing's "spawn" and "forkserver" starts would
 give such a process, but they run the caller's main script again in it first: a script
 that builds the book without an `if __name__ == "__main__":` guard would start another

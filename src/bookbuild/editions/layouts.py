@@ -1,25 +1,26 @@
 """The print edition's parts laid out: each part in a worker process (one engine run per
-part, through the layout seam), kept by the digest of what it is made of, so that an
-unchanged part is never laid out twice. parts.py plans the parts and joins them.
+part, through the layout seam; the processes are workers.py's), kept by the digest of what
+it is made of, so that an unchanged part is never laid out twice. parts.py plans the parts
+and joins them.
 """
 
 from __future__ import annotations
 
 import contextlib
-import functools
-import os
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bookbuild.cache import PartStore, Stored, fields_digest
 from bookbuild.editions.fontshare import shareable_in
-from bookbuild.editions.fresh import FreshProcess
 from bookbuild.errors import BookError, Diagnostic
 from bookbuild.typeset import preflight
-from bookbuild.typeset.document import ENGINES, Setting, lay_out_document, start_engine
+from bookbuild.typeset.document import Setting, lay_out_document
 from bookbuild.typeset.patches.fontstubs import stubs_for
+
+if TYPE_CHECKING:
+    from bookbuild.editions.workers import Workers
 
 # Bump when a part's record or its key's fields change: old parts are then not matched.
 CACHE_FORMAT = "2"
@@ -86,23 +87,6 @@ def part_setting(part: Part, settings: Settings) -> Setting:
     `first_folio` when it sets them."""
     setting = settings[part.sheets]
     return setting if part.first_folio is None else setting.counting_from(part.first_folio)
-
-
-def warm_up(engines: frozenset[str]) -> None:
-    """Each worker's initializer, run as it starts, while the parent renders the HTML:
-    WeasyPrint imported, and what the engines keep per process started (for the vertical
-    edition, Vivliostyle's chromium and viewer: about 2 s). A failure to start is not
-    raised here, where it would break the pool: the first layout meets it again and says
-    what it was."""
-    import weasyprint  # noqa: F401
-
-    for name in sorted(engines):
-        with contextlib.suppress(BookError, OSError):
-            start_engine(name)
-
-
-def _nothing() -> None:
-    """A task that only makes the pool start a worker (its initializer does the work)."""
 
 
 # --- the parts kept ----------------------------------------------------------------------
@@ -172,86 +156,6 @@ def _laid_out(stored: Stored) -> LaidOutPart:
 
 
 # --- laying the parts out ----------------------------------------------------------------
-
-
-def worker_count(asked: int | None, chapters: int) -> int:
-    """The workers a book's parts are laid out by: as many as asked (`build --jobs`), else
-    one per core but no more than the book has chapters. Each worker costs a process that
-    imports WeasyPrint (about 0.6 s of CPU, and the join's process as much): a one-chapter
-    book is laid out faster in the one process it runs in."""
-    if asked:
-        return asked
-    return max(1, min(os.cpu_count() or 1, chapters))
-
-
-# A rebuild's process readies WeasyPrint's patches while the book is read (the folio
-# documents are WeasyPrint's in every edition); not Vivliostyle's chromium, which a rebuild
-# laying out no vertical part would start for nothing.
-WEASYPRINT_START = "{0.module}:{0.start}".format(ENGINES["weasyprint"])
-
-
-class Workers:
-    """The processes a build's parts are laid out in: up to `jobs` workers (none when
-    `jobs` is one: the build's own process lays the parts out), and a fresh process for
-    the join. The build starts them before it loads the book
-    (editions.Edition.start_workers), so that each imports WeasyPrint (about 0.7 s of CPU)
-    while the book is read and checked: a first build all its workers (`start()`), a
-    rebuild one fresh process (`start_one()`), which lays out the chapter an edit changed,
-    then the index if its pages moved, and joins the book."""
-
-    def __init__(self, jobs: int, engines: frozenset[str]):
-        self.jobs, self.engines = jobs, engines
-        self.pool: ProcessPoolExecutor | None = None
-        self.apart: FreshProcess | None = None  # the join's, or a rebuild's one worker
-
-    def start(self) -> None:
-        """All the workers, started now (a fork pool starts them all with its first task)."""
-        if self.jobs > 1 and self.pool is None:
-            self.pool = ProcessPoolExecutor(max_workers=self.jobs, initializer=warm_up,
-                                            initargs=(self.engines,))
-            self.pool.submit(_nothing)
-
-    def start_one(self) -> None:
-        """One fresh process, for a rebuild's part or two and its join."""
-        if self.jobs > 1 and self.apart is None:
-            self.apart = FreshProcess(warm_up=("weasyprint", "bookbuild.editions.layouts",
-                                               "bookbuild.editions.join", WEASYPRINT_START))
-
-    def start_join(self) -> None:
-        """The join's process, if the workers were started. The join holds a thousand
-        pages' objects: in a fresh process of its own, not in a worker that keeps the
-        memory of every layout it did (a 1,085-page book: 528 MB in a worker). Started
-        when the last parts are laid out: the first of them (the index) is laid out on one
-        core while the other mostly waits, and this process imports WeasyPrint there
-        rather than beside the workers' own start. Not multiprocessing's spawn: that runs
-        the caller's script again (fresh.py)."""
-        if self.pool is not None and self.apart is None:
-            self.apart = FreshProcess(warm_up=("weasyprint", "bookbuild.editions.join"))
-
-    def submit(self, part: Part, settings: Settings) -> Callable[[], LaidOutPart]:
-        """Hand `part` to a worker now, or to the rebuild's one process (else it is laid
-        out here when its result is asked for); returns the function that waits for it."""
-        if self.pool is not None:
-            return self.pool.submit(lay_out_part, part, settings).result
-        if self.apart is not None:
-            return self.apart.submit(lay_out_part, part, settings)
-        return functools.partial(lay_out_part, part, settings)
-
-    def run_apart(self, function, *args, **kwargs):
-        """`function(*args, **kwargs)` in the join's process (or a rebuild's one) if it was
-        started, else here."""
-        if self.apart is None:
-            return function(*args, **kwargs)
-        return self.apart.call(function, *args, **kwargs)
-
-    def __enter__(self) -> Workers:
-        return self
-
-    def __exit__(self, failure, *exc) -> None:
-        if self.pool is not None:  # a build that failed does not wait for their start
-            self.pool.shutdown(wait=failure is None, cancel_futures=True)
-        if self.apart is not None:
-            self.apart.close(kill=failure is not None)
 
 
 class Layouts:

@@ -31,7 +31,6 @@ same pages, folios, heads, links and outline (tests/editions/test_parts.py).
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -40,13 +39,13 @@ from typing import TYPE_CHECKING
 
 from bookbuild.apparatus.index import build_index_html
 from bookbuild.book import CheckedBook
-from bookbuild.cache import PartStore
 from bookbuild.editions import BuildOptions, BuildResult, Edition
 from bookbuild.editions.book import named_sheet, render_book_html, setting_for
 from bookbuild.editions.fontshare import SubsetStore
 from bookbuild.editions.join import PART_LINK, join_parts
-from bookbuild.editions.layouts import LaidOutPart, Layouts, Part, PartCache, Workers, worker_count
+from bookbuild.editions.layouts import LaidOutPart, Layouts, Part, PartCache
 from bookbuild.editions.rendered import RenderedParts, common_fields, contents_of
+from bookbuild.editions.workers import Workers, part_engines, parts_folder, worker_count
 from bookbuild.errors import BookError, Diagnostic
 from bookbuild.typeset import preflight
 from bookbuild.typeset.document import Setting, engine_version
@@ -60,8 +59,6 @@ if TYPE_CHECKING:  # the writer is handed the check; it does not load it
 PLACEHOLDER_FOLIO = "8888"
 # Rounds of "lay the contents out with the real numbers, then count its pages again".
 MAX_PLAN_ROUNDS = 3
-# The parts cache, beside the print edition's output: build/.bookbuild-parts/<edition>/.
-PARTS_FOLDER = ".bookbuild-parts"
 # In it, the shared fonts' subsets the last join cut (fontshare.SubsetStore).
 SUBSETS_FOLDER = "subsets"
 # Pages per folio document: even, so that each starts on a right-hand page; small enough
@@ -167,41 +164,6 @@ def folio_setting(setting: Setting, folios_sheet: Stylesheet, right_bound: bool)
         return setting.with_sheets(folios_sheet)
     sheets = (folios_sheet, RIGHT_BOUND) if right_bound else (folios_sheet,)
     return replace(setting, engine="weasyprint").with_sheets(*sheets)
-
-
-def parts_folder(config, kind: Edition) -> Path:
-    """Where an edition's laid-out parts are kept: beside the print edition's output."""
-    return config.path(config.output.book).parent / PARTS_FOLDER / kind.name
-
-
-def part_engines(kind: Edition) -> frozenset[str]:
-    """The engines an edition's parts are laid out by: its own, and WeasyPrint for the
-    folio documents (folio_setting)."""
-    return frozenset({kind.engine, "weasyprint"})
-
-
-@contextmanager
-def workers_started(config, kind: Edition, options: BuildOptions) -> Iterator[BuildOptions]:
-    """The options for write_book_in_parts, with its workers started now, before the book
-    is loaded and checked (about a second, during which each worker imports WeasyPrint):
-    all of them when this build lays every part out (a first build, or `--no-cache`), one
-    process for a rebuild (an edited chapter, the index its pages moved, and the join),
-    unless this process has WeasyPrint imported already (`build --watch`'s rebuilds)."""
-    with Workers(worker_count(options.jobs, len(config.chapters)), part_engines(kind)) \
-            as workers:
-        first_build = not PartStore(parts_folder(config, kind),
-                                    options.reuse_parts).holds_any()
-        if first_build:
-            workers.start()
-        elif not weasyprint_imported():  # else (`build --watch`) here costs nothing
-            workers.start_one()
-        yield replace(options, workers=workers)
-
-
-def weasyprint_imported() -> bool:
-    """Whether this process has imported WeasyPrint (a watching build has, after its first
-    build): a part laid out here then starts at once."""
-    return "weasyprint" in sys.modules
 
 
 @contextmanager

@@ -189,7 +189,7 @@ def start_browser() -> Browser:
     """This process's driver and chromium, started if they are not running (ended when the
     process ends, or when the driver's stdin closes because the process died). The driver
     loads the viewer as it starts: a worker of the parts' pool starts it as it starts
-    (editions/layouts.py `warm_up`, through the layout seam), while the parent
+    (editions/workers.py `warm_up`, through the layout seam), while the parent
     renders the parts' HTML."""
     global _browser
     if _browser is None or not _browser.alive():
