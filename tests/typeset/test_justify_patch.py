@@ -55,9 +55,14 @@ def test_install_refuses_another_weasyprint_version(monkeypatch):
 
 
 def test_install_refuses_changed_internals(monkeypatch):
+    from bookbuild.typeset.patches import guard
+
     expected = dict(justify.EXPECTED_SOURCES, **{"layout.inline.justify_line": "0" * 16})
     monkeypatch.setattr(justify, "_installed", False)
     monkeypatch.setattr(justify, "EXPECTED_SOURCES", expected)
+    # as if layout/inline.py were not as shipped (else its functions are not read)
+    monkeypatch.setattr(guard, "TESTED_FILES", dict(guard.TESTED_FILES,
+                                                    **{"layout/inline.py": "0" * 16}))
     with pytest.raises(justify.WeasyPrintMismatch, match="layout.inline.justify_line"):
         justify.install()
 

@@ -60,9 +60,14 @@ def test_the_pinned_internals_are_the_ones_bookbuild_was_written_for():
 
 
 def test_a_changed_internal_stops_with_its_name(monkeypatch):
+    from bookbuild.typeset.patches import guard
+
     expected = dict(internals.EXPECTED_SOURCES, **{"document.Page.paint": "0" * 16})
     monkeypatch.setattr(internals, "_checked", False)
     monkeypatch.setattr(internals, "EXPECTED_SOURCES", expected)
+    # as if document.py were not as shipped (else its functions are not read one by one)
+    monkeypatch.setattr(guard, "TESTED_FILES", dict(guard.TESTED_FILES,
+                                                    **{"document.py": "0" * 16}))
     with pytest.raises(WeasyPrintMismatch, match="document.Page.paint"):
         install_all()
 
@@ -106,3 +111,45 @@ def test_the_project_fetcher_is_a_weasyprint_url_fetcher(tmp_path):
     (tmp_path / "a.css").write_text("p {}", encoding="utf-8")
     with fetch(fetcher, (tmp_path / "a.css").as_uri()) as resource:
         assert resource.read() == b"p {}"
+
+
+PATCH_MODULES = ("columns", "cropmarks", "fontstubs", "footnotes", "internals", "justify",
+                 "notepages", "pangosetup", "placemarks")
+
+
+def _pinned() -> dict[str, dict[str, str]]:
+    import importlib
+
+    return {name: importlib.import_module(f"bookbuild.typeset.patches.{name}").EXPECTED_SOURCES
+            for name in PATCH_MODULES}
+
+
+def test_the_tested_files_are_the_installed_ones_and_hold_every_pinned_name():
+    """guard.TESTED_FILES: the files every pinned function lives in, as installed."""
+    import weasyprint
+
+    from bookbuild.typeset.patches import guard
+
+    package = Path(weasyprint.__file__).parent
+    files = {guard.source_file(guard.resolve(name, patch)).relative_to(package).as_posix()
+             for patch, expected in _pinned().items() for name in expected}
+    assert files == set(guard.TESTED_FILES)
+    assert {f: guard.file_digest(package / f) for f in files} == guard.TESTED_FILES
+
+
+def test_files_as_shipped_spare_reading_the_functions_and_a_changed_one_is_read(monkeypatch):
+    from bookbuild.typeset.patches import guard
+
+    def unread(*args):
+        raise AssertionError("a function's source was read")
+
+    expected = _pinned()["columns"]
+    with monkeypatch.context() as patched:
+        patched.setattr(guard, "source_digests", unread)
+        guard.require_tested("columns", expected)  # every file as shipped: no source read
+    changed = dict(guard.TESTED_FILES, **{"layout/column.py": "0" * 16})
+    monkeypatch.setattr(guard, "TESTED_FILES", changed)
+    guard.require_tested("columns", expected)  # the file differs: its functions are read
+    with pytest.raises(WeasyPrintMismatch, match="layout.column.columns_layout"):
+        guard.require_tested("columns", {**expected,
+                                         "layout.column.columns_layout": "0" * 16})

@@ -3,8 +3,9 @@
 `install.install_all()` is what every layout calls (`typeset.engine.lay_out`, before WeasyPrint
 renders anything). It checks that the installed WeasyPrint is the tested version and that
 every private function or attribute bookbuild relies on has the source it was written
-against (`internals` for the names used outside the patches, each patch for its own), then
-installs the patches in this process:
+against (`internals` for the names used outside the patches, each patch for its own; a
+file that is byte for byte as shipped vouches for every function in it,
+`guard.TESTED_FILES`), then installs the patches in this process:
 
 - `justify`: Japanese lines justified flush, clean line edges, exact glyph adjustments;
 - `footnotes`: a note is never moved off its call's page;
