@@ -185,7 +185,7 @@ class Layouts:
     def __exit__(self, *exc) -> None:
         pass
 
-    def lay_out(self, parts: list[Part]) -> list[LaidOutPart]:
+    def lay_out(self, parts: Iterable[Part]) -> list[LaidOutPart]:
         return self.submit(parts)()
 
     def submit(self, parts: Iterable[Part]) -> Callable[[], list[LaidOutPart]]:

@@ -216,19 +216,20 @@ def write_book_in_parts(book: CheckedBook, kind: Edition, target: Path, check: B
         return rendered.html([("sections", "back"), ("chapters", "[]")],
                              lambda: render(sections=("back",)))
 
-    def finishing(opening: LaidOutPart, body: list[LaidOutPart]) -> list[Part]:
-        """The opening with the contents' page numbers, the index, and the folio documents,
-        for these page counts and anchors."""
+    def finishing(opening: LaidOutPart, body: list[LaidOutPart]) -> Iterator[Part]:
+        """The index, the opening with the contents' page numbers, and the folio documents,
+        for these page counts and anchors: the index first, the longest, which goes to a
+        worker while the others are made."""
         starts = first_folios([opening, *body])
         anchors = book_anchors([opening, *body], starts)
         anchors.setdefault("book-index", starts[-1])  # the index opens after the rest
         index_html = (build_index_html(book.index, anchors, occurrences)
                       if book.index is not None else "")
+        yield Part("index", render(sections=("index", "colophon"), index_html=index_html),
+                   first_folio=starts[-1])
         toc = {name: anchors[name] for name in placeholders if name in anchors}
-        return [Part("opening", render(sections=("opening",), toc_pages=toc), first_folio=1),
-                Part("index", render(sections=("index", "colophon"), index_html=index_html),
-                     first_folio=starts[-1]),
-                *folio_parts(page_kinds([opening, *body]))]
+        yield Part("opening", render(sections=("opening",), toc_pages=toc), first_folio=1)
+        yield from folio_parts(page_kinds([opening, *body]))
 
     placeholders = dict.fromkeys([v.anchor for v in views]
                                  + ["bibliography", "contributors", "book-index"],
@@ -255,7 +256,7 @@ def write_book_in_parts(book: CheckedBook, kind: Edition, target: Path, check: B
         stop_on_errors([opening, *body], first_folios([opening, *body]))
         workers.start_join()
         for _ in range(MAX_PLAN_ROUNDS):
-            final_opening, index, *folios = layouts.lay_out(finishing(opening, body))
+            index, final_opening, *folios = layouts.lay_out(finishing(opening, body))
             starts = first_folios([opening, *body, index])
             stop_on_errors([final_opening, *body, index], starts)
             if final_opening.pages == opening.pages:
