@@ -214,12 +214,12 @@ class Layouts:
                                                  and self.workers.apart is not None):
                 # the workers, or the rebuild's one process with its first part (if more
                 # come, the workers start for them below)
-                waiting[key] = self.workers.submit(part, self.settings)
+                waiting[key] = self.workers.submit(lay_out_part, part, self.settings)
         if len(todo) > 1 and not self.in_one:
             self.workers.start()  # before the message, which says whether they do the work
         for key in sorted((key for key in todo if key not in waiting),
                           key=lambda key: -len(todo[key].html)):  # longest first
-            waiting[key] = self.workers.submit(todo[key], self.settings)
+            waiting[key] = self.workers.submit(lay_out_part, todo[key], self.settings)
         if todo:
             names = [part.name for part in todo.values()]
             pool = self.workers.pool is not None and len(todo) > 1

@@ -1,5 +1,6 @@
-"""The processes a book's parts are laid out in (layouts.py lays them out, parts.py plans
-them): a first build's pool of workers, a rebuild's one fresh process, the join's process.
+"""The processes a book's parts are laid out in (layouts.py lays them out and hands each
+layout here as a call, parts.py plans them): a first build's pool of workers, a rebuild's
+one fresh process, the join's process.
 
 Light to import, as the command line starts a rebuild's process here before it asks the
 output cache whether anything changed (cli.py): that process then imports WeasyPrint
@@ -18,7 +19,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from bookbuild.cache import PartStore
 from bookbuild.editions.fresh import FreshProcess
@@ -28,7 +29,8 @@ if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
 
     from bookbuild.editions import BuildOptions, Edition
-    from bookbuild.editions.layouts import LaidOutPart, Part, Settings
+
+T = TypeVar("T")
 
 # The parts cache, beside the print edition's output: build/.bookbuild-parts/<edition>/.
 PARTS_FOLDER = ".bookbuild-parts"
@@ -160,17 +162,16 @@ class Workers:
         if self.pool is not None and self.apart is None:
             self.apart = FreshProcess(warm_up=("weasyprint", "bookbuild.editions.join"))
 
-    def submit(self, part: Part, settings: Settings) -> Callable[[], LaidOutPart]:
-        """Hand `part` to a worker now, or to the rebuild's one process (else it is laid
-        out here when its result is asked for); returns the function that waits for it."""
-        from bookbuild.editions.layouts import lay_out_part
-
+    def submit(self, function: Callable[..., T], *args: Any) -> Callable[[], T]:
+        """Hand `function(*args)` (a part's layout) to a worker now, or to the rebuild's
+        one process (else it runs here when its result is asked for); returns the function
+        that waits for its result."""
         if self.pool is not None:
-            return self.pool.submit(lay_out_part, part, settings).result
+            return self.pool.submit(function, *args).result
         if self.apart is not None:
             self.apart_used = True
-            return self.apart.submit(lay_out_part, part, settings)
-        return functools.partial(lay_out_part, part, settings)
+            return self.apart.submit(function, *args)
+        return functools.partial(function, *args)
 
     def run_apart(self, function, *args, **kwargs):
         """`function(*args, **kwargs)` in the join's process (or a rebuild's one) if it was
