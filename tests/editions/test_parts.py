@@ -357,6 +357,26 @@ def test_a_failed_build_does_not_wait_for_its_fresh_process(monkeypatch):
     assert workers.apart is not None and workers.apart.process.returncode == 0
 
 
+def test_a_failed_first_build_ends_its_workers_and_what_they_were_given():
+    """The book's check runs while the workers lay the parts out: when it fails, the
+    workers are ended, not waited for (the error came 6 s late without this)."""
+    import signal
+    import time
+
+    from bookbuild.errors import BookError
+
+    with pytest.raises(BookError), workers_module.Workers(2, frozenset()) as workers:
+        workers.start()
+        workers.submit(time.sleep, 60)  # a part being laid out
+        raise BookError("chapters/one.md:8:1: error: note [^1] is defined twice")
+    # (the pool's own thread reaps them too: read their exit codes, do not join them)
+    deadline = time.monotonic() + 30
+    while (any(process.exitcode is None for process in workers.pool_processes)
+           and time.monotonic() < deadline):
+        time.sleep(0.05)
+    assert [process.exitcode for process in workers.pool_processes] == [-signal.SIGTERM] * 2
+
+
 def test_the_cache_forgets_parts_the_last_build_did_not_use(tmp_path):
     settings = {"book": Setting((), tmp_path, (tmp_path,))}
     cache = PartCache(tmp_path / "parts", "env")

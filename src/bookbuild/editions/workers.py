@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import multiprocessing
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -136,15 +137,19 @@ class Workers:
         self.pool: ProcessPoolExecutor | None = None
         self.apart: FreshProcess | None = None  # the join's, or a rebuild's one worker
         self.apart_used = False  # a call was sent to it
+        self.pool_processes: list = []  # the pool's worker processes
 
     def start(self) -> None:
         """All the workers, started now (a fork pool starts them all with its first task)."""
         from concurrent.futures import ProcessPoolExecutor
 
         if self.jobs > 1 and self.pool is None:
+            before = set(multiprocessing.active_children())
             self.pool = ProcessPoolExecutor(max_workers=self.jobs, initializer=warm_up,
                                             initargs=(self.engines,))
             self.pool.submit(_nothing)
+            self.pool_processes = [process for process in multiprocessing.active_children()
+                                   if process not in before]
 
     def start_one(self) -> None:
         """One fresh process, for a rebuild's part or two and its join."""
@@ -185,7 +190,10 @@ class Workers:
         return self
 
     def __exit__(self, failure, *exc) -> None:
-        if self.pool is not None:  # a build that failed does not wait for their start
+        if self.pool is not None:
             self.pool.shutdown(wait=failure is None, cancel_futures=True)
+            if failure is not None:  # nor for the parts they were given (the book's
+                for process in self.pool_processes:  # check runs while they lay out)
+                    process.terminate()
         if self.apart is not None:  # nor does one that did not need it (up to date)
             self.apart.close(kill=failure is not None or not self.apart_used)
