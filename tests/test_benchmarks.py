@@ -40,3 +40,15 @@ def load_chapter_text(folder: Path, text: str):
     path = folder / "original.md"
     path.write_text(text, encoding="utf-8")
     return load_chapter(path)
+
+
+def test_an_edit_that_laid_the_index_out_again_is_told_apart():
+    def rebuild(output: str) -> run.Run:
+        return run.Run(1.0, 1.0, 100.0, True, "", output)
+
+    assert run.moved_the_index(rebuild(
+        "laying out 1 of 7 parts: chapter:000-44404e708e47d497\n"
+        "laying out 1 of 3 parts: index\njoining 8 parts\n"))
+    assert not run.moved_the_index(rebuild(
+        "laying out 1 of 7 parts: chapter:000-44404e708e47d497\njoining 8 parts\n"
+        "chapters/index.yaml: warning: …\n"))
