@@ -147,10 +147,10 @@ def load_to_check(root: Path, files: ProjectFiles | None = None
 def load_checked(root: Path,
                  files: ProjectFiles | None = None) -> tuple[CheckedBook, list[Diagnostic]]:
     """Load the book and run `bookbuild check` on it: errors stop here (nothing written);
-    the book and the warnings come back, for every output to report."""
-    book = load_book(root, files)
-    warnings = require_valid(book)
-    return CheckedBook.of(book), warnings
+    the book and the warnings come back, for every output to report (`load_to_check`,
+    its check run at once)."""
+    book, check = load_to_check(root, files)
+    return book, check.warnings()
 
 
 def sort_diagnostics(found: Iterable[Diagnostic]) -> list[Diagnostic]:
